@@ -1,0 +1,1 @@
+"""Write Genesys provider plugins in Python."""

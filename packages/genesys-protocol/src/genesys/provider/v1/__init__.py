@@ -1,0 +1,1 @@
+"""Generated stubs of the Genesys provider protocol v1 (see proto/)."""

@@ -1,0 +1,70 @@
+from genesys.provider.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class CreateFunctionRequest(_message.Message):
+    __slots__ = ("config", "idempotency_token")
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    config: _common_pb2.FunctionConfig
+    idempotency_token: str
+    def __init__(self, config: _Optional[_Union[_common_pb2.FunctionConfig, _Mapping]] = ..., idempotency_token: _Optional[str] = ...) -> None: ...
+
+class UpdateFunctionRequest(_message.Message):
+    __slots__ = ("id", "private", "config", "changed")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PRIVATE_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    private: bytes
+    config: _common_pb2.FunctionConfig
+    changed: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., private: _Optional[bytes] = ..., config: _Optional[_Union[_common_pb2.FunctionConfig, _Mapping]] = ..., changed: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class CreateLayerRequest(_message.Message):
+    __slots__ = ("config", "idempotency_token")
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    config: _common_pb2.LayerConfig
+    idempotency_token: str
+    def __init__(self, config: _Optional[_Union[_common_pb2.LayerConfig, _Mapping]] = ..., idempotency_token: _Optional[str] = ...) -> None: ...
+
+class UpdateLayerRequest(_message.Message):
+    __slots__ = ("id", "private", "config", "changed")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PRIVATE_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    private: bytes
+    config: _common_pb2.LayerConfig
+    changed: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., private: _Optional[bytes] = ..., config: _Optional[_Union[_common_pb2.LayerConfig, _Mapping]] = ..., changed: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class InvokeFunctionRequest(_message.Message):
+    __slots__ = ("id", "private", "payload")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PRIVATE_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    private: bytes
+    payload: bytes
+    def __init__(self, id: _Optional[str] = ..., private: _Optional[bytes] = ..., payload: _Optional[bytes] = ...) -> None: ...
+
+class InvokeFunctionResponse(_message.Message):
+    __slots__ = ("payload", "function_error", "logs", "duration_ms")
+    PAYLOAD_FIELD_NUMBER: _ClassVar[int]
+    FUNCTION_ERROR_FIELD_NUMBER: _ClassVar[int]
+    LOGS_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MS_FIELD_NUMBER: _ClassVar[int]
+    payload: bytes
+    function_error: str
+    logs: str
+    duration_ms: int
+    def __init__(self, payload: _Optional[bytes] = ..., function_error: _Optional[str] = ..., logs: _Optional[str] = ..., duration_ms: _Optional[int] = ...) -> None: ...

@@ -1,0 +1,1 @@
+"""Genesys local provider plugin."""

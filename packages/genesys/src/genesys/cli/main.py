@@ -1,0 +1,57 @@
+"""`genesys` entry point: parses arguments and dispatches to one command module.
+
+Each module in `genesys.cli.commands` exposes `register(subparsers)` and sets
+`func=run` on its parser. Command modules import heavy things (grpc, pydantic, the engine)
+inside `run`, so `genesys --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+
+from genesys.cli import commands
+
+VERSION = "0.1.0"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="genesys",
+        description="One config, any cloud: plan and apply infrastructure on AWS, GCP, Azure, "
+        "Alibaba, Tencent or your own machine.",
+    )
+    parser.add_argument("--version", action="version", version=f"genesys {VERSION}")
+    parser.add_argument("--no-color", action="store_true", help="disable colored output")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"genesys.cli.commands.{info.name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.no_color:
+        os.environ["NO_COLOR"] = "1"
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 1
+    from genesys.errors import GenesysError
+
+    try:
+        return int(args.func(args) or 0)
+    except GenesysError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
