@@ -1,0 +1,45 @@
+"""`genesys apply [PLANFILE]`: make the infrastructure match the config."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from genesys.cli.workflow import add_run_arguments
+
+    parser = sub.add_parser("apply", help="create or update infrastructure")
+    add_run_arguments(parser)
+    parser.add_argument("plan_file", nargs="?", help="a plan saved by `genesys plan --out`")
+    parser.add_argument("--auto-approve", action="store_true", help="skip the approval prompt")
+    parser.set_defaults(func=run, destroy=False)
+
+
+def run(args: argparse.Namespace) -> int:
+    return apply_or_destroy(args, destroy=args.destroy)
+
+
+def apply_or_destroy(args: argparse.Namespace, *, destroy: bool) -> int:
+    from genesys.cli import workflow
+    from genesys.engine.session import Session
+
+    saved = workflow.load_saved_plan(Path(args.plan_file)) if getattr(args, "plan_file", None) else None
+    path = Path(saved["config"]) if saved and not args.config else workflow.config_path(args)
+    if saved:
+        destroy = bool(saved["destroy"])
+    options = workflow.run_options(args, destroy=destroy)
+    with Session.open(path, operation="destroy" if destroy else "apply") as session:
+        plan = session.plan(options)
+        if saved:
+            workflow.check_saved_plan(saved, plan, Path(args.plan_file))
+        workflow.print_plan(session, plan, args.json)
+        if not plan.has_changes:
+            if not destroy:
+                session.state.set_outputs(session.compute_outputs())
+            return workflow.EXIT_OK
+        verb = "destroy all resources" if destroy else "perform these actions"
+        if not saved and not workflow.confirm(args, f"Do you want to {verb}?"):
+            print("\nApply cancelled.")
+            return workflow.EXIT_ERROR
+        return workflow.execute(session, plan, args, options)

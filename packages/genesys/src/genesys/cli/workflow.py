@@ -1,0 +1,140 @@
+"""What `plan`, `apply` and `destroy` share: options, the approval prompt, saved plans."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from genesys.errors import GenesysError
+
+EXIT_OK, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    from genesys.cli.common import add_config_arg
+
+    add_config_arg(parser)
+    parser.add_argument("--refresh", default="true", choices=["true", "false"],
+                        help="read every recorded resource back from the provider first (default true)")
+    parser.add_argument("--target", action="append", default=[], metavar="ADDR",
+                        help="limit to this address and what it depends on (repeatable)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output (NDJSON)")
+    parser.add_argument("--parallelism", type=int, default=None,
+                        help="operations at once (default: what the provider says it tolerates)")
+    parser.add_argument("--timeout", type=float, default=1800.0,
+                        help="seconds one resource operation may take (default 1800)")
+
+
+def run_options(args: argparse.Namespace, *, destroy: bool = False) -> Any:
+    from genesys.engine.session import RunOptions
+
+    return RunOptions(refresh=args.refresh == "true", targets=args.target, destroy=destroy,
+                      parallelism=args.parallelism, timeout=args.timeout)
+
+
+def config_path(args: argparse.Namespace) -> Path:
+    from genesys.cli.common import find_config
+
+    return Path(args.config) if getattr(args, "config", None) else find_config(Path.cwd())
+
+
+def print_plan(session: Any, plan: Any, as_json: bool) -> None:
+    from genesys.engine.render import plan_to_json, render_plan, use_color
+
+    for note in session.notes:
+        print(note, file=sys.stderr)
+    for warning in plan.warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
+    if as_json:
+        print(json.dumps({"type": "planned_changes", **plan_to_json(plan, session.facts.sensitive)}))
+    else:
+        print(render_plan(plan, session.facts.sensitive, color=use_color()))
+
+
+def confirm(args: argparse.Namespace, question: str) -> bool:
+    """Only a literal `yes` approves; without a terminal and without --auto-approve, refuse."""
+    if getattr(args, "auto_approve", False):
+        return True
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise GenesysError(
+            "no terminal to ask for approval: rerun with --auto-approve to apply without asking"
+        )
+    print(f"\n{question}\n  Only 'yes' will be accepted to approve.\n")
+    try:
+        answer = input("  Enter a value: ")
+    except EOFError:
+        answer = ""
+    return answer.strip() == "yes"
+
+
+def save_plan(path: Path, plan: Any, config: Path) -> None:
+    payload = {
+        "format_version": "1",
+        "config": str(config.resolve()),
+        "config_digest": plan.config_digest,
+        "lineage": plan.lineage,
+        "serial": plan.serial,
+        "destroy": plan.destroy,
+        "targets": [],
+        "actions": {c.address: c.action.value for c in plan.changes},
+    }
+    path.write_text(json.dumps(payload, indent=2) + "\n")
+
+
+def load_saved_plan(path: Path) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = json.loads(path.read_text())
+    except (OSError, ValueError) as err:
+        raise GenesysError(f"cannot read saved plan {path}: {err}") from None
+    if data.get("format_version") != "1":
+        raise GenesysError(f"{path} is not a Genesys saved plan")
+    return data
+
+
+def check_saved_plan(saved: dict[str, Any], plan: Any, path: Path) -> None:
+    """A saved plan applies only to the state and config it was made from."""
+    if (saved["lineage"], saved["serial"]) != (plan.lineage, plan.serial):
+        raise GenesysError(
+            f"saved plan {path} is stale: state changed since it was made "
+            f"(serial {saved['serial']} then, {plan.serial} now); run `genesys plan` again"
+        )
+    if saved["config_digest"] != plan.config_digest:
+        raise GenesysError(f"saved plan {path} is stale: the config changed since it was made")
+    actions = {c.address: c.action.value for c in plan.changes}
+    if actions != saved["actions"]:
+        raise GenesysError(f"saved plan {path} no longer matches what exists; run `genesys plan` again")
+
+
+def execute(session: Any, plan: Any, args: argparse.Namespace, options: Any) -> int:
+    """Apply a plan, record outputs, print the summary; exit code for the CLI."""
+    from genesys.engine.progress import Progress
+
+    stop = threading.Event()
+    progress = Progress(json_lines=args.json)
+    result = session.apply(plan, progress, options, stop=stop)
+    if not plan.destroy:
+        session.state.set_outputs(session.compute_outputs())
+    counts = result.counts
+    if result.errors or result.dag.skipped:
+        for address, message in sorted(result.errors.items()):
+            print(f"Error: {address}: {message}", file=sys.stderr)
+        if result.dag.interrupted:
+            print("Interrupted: operations in flight finished and were recorded.", file=sys.stderr)
+        print(f"Apply incomplete! Resources: {counts['added']} added, {counts['changed']} changed, "
+              f"{counts['destroyed']} destroyed; {len(result.dag.skipped)} not attempted.",
+              file=sys.stderr)
+        return EXIT_ERROR
+    word = "Destroy" if plan.destroy else "Apply"
+    print(f"\n{word} complete! Resources: {counts['added']} added, {counts['changed']} changed, "
+          f"{counts['destroyed']} destroyed.")
+    if not plan.destroy:
+        from genesys.engine.outputs import render_outputs
+
+        text = render_outputs(session.state.outputs)
+        if text:
+            print("\nOutputs:\n\n" + text)
+    return EXIT_OK

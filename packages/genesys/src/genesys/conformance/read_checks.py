@@ -1,0 +1,128 @@
+"""Read-side checks on the resources the create phase made: batch read, discover, adopt, invoke."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from genesys.conformance import kindrpc
+from genesys.conformance.kindrpc import check_name, has_rpc
+from genesys.conformance.provider_checks import unknown_ref
+from genesys.conformance.samples import FUNCTION_RESULT
+from genesys.conformance.session import CheckFailed, Created, Session, describe_error, expect
+from genesys.provider.v1 import common_pb2 as pb
+from genesys.provider.v1 import provider_pb2, serverless_pb2
+
+# ---------------------------------------------------------------------- batch read
+
+
+def batch_read_checks(s: Session) -> None:
+    """One ReadResources call for everything made plus an unknown id; one line per kind."""
+    made = list(s.primary.values())
+    if not made:
+        return
+    refs = [pb.ResourceRef(kind=m.kind.enum, id=m.id, private=m.private) for m in made]
+    refs.append(unknown_ref(s))
+    try:
+        results = _read(s, refs)
+    except Exception as err:  # the whole stream failed: every line says so
+        for m in made:
+            s.fail(check_name(m.kind, "batch read"), describe_error(err))
+        s.fail("provider: batch read of an unknown id → not_found", describe_error(err))
+        return
+    for index, m in enumerate(made):
+        s.check(check_name(m.kind, "batch read"), lambda i=index, m=m: _found(results, i, m))
+    s.check(
+        "provider: batch read of an unknown id → not_found",
+        lambda: _not_found(results, len(made)),
+    )
+    s.check("provider: batch read by idempotency token", lambda: _read_by_token(s, made))
+
+
+def _read(s: Session, refs: list[pb.ResourceRef]) -> dict[int, Any]:
+    request = provider_pb2.ReadResourcesRequest(refs=refs)
+    results: dict[int, Any] = {}
+    for result in s.stream("provider", "ReadResources", request):
+        expect(result.index not in results, f"index {result.index} answered twice")
+        results[result.index] = result
+    return results
+
+
+def _result(results: dict[int, Any], index: int) -> Any:
+    if index not in results:
+        raise CheckFailed(f"no result for index {index}")
+    return results[index]
+
+
+def _found(results: dict[int, Any], index: int, made: Created) -> None:
+    result = _result(results, index)
+    expect(not result.not_found, "answered not_found for a resource that exists")
+    expect(not result.HasField("error"), f"answered error: {result.error.message}")
+    which = result.resource.WhichOneof("body")
+    expect(which == made.kind.name, f"answered a {which or 'empty'} resource")
+    got = getattr(result.resource, made.kind.name).id
+    expect(got == made.id, f"answered id {got!r}, expected {made.id!r}")
+
+
+def _not_found(results: dict[int, Any], index: int) -> None:
+    result = _result(results, index)
+    if result.HasField("error"):
+        raise CheckFailed(f"answered an error instead of not_found: {result.error.message}")
+    expect(result.not_found, "did not answer not_found=true")
+
+
+def _read_by_token(s: Session, made: list[Created]) -> None:
+    """Crash recovery: a ref carrying only the create's token finds the resource."""
+    refs = [pb.ResourceRef(kind=m.kind.enum, idempotency_token=m.token) for m in made]
+    results = _read(s, refs)
+    missed = []
+    for index, m in enumerate(made):
+        resource = results[index].resource if index in results else None
+        body = resource.WhichOneof("body") if resource is not None else None
+        if body is None or getattr(resource, body).id != m.id:
+            missed.append(m.kind.name)
+    expect(not missed, f"not found by token: {', '.join(missed)}")
+
+
+# ---------------------------------------------------------------------- discover + adopt
+
+
+def discover_adopt_checks(s: Session) -> None:
+    for made in list(s.primary.values()):
+        kind = made.kind
+        if has_rpc(kind, "discover"):
+            s.check(check_name(kind, "discover"), lambda m=made: _discovered(s, m))
+        if has_rpc(kind, "adopt"):
+            s.check(check_name(kind, "adopt"), lambda m=made: _adopted(s, m))
+
+
+def _discovered(s: Session, made: Created) -> None:
+    ids = [r.id for r in kindrpc.discover(s, made.kind)]
+    expect(made.id in ids, f"{made.id!r} is not among the {len(ids)} discovered")
+
+
+def _adopted(s: Session, made: Created) -> None:
+    adopted = kindrpc.adopt(s, made.kind, made.id)
+    expect(adopted.id == made.id, f"adopt returned id {adopted.id!r}, expected {made.id!r}")
+
+
+# ---------------------------------------------------------------------- invoke
+
+
+def invoke_checks(s: Session) -> None:
+    function = s.primary.get("function")
+    if function is not None:
+        s.check(check_name(function.kind, "invoke"), lambda: _invoke(s, function))
+
+
+def _invoke(s: Session, function: Created) -> None:
+    request = serverless_pb2.InvokeFunctionRequest(
+        id=function.id, private=function.private, payload=b"{}"
+    )
+    answer = s.call("serverless", "InvokeFunction", request)
+    expect(not answer.function_error, f"function error: {answer.function_error}")
+    try:
+        payload = json.loads(answer.payload or b"null")
+    except ValueError as err:
+        raise CheckFailed(f"payload is not JSON: {answer.payload[:80]!r}") from err
+    expect(payload == FUNCTION_RESULT, f"payload {payload!r}, expected {FUNCTION_RESULT!r}")

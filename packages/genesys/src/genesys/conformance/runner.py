@@ -1,0 +1,113 @@
+"""`run_conformance`: every check, in order, against one plugin, with cleanup guaranteed.
+
+Order: launch → handshake refusals → metadata → schema → configure/authenticate → per-kind
+creates (dependency order) → error mapping → batch read → discover/adopt → invoke →
+per-kind deletes (reverse order) → cleanup of anything left, even after a failure or Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from genesys.conformance.crud_checks import clean_up, create_kinds, delete_kinds
+from genesys.conformance.handshake_checks import handshake_checks
+from genesys.conformance.provider_checks import (
+    configure_checks,
+    error_mapping_checks,
+    metadata_checks,
+    schema_checks,
+)
+from genesys.conformance.read_checks import batch_read_checks, discover_adopt_checks, invoke_checks
+from genesys.conformance.results import CheckResult, ConformanceReport
+from genesys.conformance.session import ConformanceOptions, Session, expect
+
+EXECUTABLE_PREFIX = "genesys-provider-"
+
+
+def run_conformance(
+    target: str,
+    *,
+    settings: dict[str, Any] | None = None,
+    region: str = "",
+    project: str = "",
+    endpoints: dict[str, str] | None = None,
+    call_timeout_s: float = 120.0,
+    on_result: Callable[[CheckResult], None] | None = None,
+) -> ConformanceReport:
+    """Runs every conformance check against the plugin `target` (a name or an executable).
+
+    `settings`, `region`, `project` and `endpoints` go to the plugin's Configure; for the
+    local provider `root` defaults to a temporary directory removed afterwards. `on_result`
+    sees each check as it finishes. Never raises for a plugin's misbehaviour: that is a
+    failed check in the returned report.
+    """
+    options = ConformanceOptions(
+        target=target,
+        settings=dict(settings or {}),
+        region=region,
+        project=project,
+        endpoints=dict(endpoints or {}),
+        call_timeout_s=call_timeout_s,
+    )
+    report = ConformanceReport(plugin=target)
+    session = Session(options, report, on_result)
+    with _scratch_dir() as scratch:
+        _run(session, scratch)
+    return report
+
+
+def _run(s: Session, scratch: str) -> None:
+    from genesys.plugins import find_plugin, launch_plugin
+
+    command = s.check("handshake: plugin found", lambda: find_plugin(s.options.target))
+    if command is None:
+        return
+    with contextlib.ExitStack() as stack:
+        s.conn = s.check(
+            "handshake: launch", lambda: stack.enter_context(launch_plugin(s.options.target))
+        )
+        handshake_checks(s, command)
+        if s.conn is None:
+            return
+        metadata_checks(s, expected_name(s.options.target))
+        if s.metadata is not None and s.metadata.name == "local":
+            s.options.settings.setdefault("root", scratch)
+        schema_checks(s)
+        configure_checks(s)
+        try:
+            _resource_checks(s)
+        finally:
+            left = clean_up(s)
+            s.check("cleanup: nothing left behind", lambda: expect(not left, "; ".join(left)))
+
+
+def _resource_checks(s: Session) -> None:
+    create_kinds(s)
+    error_mapping_checks(s)
+    batch_read_checks(s)
+    discover_adopt_checks(s)
+    invoke_checks(s)
+    delete_kinds(s)
+
+
+def expected_name(target: str) -> str:
+    """The name GetMetadata must report: the target itself, or the executable's suffix."""
+    base = os.path.basename(target)
+    if base == target:
+        return target
+    stem = os.path.splitext(base)[0]
+    return stem[len(EXECUTABLE_PREFIX) :] if stem.startswith(EXECUTABLE_PREFIX) else ""
+
+
+@contextlib.contextmanager
+def _scratch_dir() -> Iterator[str]:
+    path = tempfile.mkdtemp(prefix="genesys-conformance-")
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)

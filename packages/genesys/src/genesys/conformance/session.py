@@ -1,0 +1,154 @@
+"""The state one conformance run carries between checks.
+
+`Session.check(name, fn)` runs one check: it times `fn`, records PASS when it returns and
+FAIL with a one-line reason when it raises, and hands back `fn`'s value (None on failure),
+so later checks can depend on earlier ones without any check aborting the run.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from genesys.conformance.results import CheckResult, ConformanceReport
+from genesys.kinds import Kind
+from genesys_plugin_sdk.errors import ProviderError
+from google.protobuf.message import Message
+
+T = TypeVar("T")
+
+
+class CheckFailed(Exception):
+    """A check's expectation was not met; `str()` is the reason shown to the user."""
+
+
+def expect(condition: bool, reason: str) -> None:
+    if not condition:
+        raise CheckFailed(reason)
+
+
+@dataclass
+class ConformanceOptions:
+    """What to test and how to configure it (the provider's own settings are opaque here)."""
+
+    target: str  # a provider name ("local") or a path to a plugin executable
+    settings: dict[str, Any] = field(default_factory=dict)
+    region: str = ""
+    project: str = ""
+    endpoints: dict[str, str] = field(default_factory=dict)
+    call_timeout_s: float = 120.0  # per RPC; creates on real clouds can be slow
+    handshake_timeout_s: float = 10.0
+    metadata_latency_ms: float = 100.0
+
+
+@dataclass
+class Created:
+    """One resource the kit made, remembered so it can be checked and cleaned up."""
+
+    kind: Kind
+    id: str
+    private: bytes
+    token: str
+    message: Message
+    config: Message | None = None
+    gone: bool = False
+
+
+class Session:
+    """One run: the plugin connection, the report being built, and what was created."""
+
+    def __init__(
+        self,
+        options: ConformanceOptions,
+        report: ConformanceReport,
+        on_result: Callable[[CheckResult], None] | None = None,
+    ) -> None:
+        self.options = options
+        self.report = report
+        self.on_result = on_result  # e.g. the CLI printing each line as it happens
+        self.run_id = uuid.uuid4().hex[:8]
+        self.conn: Any = None  # set once the plugin is launched
+        self.metadata: Any = None
+        self.schema: Any = None
+        self.declared: set[str] = set()  # kind names from metadata.capabilities
+        self.created: list[Created] = []
+        self.primary: dict[str, Created] = {}  # kind name -> the resource checks use
+        self.memo: dict[str, Any] = {}  # answers worth asking the plugin once
+
+    # ------------------------------------------------------------------ checks
+
+    def check(self, name: str, fn: Callable[[], T]) -> T | None:
+        started = time.perf_counter()
+        try:
+            value = fn()
+        except Exception as err:  # every failure becomes a FAIL line, never an abort
+            self._record(name, False, describe_error(err), started)
+            return None
+        self._record(name, True, "", started)
+        return value
+
+    def fail(self, name: str, reason: str) -> None:
+        self._add(CheckResult(name, False, reason))
+
+    def _record(self, name: str, passed: bool, reason: str, started: float) -> None:
+        elapsed_ms = (time.perf_counter() - started) * 1000.0
+        self._add(CheckResult(name, passed, reason, round(elapsed_ms, 1)))
+
+    def _add(self, result: CheckResult) -> None:
+        self.report.results.append(result)
+        if self.on_result is not None:
+            self.on_result(result)
+
+    def remember(
+        self, kind: Kind, message: Any, token: str, config: Message | None = None
+    ) -> Created:
+        """Records a resource a create returned, so cleanup deletes it whatever happens next."""
+        made = Created(kind, message.id, bytes(getattr(message, "private", b"")), token, message)
+        made.config = config
+        if made.id:
+            self.created.append(made)
+        return made
+
+    # ------------------------------------------------------------------ calls
+
+    def call(self, service: str, rpc: str, request: Message) -> Any:
+        """One unary RPC on the plugin with the run's deadline."""
+        stub = getattr(self.conn, service)
+        return getattr(stub, rpc)(request, timeout=self.options.call_timeout_s)
+
+    def stream(self, service: str, rpc: str, request: Message) -> list[Any]:
+        """A server-streaming RPC drained into a list (the deadline covers the whole stream)."""
+        stub = getattr(self.conn, service)
+        items: Iterable[Any] = getattr(stub, rpc)(request, timeout=self.options.call_timeout_s)
+        return list(items)
+
+    # ------------------------------------------------------------------ names
+
+    def resource_name(self, kind: Kind, suffix: str = "") -> str:
+        """A unique, lowercase, hyphenated name every cloud accepts for every kind."""
+        base = f"genesys-conf-{self.run_id}-{kind.name.replace('_', '-')}"
+        return f"{base}-{suffix}" if suffix else base
+
+    def token(self, kind: Kind, suffix: str = "") -> str:
+        return f"conformance-{self.run_id}-{kind.name}{'-' + suffix if suffix else ''}"
+
+    def tags(self, **extra: str) -> dict[str, str]:
+        # Lowercase keys and values without colons: GCP labels accept nothing else.
+        return {"genesys-conformance": self.run_id, **extra}
+
+
+def describe_error(err: BaseException) -> str:
+    """One line saying what went wrong, naming typed provider errors by their class."""
+    if isinstance(err, CheckFailed):
+        return str(err)
+    message = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    name = type(err).__name__
+    if isinstance(err, ProviderError):
+        if type(err) is ProviderError:  # no typed kind: say which bare status arrived
+            name = f"untyped {err.grpc_code.name}"
+        where = f" (at {err.attribute_path})" if err.attribute_path else ""
+        return f"provider returned {name}{where}: {message}"
+    return f"{name}: {message}" if message else name

@@ -1,0 +1,224 @@
+"""One resource operation at a time: build the request, call the plugin, record the result.
+
+Every create and delete is preceded by a durable intent in state, so a crash between the
+plugin's answer and the record leaves enough behind for `recover_intents` to adopt or clean
+what was in flight on the next run.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from google.protobuf.message import Message
+
+from genesys.engine.convert import attributes_to_message, config_message, message_to_attributes
+from genesys.engine.executor import RetryPolicy, call_with_retries
+from genesys.engine.plan import ResourceChange
+from genesys.engine.references import Lookup, resolve
+from genesys.kinds import KINDS, Kind
+from genesys.provider.v1 import (
+    common_pb2 as pb,
+)
+from genesys.provider.v1 import (
+    compute_pb2,
+    database_pb2,
+    network_pb2,
+    serverless_pb2,
+    storage_pb2,
+)
+from genesys.state import Intent, ResourceRecord, StateManager
+from genesys_plugin_sdk import errors as perr
+
+SERVICE_MODULES = {
+    "compute": compute_pb2,
+    "storage": storage_pb2,
+    "network": network_pb2,
+    "database": database_pb2,
+    "serverless": serverless_pb2,
+}
+
+
+@dataclass
+class OperationContext:
+    conn: Any  # genesys.plugins.PluginConnection
+    state: StateManager
+    provider: str
+    identity: dict[str, str]
+    sensitive: dict[str, frozenset[str]]
+    timeout: float = 1800.0
+    retry: RetryPolicy = RetryPolicy()
+    on_retry: Callable[[str, BaseException, float], None] | None = None
+
+    def lookup(self, address: str, attribute: str) -> Any:
+        if not address:
+            return self.identity.get(attribute, "")
+        record = self.state.resources.get(address)
+        return "" if record is None else record.attributes.get(attribute, "")
+
+    def call(self, address: str, kind: Kind, verb: str, request: Message) -> Any:
+        method = getattr(getattr(self.conn, kind.service), kind.rpc(verb))
+
+        def notify(error: BaseException, pause: float) -> None:
+            if self.on_retry:
+                self.on_retry(address, error, pause)
+
+        return call_with_retries(
+            lambda: method(request, timeout=self.timeout), self.retry, on_retry=notify
+        )
+
+
+def _create_request(kind: Kind, attributes: dict[str, Any], token: str) -> Message:
+    if kind.name == "volume_attachment":
+        return storage_pb2.AttachVolumeRequest(idempotency_token=token, **attributes)
+    module = SERVICE_MODULES[kind.service]
+    request_cls = getattr(module, f"Create{kind.rpc_stem}Request")
+    return request_cls(config=config_message(kind, attributes), idempotency_token=token)
+
+
+def _record(
+    ctx: OperationContext, change: ResourceChange, message: Any, token: str
+) -> ResourceRecord:
+    desired = change.desired
+    kind = KINDS[change.kind]
+    sensitive = ctx.sensitive.get(kind.name, frozenset()) | (desired.sensitive if desired else frozenset())
+    attributes = message_to_attributes(message)
+    if change.prior is not None:  # secrets providers only return on create
+        for name in sensitive:
+            if name not in attributes and name in change.prior.attributes:
+                attributes[name] = change.prior.attributes[name]
+    return ResourceRecord(
+        address=change.address,
+        kind=kind.name,
+        provider=ctx.provider,
+        id=message.id,
+        attributes=attributes,
+        private=message.private,
+        dependencies=sorted(desired.depends_on) if desired else [],
+        sensitive=sorted(sensitive),
+        idempotency_token=token,
+    )
+
+
+def create(ctx: OperationContext, change: ResourceChange) -> ResourceRecord:
+    assert change.desired is not None
+    kind = KINDS[change.kind]
+    attributes = resolve(change.desired.attributes, ctx.lookup)
+    token = uuid.uuid4().hex
+    ctx.state.begin(
+        Intent(change.address, kind.name, ctx.provider, "create", idempotency_token=token)
+    )
+    message = ctx.call(change.address, kind, "create", _create_request(kind, attributes, token))
+    record = _record(ctx, change, message, token)
+    ctx.state.commit(record)
+    return record
+
+
+def update(ctx: OperationContext, change: ResourceChange) -> ResourceRecord:
+    assert change.desired is not None and change.prior is not None
+    kind = KINDS[change.kind]
+    attributes = resolve(change.desired.attributes, ctx.lookup)
+    module = SERVICE_MODULES[kind.service]
+    request = getattr(module, f"Update{kind.rpc_stem}Request")(
+        id=change.prior.id,
+        private=change.prior.private,
+        config=config_message(kind, attributes),
+        changed=change.changed_attributes,
+    )
+    message = ctx.call(change.address, kind, "update", request)
+    record = _record(ctx, change, message, change.prior.idempotency_token)
+    ctx.state.commit(record)
+    return record
+
+
+def delete(ctx: OperationContext, change: ResourceChange) -> None:
+    prior = change.prior
+    assert prior is not None
+    kind = KINDS[prior.kind]
+    ctx.state.begin(
+        Intent(change.address, kind.name, ctx.provider, "delete",
+               idempotency_token=prior.idempotency_token, id=prior.id)
+    )
+    request = pb.DeleteRequest(id=prior.id, private=prior.private)
+    try:
+        ctx.call(change.address, kind, "delete", request)
+    except perr.NotFound:
+        pass  # already gone: the outcome we wanted
+    ctx.state.forget(change.address)
+
+
+# ---------------------------------------------------------------- crash recovery
+
+
+def recover_intents(
+    ctx: OperationContext, desired_addresses: set[str], report: Callable[[str], None]
+) -> None:
+    """Settle operations a previous run left in flight, without asking.
+
+    A create whose resource exists (found by its idempotency token) is recorded when the
+    config still wants it and deleted otherwise; a create that never happened is dropped. A
+    delete whose resource is gone is recorded as gone; one that still exists stays recorded.
+    """
+    from genesys.provider.v1 import provider_pb2
+
+    intents = list(ctx.state.intents.values())
+    if not intents:
+        return
+    refs = [_intent_ref(i) for i in intents]
+    results = ctx.conn.provider.ReadResources(provider_pb2.ReadResourcesRequest(refs=refs))
+    found: dict[int, pb.Resource] = {r.index: r.resource for r in results if r.HasField("resource")}
+    for index, intent in enumerate(intents):
+        resource = found.get(index)
+        if intent.operation == "delete":
+            _settle_delete(ctx, intent, resource, report)
+        else:
+            _settle_create(ctx, intent, resource, desired_addresses, report)
+
+
+def _intent_ref(intent: Intent) -> pb.ResourceRef:
+    kind = KINDS[intent.kind]
+    if intent.operation == "delete" and intent.id:
+        return pb.ResourceRef(kind=kind.enum, id=intent.id)
+    return pb.ResourceRef(kind=kind.enum, idempotency_token=intent.idempotency_token)
+
+
+def _settle_delete(
+    ctx: OperationContext, intent: Intent, resource: pb.Resource | None, report: Callable[[str], None]
+) -> None:
+    if resource is None:
+        ctx.state.forget(intent.address)
+        report(f"{intent.address}: interrupted delete had completed; recorded as destroyed")
+    else:
+        ctx.state.clear_intent(intent.address)
+        report(f"{intent.address}: interrupted delete had not completed; still recorded")
+
+
+def _settle_create(
+    ctx: OperationContext,
+    intent: Intent,
+    resource: pb.Resource | None,
+    desired_addresses: set[str],
+    report: Callable[[str], None],
+) -> None:
+    if resource is None:
+        ctx.state.clear_intent(intent.address)
+        return
+    kind = KINDS[intent.kind]
+    message = getattr(resource, kind.oneof_field)
+    change = ResourceChange(intent.address, kind.name, action=None, prior=ctx.state.resources.get(intent.address))  # type: ignore[arg-type]
+    record = _record(ctx, change, message, intent.idempotency_token)
+    if intent.address in desired_addresses:
+        ctx.state.commit(record)
+        report(f"{intent.address}: adopted {record.id}, created by an interrupted run")
+        return
+    try:
+        ctx.call(intent.address, kind, "delete", pb.DeleteRequest(id=message.id, private=message.private))
+    except perr.NotFound:
+        pass
+    ctx.state.clear_intent(intent.address)
+    report(f"{intent.address}: deleted {message.id}, left over by an interrupted run")
+
+
+__all__ = ["OperationContext", "attributes_to_message", "create", "delete", "recover_intents", "update"]

@@ -1,0 +1,312 @@
+"""Desired resources vs (refreshed) state -> a Plan.
+
+Steps, each a function here: `refresh` reads every recorded resource back through the
+plugin's batch read; `diff_resources` compares desired attributes (references resolved
+against state, in dependency order, so a replaced resource makes its dependents' references
+unknown) with what exists and decides create / update / replace / delete / no-op;
+`annotate_with_provider` asks the plugin, in one batch call, for the provider's translation
+of every changed resource (`medium` -> `t3.medium`), its monthly cost and its diagnostics.
+"""
+
+from __future__ import annotations
+
+import graphlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from genesys.config.desired import DesiredResource
+from genesys.engine.convert import config_message, message_to_attributes, recorded_value
+from genesys.engine.plan import UNKNOWN, Action, AttributeChange, ResourceChange
+from genesys.engine.references import resolve
+from genesys.kinds import KINDS, kind_of
+from genesys.provider.v1 import common_pb2 as pb
+from genesys.provider.v1 import provider_pb2
+from genesys.state import ResourceRecord
+
+READ_BATCH = 2000
+
+
+@dataclass
+class ProviderFacts:
+    """What the engine needs from a provider's schema, per kind name."""
+
+    force_new: dict[str, frozenset[str]] = field(default_factory=dict)
+    sensitive: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_schema(cls, schema: provider_pb2.ProviderSchema) -> ProviderFacts:
+        facts = cls()
+        for kind_schema in schema.kinds:
+            kind = next((k for k in KINDS.values() if k.enum == kind_schema.kind), None)
+            if kind is None:
+                continue
+            facts.force_new[kind.name] = frozenset(
+                a.name for a in kind_schema.attributes if a.force_new
+            )
+            facts.sensitive[kind.name] = frozenset(
+                a.name for a in kind_schema.attributes if a.sensitive
+            )
+        return facts
+
+
+# ---------------------------------------------------------------- refresh
+
+
+@dataclass
+class RefreshResult:
+    records: dict[str, ResourceRecord]
+    gone: set[str]  # addresses whose resource no longer exists
+    errors: dict[str, str]
+
+
+def refresh(conn: Any, records: dict[str, ResourceRecord]) -> RefreshResult:
+    """Read every recorded resource back through batched ReadResources calls."""
+    addresses = list(records)
+    fresh = dict(records)
+    gone: set[str] = set()
+    errors: dict[str, str] = {}
+    for start in range(0, len(addresses), READ_BATCH):
+        chunk = addresses[start : start + READ_BATCH]
+        refs = [_ref(records[a]) for a in chunk]
+        request = provider_pb2.ReadResourcesRequest(refs=refs)
+        for result in conn.provider.ReadResources(request):
+            address = chunk[result.index]
+            if result.not_found:
+                gone.add(address)
+            elif result.HasField("error"):
+                errors[address] = result.error.message
+            else:
+                fresh[address] = _refreshed(records[address], result.resource)
+    return RefreshResult(fresh, gone, errors)
+
+
+def _ref(record: ResourceRecord) -> pb.ResourceRef:
+    return pb.ResourceRef(kind=KINDS[record.kind].enum, id=record.id, private=record.private)
+
+
+def _refreshed(record: ResourceRecord, resource: pb.Resource) -> ResourceRecord:
+    message = getattr(resource, kind_of(resource).oneof_field)
+    attributes = message_to_attributes(message)
+    for name in record.sensitive:  # providers may not return secrets on read
+        if name not in attributes and name in record.attributes:
+            attributes[name] = record.attributes[name]
+    return replace(record, attributes=attributes, private=message.private or record.private)
+
+
+# ---------------------------------------------------------------- diff
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == 0 or value is False or value == [] or value == {}
+
+
+def _same(desired: Any, recorded: Any) -> bool:
+    if isinstance(desired, dict) and isinstance(recorded, dict | type(None)):
+        recorded = recorded or {}
+        keys = set(desired) | set(recorded)
+        return all(_same(desired.get(k), recorded.get(k)) for k in keys)
+    if _is_empty(desired) and _is_empty(recorded):
+        return True
+    if isinstance(desired, list) and isinstance(recorded, list):
+        return len(desired) == len(recorded) and all(map(_same, desired, recorded))
+    return bool(desired == recorded)
+
+
+def _topological(desired: dict[str, DesiredResource]) -> list[str]:
+    sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
+    for address, resource in desired.items():
+        sorter.add(address, *(d for d in resource.depends_on if d in desired))
+    return list(sorter.static_order())
+
+
+class _Differ:
+    def __init__(
+        self,
+        records: dict[str, ResourceRecord],
+        facts: ProviderFacts,
+        identity: dict[str, str],
+    ) -> None:
+        self.records = records
+        self.facts = facts
+        self.identity = identity
+        self.pending: set[str] = set()  # addresses created/replaced by this plan
+
+    def lookup(self, address: str, attribute: str) -> Any:
+        if not address:
+            return self.identity.get(attribute, UNKNOWN)
+        record = self.records.get(address)
+        if record is None or address in self.pending:
+            return UNKNOWN
+        return record.attributes.get(attribute, "")
+
+    def change_for(self, resource: DesiredResource) -> ResourceChange:
+        after = {k: resolve(v, self.lookup) for k, v in resource.attributes.items()}
+        record = self.records.get(resource.address)
+        change = ResourceChange(resource.address, resource.kind, Action.CREATE, resource, record, after)
+        if record is None or record.kind != resource.kind:
+            change.action = Action.CREATE if record is None else Action.REPLACE
+            self.pending.add(resource.address)
+            return change
+        change.attribute_changes = self._attribute_changes(resource, after, record)
+        if not change.attribute_changes:
+            change.action = Action.NOOP
+        elif any(c.forces_replacement for c in change.attribute_changes):
+            change.action = Action.REPLACE
+            self.pending.add(resource.address)
+        else:
+            change.action = Action.UPDATE
+        return change
+
+    def _attribute_changes(
+        self, resource: DesiredResource, after: dict[str, Any], record: ResourceRecord
+    ) -> list[AttributeChange]:
+        kind = KINDS[resource.kind]
+        force_new = self.facts.force_new.get(kind.name, frozenset())
+        sensitive = self.facts.sensitive.get(kind.name, frozenset()) | resource.sensitive
+        changes = []
+        for name, value in after.items():
+            recorded_name, comparable = recorded_value(name, value)
+            before = record.attributes.get(recorded_name)
+            if value is not UNKNOWN and _same(comparable, before):
+                continue
+            changes.append(
+                AttributeChange(
+                    name,
+                    before,
+                    value,
+                    forces_replacement=name in force_new or not kind.updatable,
+                    sensitive=name in sensitive,
+                )
+            )
+        return changes
+
+
+def diff_resources(
+    desired: Iterable[DesiredResource],
+    records: dict[str, ResourceRecord],
+    facts: ProviderFacts,
+    identity: dict[str, str],
+    *,
+    destroy: bool = False,
+) -> list[ResourceChange]:
+    """One ResourceChange per desired or recorded address."""
+    by_address = {r.address: r for r in desired} if not destroy else {}
+    differ = _Differ(records, facts, identity)
+    changes = [differ.change_for(by_address[a]) for a in _topological(by_address)]
+    for address, record in records.items():
+        if address not in by_address:
+            changes.append(ResourceChange(address, record.kind, Action.DELETE, prior=record))
+    changes.sort(key=lambda c: c.address)
+    return changes
+
+
+def select_targets(changes: list[ResourceChange], targets: Iterable[str]) -> list[ResourceChange]:
+    """Keep targeted addresses (prefix match like Terraform) and what they depend on."""
+    wanted = {
+        c.address
+        for c in changes
+        for t in targets
+        if c.address == t or c.address.startswith(t + ".") or c.address.startswith(t + "[")
+    }
+    by_address = {c.address: c for c in changes}
+    stack = list(wanted)
+    while stack:
+        change = by_address[stack.pop()]
+        deps = change.desired.depends_on if change.desired else set()
+        for dep in deps - wanted:
+            if dep in by_address:
+                wanted.add(dep)
+                stack.append(dep)
+    return [c for c in changes if c.address in wanted]
+
+
+# ---------------------------------------------------------------- provider annotations
+
+
+def annotate_with_provider(conn: Any, changes: list[ResourceChange]) -> None:
+    """Translation, replacement facts, cost and diagnostics for changed resources (one call)."""
+    todo = [c for c in changes if c.action in (Action.CREATE, Action.UPDATE, Action.REPLACE)]
+    if not todo:
+        return
+    items = [_plan_item(c) for c in todo]
+    response = conn.provider.PlanResources(provider_pb2.PlanResourcesRequest(items=items))
+    for planned in response.resources:
+        change = todo[planned.index]
+        if planned.HasField("translated"):
+            message = getattr(planned.translated, kind_of(planned.translated).oneof_field)
+            change.provider_values = {
+                f.name: str(v) for f, v in message.ListFields() if f.name.startswith("provider_")
+                and f.name != "provider_data"
+            }
+        if planned.HasField("cost") and not planned.cost.unknown:
+            change.monthly_cost = planned.cost.monthly_usd
+        change.diagnostics.extend(
+            d.summary + (f" ({d.attribute_path})" if d.attribute_path else "")
+            for d in planned.diagnostics
+            if d.severity == d.SEVERITY_ERROR
+        )
+        _apply_requires_replace(change, planned.requires_replace)
+
+
+def _apply_requires_replace(change: ResourceChange, paths: Iterable[str]) -> None:
+    forced = {p.split(".")[0] for p in paths}
+    for attribute_change in change.attribute_changes:
+        if attribute_change.name in forced:
+            attribute_change.forces_replacement = True
+    if change.action is Action.UPDATE and any(
+        c.forces_replacement for c in change.attribute_changes
+    ):
+        change.action = Action.REPLACE
+
+
+def _plan_item(change: ResourceChange) -> provider_pb2.PlanItem:
+    kind = KINDS[change.kind]
+    item = provider_pb2.PlanItem(address=change.address)
+    known = {k: v for k, v in change.after.items() if v is not UNKNOWN and not _has_unknown(v)}
+    desired_message = (
+        config_message(kind, known) if kind.config is not None else kind.message(**known)
+    )
+    _set_resource(item.desired, kind.oneof_field, kind.message, desired_message)
+    if change.prior is not None and change.action is not Action.CREATE:
+        _set_resource(item.prior, kind.oneof_field, kind.message, None, change.prior.attributes)
+    return item
+
+
+def _has_unknown(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(v is UNKNOWN or _has_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(v is UNKNOWN or _has_unknown(v) for v in value)
+    return False
+
+
+def _set_resource(
+    target: pb.Resource,
+    field_name: str,
+    message_cls: Any,
+    config: Any,
+    attributes: dict[str, Any] | None = None,
+) -> None:
+    """Fill a Resource oneof from a *Config message (shared field names) or attributes."""
+    from genesys.engine.convert import attributes_to_message
+
+    body = getattr(target, field_name)
+    if config is not None:
+        names = {f.name for f in message_cls.DESCRIPTOR.fields}
+        for f, v in config.ListFields():
+            if f.name in names:
+                if f.message_type is not None and f.message_type.GetOptions().map_entry:
+                    getattr(body, f.name).update(v)
+                elif f.label == f.LABEL_REPEATED:
+                    getattr(body, f.name).extend(v)
+                elif f.message_type is not None:
+                    getattr(body, f.name).CopyFrom(v)
+                else:
+                    setattr(body, f.name, v)
+        if hasattr(config, "code") and config.HasField("code"):
+            body.code_sha256 = config.code.sha256
+        body.SetInParent()
+    else:
+        known = {k: v for k, v in (attributes or {}).items() if k in message_cls.DESCRIPTOR.fields_by_name}
+        body.CopyFrom(attributes_to_message(message_cls, known))

@@ -1,0 +1,49 @@
+"""Resolving `${...}` references in desired attributes against known values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from genesys.config.desired import Ref, Template
+from genesys.engine.plan import UNKNOWN
+
+# (address, attribute) -> value, or UNKNOWN when it is only known after apply.
+Lookup = Callable[[str, str], Any]
+
+
+def resolve(value: Any, lookup: Lookup) -> Any:
+    """`value` with every Ref/Template replaced; UNKNOWN if any part is unknown."""
+    if isinstance(value, Ref):
+        return lookup(value.address, value.attribute)
+    if isinstance(value, Template):
+        parts = [p if isinstance(p, str) else lookup(p.address, p.attribute) for p in value.parts]
+        if any(p is UNKNOWN for p in parts):
+            return UNKNOWN
+        return "".join("" if p is None else str(p) for p in parts)
+    if isinstance(value, dict):
+        resolved = {k: resolve(v, lookup) for k, v in value.items()}
+        return resolved
+    if isinstance(value, list):
+        return [resolve(v, lookup) for v in value]
+    return value
+
+
+def contains_unknown(value: Any) -> bool:
+    if value is UNKNOWN:
+        return True
+    if isinstance(value, dict):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+def has_references(value: Any) -> bool:
+    if isinstance(value, (Ref, Template)):
+        return True
+    if isinstance(value, dict):
+        return any(has_references(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_references(v) for v in value)
+    return False

@@ -1,0 +1,193 @@
+"""One run of the engine: config + provider plugin + state, opened and closed together.
+
+    with Session.open(config_path, operation="apply") as session:
+        plan = session.plan()
+        session.apply(plan, progress)
+
+Opening loads and expands the config, takes the state lock, starts the one provider plugin
+the config uses, configures and authenticates it, and settles operations a crashed earlier
+run left in flight. Closing compacts state, unlocks it and stops the plugin.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from genesys.config.desired import DesiredResource
+from genesys.engine import planner
+from genesys.engine.apply import Applier, ApplyResult
+from genesys.engine.operations import OperationContext, recover_intents
+from genesys.engine.plan import Plan
+from genesys.engine.progress import Progress
+from genesys.errors import GenesysError, PluginError
+from genesys.state import StateManager
+
+
+@dataclass
+class RunOptions:
+    refresh: bool = True
+    targets: list[str] = field(default_factory=list)
+    destroy: bool = False
+    parallelism: int | None = None
+    timeout: float = 1800.0
+
+
+class Session:
+    def __init__(self, config: Any, desired: list[DesiredResource], state: StateManager,
+                 conn: Any, identity: dict[str, str], facts: planner.ProviderFacts,
+                 config_digest: str) -> None:
+        self.config = config
+        self.desired = desired
+        self.state = state
+        self.conn = conn
+        self.identity = identity
+        self.facts = facts
+        self.config_digest = config_digest
+        self.notes: list[str] = []
+
+    # ---------------------------------------------------------------- opening
+
+    @classmethod
+    @contextlib.contextmanager
+    def open(cls, config_path: Path, *, operation: str, lock: bool = True) -> Iterator[Session]:
+        from genesys.config import expand, load_config
+        from genesys.plugins import PluginManager
+        from genesys.engine.state_backend import open_state
+
+        config = load_config(config_path)
+        desired = expand(config)
+        digest = hashlib.sha256(Path(config_path).read_bytes()).hexdigest()
+        plugins = PluginManager()
+        try:
+            conn = plugins.get(config.provider)
+            identity = _configure(conn, config, Path(config_path).resolve().parent)
+            facts = _facts(conn)
+            with open_state(config, Path(config_path), plugins, identity, operation=operation,
+                            lock=lock) as state:
+                session = cls(config, desired, state, conn, identity, facts, digest)
+                if lock:
+                    session._recover()
+                yield session
+        finally:
+            plugins.close()
+
+    def _context(self, options: RunOptions) -> OperationContext:
+        return OperationContext(
+            conn=self.conn,
+            state=self.state,
+            provider=self.config.provider,
+            identity=self.identity,
+            sensitive=self.facts.sensitive,
+            timeout=options.timeout,
+        )
+
+    def _recover(self) -> None:
+        recover_intents(
+            self._context(RunOptions()), {d.address for d in self.desired}, self.notes.append
+        )
+
+    # ---------------------------------------------------------------- planning
+
+    def plan(self, options: RunOptions) -> Plan:
+        records = dict(self.state.resources)
+        drift: dict[str, str] = {}
+        if options.refresh and records:
+            refreshed = planner.refresh(self.conn, records)
+            for address in refreshed.gone:
+                del refreshed.records[address]
+                drift[address] = "deleted outside of Genesys"
+            for address, message in refreshed.errors.items():
+                self.notes.append(f"Warning: could not refresh {address}: {message}")
+            records = refreshed.records
+        changes = planner.diff_resources(self.desired, records, self.facts, self.identity,
+                                         destroy=options.destroy)
+        if options.targets:
+            changes = planner.select_targets(changes, options.targets)
+        for change in changes:
+            change.drift = drift.get(change.address, "")
+        planner.annotate_with_provider(self.conn, changes)
+        errors = [f"{c.address}: {d}" for c in changes for d in c.diagnostics]
+        if errors:
+            raise GenesysError("the provider cannot plan these resources:\n  " + "\n  ".join(errors))
+        return Plan(
+            provider=self.config.provider,
+            lineage=self.state.lineage,
+            serial=self.state.serial,
+            config_digest=self.config_digest,
+            changes=changes,
+            warnings=list(getattr(self.config, "warnings", [])),
+            destroy=options.destroy,
+        )
+
+    # ---------------------------------------------------------------- applying
+
+    def apply(self, plan: Plan, progress: Progress, options: RunOptions,
+              stop: threading.Event | None = None) -> ApplyResult:
+        parallelism = options.parallelism or self.conn.metadata.max_parallelism or 10
+        ctx = self._context(options)
+        ctx.on_retry = lambda address, error, pause: progress.note(
+            f"{address}: {type(error).__name__.lower()}, retrying in {pause:.1f}s"
+        )
+        return Applier(ctx, plan, progress, parallelism=parallelism, stop=stop).run()
+
+    def compute_outputs(self) -> dict[str, Any]:
+        from genesys.engine.outputs import evaluate_outputs
+
+        return evaluate_outputs(self.config, self.state, self.identity)
+
+
+def _configure(conn: Any, config: Any, working_dir: Path) -> dict[str, str]:
+    from google.protobuf import struct_pb2
+
+    from genesys.provider.v1 import provider_pb2
+    from genesys_plugin_sdk import errors as perr
+
+    settings_block = dict(getattr(config, "provider_settings", lambda: {})() or {})
+    endpoints = {str(k): str(v) for k, v in (settings_block.pop("endpoints", None) or {}).items()}
+    settings_block.pop("version", None)
+    settings = struct_pb2.Struct()
+    settings.update({k: v for k, v in settings_block.items() if v is not None})
+    request = provider_pb2.ConfigureRequest(
+        region=config.region or "", project=getattr(config, "project", None) or "",
+        settings=settings, endpoints=endpoints, working_dir=str(working_dir),
+    )
+    try:
+        response = conn.provider.Configure(request)
+        errors = [d for d in response.diagnostics if d.severity == d.SEVERITY_ERROR]
+        if errors:
+            raise GenesysError("provider settings: " + "; ".join(
+                f"{d.attribute_path}: {d.summary}" if d.attribute_path else d.summary for d in errors))
+        identity = conn.provider.Authenticate(provider_pb2.AuthenticateRequest())
+    except perr.ProviderError as err:
+        raise PluginError(f"provider {config.provider!r}: {err}") from None
+    return {
+        "account_id": identity.account_id,
+        "project_id": identity.project_id or (getattr(config, "project", None) or ""),
+        "region": identity.region or (config.region or ""),
+    }
+
+
+_SCHEMA_CACHE: dict[tuple[str, str], planner.ProviderFacts] = {}
+
+
+def _facts(conn: Any) -> planner.ProviderFacts:
+    """Schema facts, cached per (provider, version) for the life of the process."""
+    from genesys.provider.v1 import provider_pb2
+
+    key = (conn.metadata.name, conn.metadata.version)
+    if key not in _SCHEMA_CACHE:
+        schema = conn.provider.GetSchema(provider_pb2.GetSchemaRequest())
+        _SCHEMA_CACHE[key] = planner.ProviderFacts.from_schema(schema)
+    return _SCHEMA_CACHE[key]
+
+
+def stdin_is_tty() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty() and not os.environ.get("CI")

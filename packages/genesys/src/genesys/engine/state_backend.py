@@ -1,0 +1,96 @@
+"""Choose and open the state backend a config asks for.
+
+`local` (the default) lives beside the config in `.genesys/state/<workspace>`; remote
+backends are served by the plugin of their cloud through the protocol's StateStore service,
+so the core never imports a cloud SDK.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from genesys.engine.references import resolve
+from genesys.errors import StateError
+
+# Which provider plugin serves each remote backend.
+BACKEND_PLUGINS = {"s3": "aws", "gcs": "gcp", "azureblob": "azure"}
+PASSPHRASE_ENV = "GENESYS_STATE_PASSPHRASE"
+
+
+def state_block(config: Any, identity: dict[str, str]) -> dict[str, Any]:
+    """The config's `state:` block as a plain dict with ${account_id}-style values resolved."""
+    raw = getattr(config, "state", None)
+    if raw is None:
+        return {"backend": "local"}
+    block = raw.model_dump(exclude_none=True) if hasattr(raw, "model_dump") else dict(raw)
+    resolved: dict[str, Any] = resolve(block, lambda _addr, attr: identity.get(attr, ""))
+    resolved.setdefault("backend", "local")
+    return resolved
+
+
+def local_state_dir(config_path: Path, block: dict[str, Any]) -> Path:
+    base = config_path.resolve().parent
+    workspace = block.get("workspace") or "default"
+    path = block.get("path")
+    return (base / path) if path else base / ".genesys" / "state" / workspace
+
+
+def make_backend(config: Any, config_path: Path, plugins: Any, identity: dict[str, str]) -> Any:
+    from genesys.state import LocalBackend, RemoteBackend
+
+    block = state_block(config, identity)
+    backend = block["backend"]
+    if backend == "local":
+        return LocalBackend(local_state_dir(config_path, block)), block
+    plugin_name = BACKEND_PLUGINS.get(backend)
+    if plugin_name is None:
+        known = ", ".join(["local", *BACKEND_PLUGINS])
+        raise StateError(f"state.backend {backend!r} is not supported (known: {known})")
+    from google.protobuf import struct_pb2
+
+    from genesys.provider.v1 import provider_pb2
+
+    conn = plugins.get(plugin_name)
+    settings = struct_pb2.Struct()
+    settings.update({k: v for k, v in block.items() if k not in ("backend", "encrypt")})
+    location = provider_pb2.StateLocation(
+        backend=backend, config=settings, workspace=block.get("workspace") or "default"
+    )
+    return RemoteBackend(conn.state_store, location), block
+
+
+def encryption_key(block: dict[str, Any]) -> bytes | None:
+    if not block.get("encrypt"):
+        return None
+    passphrase = os.environ.get(PASSPHRASE_ENV)
+    if not passphrase:
+        raise StateError(
+            f"state.encrypt is true: set {PASSPHRASE_ENV} to the passphrase that protects the state"
+        )
+    return passphrase.encode()
+
+
+@contextlib.contextmanager
+def open_state(
+    config: Any,
+    config_path: Path,
+    plugins: Any,
+    identity: dict[str, str],
+    *,
+    operation: str,
+    lock: bool = True,
+) -> Iterator[Any]:
+    from genesys.state import StateManager
+
+    backend, block = make_backend(config, config_path, plugins, identity)
+    manager = StateManager.open(
+        backend, operation=operation, lock=lock, passphrase=encryption_key(block)
+    )
+    try:
+        yield manager
+    finally:
+        manager.close()
