@@ -11,13 +11,11 @@ a test. `get_logger(name)` gives a logger whose records reach the core's log.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import NoReturn
 
 from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.log import get_logger
 from genesys_plugin_sdk.plugin import SUPPORTED_PROTOCOL_VERSIONS, Plugin
-
-if TYPE_CHECKING:
-    import logging
 
 __all__ = ["SUPPORTED_PROTOCOL_VERSIONS", "Plugin", "errors", "get_logger", "serve"]
 
@@ -27,16 +25,3 @@ def serve(plugin: Plugin) -> NoReturn:
     from genesys_plugin_sdk.server import serve as _serve
 
     _serve(plugin)
-
-
-def get_logger(name: str) -> logging.Logger:
-    """A stdlib logger; under `serve()` its records go to the core as JSON lines on stderr."""
-    import logging
-
-    return logging.getLogger(name)
-
-
-def __getattr__(name: str) -> Any:
-    if name == "log":
-        return get_logger("genesys_plugin_sdk.plugin")
-    raise AttributeError(name)

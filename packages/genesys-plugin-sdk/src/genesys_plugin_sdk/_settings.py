@@ -50,13 +50,12 @@ def _negotiated_version(plugin_versions: tuple[int, ...], debug: bool) -> int:
 
 
 def _client_cert(debug: bool) -> bytes | None:
-    if _flag(protocol.INSECURE_ENV):
+    # Started by hand for a debugger: no TLS, so the core can reattach without our key pair.
+    if debug or _flag(protocol.INSECURE_ENV):
         return None
     pem = os.environ.get(protocol.CLIENT_CERT_ENV, "")
     if pem:
         return pem.encode()
-    if debug:
-        return None  # started by hand: reattach connects without TLS (documented)
     raise HandshakeRefused(
         f"{protocol.CLIENT_CERT_ENV} is not set; the core always sends its certificate "
         f"(set {protocol.INSECURE_ENV}=1 to run without TLS, for development only)"

@@ -37,6 +37,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=repr, ensure_ascii=False)
 
 
+def get_logger(name: str) -> logging.Logger:
+    """A stdlib logger; under `serve()` its records reach the core as JSON lines on stderr."""
+    return logging.getLogger(name)
+
+
 def configure_logging(level: str | None = None) -> None:
     """Routes all stdlib logging (and warnings) to stderr as JSON lines."""
     chosen = (level or os.environ.get(LOG_LEVEL_ENV) or "info").upper()

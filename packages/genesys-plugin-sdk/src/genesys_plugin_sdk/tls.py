@@ -11,6 +11,7 @@ import base64
 import datetime
 import ipaddress
 from dataclasses import dataclass
+from typing import Any
 
 TLS_SERVER_NAME = "localhost"
 
@@ -22,15 +23,11 @@ class CertKeyPair:
     cert_der: bytes
 
 
-def generate_self_signed(common_name: str) -> CertKeyPair:
+def _extensions() -> list[tuple[Any, bool]]:
+    """(extension, critical) pairs: a CA (own trust anchor) for server+client auth on localhost."""
     from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from cryptography.x509.oid import ExtendedKeyUsageOID
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = datetime.datetime.now(datetime.timezone.utc)
     usage = x509.KeyUsage(
         digital_signature=True,
         content_commitment=False,
@@ -50,7 +47,24 @@ def generate_self_signed(common_name: str) -> CertKeyPair:
             x509.IPAddress(ipaddress.ip_address("::1")),
         ]
     )
-    cert = (
+    return [
+        (x509.BasicConstraints(ca=True, path_length=None), True),
+        (usage, True),
+        (x509.ExtendedKeyUsage(both_auths), False),
+        (alt_names, False),
+    ]
+
+
+def generate_self_signed(common_name: str) -> CertKeyPair:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    builder = (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
@@ -58,12 +72,10 @@ def generate_self_signed(common_name: str) -> CertKeyPair:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))  # tolerate small clock skew
         .not_valid_after(now + datetime.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(usage, critical=True)
-        .add_extension(x509.ExtendedKeyUsage(both_auths), critical=False)
-        .add_extension(alt_names, critical=False)
-        .sign(key, hashes.SHA256())
     )
+    for extension, critical in _extensions():
+        builder = builder.add_extension(extension, critical=critical)
+    cert = builder.sign(key, hashes.SHA256())
     key_pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,

@@ -74,3 +74,6 @@ class DesiredResource:
     location: Location | None = None
     # Attribute names holding secrets: masked in plans, logs and output.
     sensitive: frozenset[str] = frozenset()
+    # What created it when not a resource block: "outcome static-site", "implicit" (a
+    # security group named but never declared). Lets messages say why a resource exists.
+    origin: str = ""

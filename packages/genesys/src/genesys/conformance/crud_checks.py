@@ -14,7 +14,7 @@ from typing import Any
 from genesys.conformance import kindrpc
 from genesys.conformance.kindrpc import check_name, field_value, has_field, has_rpc
 from genesys.conformance.samples import SAMPLES, Parents, Sample
-from genesys.conformance.session import CheckFailed, Created, Session, expect
+from genesys.conformance.session import CheckFailed, Created, Session, error_summary, expect
 from genesys.kinds import KINDS, Kind
 from google.protobuf.message import Message
 
@@ -27,7 +27,7 @@ def missing_id(s: Session) -> str:
     return f"genesys-conformance-missing-{s.run_id}"
 
 
-def expect_not_found(call: Callable[[], Any], what: str) -> None:
+def expect_not_found(call: Callable[[], Any]) -> None:
     """Passes only when `call` raises the typed NotFound error."""
     from genesys_plugin_sdk.errors import NotFound
 
@@ -38,8 +38,8 @@ def expect_not_found(call: Callable[[], Any], what: str) -> None:
     except CheckFailed:
         raise
     except Exception as err:
-        raise CheckFailed(f"{what}: expected NotFound, got {type(err).__name__}: {err}") from err
-    raise CheckFailed(f"{what}: expected NotFound, got an answer ({_summary(answer)})")
+        raise CheckFailed(f"expected NotFound, got {error_summary(err)}") from err
+    raise CheckFailed(f"expected NotFound, got an answer ({_summary(answer)})")
 
 
 # ---------------------------------------------------------------------- create phase
@@ -55,8 +55,8 @@ def create_kinds(s: Session) -> None:
 def _create_kind(s: Session, sample: Sample) -> None:
     kind = KINDS[sample.kind]
     s.check(
-        check_name(kind, "get of unknown id → NotFound"),
-        lambda: expect_not_found(lambda: kindrpc.get(s, kind, missing_id(s)), "get"),
+        check_name(kind, "get of unknown id -> NotFound"),
+        lambda: expect_not_found(lambda: kindrpc.get(s, kind, missing_id(s))),
     )
     parents, blocked = _parents(s, sample)
     if blocked:
@@ -159,10 +159,10 @@ def _delete_kind(s: Session, made: Created) -> None:
     if deleted is None:
         return
     s.check(
-        check_name(kind, "get after delete → NotFound"),
-        lambda: expect_not_found(lambda: kindrpc.get(s, kind, made.id, made.private), "get"),
+        check_name(kind, "get after delete -> NotFound"),
+        lambda: expect_not_found(lambda: kindrpc.get(s, kind, made.id, made.private)),
     )
-    s.check(check_name(kind, "delete again → NotFound or OK"), lambda: _delete_again(s, made))
+    s.check(check_name(kind, "delete again -> NotFound or OK"), lambda: _delete_again(s, made))
 
 
 def _delete(s: Session, made: Created) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 from genesys.conformance import kindrpc
 from genesys.conformance.crud_checks import missing_id
 from genesys.conformance.samples import NETWORK_CIDR, OUTSIDE_CIDR
-from genesys.conformance.session import CheckFailed, Session, expect
+from genesys.conformance.session import CheckFailed, Session, error_summary, expect
 from genesys.kinds import KINDS, KINDS_BY_ENUM
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import provider_pb2
@@ -171,7 +171,7 @@ def error_mapping_checks(s: Session) -> None:
     if "network" in s.declared:
         bad = pb.NetworkConfig(name=s.resource_name(KINDS["network"], "bad"), cidr="not-a-cidr")
         s.check(
-            "errors: invalid network CIDR → InvalidArgument",
+            "errors: invalid network CIDR -> InvalidArgument",
             lambda: _expect_invalid(s, "network", bad, "cidr"),
         )
     if "subnet" in s.declared and "network" in s.primary:
@@ -181,13 +181,13 @@ def error_mapping_checks(s: Session) -> None:
             cidr=OUTSIDE_CIDR,
         )
         s.check(
-            f"errors: subnet CIDR outside its network ({NETWORK_CIDR}) → InvalidArgument",
+            f"errors: subnet CIDR outside its network ({NETWORK_CIDR}) -> InvalidArgument",
             lambda: _expect_invalid(s, "subnet", outside, "cidr"),
         )
     if "network" not in s.declared and "volume" in s.declared:
         bad_volume = pb.VolumeConfig(name=s.resource_name(KINDS["volume"], "bad"), size_gb=-1)
         s.check(
-            "errors: negative volume size → InvalidArgument",
+            "errors: negative volume size -> InvalidArgument",
             lambda: _expect_invalid(s, "volume", bad_volume, "size_gb"),
         )
 
@@ -206,7 +206,7 @@ def _expect_invalid(s: Session, kind_name: str, config: Any, attribute: str) -> 
         )
         return
     except Exception as err:
-        raise CheckFailed(f"expected InvalidArgument, got {type(err).__name__}: {err}") from err
+        raise CheckFailed(f"expected InvalidArgument, got {error_summary(err)}") from err
     s.remember(kind, made, s.token(kind, "invalid"), config)
     raise CheckFailed(f"the provider accepted it and created {made.id!r}")
 

@@ -28,12 +28,12 @@ def batch_read_checks(s: Session) -> None:
     except Exception as err:  # the whole stream failed: every line says so
         for m in made:
             s.fail(check_name(m.kind, "batch read"), describe_error(err))
-        s.fail("provider: batch read of an unknown id → not_found", describe_error(err))
+        s.fail("provider: batch read of an unknown id -> not_found", describe_error(err))
         return
     for index, m in enumerate(made):
         s.check(check_name(m.kind, "batch read"), lambda i=index, m=m: _found(results, i, m))
     s.check(
-        "provider: batch read of an unknown id → not_found",
+        "provider: batch read of an unknown id -> not_found",
         lambda: _not_found(results, len(made)),
     )
     s.check("provider: batch read by idempotency token", lambda: _read_by_token(s, made))

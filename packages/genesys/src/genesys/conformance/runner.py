@@ -1,8 +1,8 @@
 """`run_conformance`: every check, in order, against one plugin, with cleanup guaranteed.
 
-Order: launch → handshake refusals → metadata → schema → configure/authenticate → per-kind
-creates (dependency order) → error mapping → batch read → discover/adopt → invoke →
-per-kind deletes (reverse order) → cleanup of anything left, even after a failure or Ctrl-C.
+Order: launch -> handshake refusals -> metadata -> schema -> configure/authenticate -> per-kind
+creates (dependency order) -> error mapping -> batch read -> discover/adopt -> invoke ->
+per-kind deletes (reverse order) -> cleanup of anything left, even after a failure or Ctrl-C.
 """
 
 from __future__ import annotations
@@ -37,12 +37,15 @@ def run_conformance(
     project: str = "",
     endpoints: dict[str, str] | None = None,
     call_timeout_s: float = 120.0,
+    handshake_timeout_s: float = 10.0,
     on_result: Callable[[CheckResult], None] | None = None,
 ) -> ConformanceReport:
     """Runs every conformance check against the plugin `target` (a name or an executable).
 
     `settings`, `region`, `project` and `endpoints` go to the plugin's Configure; for the
-    local provider `root` defaults to a temporary directory removed afterwards. `on_result`
+    local provider `root` defaults to a temporary directory removed afterwards.
+    `call_timeout_s` bounds each RPC; `handshake_timeout_s` bounds each start of the plugin
+    (a plugin that hangs instead of refusing a bad handshake fails after it). `on_result`
     sees each check as it finishes. Never raises for a plugin's misbehaviour: that is a
     failed check in the returned report.
     """
@@ -53,6 +56,7 @@ def run_conformance(
         project=project,
         endpoints=dict(endpoints or {}),
         call_timeout_s=call_timeout_s,
+        handshake_timeout_s=handshake_timeout_s,
     )
     report = ConformanceReport(plugin=target)
     session = Session(options, report, on_result)
@@ -69,7 +73,10 @@ def _run(s: Session, scratch: str) -> None:
         return
     with contextlib.ExitStack() as stack:
         s.conn = s.check(
-            "handshake: launch", lambda: stack.enter_context(launch_plugin(s.options.target))
+            "handshake: launch",
+            lambda: stack.enter_context(
+                launch_plugin(s.options.target, start_timeout=s.options.handshake_timeout_s)
+            ),
         )
         handshake_checks(s, command)
         if s.conn is None:

@@ -144,11 +144,19 @@ def describe_error(err: BaseException) -> str:
     """One line saying what went wrong, naming typed provider errors by their class."""
     if isinstance(err, CheckFailed):
         return str(err)
-    message = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    if isinstance(err, ProviderError):
+        return f"provider returned {error_summary(err)}"
+    return error_summary(err)
+
+
+def error_summary(err: BaseException) -> str:
+    """`NotFound: msg`, `untyped UNKNOWN: msg`, `InvalidArgument (at config.cidr): msg`."""
+    text = str(err).strip()
+    message = text.splitlines()[0] if text else ""
     name = type(err).__name__
     if isinstance(err, ProviderError):
         if type(err) is ProviderError:  # no typed kind: say which bare status arrived
             name = f"untyped {err.grpc_code.name}"
-        where = f" (at {err.attribute_path})" if err.attribute_path else ""
-        return f"provider returned {name}{where}: {message}"
+        if err.attribute_path:
+            name += f" (at {err.attribute_path})"
     return f"{name}: {message}" if message else name

@@ -15,8 +15,10 @@ EXECUTABLE_PREFIX = "genesys-provider-"
 
 
 def _looks_like_path(name_or_path: str) -> bool:
-    return os.sep in name_or_path or (os.altsep or os.sep) in name_or_path or (
-        Path(name_or_path).suffix in {".py", ".exe"}
+    return (
+        os.sep in name_or_path
+        or (os.altsep or os.sep) in name_or_path
+        or (Path(name_or_path).suffix in {".py", ".exe"})
     )
 
 

@@ -6,12 +6,11 @@ import queue
 import threading
 from typing import IO
 
-from genesys_plugin_sdk import protocol
-from genesys_plugin_sdk.protocol import HandshakeLine
-
 from genesys.errors import PluginError
 from genesys.plugins.logs import PluginLog
 from genesys.plugins.process import PluginProcess
+from genesys_plugin_sdk import protocol
+from genesys_plugin_sdk.protocol import HandshakeLine
 
 CORE_PROTOCOL_VERSIONS: tuple[int, ...] = (1,)
 # Output before the handshake line is forwarded to the log, up to this much; more is an error
@@ -29,9 +28,7 @@ def _read_stdout(stream: IO[bytes], log: PluginLog, found: queue.Queue) -> None:
         if not announced:
             seen += len(raw)
             announced = _announcement(line, seen, found)
-            if announced and line.startswith(protocol.ERROR_LINE_PREFIX):
-                continue
-            if announced and seen <= MAX_STDOUT_BEFORE_HANDSHAKE:
+            if announced:
                 continue  # the handshake line itself is not log output
         if line:
             log.forward(line, stream="stdout")

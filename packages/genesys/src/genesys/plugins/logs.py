@@ -45,7 +45,7 @@ class PluginLog:
         entry = _json_entry(line)
         if entry is None:
             self._tail.append(line)
-            extra = {"provider": self.provider, "plugin_stream": stream}
+            extra: dict[str, object] = {"provider": self.provider, "plugin_stream": stream}
             plugin_logger.info("%s", line, extra=extra)
             return
         level = _LEVELS.get(str(entry.get("level", "info")).lower(), logging.INFO)
@@ -67,7 +67,9 @@ class PluginLog:
     def pump(self, stream: IO[bytes], name: str) -> threading.Thread:
         """Reads `stream` line by line on a daemon thread until EOF."""
         thread = threading.Thread(
-            target=self._pump, args=(stream, name), name=f"plugin-{self.provider}-{name}",
+            target=self._pump,
+            args=(stream, name),
+            name=f"plugin-{self.provider}-{name}",
             daemon=True,
         )
         thread.start()

@@ -26,14 +26,20 @@ SCRYPT_P = 1
 
 
 def derive_key(
-    passphrase: str, salt: bytes, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P
+    passphrase: str | bytes,
+    salt: bytes,
+    *,
+    n: int = SCRYPT_N,
+    r: int = SCRYPT_R,
+    p: int = SCRYPT_P,
 ) -> bytes:
-    """A 256-bit key from a passphrase (scrypt)."""
+    """A 256-bit key from a passphrase (scrypt; str passphrases are UTF-8 encoded)."""
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
     if not passphrase:
         raise StateError("the state passphrase is empty")
-    return Scrypt(salt=salt, length=KEY_BYTES, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
+    secret = passphrase.encode("utf-8") if isinstance(passphrase, str) else passphrase
+    return Scrypt(salt=salt, length=KEY_BYTES, n=n, r=r, p=p).derive(secret)
 
 
 class Sealer:
@@ -65,7 +71,7 @@ class KeySource:
     """Where the encryption key comes from: a raw key, a passphrase, or nothing."""
 
     key: bytes | None = None
-    passphrase: str | None = None
+    passphrase: str | bytes | None = None
 
     @property
     def present(self) -> bool:
@@ -79,9 +85,7 @@ class KeySource:
                     "the state is encrypted with a passphrase: set GENESYS_STATE_PASSPHRASE"
                 )
             salt = bytes.fromhex(str(kdf["salt"]))
-            return Sealer(
-                derive_key(self.passphrase, salt, n=kdf["n"], r=kdf["r"], p=kdf["p"])
-            )
+            return Sealer(derive_key(self.passphrase, salt, n=kdf["n"], r=kdf["r"], p=kdf["p"]))
         if self.key is None:
             raise StateError("the state is encrypted with a raw key, and no key was given")
         return Sealer(self.key)

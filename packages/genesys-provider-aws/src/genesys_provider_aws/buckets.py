@@ -1,0 +1,365 @@
+"""S3 buckets: the bucket side of the storage service.
+
+A bucket's settings live behind separate S3 APIs (versioning, encryption, public access block,
+policy, lifecycle, website, tagging), so one read is several calls; batch reads run buckets in
+parallel on the shared pool. Public means: public access block removed and a bucket policy
+granting s3:GetObject to everyone (statement id GenesysPublicRead), what a static site needs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from genesys.provider.v1 import common_pb2 as pb
+from genesys_plugin_sdk import errors
+
+from genesys_provider_aws.clients import AwsClients
+from genesys_provider_aws.common import (
+    TOKEN_TAG,
+    arns_by_token,
+    match_tag_filters,
+    struct,
+    tag_dict,
+    user_tags,
+)
+from genesys_provider_aws.errors import call_or_none, error_code
+from genesys_provider_aws.readers import KindReader, read_each
+
+PUBLIC_SID = "GenesysPublicRead"
+LIFECYCLE_RULE_ID = "genesys-expire"
+ALL_ATTRIBUTES = frozenset({"versioning", "encryption", "public_access", "lifecycle", "website", "tags"})
+LIST_FILTERS = ("prefix",)
+# Regions whose website endpoints use a dash ("s3-website-us-east-1"), not a dot.
+_DASH_WEBSITE_REGIONS = frozenset(
+    {
+        "us-east-1",
+        "us-west-1",
+        "us-west-2",
+        "eu-west-1",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "ap-northeast-1",
+        "sa-east-1",
+    }
+)
+
+
+def website_host(name: str, region: str) -> str:
+    sep = "-" if region in _DASH_WEBSITE_REGIONS else "."
+    return f"{name}.s3-website{sep}{region}.amazonaws.com"
+
+
+def endpoint_of(clients: AwsClients, name: str, region: str, website: bool) -> str:
+    override = clients.endpoint_for("s3")
+    if override:
+        return f"{override.rstrip('/')}/{name}"
+    if website:
+        return f"http://{website_host(name, region)}"
+    return f"https://{name}.s3.{region}.amazonaws.com"
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_bucket(clients: AwsClients, name: str) -> pb.Bucket | None:
+    """One bucket with all its settings, or None when it does not exist."""
+    s3 = clients.client("s3")
+    head = call_or_none(s3.head_bucket, "404", "NoSuchBucket", "NotFound", Bucket=name)
+    if head is None:
+        return None
+    headers = head.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+    region = headers.get("x-amz-bucket-region") or clients.region
+    versioning = s3.get_bucket_versioning(Bucket=name).get("Status") == "Enabled"
+    encryption = call_or_none(
+        s3.get_bucket_encryption, "ServerSideEncryptionConfigurationNotFoundError", Bucket=name
+    )
+    block = call_or_none(s3.get_public_access_block, "NoSuchPublicAccessBlockConfiguration", Bucket=name)
+    policy = call_or_none(s3.get_bucket_policy, "NoSuchBucketPolicy", Bucket=name)
+    lifecycle = call_or_none(
+        s3.get_bucket_lifecycle_configuration, "NoSuchLifecycleConfiguration", Bucket=name
+    )
+    website = call_or_none(s3.get_bucket_website, "NoSuchWebsiteConfiguration", Bucket=name)
+    tagging = call_or_none(s3.get_bucket_tagging, "NoSuchTagSet", Bucket=name)
+    algorithm = _algorithm(encryption)
+    site = _website(website)
+    tags = tag_dict((tagging or {}).get("TagSet"))
+    return pb.Bucket(
+        id=name,
+        name=name,
+        region=region,
+        versioning=versioning,
+        encryption=bool(algorithm),
+        encryption_algorithm=algorithm,
+        public_access=_is_public(block, policy),
+        lifecycle=pb.Lifecycle(delete_after_days=_expiry_days(lifecycle)),
+        website=site,
+        endpoint=endpoint_of(clients, name, region, bool(site.index_document)),
+        tags=user_tags(tags),
+        provider_data=struct({"arn": f"arn:aws:s3:::{name}", "managed": TOKEN_TAG in tags}),
+    )
+
+
+def _algorithm(encryption: Mapping[str, Any] | None) -> str:
+    rules = (encryption or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
+    for rule in rules:
+        algorithm = rule.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm")
+        if algorithm:
+            return str(algorithm)
+    return ""
+
+
+def _website(website: Mapping[str, Any] | None) -> pb.Website:
+    if not website:
+        return pb.Website()
+    return pb.Website(
+        index_document=website.get("IndexDocument", {}).get("Suffix", ""),
+        error_document=website.get("ErrorDocument", {}).get("Key", ""),
+    )
+
+
+def _is_public(block: Mapping[str, Any] | None, policy: Mapping[str, Any] | None) -> bool:
+    settings = (block or {}).get("PublicAccessBlockConfiguration", {})
+    if settings.get("BlockPublicPolicy") or settings.get("RestrictPublicBuckets"):
+        return False
+    try:
+        document = json.loads((policy or {}).get("Policy") or "{}")
+    except ValueError:
+        return False
+    return any(
+        s.get("Effect") == "Allow" and s.get("Principal") in ("*", {"AWS": "*"})
+        for s in document.get("Statement", [])
+    )
+
+
+def _expiry_days(lifecycle: Mapping[str, Any] | None) -> int:
+    rules = (lifecycle or {}).get("Rules", [])
+    ours = [r for r in rules if r.get("ID") == LIFECYCLE_RULE_ID] or rules
+    for rule in ours:
+        days = rule.get("Expiration", {}).get("Days")
+        if rule.get("Status") == "Enabled" and days:
+            return int(days)
+    return 0
+
+
+def read_many(clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
+    return read_each(clients, ids, lambda name: read_bucket(clients, name))
+
+
+def find_by_token(clients: AwsClients, token: str) -> str | None:
+    for arn in arns_by_token(clients, token, ["s3"]):
+        return arn.rsplit(":", 1)[-1]
+    return None
+
+
+READER = KindReader("bucket", "bucket", read_many, find_by_token)
+
+
+def list_buckets(clients: AwsClients, filters: Mapping[str, str]) -> Iterator[pb.Bucket]:
+    prefix = filters.get("prefix", "")
+    match_tag_filters({k: v for k, v in filters.items() if k != "prefix"}, {}, LIST_FILTERS)
+    names = [
+        b["Name"]
+        for b in clients.client("s3").list_buckets().get("Buckets", [])
+        if b["Name"].startswith(prefix)
+    ]
+    found = read_many(clients, names, {})
+    for name in sorted(found):
+        bucket = found[name]
+        if isinstance(bucket, Exception):
+            raise bucket
+        if match_tag_filters(filters, dict(bucket.tags), LIST_FILTERS):
+            yield bucket
+
+
+# ---------------------------------------------------------------- writing
+
+
+def create_bucket(clients: AwsClients, config: pb.BucketConfig, token: str) -> pb.Bucket:
+    name = config.name
+    if not name:
+        raise errors.InvalidArgument("a bucket needs a name", attribute_path="config.name")
+    s3 = clients.client("s3")
+    if call_or_none(s3.head_bucket, "404", "NoSuchBucket", "NotFound", Bucket=name) is not None:
+        _claim_existing(s3, name, token)
+    else:
+        _make_bucket(clients, name)
+    apply_settings(clients, name, config, token, ALL_ATTRIBUTES, creating=True)
+    return bucket_from_config(clients, config)
+
+
+def _claim_existing(s3: Any, name: str, token: str) -> None:
+    """A bucket of that name exists: ours from an earlier attempt with this token, or a clash."""
+    tagging = call_or_none(s3.get_bucket_tagging, "NoSuchTagSet", Bucket=name)
+    if token and tag_dict((tagging or {}).get("TagSet")).get(TOKEN_TAG) == token:
+        return
+    raise errors.AlreadyExists(f"bucket {name} already exists", attribute_path="config.name")
+
+
+def _make_bucket(clients: AwsClients, name: str) -> None:
+    from botocore.exceptions import ClientError
+
+    args: dict[str, Any] = {"Bucket": name}
+    if clients.region != "us-east-1":
+        args["CreateBucketConfiguration"] = {"LocationConstraint": clients.region}
+    try:
+        clients.client("s3").create_bucket(**args)
+    except ClientError as err:
+        if error_code(err) == "BucketAlreadyExists":
+            raise errors.AlreadyExists(
+                f"bucket name {name} is taken (bucket names are global across AWS)",
+                attribute_path="config.name",
+                provider_code="BucketAlreadyExists",
+            ) from err
+        raise
+
+
+def bucket_from_config(clients: AwsClients, config: pb.BucketConfig) -> pb.Bucket:
+    """What a create made, without reading it back (the settings were just written)."""
+    return pb.Bucket(
+        id=config.name,
+        name=config.name,
+        region=clients.region,
+        versioning=config.versioning,
+        encryption=config.encryption,
+        encryption_algorithm="AES256" if config.encryption else "",
+        public_access=config.public_access,
+        lifecycle=pb.Lifecycle(delete_after_days=config.lifecycle.delete_after_days),
+        website=pb.Website(
+            index_document=config.website.index_document,
+            error_document=config.website.error_document if config.website.index_document else "",
+        ),
+        endpoint=endpoint_of(clients, config.name, clients.region, bool(config.website.index_document)),
+        tags=dict(config.tags),
+        provider_data=struct({"arn": f"arn:aws:s3:::{config.name}", "managed": True}),
+    )
+
+
+def apply_settings(
+    clients: AwsClients,
+    name: str,
+    config: pb.BucketConfig,
+    token: str,
+    changed: frozenset[str] | set[str],
+    *,
+    creating: bool = False,
+) -> None:
+    """Writes the `changed` settings. On create, settings at their S3 default are skipped."""
+    s3 = clients.client("s3")
+    if "tags" in changed:
+        _put_tags(s3, name, dict(config.tags), token)
+    if "versioning" in changed and (config.versioning or not creating):
+        status = "Enabled" if config.versioning else "Suspended"
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": status})
+    if "encryption" in changed and (config.encryption or not creating):
+        _put_encryption(s3, name, config.encryption)
+    if "public_access" in changed:
+        _put_public_access(s3, name, config.public_access, creating)
+    if "lifecycle" in changed and (config.lifecycle.delete_after_days or not creating):
+        _put_lifecycle(s3, name, config.lifecycle.delete_after_days)
+    if "website" in changed and (config.website.index_document or not creating):
+        _put_website(s3, name, config.website)
+
+
+def _put_tags(s3: Any, name: str, tags: dict[str, str], token: str) -> None:
+    if token:
+        tags[TOKEN_TAG] = token
+    if tags:
+        tag_set = [{"Key": k, "Value": v} for k, v in tags.items()]
+        s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": tag_set})
+    else:
+        s3.delete_bucket_tagging(Bucket=name)
+
+
+def _put_encryption(s3: Any, name: str, enabled: bool) -> None:
+    if enabled:
+        rule = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+        s3.put_bucket_encryption(
+            Bucket=name, ServerSideEncryptionConfiguration={"Rules": [rule]}
+        )
+    else:
+        s3.delete_bucket_encryption(Bucket=name)
+
+
+def _put_public_access(s3: Any, name: str, public: bool, creating: bool) -> None:
+    if not public:
+        flags = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+        s3.put_public_access_block(
+            Bucket=name, PublicAccessBlockConfiguration=dict.fromkeys(flags, True)
+        )
+        if not creating:
+            s3.delete_bucket_policy(Bucket=name)
+        return
+    s3.delete_public_access_block(Bucket=name)
+    statement = {
+        "Sid": PUBLIC_SID,
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{name}/*",
+    }
+    policy = {"Version": "2012-10-17", "Statement": [statement]}
+    s3.put_bucket_policy(Bucket=name, Policy=json.dumps(policy))
+
+
+def _put_lifecycle(s3: Any, name: str, days: int) -> None:
+    if days <= 0:
+        s3.delete_bucket_lifecycle(Bucket=name)
+        return
+    rule = {
+        "ID": LIFECYCLE_RULE_ID,
+        "Status": "Enabled",
+        "Filter": {"Prefix": ""},
+        "Expiration": {"Days": days},
+        "NoncurrentVersionExpiration": {"NoncurrentDays": days},
+    }
+    s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": [rule]})
+
+
+def _put_website(s3: Any, name: str, website: pb.Website) -> None:
+    if not website.index_document:
+        s3.delete_bucket_website(Bucket=name)
+        return
+    config: dict[str, Any] = {"IndexDocument": {"Suffix": website.index_document}}
+    if website.error_document:
+        config["ErrorDocument"] = {"Key": website.error_document}
+    s3.put_bucket_website(Bucket=name, WebsiteConfiguration=config)
+
+
+def update_bucket(clients: AwsClients, request: Any) -> pb.Bucket:
+    name = request.id
+    if request.config.name and request.config.name != name:
+        raise errors.InvalidArgument(
+            "renaming a bucket replaces it; it cannot be updated in place",
+            attribute_path="config.name",
+        )
+    current = read_bucket(clients, name)
+    if current is None:
+        raise errors.NotFound(f"bucket {name} not found")
+    changed = {c.split(".")[0] for c in request.changed} or set(ALL_ATTRIBUTES)
+    token = tag_dict(_tag_set(clients, name)).get(TOKEN_TAG, "")
+    apply_settings(clients, name, request.config, token, changed & ALL_ATTRIBUTES)
+    updated = read_bucket(clients, name)
+    if updated is None:
+        raise errors.NotFound(f"bucket {name} not found")
+    return updated
+
+
+def _tag_set(clients: AwsClients, name: str) -> list[dict[str, str]]:
+    tagging = call_or_none(clients.client("s3").get_bucket_tagging, "NoSuchTagSet", Bucket=name)
+    return list((tagging or {}).get("TagSet", []))
+
+
+def delete_bucket(clients: AwsClients, name: str) -> None:
+    from botocore.exceptions import ClientError
+
+    try:
+        clients.client("s3").delete_bucket(Bucket=name)
+    except ClientError as err:
+        if error_code(err) == "BucketNotEmpty":
+            raise errors.FailedPrecondition(
+                f"bucket {name} is not empty; empty it (all object versions) before deleting",
+                provider_code="BucketNotEmpty",
+            ) from err
+        raise

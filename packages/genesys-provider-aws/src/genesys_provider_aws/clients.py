@@ -1,0 +1,224 @@
+"""AWS clients: one boto3 session, clients cached per (service, region), settings from Configure.
+
+boto3 is imported lazily (GetMetadata and GetSchema must stay cheap). Endpoints come from
+ConfigureRequest.endpoints (per service), the `endpoint` setting (all services), or else
+boto3's own AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> variables. Credentials come from
+the standard chain (env, profile, SSO, instance role). botocore retries little (standard mode,
+2 attempts): the core retries THROTTLED/UNAVAILABLE itself, with backoff across resources.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from genesys_plugin_sdk import errors
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+DEFAULT_REGION = "us-east-1"
+KNOWN_SERVICES = frozenset(
+    {
+        "ec2",
+        "s3",
+        "rds",
+        "lambda",
+        "iam",
+        "sts",
+        "ssm",
+        "elbv2",
+        "cloudfront",
+        "acm",
+        "dynamodb",
+        "resourcegroupstaggingapi",
+        "events",
+    }
+)
+SETTING_KEYS = frozenset(
+    {
+        "profile",
+        "endpoint",
+        "endpoints",
+        "poll_interval",
+        "wait_timeout",
+        "max_pool_connections",
+        "max_attempts",
+    }
+)
+
+
+@dataclass
+class AwsSettings:
+    """What Configure set. Defaults suit real AWS; tests shorten the waits."""
+
+    region: str = ""
+    profile: str = ""
+    endpoint: str = ""  # one endpoint for every service (e.g. a moto server)
+    endpoints: dict[str, str] = field(default_factory=dict)
+    poll_interval: float = 2.0  # seconds between readiness polls
+    wait_timeout: float = 900.0  # seconds a create/delete may wait for readiness
+    max_pool_connections: int = 64
+    max_attempts: int = 2
+
+
+def settings_from_request(request: Any) -> AwsSettings:
+    """AwsSettings from a ConfigureRequest; InvalidArgument (with the path) on bad values."""
+    from google.protobuf.json_format import MessageToDict
+
+    raw = MessageToDict(request.settings) if request.HasField("settings") else {}
+    unknown = sorted(set(raw) - SETTING_KEYS)
+    if unknown:
+        raise errors.InvalidArgument(
+            f"unknown aws provider setting {unknown[0]!r}; known: {', '.join(sorted(SETTING_KEYS))}",
+            attribute_path=f"settings.{unknown[0]}",
+        )
+    endpoints = {str(k): str(v) for k, v in dict(raw.get("endpoints") or {}).items()}
+    endpoints.update(dict(request.endpoints))
+    for service, url in endpoints.items():
+        _check_endpoint(url, f"endpoints.{service}")
+    if raw.get("endpoint"):
+        _check_endpoint(str(raw["endpoint"]), "settings.endpoint")
+    return AwsSettings(
+        region=request.region or _env_region(),
+        profile=str(raw.get("profile", "")),
+        endpoint=str(raw.get("endpoint", "")),
+        endpoints=endpoints,
+        poll_interval=_number(raw, "poll_interval", 2.0),
+        wait_timeout=_number(raw, "wait_timeout", 900.0),
+        max_pool_connections=int(_number(raw, "max_pool_connections", 64)),
+        max_attempts=int(_number(raw, "max_attempts", 2)),
+    )
+
+
+def _check_endpoint(url: str, path: str) -> None:
+    if not url.startswith(("http://", "https://")):
+        raise errors.InvalidArgument(
+            f"endpoint {url!r} must be an http:// or https:// URL", attribute_path=path
+        )
+
+
+def _number(raw: dict[str, Any], key: str, default: float) -> float:
+    value = raw.get(key, default)
+    if not isinstance(value, (int, float)) or value < 0:
+        raise errors.InvalidArgument(
+            f"setting {key!r} must be a non-negative number", attribute_path=f"settings.{key}"
+        )
+    return float(value)
+
+
+def _env_region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+
+
+class AwsClients:
+    """Shared by every servicer of one plugin process. Thread-safe."""
+
+    def __init__(self, settings: AwsSettings | None = None) -> None:
+        self._lock = threading.Lock()
+        self._settings = settings or AwsSettings(region=_env_region())
+        self._session: Any = None
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        # Small caches of facts that do not change during a run (AMI ids, zones, account).
+        self.cache: dict[str, Any] = {}
+
+    @property
+    def settings(self) -> AwsSettings:
+        return self._settings
+
+    @property
+    def region(self) -> str:
+        return self._settings.region or DEFAULT_REGION
+
+    def configure(self, settings: AwsSettings) -> None:
+        with self._lock:
+            self._settings = settings
+            self._session = None
+            self._clients = {}
+            self.cache = {}
+
+    def endpoint_for(self, service: str) -> str | None:
+        """The endpoint URL for a service, or None to let boto3 decide (env vars, defaults)."""
+        settings = self._settings
+        return settings.endpoints.get(service) or settings.endpoint or None
+
+    def client(self, service: str, region: str = "") -> Any:
+        key = (service, region or self.region)
+        cached = self._clients.get(key)
+        if cached is not None:
+            return cached
+        with self._lock:  # boto3 sessions are not thread-safe while creating clients
+            if key not in self._clients:
+                self._clients[key] = self._make_client(service, key[1])
+            return self._clients[key]
+
+    def _make_client(self, service: str, region: str) -> Any:
+        import boto3
+        from botocore.config import Config
+
+        if self._session is None:
+            self._session = boto3.session.Session(profile_name=self._settings.profile or None)
+        config = Config(
+            retries={"mode": "standard", "max_attempts": self._settings.max_attempts},
+            max_pool_connections=self._settings.max_pool_connections,
+            connect_timeout=10,
+            read_timeout=60,
+            user_agent_extra="genesys-provider-aws",
+        )
+        return self._session.client(
+            service, region_name=region, endpoint_url=self.endpoint_for(service), config=config
+        )
+
+    # ------------------------------------------------------------ fan-out and waits
+
+    def fan_out(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R | Exception]]:
+        """Runs fn over items on a shared pool; yields (item, result or exception) as done."""
+        from concurrent.futures import as_completed
+
+        pool = self._executor()
+        futures = {pool.submit(fn, item): item for item in items}
+        for future in as_completed(futures):
+            item = futures[future]
+            try:
+                yield item, future.result()
+            except Exception as exc:  # handed back to the caller, per item
+                yield item, exc
+
+    def _executor(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="aws-read")
+            return self._pool
+
+    def wait_until(self, what: str, probe: Callable[[], T | None]) -> T:
+        """Polls probe() until it returns non-None; Unavailable after the wait timeout.
+
+        The first probe runs at once: against fast APIs (and moto) most waits end there.
+        """
+        deadline = time.monotonic() + self._settings.wait_timeout
+        delay = min(self._settings.poll_interval, 0.2)
+        while True:
+            result = probe()
+            if result is not None:
+                return result
+            if time.monotonic() >= deadline:
+                raise errors.Unavailable(f"timed out waiting for {what}")
+            time.sleep(delay)
+            delay = min(delay * 2, self._settings.poll_interval) or 0.05
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+
+
+def chunked(items: list[T], size: int) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

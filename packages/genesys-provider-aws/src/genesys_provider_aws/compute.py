@@ -1,0 +1,335 @@
+"""Compute: EC2 instances.
+
+Size -> instance type and image alias -> AMI come from `tables`. The alias the user asked for
+is kept in the tag `genesys:image`, so a refresh reports "ubuntu-lts" (not the AMI, which
+moves as Canonical publishes) and no replacement is planned when a new AMI appears. User data
+is not returned by DescribeInstances; the plugin keeps it in the resource's `private` bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from genesys.provider.v1 import common_pb2 as pb
+from genesys.provider.v1 import compute_pb2_grpc
+from genesys_plugin_sdk import errors
+
+from genesys_provider_aws import tables
+from genesys_provider_aws.clients import AwsClients, chunked
+from genesys_provider_aws.common import (
+    IMAGE_TAG,
+    NAME_TAG,
+    TOKEN_TAG,
+    client_token,
+    ec2_list_filters,
+    ec2_tag_specs,
+    private_json,
+    retag_ec2,
+    read_private,
+    struct,
+    tag_dict,
+    tag_list,
+    user_tags,
+)
+from genesys_provider_aws.errors import call_or_none, translate_errors
+from genesys_provider_aws.readers import KindReader, read_one
+
+LIVE_STATES = ["pending", "running", "stopping", "stopped", "shutting-down"]
+STATE_WORDS = {"shutting-down": "terminated"}
+LIST_FILTERS = {
+    "name": "tag:Name",
+    "state": "instance-state-name",
+    "zone": "availability-zone",
+    "network_id": "vpc-id",
+    "subnet_id": "subnet-id",
+    "id": "instance-id",
+    "instance_type": "instance-type",
+}
+IN_PLACE = frozenset({"name", "tags", "size", "provider_type", "security_group_ids"})
+FORCE_NEW = ("image", "zone", "subnet_id", "network_id", "key_pair", "user_data")
+
+
+# ---------------------------------------------------------------- images
+
+
+def resolve_image(clients: AwsClients, image: str) -> str:
+    """AMI id for an alias (cached per region) or the id itself; InvalidArgument if unknown."""
+    wanted = image or "ubuntu-lts"
+    if tables.is_image_id(wanted):
+        return wanted
+    alias = tables.IMAGE_ALIASES.get(wanted)
+    if alias is None:
+        known = ", ".join(sorted(tables.IMAGE_ALIASES))
+        raise errors.InvalidArgument(
+            f"unknown image {wanted!r}: use an AMI id (ami-...) or one of {known}",
+            attribute_path="config.image",
+        )
+    cache_key = f"ami:{clients.region}:{wanted}"
+    if cache_key not in clients.cache:
+        clients.cache[cache_key] = _lookup_alias(clients, alias)
+    return str(clients.cache[cache_key])
+
+
+def _lookup_alias(clients: AwsClients, alias: tables.ImageAlias) -> str:
+    if alias.ssm_parameter:
+        found = call_or_none(
+            clients.client("ssm").get_parameter, "ParameterNotFound", Name=alias.ssm_parameter
+        )
+        if found is not None:
+            return str(found["Parameter"]["Value"])
+    images = clients.client("ec2").describe_images(
+        Owners=[alias.owner],
+        Filters=[
+            {"Name": "name", "Values": [alias.name_pattern]},
+            {"Name": "state", "Values": ["available"]},
+        ],
+    )["Images"]
+    if not images:
+        raise errors.InvalidArgument(
+            f"no AMI found for image alias {alias.alias!r} in {clients.region}",
+            attribute_path="config.image",
+        )
+    newest = max(images, key=lambda i: (i.get("CreationDate", ""), i.get("Name", "")))
+    return str(newest["ImageId"])
+
+
+def alias_of_ami(clients: AwsClients, ami: str) -> str:
+    """For discovery: the alias whose current AMI this is, else the AMI id itself."""
+    for alias in tables.IMAGE_ALIASES:
+        try:
+            if resolve_image(clients, alias) == ami:
+                return alias
+        except errors.InvalidArgument:
+            continue
+    return ami
+
+
+# ---------------------------------------------------------------- reading
+
+
+def instance_from(raw: Mapping[str, Any], private: bytes = b"") -> pb.Instance:
+    tags = tag_dict(raw.get("Tags"))
+    instance_type = raw.get("InstanceType", "")
+    state = raw.get("State", {}).get("Name", "")
+    kept = read_private(private)
+    return pb.Instance(
+        id=raw["InstanceId"],
+        name=tags.get(NAME_TAG, ""),
+        size=tables.size_of_instance_type(instance_type),
+        provider_type=instance_type,
+        image=tags.get(IMAGE_TAG) or raw.get("ImageId", ""),
+        provider_image=raw.get("ImageId", ""),
+        state=STATE_WORDS.get(state, state),
+        private_ip=raw.get("PrivateIpAddress", ""),
+        public_ip=raw.get("PublicIpAddress", ""),
+        network_id=raw.get("VpcId", ""),
+        subnet_id=raw.get("SubnetId", ""),
+        security_group_ids=sorted(g["GroupId"] for g in raw.get("SecurityGroups", [])),
+        user_data=str(kept.get("user_data", "")),
+        key_pair=raw.get("KeyName", ""),
+        tags=user_tags(tags, drop_name=True),
+        zone=raw.get("Placement", {}).get("AvailabilityZone", ""),
+        provider_data=struct(
+            {
+                "architecture": raw.get("Architecture"),
+                "launch_time": raw.get("LaunchTime"),
+                "private_dns_name": raw.get("PrivateDnsName"),
+                "public_dns_name": raw.get("PublicDnsName"),
+                "aws_state": state,
+            }
+        ),
+        private=private_json({"user_data": kept["user_data"]}) if kept.get("user_data") else b"",
+    )
+
+
+def describe(clients: AwsClients, filters: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Live (not terminated) instances matching EC2 filters, across pages."""
+    paginator = clients.client("ec2").get_paginator("describe_instances")
+    wanted = [*filters, {"Name": "instance-state-name", "Values": LIVE_STATES}]
+    for page in paginator.paginate(Filters=wanted):
+        for reservation in page.get("Reservations", []):
+            yield from reservation.get("Instances", [])
+
+
+def read_many(
+    clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]
+) -> dict[str, Any]:
+    """Batch read: one DescribeInstances per 200 ids (filters never fail on missing ids)."""
+    found: dict[str, Any] = {}
+    for chunk in chunked(sorted(set(ids)), 200):
+        for raw in describe(clients, [{"Name": "instance-id", "Values": chunk}]):
+            found[raw["InstanceId"]] = instance_from(raw, privates.get(raw["InstanceId"], b""))
+    return found
+
+
+def find_by_token(clients: AwsClients, token: str) -> str | None:
+    for raw in describe(clients, [{"Name": f"tag:{TOKEN_TAG}", "Values": [token]}]):
+        return str(raw["InstanceId"])
+    return None
+
+
+READERS = {
+    pb.RESOURCE_KIND_INSTANCE: KindReader("instance", "instance", read_many, find_by_token),
+}
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _pick_subnet(clients: AwsClients, config: pb.InstanceConfig) -> str:
+    """The subnet to launch into: the one asked for, else one of the network's subnets."""
+    if config.subnet_id or not config.network_id:
+        return config.subnet_id
+    filters = [{"Name": "vpc-id", "Values": [config.network_id]}]
+    if config.zone:
+        filters.append({"Name": "availability-zone", "Values": [config.zone]})
+    subnets = clients.client("ec2").describe_subnets(Filters=filters)["Subnets"]
+    if not subnets:
+        raise errors.InvalidArgument(
+            f"network {config.network_id} has no subnet to launch into"
+            + (f" in {config.zone}" if config.zone else ""),
+            attribute_path="config.network_id",
+        )
+    return str(min(subnets, key=lambda s: s["SubnetId"])["SubnetId"])
+
+
+def run_arguments(clients: AwsClients, config: pb.InstanceConfig, token: str) -> dict[str, Any]:
+    """RunInstances parameters for a config (size, image and subnet resolved)."""
+    image_tag = {IMAGE_TAG: config.image} if config.image and not tables.is_image_id(config.image) else {}
+    tags = tag_list(config.tags, name=config.name, token=token, extra=image_tag)
+    args: dict[str, Any] = {
+        "ImageId": resolve_image(clients, config.image),
+        "InstanceType": tables.instance_type_for(config.size, config.provider_type),
+        "MinCount": 1,
+        "MaxCount": 1,
+        "TagSpecifications": ec2_tag_specs("instance", tags) + ec2_tag_specs("volume", tags),
+    }
+    if token:
+        args["ClientToken"] = client_token(token)
+    subnet = _pick_subnet(clients, config)
+    if subnet:
+        args["SubnetId"] = subnet
+    elif config.zone:
+        args["Placement"] = {"AvailabilityZone": config.zone}
+    if config.security_group_ids:
+        args["SecurityGroupIds"] = list(config.security_group_ids)
+    if config.key_pair:
+        args["KeyName"] = config.key_pair
+    if config.user_data:
+        args["UserData"] = config.user_data  # boto3 base64-encodes it
+    return args
+
+
+def wait_state(clients: AwsClients, instance_id: str, wanted: str, private: bytes) -> pb.Instance:
+    """Polls until the instance reaches `wanted`; FailedPrecondition if it dies instead."""
+
+    def probe() -> pb.Instance | None:
+        found = read_many(clients, [instance_id], {instance_id: private}).get(instance_id)
+        if found is None:
+            if wanted == "terminated":
+                return pb.Instance(id=instance_id, state="terminated")
+            return None  # not visible yet (EC2 is eventually consistent right after launch)
+        if found.state == wanted:
+            return found  # type: ignore[no-any-return]
+        if found.state == "terminated":
+            raise errors.FailedPrecondition(f"instance {instance_id} terminated while starting")
+        return None
+
+    return clients.wait_until(f"instance {instance_id} to be {wanted}", probe)
+
+
+def create(clients: AwsClients, config: pb.InstanceConfig, token: str) -> pb.Instance:
+    private = private_json({"user_data": config.user_data}) if config.user_data else b""
+    existing = find_by_token(clients, token) if token else None
+    if existing is None:
+        launched = clients.client("ec2").run_instances(**run_arguments(clients, config, token))
+        existing = launched["Instances"][0]["InstanceId"]
+    return wait_state(clients, str(existing), "running", private)
+
+
+def update(clients: AwsClients, request: Any) -> pb.Instance:
+    instance_id, config = request.id, request.config
+    changed = set(request.changed) or IN_PLACE
+    blocked = sorted(changed & set(FORCE_NEW))
+    if blocked:
+        raise errors.InvalidArgument(
+            f"changing {blocked[0]} replaces the instance; it cannot be updated in place",
+            attribute_path=f"config.{blocked[0]}",
+        )
+    current = read_one(READERS[pb.RESOURCE_KIND_INSTANCE], clients, instance_id, request.private)
+    ec2 = clients.client("ec2")
+    if changed & {"name", "tags"}:
+        retag_ec2(ec2, instance_id, current, config)
+    if "security_group_ids" in changed and config.security_group_ids:
+        ec2.modify_instance_attribute(InstanceId=instance_id, Groups=list(config.security_group_ids))
+    wanted_type = tables.instance_type_for(config.size, config.provider_type)
+    if changed & {"size", "provider_type"} and wanted_type != current.provider_type:
+        _change_type(clients, instance_id, wanted_type, request.private)
+    return read_one(READERS[pb.RESOURCE_KIND_INSTANCE], clients, instance_id, request.private)
+
+
+def _change_type(clients: AwsClients, instance_id: str, instance_type: str, private: bytes) -> None:
+    """EC2 changes the type of a stopped instance only: stop, modify, start."""
+    ec2 = clients.client("ec2")
+    ec2.stop_instances(InstanceIds=[instance_id])
+    wait_state(clients, instance_id, "stopped", private)
+    ec2.modify_instance_attribute(InstanceId=instance_id, InstanceType={"Value": instance_type})
+    ec2.start_instances(InstanceIds=[instance_id])
+    wait_state(clients, instance_id, "running", private)
+
+
+def delete(clients: AwsClients, instance_id: str) -> None:
+    read_one(READERS[pb.RESOURCE_KIND_INSTANCE], clients, instance_id)  # NotFound when gone
+    clients.client("ec2").terminate_instances(InstanceIds=[instance_id])
+    wait_state(clients, instance_id, "terminated", b"")
+
+
+def for_adoption(clients: AwsClients, instance: pb.Instance) -> pb.Instance:
+    """Fills what discovery needs beyond a read: the image alias and the user data."""
+    if not instance.image or tables.is_image_id(instance.image):
+        instance.image = alias_of_ami(clients, instance.provider_image)
+    attribute = clients.client("ec2").describe_instance_attribute(
+        InstanceId=instance.id, Attribute="userData"
+    )
+    encoded = attribute.get("UserData", {}).get("Value", "")
+    if encoded:
+        import base64
+
+        instance.user_data = base64.b64decode(encoded).decode("utf-8", "replace")
+        instance.private = private_json({"user_data": instance.user_data})
+    return instance
+
+
+# ---------------------------------------------------------------- servicer
+
+
+@translate_errors
+class ComputeServicer(compute_pb2_grpc.ComputeServiceServicer):
+    def __init__(self, clients: AwsClients) -> None:
+        self.clients = clients
+
+    def CreateInstance(self, request: Any, context: Any) -> pb.Instance:
+        return create(self.clients, request.config, request.idempotency_token)
+
+    def GetInstance(self, request: Any, context: Any) -> pb.Instance:
+        return read_one(READERS[pb.RESOURCE_KIND_INSTANCE], self.clients, request.id, request.private)
+
+    def UpdateInstance(self, request: Any, context: Any) -> pb.Instance:
+        return update(self.clients, request)
+
+    def DeleteInstance(self, request: Any, context: Any) -> pb.DeleteResponse:
+        delete(self.clients, request.id)
+        return pb.DeleteResponse()
+
+    def ListInstances(self, request: Any, context: Any) -> Iterator[pb.Instance]:
+        for raw in describe(self.clients, ec2_list_filters(request.filters, LIST_FILTERS)):
+            yield instance_from(raw)
+
+    def DiscoverInstances(self, request: Any, context: Any) -> Iterator[pb.Instance]:
+        for raw in describe(self.clients, ec2_list_filters(request.filters, LIST_FILTERS)):
+            yield for_adoption(self.clients, instance_from(raw))
+
+    def AdoptInstance(self, request: Any, context: Any) -> pb.Instance:
+        found = read_one(READERS[pb.RESOURCE_KIND_INSTANCE], self.clients, request.id)
+        return for_adoption(self.clients, found)

@@ -1,0 +1,63 @@
+"""Fault injection for benchmarks (DESIGN.md §5): per-call latency and a token-bucket limit.
+
+Real applies are slow because clouds answer slowly and throttle; these two settings make the
+local provider behave that way on purpose, so the engine's parallelism, batching and retry
+logic can be measured without a cloud.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from genesys_plugin_sdk import errors
+
+
+class TokenBucket:
+    """`burst` tokens, refilled at `per_second`; one token per mutating call."""
+
+    def __init__(self, burst: int, per_second: float) -> None:
+        self.burst = burst
+        self.per_second = per_second
+        self._tokens = float(burst)
+        self._stamp = time.monotonic()
+        self._lock = threading.Lock()
+
+    def take(self) -> float:
+        """Takes a token and returns 0, or returns the seconds until one is available."""
+        with self._lock:
+            now = time.monotonic()
+            self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.per_second)
+            self._stamp = now
+            if self._tokens >= 1.0:
+                self._tokens -= 1.0
+                return 0.0
+            if self.per_second <= 0:
+                return 3600.0
+            return (1.0 - self._tokens) / self.per_second
+
+
+@dataclass
+class Faults:
+    latency_s: float = 0.0
+    bucket: TokenBucket | None = None
+
+    def before_call(self, mutating: bool) -> None:
+        """Sleeps the configured latency, then throttles a mutating call if the bucket is dry."""
+        if self.latency_s > 0:
+            time.sleep(self.latency_s)
+        if mutating and self.bucket is not None:
+            wait = self.bucket.take()
+            if wait > 0:
+                raise errors.Throttled(
+                    f"rate limit exceeded ({self.bucket.burst} burst, "
+                    f"{self.bucket.per_second:g}/s): retry in {wait:.3f}s",
+                    retry_after=wait,
+                    provider_code="Throttling",
+                )
+
+    def pause(self) -> None:
+        """One simulated round trip, for calls that are not gated (batch-read pages)."""
+        if self.latency_s > 0:
+            time.sleep(self.latency_s)

@@ -1,0 +1,75 @@
+"""What every servicer shares: the configured settings, the registry and the fault gate."""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from pathlib import Path
+
+from genesys_plugin_sdk import errors
+
+from genesys_provider_local.faults import Faults, TokenBucket
+from genesys_provider_local.registry import Registry, open_registry
+from genesys_provider_local.settings import LocalSettings
+
+
+class Runtime:
+    def __init__(self) -> None:
+        self._settings: LocalSettings | None = None
+        self._registry: Registry | None = None
+        self.faults = Faults()
+        self.shutting_down = False
+        # Ids whose create runs in this process right now (vs. intents left by a crash).
+        self.in_flight: set[str] = set()
+        self._lock = threading.Lock()
+        atexit.register(self.close)
+
+    def configure(self, settings: LocalSettings) -> None:
+        with self._lock:
+            if self._registry is not None and self._registry.path.parent != settings.root:
+                self._registry.close()
+                self._registry = None
+            if self._registry is None:
+                try:
+                    self._registry = open_registry(settings.root)
+                except OSError as exc:
+                    raise errors.InvalidArgument(
+                        f"cannot use {settings.root} as the local provider's root: {exc}",
+                        attribute_path="settings.root",
+                    ) from None
+            self._settings = settings
+            bucket = TokenBucket(settings.burst, settings.per_second) if settings.burst else None
+            self.faults = Faults(latency_s=settings.latency_ms / 1000.0, bucket=bucket)
+
+    @property
+    def settings(self) -> LocalSettings:
+        if self._settings is None:
+            raise errors.FailedPrecondition(
+                "the local provider is not configured yet: the core must call Configure first"
+            )
+        return self._settings
+
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            raise errors.FailedPrecondition(
+                "the local provider is not configured yet: the core must call Configure first"
+            )
+        return self._registry
+
+    @property
+    def root(self) -> Path:
+        return self.settings.root
+
+    def gate(self, mutating: bool) -> None:
+        """Runs before every resource call: configured?, shutting down?, faults."""
+        self.registry  # noqa: B018 - raises FailedPrecondition before Configure
+        if mutating and self.shutting_down:
+            raise errors.Unavailable("the local provider is shutting down")
+        self.faults.before_call(mutating)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._registry is not None:
+                self._registry.close()
+                self._registry = None

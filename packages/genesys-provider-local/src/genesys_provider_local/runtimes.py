@@ -1,0 +1,79 @@
+"""Function runtimes: which interpreter runs a `python3.x` or `nodejs*` function here.
+
+Stdlib only: the function gateway process imports this too.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+
+_PYTHON = re.compile(r"^python3(?:\.(\d+))?$")
+_NODE = re.compile(r"^nodejs(\d+)?(?:\.x)?$")
+
+
+@dataclass(frozen=True)
+class Runtime:
+    language: str  # "python" | "node"
+    interpreter: str  # absolute path of the executable
+    note: str = ""  # a warning for the user, e.g. a version fallback
+
+
+@functools.lru_cache(maxsize=32)
+def _runs(executable: str, *args: str) -> str | None:
+    """The interpreter's output for `args` if it really runs (pyenv shims may not)."""
+    try:
+        done = subprocess.run(
+            [executable, *args], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _python(minor: str | None, runtime: str) -> Runtime:
+    ours = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if minor is None or f"3.{minor}" == ours:
+        return Runtime("python", sys.executable)
+    found = shutil.which(f"python3.{minor}")
+    if found and _runs(found, "-c", "import json, sys") is not None:
+        return Runtime("python", found)
+    return Runtime(
+        "python",
+        sys.executable,
+        note=f"{runtime} is not installed here; the function runs with Python {ours}",
+    )
+
+
+def _node(major: str | None, runtime: str) -> Runtime:
+    node = shutil.which("node")
+    version = _runs(node, "--version") if node else None
+    if node is None or version is None:
+        raise ValueError(f"runtime {runtime} needs Node.js (`node` on PATH), which was not found")
+    have = version.lstrip("v").split(".")[0]
+    note = ""
+    if major and major != have:
+        note = f"{runtime} asked for; the function runs with Node.js {version}"
+    return Runtime("node", node, note)
+
+
+@functools.lru_cache(maxsize=32)
+def resolve(runtime: str) -> Runtime:
+    """The interpreter for a runtime name; ValueError if the runtime is not offered."""
+    python = _PYTHON.match(runtime)
+    if python:
+        return _python(python.group(1), runtime)
+    node = _NODE.match(runtime)
+    if node:
+        return _node(node.group(1), runtime)
+    raise ValueError(
+        f"runtime {runtime!r} is not offered by the local provider (python3.x and nodejs* are)"
+    )
+
+
+def is_known(runtime: str) -> bool:
+    return bool(_PYTHON.match(runtime) or _NODE.match(runtime))

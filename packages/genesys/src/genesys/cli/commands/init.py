@@ -1,0 +1,58 @@
+"""`genesys init`: start a project here (if none) and pin provider plugin versions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+LOCK_FILE = "genesys.lock"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("init", help="scaffold a working example and write genesys.lock")
+    parser.add_argument("directory", nargs="?", default=".", help="project directory (default .)")
+    parser.add_argument("-c", "--config", help="config file to initialise (default: found in DIR)")
+    parser.set_defaults(func=run)
+
+
+def write_lock(directory: Path, provider: str) -> Path:
+    """Record the plugin version in use, like .terraform.lock.hcl: commit this file."""
+    from genesys.plugins import PluginManager, find_plugin
+
+    manager = PluginManager()
+    try:
+        conn = manager.get(provider)
+        entry = {
+            "version": conn.metadata.version,
+            "protocol_version": conn.metadata.protocol_version,
+            "source": " ".join(find_plugin(provider)),
+        }
+    finally:
+        manager.close()
+    path = directory / LOCK_FILE
+    existing = json.loads(path.read_text()) if path.exists() else {}
+    providers = existing.get("providers", {})
+    providers[provider] = entry
+    path.write_text(json.dumps({"version": 1, "providers": providers}, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def run(args: argparse.Namespace) -> int:
+    from genesys.cli.common import find_config
+    from genesys.config import load_config
+    from genesys.scaffold import write_project
+
+    directory = Path(args.directory).resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    has_config = args.config or any((directory / n).exists() for n in
+                                    ("genesys.yaml", "genesys.yml", "genesys.toml"))
+    if not has_config:
+        for path in write_project(directory):
+            print(f"Created {path.relative_to(directory)}")
+    config_path = Path(args.config) if args.config else find_config(directory)
+    config = load_config(config_path)
+    lock = write_lock(directory, config.provider)
+    print(f"Provider {config.provider!r} ready; versions recorded in {lock.name}.")
+    print("\nGenesys has been initialized. Next: genesys plan, then genesys apply.")
+    return 0

@@ -1,0 +1,83 @@
+"""The state shared by the converters that turn config blocks into DesiredResources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from genesys.config.code import CodeError, check_source, code_of, has_placeholder, placeholder_code
+from genesys.config.desired import DesiredResource, Value
+from genesys.config.diagnostics import Path
+from genesys.config.model import Config
+from genesys.config.namespace import Namespace
+from genesys.config.reporter import Reporter
+
+
+@dataclass
+class Build:
+    cfg: Config
+    ns: Namespace
+    reporter: Reporter
+    with_code: bool  # False when only validating: sources are checked, not read
+    resources: list[DesiredResource] = field(default_factory=list)
+    # Config path of each block -> the addresses built from it (for reference edges).
+    owners: dict[Path, list[str]] = field(default_factory=dict)
+
+    def add(
+        self,
+        address: str,
+        kind: str,
+        attributes: dict[str, Value],
+        path: Path,
+        origin: str = "",
+    ) -> DesiredResource:
+        resource = DesiredResource(
+            address=address,
+            kind=kind,
+            attributes=attributes,
+            location=self.cfg.location_of(path),
+            origin=origin,
+        )
+        self.resources.append(resource)
+        self.owners.setdefault(path, []).append(address)
+        return resource
+
+    def code(self, source: str | None, path: Path, *, name: str, runtime: str, handler: str
+             ) -> dict[str, Value] | None:
+        """`code` attribute for a function (placeholder when `source` is absent)."""
+        if source is None:
+            if not has_placeholder(runtime):
+                self.reporter.error(
+                    path,
+                    f"function '{name}' needs `source`: Genesys has no placeholder for {runtime}",
+                    "set source: to a directory or .zip with the code",
+                )
+                return None
+            self.reporter.warning(
+                path,
+                f"function '{name}' has no `source`: a placeholder handler answering "
+                f'{{"error": "no source configured for {name}"}} is deployed',
+                "set source: to a directory or .zip with your code",
+            )
+            return placeholder_code(name, runtime, handler) if self.with_code else None
+        return self.source_code(source, (*path, "source"))
+
+    def source_code(self, source: str, path: Path) -> dict[str, Value] | None:
+        problem = check_source(source, self.cfg.base_dir)
+        if problem:
+            self.reporter.error(path, problem)
+            return None
+        if not self.with_code:
+            return None
+        try:
+            return code_of(source, self.cfg.base_dir)
+        except CodeError as err:
+            self.reporter.error(path, str(err))
+            return None
+
+
+def optional(attributes: dict[str, Value], **values: Value) -> dict[str, Value]:
+    """Adds the values that are set (not None) to `attributes`; returns it."""
+    for key, value in values.items():
+        if value is not None:
+            attributes[key] = value
+    return attributes

@@ -1,0 +1,243 @@
+"""TOML -> plain data plus the position of every key and array item.
+
+`tomllib` parses (and judges syntax) but keeps no positions, so a small scanner walks the
+already-valid text once more to find where each key, table header and array item was
+written. The scanner only has to understand valid TOML; if it ever stops early, the
+positions it found so far are kept and later paths fall back to their nearest ancestor.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import sys
+from typing import Any
+
+from genesys.config.diagnostics import Path
+from genesys.config.yaml_source import Positions, SourceProblem
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_SCALAR_END = re.compile(r"[,\]}\n\r#]")
+
+
+def parse_toml(text: str) -> tuple[dict[str, Any], Positions]:
+    """Returns (data, positions); raises SourceProblem on bad syntax."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        message = str(err.args[0] if err.args else err)
+        match = _AT.search(message)
+        line, column = (int(match[1]), int(match[2])) if match else (1, 1)
+        if not match and "end of document" in message:
+            line, column = text.count("\n") + 1, 1
+        message = _AT.sub("", message).replace(" (at end of document)", "")
+        raise SourceProblem(line, column, f"invalid TOML: {message}") from None
+    except RecursionError:
+        raise SourceProblem(1, 1, "invalid TOML: nesting too deep") from None
+    scanner = scan_toml(text)
+    return data, scanner.positions()
+
+
+def scan_toml(text: str) -> _Scanner:
+    """Scans valid TOML for positions (and, for the formatter, statements)."""
+    scanner = _Scanner(text)
+    try:
+        scanner.scan()
+    except (IndexError, ValueError, RecursionError, tomllib.TOMLDecodeError):
+        scanner.complete = False  # positions found so far are kept; see module docstring
+    return scanner
+
+
+class _Scanner:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.i = 0
+        self.complete = True
+        self.offsets: dict[Path, int] = {}
+        self.array_tables: dict[Path, int] = {}
+        self.table: Path = ()
+        # For `genesys fmt`: top-level statements and multi-line string spans.
+        self.headers: list[tuple[int, int, list[str], bool]] = []  # start, end, raw keys, [[
+        self.pairs: list[tuple[int, list[str], int]] = []  # start, raw keys, value start
+        self.long_strings: list[tuple[int, int]] = []
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def positions(self) -> Positions:
+        found: Positions = {(): (1, 1)}
+        for path, offset in self.offsets.items():
+            line = bisect.bisect_right(self.line_starts, offset)
+            found[path] = (line, offset - self.line_starts[line - 1] + 1)
+        return found
+
+    def _record(self, path: Path, offset: int) -> None:
+        self.offsets.setdefault(path, offset)
+
+    # ------------------------------------------------------------ statements
+
+    def scan(self) -> None:
+        while True:
+            self._skip(newlines=True)
+            if self.i >= len(self.text):
+                return
+            start = self.i
+            if self.text[self.i] == "[":
+                self._header()
+            else:
+                self._key_value(self.table, top=True)
+            if self.i == start:  # never loop without progress
+                return
+
+    def _header(self) -> None:
+        start = self.i
+        is_array = self.text.startswith("[[", self.i)
+        self.i += 2 if is_array else 1
+        keys = self._keys()
+        self.i += 2 if is_array else 1
+        self.headers.append((start, self.i, [self.text[o:e] for _, o, e in keys], is_array))
+        path: Path = ()
+        for number, (key, offset, _) in enumerate(keys):
+            path = (*path, key)
+            if number == len(keys) - 1 and is_array:
+                count = self.array_tables.get(path, 0)
+                self.array_tables[path] = count + 1
+                self._record(path, offset)
+                path = (*path, count)
+                self._record(path, start)
+            elif path in self.array_tables:
+                path = (*path, self.array_tables[path] - 1)
+            else:
+                self._record(path, offset)
+        self.table = path
+
+    def _key_value(self, base: Path, top: bool = False) -> None:
+        start = self.i
+        keys = self._keys()
+        path = base
+        for key, offset, _ in keys:
+            path = (*path, key)
+            self._record(path, offset)
+        self._skip()
+        self.i += 1  # '='
+        self._skip()
+        if top:
+            self.pairs.append((start, [self.text[o:e] for _, o, e in keys], self.i))
+        self._value(path)
+
+    def _keys(self) -> list[tuple[str, int, int]]:
+        keys = []
+        while True:
+            self._skip()
+            offset = self.i
+            char = self.text[self.i]
+            if char in "\"'":
+                raw = self._string_end()
+                keys.append((tomllib.loads(f"k = {self.text[offset:raw]}")["k"], offset, raw))
+                self.i = raw
+            else:
+                match = _BARE_KEY.match(self.text, self.i)
+                if not match:
+                    raise ValueError("key expected")
+                keys.append((match.group(), offset, match.end()))
+                self.i = match.end()
+            self._skip()
+            if self.i < len(self.text) and self.text[self.i] == ".":
+                self.i += 1
+                continue
+            return keys
+
+    # ------------------------------------------------------------ values
+
+    def _value(self, path: Path) -> None:
+        char = self.text[self.i]
+        if char in "\"'":
+            start = self.i
+            self.i = self._string_end()
+            if self.text.startswith(char * 3, start):
+                self.long_strings.append((start, self.i))
+        elif char == "[":
+            self._array(path)
+        elif char == "{":
+            self._inline_table(path)
+        else:
+            match = _SCALAR_END.search(self.text, self.i)
+            self.i = match.start() if match else len(self.text)
+
+    def _array(self, path: Path) -> None:
+        self.i += 1
+        index = 0
+        while True:
+            self._skip(newlines=True)
+            if self.text[self.i] == "]":
+                self.i += 1
+                return
+            self._record((*path, index), self.i)
+            self._value((*path, index))
+            index += 1
+            self._skip(newlines=True)
+            if self.text[self.i] == ",":
+                self.i += 1
+
+    def _inline_table(self, path: Path) -> None:
+        self.i += 1
+        while True:
+            self._skip(newlines=True)
+            if self.text[self.i] == "}":
+                self.i += 1
+                return
+            self._key_value(path)
+            self._skip(newlines=True)
+            if self.text[self.i] == ",":
+                self.i += 1
+
+    def _string_end(self) -> int:
+        """Offset just past the string starting at self.i (any of the four kinds)."""
+        text, i = self.text, self.i
+        for quote in ('"""', "'''"):
+            if text.startswith(quote, i):
+                end = i + 3
+                while True:
+                    end = text.index(quote, end)
+                    if quote == '"""' and _escaped(text, end):
+                        end += 1
+                        continue
+                    end += 3
+                    extra = 0  # up to two quotes may sit right before the closing three
+                    while extra < 2 and end < len(text) and text[end] == quote[0]:
+                        end += 1
+                        extra += 1
+                    return end
+        quote = text[i]
+        end = i + 1
+        while True:
+            end = text.index(quote, end)
+            if quote == '"' and _escaped(text, end):
+                end += 1
+                continue
+            return end + 1
+
+    def _skip(self, newlines: bool = False) -> None:
+        """Skips spaces, tabs and comments (and newlines when asked)."""
+        text = self.text
+        while self.i < len(text):
+            char = text[self.i]
+            if char in " \t" or (newlines and char in "\r\n"):
+                self.i += 1
+            elif char == "#":
+                end = text.find("\n", self.i)
+                self.i = len(text) if end < 0 else end
+            else:
+                return
+
+
+def _escaped(text: str, index: int) -> bool:
+    """Whether the character at `index` is preceded by an odd number of backslashes."""
+    count = 0
+    while index - count - 1 >= 0 and text[index - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1

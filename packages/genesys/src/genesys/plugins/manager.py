@@ -1,0 +1,55 @@
+"""PluginManager: each provider plugin started once per run, lazily, and all stopped at the end."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+
+from genesys.plugins.connection import PluginConnection, launch_plugin
+
+
+class PluginManager:
+    def __init__(self, env: Mapping[str, str] | None = None, start_timeout: float = 10.0) -> None:
+        self._env = dict(env or {})
+        self._start_timeout = start_timeout
+        self._connections: dict[str, PluginConnection] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, name_or_path: str) -> PluginConnection:
+        """The connection to that provider, starting it on first use."""
+        with self._lock:
+            conn = self._connections.get(name_or_path)
+            if conn is not None:
+                return conn
+            start_lock = self._locks.setdefault(name_or_path, threading.Lock())
+        with start_lock:  # one start per name, without blocking other names meanwhile
+            with self._lock:
+                conn = self._connections.get(name_or_path)
+            if conn is None:
+                conn = launch_plugin(name_or_path, self._env, self._start_timeout)
+                with self._lock:
+                    self._connections[name_or_path] = conn
+            return conn
+
+    def started(self) -> list[str]:
+        with self._lock:
+            return list(self._connections)
+
+    def close(self, grace: float = 5.0) -> None:
+        """Stops every started plugin, in parallel: Shutdown, then SIGTERM, then SIGKILL."""
+        with self._lock:
+            connections = list(self._connections.values())
+            self._connections.clear()
+        if len(connections) == 1:
+            connections[0].close(grace)
+        elif connections:
+            with ThreadPoolExecutor(len(connections)) as pool:
+                list(pool.map(lambda conn: conn.close(grace), connections))
+
+    def __enter__(self) -> PluginManager:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

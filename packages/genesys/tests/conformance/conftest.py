@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def memory_plugin() -> str:
+    """A correct in-memory plugin (network, subnet, bucket) run as a child process."""
+    return str(FIXTURES / "memory_plugin.py")
+
+
+@pytest.fixture
+def broken_plugin() -> str:
+    """The memory plugin with broken idempotency and UNKNOWN instead of NOT_FOUND."""
+    return str(FIXTURES / "broken_plugin.py")
+
+
+@pytest.fixture
+def sloppy_handshake_plugin() -> str:
+    """The memory plugin that accepts a missing cookie and hangs on unknown versions."""
+    return str(FIXTURES / "sloppy_handshake_plugin.py")
