@@ -29,7 +29,9 @@ from genesys_provider_aws.readers import KindReader, read_each
 
 PUBLIC_SID = "GenesysPublicRead"
 LIFECYCLE_RULE_ID = "genesys-expire"
-ALL_ATTRIBUTES = frozenset({"versioning", "encryption", "public_access", "lifecycle", "website", "tags"})
+ALL_ATTRIBUTES = frozenset(
+    {"versioning", "encryption", "public_access", "lifecycle", "website", "tags"}
+)
 LIST_FILTERS = ("prefix",)
 # Regions whose website endpoints use a dash ("s3-website-us-east-1"), not a dot.
 _DASH_WEBSITE_REGIONS = frozenset(
@@ -75,7 +77,9 @@ def read_bucket(clients: AwsClients, name: str) -> pb.Bucket | None:
     encryption = call_or_none(
         s3.get_bucket_encryption, "ServerSideEncryptionConfigurationNotFoundError", Bucket=name
     )
-    block = call_or_none(s3.get_public_access_block, "NoSuchPublicAccessBlockConfiguration", Bucket=name)
+    block = call_or_none(
+        s3.get_public_access_block, "NoSuchPublicAccessBlockConfiguration", Bucket=name
+    )
     policy = call_or_none(s3.get_bucket_policy, "NoSuchBucketPolicy", Bucket=name)
     lifecycle = call_or_none(
         s3.get_bucket_lifecycle_configuration, "NoSuchLifecycleConfiguration", Bucket=name
@@ -230,7 +234,9 @@ def bucket_from_config(clients: AwsClients, config: pb.BucketConfig) -> pb.Bucke
             index_document=config.website.index_document,
             error_document=config.website.error_document if config.website.index_document else "",
         ),
-        endpoint=endpoint_of(clients, config.name, clients.region, bool(config.website.index_document)),
+        endpoint=endpoint_of(
+            clients, config.name, clients.region, bool(config.website.index_document)
+        ),
         tags=dict(config.tags),
         provider_data=struct({"arn": f"arn:aws:s3:::{config.name}", "managed": True}),
     )
@@ -275,16 +281,19 @@ def _put_tags(s3: Any, name: str, tags: dict[str, str], token: str) -> None:
 def _put_encryption(s3: Any, name: str, enabled: bool) -> None:
     if enabled:
         rule = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-        s3.put_bucket_encryption(
-            Bucket=name, ServerSideEncryptionConfiguration={"Rules": [rule]}
-        )
+        s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": [rule]})
     else:
         s3.delete_bucket_encryption(Bucket=name)
 
 
 def _put_public_access(s3: Any, name: str, public: bool, creating: bool) -> None:
     if not public:
-        flags = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+        flags = (
+            "BlockPublicAcls",
+            "IgnorePublicAcls",
+            "BlockPublicPolicy",
+            "RestrictPublicBuckets",
+        )
         s3.put_public_access_block(
             Bucket=name, PublicAccessBlockConfiguration=dict.fromkeys(flags, True)
         )

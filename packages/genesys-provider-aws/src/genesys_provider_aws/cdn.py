@@ -69,14 +69,18 @@ def certificate_from(raw: Mapping[str, Any], tags: dict[str, str]) -> pb.Certifi
 
 def read_certificate(clients: AwsClients, arn: str) -> pb.Certificate | None:
     acm = clients.client("acm")
-    described = call_or_none(acm.describe_certificate, "ResourceNotFoundException", CertificateArn=arn)
+    described = call_or_none(
+        acm.describe_certificate, "ResourceNotFoundException", CertificateArn=arn
+    )
     if described is None:
         return None
     tags = acm.list_tags_for_certificate(CertificateArn=arn).get("Tags", [])
     return certificate_from(described["Certificate"], tag_dict(tags))
 
 
-def read_certificates(clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
+def read_certificates(
+    clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]
+) -> dict[str, Any]:
     return read_each(clients, ids, lambda arn: read_certificate(clients, arn))
 
 
@@ -86,10 +90,14 @@ def find_certificate_by_token(clients: AwsClients, token: str) -> str | None:
     return None
 
 
-CERTIFICATE_READER = KindReader("certificate", "certificate", read_certificates, find_certificate_by_token)
+CERTIFICATE_READER = KindReader(
+    "certificate", "certificate", read_certificates, find_certificate_by_token
+)
 
 
-def create_certificate(clients: AwsClients, config: pb.CertificateConfig, token: str) -> pb.Certificate:
+def create_certificate(
+    clients: AwsClients, config: pb.CertificateConfig, token: str
+) -> pb.Certificate:
     if not config.domain:
         raise errors.InvalidArgument("a certificate needs a domain", attribute_path="config.domain")
     arn = find_certificate_by_token(clients, token) if token else None
@@ -204,7 +212,9 @@ def _origin(clients: AwsClients, bucket: str) -> dict[str, Any]:
 
 def distribution_config(clients: AwsClients, config: Any, reference: str) -> dict[str, Any]:
     if not config.origin_bucket_id:
-        raise errors.InvalidArgument("a cdn needs origin_bucket_id", attribute_path="config.origin_bucket_id")
+        raise errors.InvalidArgument(
+            "a cdn needs origin_bucket_id", attribute_path="config.origin_bucket_id"
+        )
     origin = _origin(clients, config.origin_bucket_id)
     viewer: dict[str, Any] = {"CloudFrontDefaultCertificate": True}
     if config.certificate_id:
@@ -275,7 +285,9 @@ def update_cdn(clients: AwsClients, request: Any) -> pb.Cdn:
     new = distribution_config(clients, request.config, old["CallerReference"])
     merged = {**old, **new, "Enabled": old.get("Enabled", True)}
     if merged != old:
-        cloudfront.update_distribution(Id=request.id, IfMatch=fetched["ETag"], DistributionConfig=merged)
+        cloudfront.update_distribution(
+            Id=request.id, IfMatch=fetched["ETag"], DistributionConfig=merged
+        )
     arn = str(current.provider_data["arn"])
     to_set, to_remove = tag_changes(dict(current.tags), dict(request.config.tags))
     if request.config.name != current.name:
@@ -295,7 +307,9 @@ def delete_cdn(clients: AwsClients, cdn_id: str) -> None:
     fetched = cloudfront.get_distribution_config(Id=cdn_id)
     if fetched["DistributionConfig"].get("Enabled"):
         disabled = {**fetched["DistributionConfig"], "Enabled": False}
-        cloudfront.update_distribution(Id=cdn_id, IfMatch=fetched["ETag"], DistributionConfig=disabled)
+        cloudfront.update_distribution(
+            Id=cdn_id, IfMatch=fetched["ETag"], DistributionConfig=disabled
+        )
         wait_deployed(clients, cdn_id)
     etag = cloudfront.get_distribution_config(Id=cdn_id)["ETag"]
     cloudfront.delete_distribution(Id=cdn_id, IfMatch=etag)

@@ -75,7 +75,8 @@ def settings_from_request(request: Any) -> AwsSettings:
     unknown = sorted(set(raw) - SETTING_KEYS)
     if unknown:
         raise errors.InvalidArgument(
-            f"unknown aws provider setting {unknown[0]!r}; known: {', '.join(sorted(SETTING_KEYS))}",
+            f"unknown aws provider setting {unknown[0]!r}; "
+            f"known: {', '.join(sorted(SETTING_KEYS))}",
             attribute_path=f"settings.{unknown[0]}",
         )
     endpoints = {str(k): str(v) for k, v in dict(raw.get("endpoints") or {}).items()}
@@ -163,6 +164,7 @@ class AwsClients:
         from botocore.config import Config
 
         if self._session is None:
+            quiet_sdk_logs()
             self._session = boto3.session.Session(profile_name=self._settings.profile or None)
         config = Config(
             retries={"mode": "standard", "max_attempts": self._settings.max_attempts},
@@ -177,7 +179,9 @@ class AwsClients:
 
     # ------------------------------------------------------------ fan-out and waits
 
-    def fan_out(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R | Exception]]:
+    def fan_out(
+        self, fn: Callable[[T], R], items: Iterable[T]
+    ) -> Iterator[tuple[T, R | Exception]]:
         """Runs fn over items on a shared pool; yields (item, result or exception) as done."""
         from concurrent.futures import as_completed
 
@@ -217,6 +221,14 @@ class AwsClients:
             if self._pool is not None:
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
+
+
+def quiet_sdk_logs() -> None:
+    """botocore's debug logs print request parameters (passwords, user data): keep them off."""
+    import logging
+
+    for name in ("botocore", "boto3", "urllib3"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def chunked(items: list[T], size: int) -> Iterator[list[T]]:

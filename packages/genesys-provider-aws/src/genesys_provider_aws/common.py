@@ -168,7 +168,9 @@ def ec2_list_filters(filters: Mapping[str, str], known: Mapping[str, str]) -> li
     return out
 
 
-def match_tag_filters(filters: Mapping[str, str], tags: Mapping[str, str], known: Iterable[str]) -> bool:
+def match_tag_filters(
+    filters: Mapping[str, str], tags: Mapping[str, str], known: Iterable[str]
+) -> bool:
     """Client-side filter for services without server-side tag filters; checks keys too."""
     allowed = set(known)
     for key, value in filters.items():

@@ -25,8 +25,8 @@ from genesys_provider_aws.common import (
     ec2_list_filters,
     ec2_tag_specs,
     private_json,
-    retag_ec2,
     read_private,
+    retag_ec2,
     struct,
     tag_dict,
     tag_list,
@@ -152,9 +152,7 @@ def describe(clients: AwsClients, filters: list[dict[str, Any]]) -> Iterator[dic
             yield from reservation.get("Instances", [])
 
 
-def read_many(
-    clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]
-) -> dict[str, Any]:
+def read_many(clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
     """Batch read: one DescribeInstances per 200 ids (filters never fail on missing ids)."""
     found: dict[str, Any] = {}
     for chunk in chunked(sorted(set(ids)), 200):
@@ -169,7 +167,7 @@ def find_by_token(clients: AwsClients, token: str) -> str | None:
     return None
 
 
-READERS = {
+READERS: dict[Any, KindReader] = {
     pb.RESOURCE_KIND_INSTANCE: KindReader("instance", "instance", read_many, find_by_token),
 }
 
@@ -196,7 +194,9 @@ def _pick_subnet(clients: AwsClients, config: pb.InstanceConfig) -> str:
 
 def run_arguments(clients: AwsClients, config: pb.InstanceConfig, token: str) -> dict[str, Any]:
     """RunInstances parameters for a config (size, image and subnet resolved)."""
-    image_tag = {IMAGE_TAG: config.image} if config.image and not tables.is_image_id(config.image) else {}
+    image_tag = (
+        {IMAGE_TAG: config.image} if config.image and not tables.is_image_id(config.image) else {}
+    )
     tags = tag_list(config.tags, name=config.name, token=token, extra=image_tag)
     args: dict[str, Any] = {
         "ImageId": resolve_image(clients, config.image),
@@ -262,7 +262,9 @@ def update(clients: AwsClients, request: Any) -> pb.Instance:
     if changed & {"name", "tags"}:
         retag_ec2(ec2, instance_id, current, config)
     if "security_group_ids" in changed and config.security_group_ids:
-        ec2.modify_instance_attribute(InstanceId=instance_id, Groups=list(config.security_group_ids))
+        ec2.modify_instance_attribute(
+            InstanceId=instance_id, Groups=list(config.security_group_ids)
+        )
     wanted_type = tables.instance_type_for(config.size, config.provider_type)
     if changed & {"size", "provider_type"} and wanted_type != current.provider_type:
         _change_type(clients, instance_id, wanted_type, request.private)
@@ -313,7 +315,9 @@ class ComputeServicer(compute_pb2_grpc.ComputeServiceServicer):
         return create(self.clients, request.config, request.idempotency_token)
 
     def GetInstance(self, request: Any, context: Any) -> pb.Instance:
-        return read_one(READERS[pb.RESOURCE_KIND_INSTANCE], self.clients, request.id, request.private)
+        return read_one(
+            READERS[pb.RESOURCE_KIND_INSTANCE], self.clients, request.id, request.private
+        )
 
     def UpdateInstance(self, request: Any, context: Any) -> pb.Instance:
         return update(self.clients, request)

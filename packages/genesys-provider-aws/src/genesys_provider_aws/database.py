@@ -84,7 +84,9 @@ def database_from(raw: Mapping[str, Any], password: str = "") -> pb.Database:
                 "engine_version": raw.get("EngineVersion"),
                 "zone": raw.get("AvailabilityZone"),
                 "subnet_group": group.get("DBSubnetGroupName"),
-                "security_group_ids": [g["VpcSecurityGroupId"] for g in raw.get("VpcSecurityGroups", [])],
+                "security_group_ids": [
+                    g["VpcSecurityGroupId"] for g in raw.get("VpcSecurityGroups", [])
+                ],
                 "storage_encrypted": raw.get("StorageEncrypted"),
             }
         ),
@@ -114,6 +116,7 @@ def find_by_token(clients: AwsClients, token: str) -> str | None:
 
 
 READER = KindReader("database", "database", read_many, find_by_token)
+READERS: dict[Any, KindReader] = {pb.RESOURCE_KIND_DATABASE: READER}
 
 
 def _wait_available(clients: AwsClients, identifier: str, password: str = "") -> pb.Database:
@@ -153,7 +156,9 @@ def _subnet_group(clients: AwsClients, config: pb.DatabaseConfig) -> str:
         return ""
     name = f"genesys-{config.name}"
     rds = clients.client("rds")
-    exists = call_or_none(rds.describe_db_subnet_groups, "DBSubnetGroupNotFoundFault", DBSubnetGroupName=name)
+    exists = call_or_none(
+        rds.describe_db_subnet_groups, "DBSubnetGroupNotFoundFault", DBSubnetGroupName=name
+    )
     if exists is None:
         rds.create_db_subnet_group(
             DBSubnetGroupName=name,
@@ -184,7 +189,9 @@ def create(clients: AwsClients, config: pb.DatabaseConfig, token: str) -> pb.Dat
         "MasterUserPassword": password,
         "StorageEncrypted": True,
         "CopyTagsToSnapshot": True,
-        "Tags": tag_list(config.tags, token=token, extra={VERSION_TAG: config.version} if config.version else {}),
+        "Tags": tag_list(
+            config.tags, token=token, extra={VERSION_TAG: config.version} if config.version else {}
+        ),
     }
     if config.version:
         args["EngineVersion"] = config.version
@@ -199,11 +206,15 @@ def create(clients: AwsClients, config: pb.DatabaseConfig, token: str) -> pb.Dat
     return _wait_available(clients, config.name, password)
 
 
-def _modifications(current: pb.Database, config: pb.DatabaseConfig, changed: set[str]) -> dict[str, Any]:
+def _modifications(
+    current: pb.Database, config: pb.DatabaseConfig, changed: set[str]
+) -> dict[str, Any]:
     mods: dict[str, Any] = {}
     if "version" in changed and config.version and config.version != current.version:
         mods["EngineVersion"] = config.version
-        mods["AllowMajorVersionUpgrade"] = config.version.split(".")[0] != current.version.split(".")[0]
+        mods["AllowMajorVersionUpgrade"] = (
+            config.version.split(".")[0] != current.version.split(".")[0]
+        )
     if "size" in changed and tables.database_class_for(config.size) != current.provider_class:
         mods["DBInstanceClass"] = tables.database_class_for(config.size)
     if "storage_gb" in changed and config.storage_gb != current.storage_gb:
@@ -243,7 +254,9 @@ def update(clients: AwsClients, request: Any) -> pb.Database:
     if "EngineVersion" in mods:
         to_set[VERSION_TAG] = config.version
     if to_set:
-        rds.add_tags_to_resource(ResourceName=arn, Tags=[{"Key": k, "Value": v} for k, v in to_set.items()])
+        rds.add_tags_to_resource(
+            ResourceName=arn, Tags=[{"Key": k, "Value": v} for k, v in to_set.items()]
+        )
     if to_remove:
         rds.remove_tags_from_resource(ResourceName=arn, TagKeys=to_remove)
     return _wait_available(clients, identifier)
@@ -258,18 +271,28 @@ def delete(clients: AwsClients, identifier: str) -> None:
     )
 
     def gone() -> bool | None:
-        found = call_or_none(rds.describe_db_instances, "DBInstanceNotFound", DBInstanceIdentifier=identifier)
+        found = call_or_none(
+            rds.describe_db_instances, "DBInstanceNotFound", DBInstanceIdentifier=identifier
+        )
         return True if not (found or {}).get("DBInstances") else None
 
     clients.wait_until(f"database {identifier} to be deleted", gone)
-    group = str(current.provider_data["subnet_group"]) if "subnet_group" in current.provider_data else ""
+    group = (
+        str(current.provider_data["subnet_group"])
+        if "subnet_group" in current.provider_data
+        else ""
+    )
     if group.startswith("genesys-"):
-        call_or_none(rds.delete_db_subnet_group, "DBSubnetGroupNotFoundFault", DBSubnetGroupName=group)
+        call_or_none(
+            rds.delete_db_subnet_group, "DBSubnetGroupNotFoundFault", DBSubnetGroupName=group
+        )
 
 
 def list_databases(clients: AwsClients, filters: Mapping[str, str]) -> Iterator[pb.Database]:
     server_side = [
-        {"Name": LIST_FILTERS[k], "Values": v.split(",")} for k, v in filters.items() if k in LIST_FILTERS
+        {"Name": LIST_FILTERS[k], "Values": v.split(",")}
+        for k, v in filters.items()
+        if k in LIST_FILTERS
     ]
     for raw in describe(clients, server_side):
         database = database_from(raw)
@@ -303,4 +326,3 @@ class DatabaseServicer(database_pb2_grpc.DatabaseServiceServicer):
 
     def AdoptDatabase(self, request: Any, context: Any) -> pb.Database:
         return read_one(READER, self.clients, request.id)  # type: ignore[no-any-return]
-

@@ -1,10 +1,12 @@
 """Lambda layers. A layer resource is one layer version; its id is the version's ARN
 (arn:aws:lambda:<region>:<account>:layer:<name>:<version>). Versions are immutable, so every
-attribute forces a new version; the idempotency token is kept in the version's description.
+attribute forces a new version. Layer versions cannot be tagged: the idempotency token and the
+tags are kept as JSON in the version's description (at most 256 characters).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -16,7 +18,7 @@ from genesys_provider_aws.common import hex_sha256, match_tag_filters, struct
 from genesys_provider_aws.errors import call_or_none
 from genesys_provider_aws.readers import KindReader, read_each, read_one
 
-TOKEN_PREFIX = "genesys:token="
+DESCRIPTION_LIMIT = 256
 LIST_FILTERS = ("name",)
 
 
@@ -24,8 +26,27 @@ def split_arn(arn: str) -> tuple[str, int]:
     """(layer name, version) of a layer version ARN."""
     parts = arn.split(":")
     if len(parts) != 8 or parts[5] != "layer" or not parts[7].isdigit():
-        raise errors.InvalidArgument(f"{arn!r} is not a layer version ARN", attribute_path="id")
+        raise errors.NotFound(f"layer {arn!r} not found (not a layer version ARN)")
     return parts[6], int(parts[7])
+
+
+def describe(token: str, tags: Mapping[str, str]) -> str:
+    """The description that carries what a tag would: {"token": ..., "tags": {...}}."""
+    text = json.dumps({"token": token, "tags": dict(tags)}, separators=(",", ":"), sort_keys=True)
+    if len(text) > DESCRIPTION_LIMIT:
+        raise errors.InvalidArgument(
+            "layer tags do not fit: AWS keeps them in the 256-character layer description",
+            attribute_path="config.tags",
+        )
+    return text
+
+
+def described(raw: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        found = json.loads(raw.get("Description") or "{}")
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def layer_from(raw: Mapping[str, Any]) -> pb.Layer:
@@ -38,16 +59,24 @@ def layer_from(raw: Mapping[str, Any]) -> pb.Layer:
         version=version,
         compatible_runtimes=list(raw.get("CompatibleRuntimes", [])),
         code_sha256=hex_sha256(content.get("CodeSha256", "")),
+        tags={str(k): str(v) for k, v in dict(described(raw).get("tags") or {}).items()},
         provider_data=struct(
-            {"created": raw.get("CreatedDate"), "code_size": content.get("CodeSize"), "description": raw.get("Description")}
+            {
+                "created": raw.get("CreatedDate"),
+                "code_size": content.get("CodeSize"),
+                "description": raw.get("Description"),
+            }
         ),
     )
 
 
 def read_layer(clients: AwsClients, arn: str) -> pb.Layer | None:
-    split_arn(arn)
+    name, version = split_arn(arn)
     found = call_or_none(
-        clients.client("lambda").get_layer_version_by_arn, "ResourceNotFoundException", Arn=arn
+        clients.client("lambda").get_layer_version,
+        "ResourceNotFoundException",
+        LayerName=name,
+        VersionNumber=version,
     )
     return layer_from(found) if found is not None else None
 
@@ -69,7 +98,7 @@ def _layer_names(clients: AwsClients) -> list[str]:
 
 def _version_with_token(clients: AwsClients, name: str, token: str) -> str | None:
     for version in _versions(clients, name):
-        if version.get("Description") == TOKEN_PREFIX + token:
+        if described(version).get("token") == token:
             return str(version["LayerVersionArn"])
     return None
 
@@ -88,13 +117,16 @@ LAYER_READER = KindReader("layer", "layer", read_many, find_by_token)
 def create_layer(clients: AwsClients, config: pb.LayerConfig, token: str) -> pb.Layer:
     if not config.name:
         raise errors.InvalidArgument("a layer needs a name", attribute_path="config.name")
+    description = describe(token, config.tags)
     if not config.code.zip:
-        raise errors.InvalidArgument("a layer needs its code (a zip archive)", attribute_path="config.code")
+        raise errors.InvalidArgument(
+            "a layer needs its code (a zip archive)", attribute_path="config.code"
+        )
     arn = _version_with_token(clients, config.name, token) if token else None
     if arn is None:
         published = clients.client("lambda").publish_layer_version(
             LayerName=config.name,
-            Description=TOKEN_PREFIX + token if token else "managed by genesys",
+            Description=description,
             Content={"ZipFile": config.code.zip},
             CompatibleRuntimes=list(config.compatible_runtimes),
         )
@@ -109,7 +141,9 @@ def delete_layer(clients: AwsClients, arn: str) -> None:
 
 
 def list_layers(clients: AwsClients, filters: Mapping[str, str]) -> Iterator[pb.Layer]:
-    match_tag_filters({k: v for k, v in filters.items() if not k.startswith("tag:")}, {}, LIST_FILTERS)
+    match_tag_filters(
+        {k: v for k, v in filters.items() if not k.startswith("tag:")}, {}, LIST_FILTERS
+    )
     wanted = set(filters["name"].split(",")) if filters.get("name") else None
     for name in _layer_names(clients):
         if wanted is None or name in wanted:

@@ -61,7 +61,7 @@ def target_group_name(lb_arn: str, port: int) -> str:
 def _details(clients: AwsClients, raw: Mapping[str, Any], tags: dict[str, str]) -> pb.LoadBalancer:
     elb = clients.client("elbv2")
     arn = raw["LoadBalancerArn"]
-    groups = elb.describe_target_groups(LoadBalancerArn=arn)["TargetGroups"]
+    groups = _groups_of(clients, arn)
     ports = {g["TargetGroupArn"]: int(g.get("Port", 0)) for g in groups}
     targets: set[str] = set()
     for group in groups:
@@ -71,14 +71,17 @@ def _details(clients: AwsClients, raw: Mapping[str, Any], tags: dict[str, str]) 
         _listener_from(raw_listener, ports)
         for raw_listener in elb.describe_listeners(LoadBalancerArn=arn).get("Listeners", [])
     ]
+    listeners.sort(key=_port)
     return pb.LoadBalancer(
         id=arn,
         name=raw.get("LoadBalancerName", ""),
         network_id=raw.get("VpcId", ""),
-        subnet_ids=sorted(z["SubnetId"] for z in raw.get("AvailabilityZones", []) if z.get("SubnetId")),
+        subnet_ids=sorted(
+            z["SubnetId"] for z in raw.get("AvailabilityZones", []) if z.get("SubnetId")
+        ),
         security_group_ids=sorted(raw.get("SecurityGroups", [])),
         internal=raw.get("Scheme") == "internal",
-        listeners=sorted(listeners, key=lambda item: item.port),
+        listeners=listeners,
         target_instance_ids=sorted(targets),
         dns_name=raw.get("DNSName", ""),
         tags=user_tags(tags),
@@ -91,6 +94,20 @@ def _details(clients: AwsClients, raw: Mapping[str, Any], tags: dict[str, str]) 
             }
         ),
     )
+
+
+def _groups_of(clients: AwsClients, lb_arn: str) -> list[dict[str, Any]]:
+    """Target groups of a load balancer (moto answers TargetGroupNotFound for none)."""
+    found = call_or_none(
+        clients.client("elbv2").describe_target_groups,
+        "TargetGroupNotFound",
+        LoadBalancerArn=lb_arn,
+    )
+    return list((found or {}).get("TargetGroups", []))
+
+
+def _port(listener: pb.Listener) -> int:
+    return int(listener.port)
 
 
 def _listener_from(raw: Mapping[str, Any], ports: Mapping[str, int]) -> pb.Listener:
@@ -128,7 +145,9 @@ def read_many(clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]
 def _with_details(clients: AwsClients, raws: Mapping[str, Any]) -> dict[str, Any]:
     tags = _tags_of(clients, sorted(raws))
     found: dict[str, Any] = {}
-    for arn, outcome in clients.fan_out(lambda a: _details(clients, raws[a], tags.get(a, {})), raws):
+    for arn, outcome in clients.fan_out(
+        lambda a: _details(clients, raws[a], tags.get(a, {})), raws
+    ):
         found[arn] = outcome
     return found
 
@@ -142,9 +161,15 @@ def find_by_token(clients: AwsClients, token: str) -> str | None:
 READER = KindReader("load_balancer", "load balancer", read_many, find_by_token)
 
 
-def list_load_balancers(clients: AwsClients, filters: Mapping[str, str]) -> Iterator[pb.LoadBalancer]:
+def list_load_balancers(
+    clients: AwsClients, filters: Mapping[str, str]
+) -> Iterator[pb.LoadBalancer]:
     names = set(filters["name"].split(",")) if filters.get("name") else None
-    raws = {r["LoadBalancerArn"]: r for r in _all_raw(clients) if names is None or r["LoadBalancerName"] in names}
+    raws = {
+        r["LoadBalancerArn"]: r
+        for r in _all_raw(clients)
+        if names is None or r["LoadBalancerName"] in names
+    }
     found = _with_details(clients, raws)
     for arn in sorted(found):
         item = found[arn]
@@ -157,7 +182,9 @@ def list_load_balancers(clients: AwsClients, filters: Mapping[str, str]) -> Iter
 # ---------------------------------------------------------------- writing
 
 
-def create_load_balancer(clients: AwsClients, config: pb.LoadBalancerConfig, token: str) -> pb.LoadBalancer:
+def create_load_balancer(
+    clients: AwsClients, config: pb.LoadBalancerConfig, token: str
+) -> pb.LoadBalancer:
     kind = lb_type(list(config.listeners))
     if not config.name:
         raise errors.InvalidArgument("a load balancer needs a name", attribute_path="config.name")
@@ -172,7 +199,9 @@ def create_load_balancer(clients: AwsClients, config: pb.LoadBalancerConfig, tok
         }
         if config.security_group_ids and kind == "application":
             args["SecurityGroups"] = list(config.security_group_ids)
-        arn = clients.client("elbv2").create_load_balancer(**args)["LoadBalancers"][0]["LoadBalancerArn"]
+        arn = clients.client("elbv2").create_load_balancer(**args)["LoadBalancers"][0][
+            "LoadBalancerArn"
+        ]
     raw = _wait_active(clients, str(arn))
     vpc_id = config.network_id or raw.get("VpcId", "")
     existing_ports = {listener.port for listener in _details(clients, raw, {}).listeners}
@@ -185,7 +214,9 @@ def create_load_balancer(clients: AwsClients, config: pb.LoadBalancerConfig, tok
 def _wait_active(clients: AwsClients, arn: str) -> dict[str, Any]:
     def probe() -> dict[str, Any] | None:
         found = call_or_none(
-            clients.client("elbv2").describe_load_balancers, "LoadBalancerNotFound", LoadBalancerArns=[arn]
+            clients.client("elbv2").describe_load_balancers,
+            "LoadBalancerNotFound",
+            LoadBalancerArns=[arn],
         )
         raw = (found or {}).get("LoadBalancers", [{}])[0]
         state = raw.get("State", {}).get("Code")
@@ -202,7 +233,11 @@ def _target_group(clients: AwsClients, lb_arn: str, vpc_id: str, listener: pb.Li
     protocol = _aws_protocol(listener.protocol)
     args = {
         "Name": name,
-        "Protocol": "HTTP" if protocol in ("HTTP", "HTTPS") else "TCP" if protocol == "TLS" else protocol,
+        "Protocol": "HTTP"
+        if protocol in ("HTTP", "HTTPS")
+        else "TCP"
+        if protocol == "TLS"
+        else protocol,
         "Port": listener.target_port or listener.port,
         "VpcId": vpc_id,
         "TargetType": "instance",
@@ -235,14 +270,18 @@ def update_load_balancer(clients: AwsClients, request: Any) -> pb.LoadBalancer:
     blocked = sorted(set(request.changed) & set(FORCE_NEW))
     if blocked:
         raise errors.InvalidArgument(
-            f"changing {blocked[0]} replaces the load balancer", attribute_path=f"config.{blocked[0]}"
+            f"changing {blocked[0]} replaces the load balancer",
+            attribute_path=f"config.{blocked[0]}",
         )
     arn, config = request.id, request.config
     current = read_one(READER, clients, arn)
     elb = clients.client("elbv2")
     if sorted(config.subnet_ids) != list(current.subnet_ids) and config.subnet_ids:
         elb.set_subnets(LoadBalancerArn=arn, Subnets=list(config.subnet_ids))
-    if sorted(config.security_group_ids) != list(current.security_group_ids) and lb_type(list(config.listeners)) == "application":
+    if (
+        sorted(config.security_group_ids) != list(current.security_group_ids)
+        and lb_type(list(config.listeners)) == "application"
+    ):
         elb.set_security_groups(LoadBalancerArn=arn, SecurityGroups=list(config.security_group_ids))
     _sync_listeners(clients, arn, current, config)
     _sync_targets(clients, arn, list(config.target_instance_ids))
@@ -257,27 +296,46 @@ def update_load_balancer(clients: AwsClients, request: Any) -> pb.LoadBalancer:
 def _sync_listeners(clients: AwsClients, arn: str, current: pb.LoadBalancer, config: Any) -> None:
     """Listeners differing in anything are recreated (with their target group)."""
     elb = clients.client("elbv2")
-    wanted = {(item.port, item.protocol.lower() or "http", item.target_port or item.port, item.certificate_id): item for item in config.listeners}
-    have = {(item.port, item.protocol, item.target_port, item.certificate_id) for item in current.listeners}
+    wanted = {
+        (
+            item.port,
+            item.protocol.lower() or "http",
+            item.target_port or item.port,
+            item.certificate_id,
+        ): item
+        for item in config.listeners
+    }
+    have = {
+        (item.port, item.protocol, item.target_port, item.certificate_id)
+        for item in current.listeners
+    }
     stale_ports = {key[0] for key in have - set(wanted)}
     for raw in elb.describe_listeners(LoadBalancerArn=arn).get("Listeners", []):
         if raw["Port"] in stale_ports:
             elb.delete_listener(ListenerArn=raw["ListenerArn"])
             _delete_group_named(clients, target_group_name(arn, raw["Port"]))
     for key in set(wanted) - have:
-        _add_listener(clients, arn, current.network_id, wanted[key], list(config.target_instance_ids))
+        _add_listener(
+            clients, arn, current.network_id, wanted[key], list(config.target_instance_ids)
+        )
 
 
 def _sync_targets(clients: AwsClients, arn: str, targets: list[str]) -> None:
     elb = clients.client("elbv2")
-    for group in elb.describe_target_groups(LoadBalancerArn=arn)["TargetGroups"]:
+    for group in _groups_of(clients, arn):
         group_arn = group["TargetGroupArn"]
-        health = elb.describe_target_health(TargetGroupArn=group_arn).get("TargetHealthDescriptions", [])
+        health = elb.describe_target_health(TargetGroupArn=group_arn).get(
+            "TargetHealthDescriptions", []
+        )
         have = {d["Target"]["Id"] for d in health}
         if set(targets) - have:
-            elb.register_targets(TargetGroupArn=group_arn, Targets=[{"Id": t} for t in sorted(set(targets) - have)])
+            elb.register_targets(
+                TargetGroupArn=group_arn, Targets=[{"Id": t} for t in sorted(set(targets) - have)]
+            )
         if have - set(targets):
-            elb.deregister_targets(TargetGroupArn=group_arn, Targets=[{"Id": t} for t in sorted(have - set(targets))])
+            elb.deregister_targets(
+                TargetGroupArn=group_arn, Targets=[{"Id": t} for t in sorted(have - set(targets))]
+            )
 
 
 def _delete_group_named(clients: AwsClients, name: str) -> None:
@@ -308,14 +366,15 @@ def _delete_group(clients: AwsClients, group_arn: str) -> None:
 def delete_load_balancer(clients: AwsClients, arn: str) -> None:
     read_one(READER, clients, arn)  # NotFound when gone
     elb = clients.client("elbv2")
-    groups = [g["TargetGroupArn"] for g in elb.describe_target_groups(LoadBalancerArn=arn)["TargetGroups"]]
+    groups = [g["TargetGroupArn"] for g in _groups_of(clients, arn)]
     elb.delete_load_balancer(LoadBalancerArn=arn)
 
     def gone() -> bool | None:
-        found = call_or_none(elb.describe_load_balancers, "LoadBalancerNotFound", LoadBalancerArns=[arn])
+        found = call_or_none(
+            elb.describe_load_balancers, "LoadBalancerNotFound", LoadBalancerArns=[arn]
+        )
         return True if not (found or {}).get("LoadBalancers") else None
 
     clients.wait_until(f"load balancer {arn} to be deleted", gone)
     for group_arn in groups:
         _delete_group(clients, group_arn)
-

@@ -13,9 +13,9 @@ from genesys_provider_aws import cdn, load_balancers, security_groups, vpc
 from genesys_provider_aws.clients import AwsClients
 from genesys_provider_aws.common import ec2_list_filters
 from genesys_provider_aws.errors import translate_errors
-from genesys_provider_aws.readers import read_one
+from genesys_provider_aws.readers import KindReader, read_one
 
-READERS = {
+READERS: dict[Any, KindReader] = {
     pb.RESOURCE_KIND_NETWORK: vpc.NETWORK_READER,
     pb.RESOURCE_KIND_SUBNET: vpc.SUBNET_READER,
     pb.RESOURCE_KIND_SECURITY_GROUP: security_groups.READER,
@@ -49,10 +49,14 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
         return pb.DeleteResponse()
 
     def ListNetworks(self, request: Any, context: Any) -> Iterator[pb.Network]:
-        yield from vpc.networks_where(self.clients, ec2_list_filters(request.filters, vpc.NETWORK_FILTERS))
+        yield from vpc.networks_where(
+            self.clients, ec2_list_filters(request.filters, vpc.NETWORK_FILTERS)
+        )
 
     def DiscoverNetworks(self, request: Any, context: Any) -> Iterator[pb.Network]:
-        yield from vpc.networks_where(self.clients, ec2_list_filters(request.filters, vpc.NETWORK_FILTERS))
+        yield from vpc.networks_where(
+            self.clients, ec2_list_filters(request.filters, vpc.NETWORK_FILTERS)
+        )
 
     def AdoptNetwork(self, request: Any, context: Any) -> pb.Network:
         return self._get(pb.RESOURCE_KIND_NETWORK, request)  # type: ignore[no-any-return]
@@ -73,10 +77,14 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
         return pb.DeleteResponse()
 
     def ListSubnets(self, request: Any, context: Any) -> Iterator[pb.Subnet]:
-        yield from vpc.subnets_where(self.clients, ec2_list_filters(request.filters, vpc.SUBNET_FILTERS))
+        yield from vpc.subnets_where(
+            self.clients, ec2_list_filters(request.filters, vpc.SUBNET_FILTERS)
+        )
 
     def DiscoverSubnets(self, request: Any, context: Any) -> Iterator[pb.Subnet]:
-        yield from vpc.subnets_where(self.clients, ec2_list_filters(request.filters, vpc.SUBNET_FILTERS))
+        yield from vpc.subnets_where(
+            self.clients, ec2_list_filters(request.filters, vpc.SUBNET_FILTERS)
+        )
 
     def AdoptSubnet(self, request: Any, context: Any) -> pb.Subnet:
         return self._get(pb.RESOURCE_KIND_SUBNET, request)  # type: ignore[no-any-return]
@@ -110,7 +118,9 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
     # ------------------------------------------------------------ load balancers
 
     def CreateLoadBalancer(self, request: Any, context: Any) -> pb.LoadBalancer:
-        return load_balancers.create_load_balancer(self.clients, request.config, request.idempotency_token)
+        return load_balancers.create_load_balancer(
+            self.clients, request.config, request.idempotency_token
+        )
 
     def GetLoadBalancer(self, request: Any, context: Any) -> pb.LoadBalancer:
         return self._get(pb.RESOURCE_KIND_LOAD_BALANCER, request)  # type: ignore[no-any-return]

@@ -29,7 +29,9 @@ class KindReader:
     find_by_token: FindByToken
 
 
-def read_one(reader: KindReader, clients: AwsClients, resource_id: str, private: bytes = b"") -> Any:
+def read_one(
+    reader: KindReader, clients: AwsClients, resource_id: str, private: bytes = b""
+) -> Any:
     """One resource by id; NotFound when it does not exist."""
     if not resource_id:
         raise errors.InvalidArgument(f"{reader.label} id is empty", attribute_path="id")
@@ -41,9 +43,7 @@ def read_one(reader: KindReader, clients: AwsClients, resource_id: str, private:
     return found
 
 
-def read_each(
-    clients: AwsClients, ids: list[str], read: Callable[[str], Any]
-) -> dict[str, Any]:
+def read_each(clients: AwsClients, ids: list[str], read: Callable[[str], Any]) -> dict[str, Any]:
     """read_many for services without a batch API: one read per id on the shared pool.
 
     `read` returns None for a missing resource; NotFound raised by it means the same.

@@ -55,7 +55,9 @@ def atoms_of_rules(rules: Iterable[pb.SecurityRule], path: str) -> set[Atom]:
                 attribute_path=f"{path}[{index}].protocol",
             )
         ports = (0, 0) if protocol == "-1" else (rule.from_port, rule.to_port or rule.from_port)
-        sources = list(rule.cidr_blocks) + ([rule.source_security_group_id] if rule.source_security_group_id else [])
+        sources = list(rule.cidr_blocks) + (
+            [rule.source_security_group_id] if rule.source_security_group_id else []
+        )
         if not sources:
             raise errors.InvalidArgument(
                 "a rule needs cidr_blocks or source_security_group_id",
@@ -69,7 +71,11 @@ def atoms_of_permissions(permissions: Iterable[Mapping[str, Any]]) -> set[Atom]:
     atoms: set[Atom] = set()
     for perm in permissions:
         protocol = str(perm.get("IpProtocol", "-1"))
-        ports = (0, 0) if protocol == "-1" else (int(perm.get("FromPort", 0)), int(perm.get("ToPort", 0)))
+        ports = (
+            (0, 0)
+            if protocol == "-1"
+            else (int(perm.get("FromPort", 0)), int(perm.get("ToPort", 0)))
+        )
         for item in perm.get("IpRanges", []):
             atoms.add(Atom(protocol, *ports, item["CidrIp"], item.get("Description", "")))
         for item in perm.get("Ipv6Ranges", []):
@@ -107,8 +113,11 @@ def rules_of_atoms(atoms: Iterable[Atom]) -> list[pb.SecurityRule]:
         if atom.source.startswith("sg-"):
             rules.append(
                 pb.SecurityRule(
-                    protocol=protocol, from_port=atom.from_port, to_port=atom.to_port,
-                    source_security_group_id=atom.source, description=atom.description,
+                    protocol=protocol,
+                    from_port=atom.from_port,
+                    to_port=atom.to_port,
+                    source_security_group_id=atom.source,
+                    description=atom.description,
                 )
             )
         else:
@@ -117,8 +126,11 @@ def rules_of_atoms(atoms: Iterable[Atom]) -> list[pb.SecurityRule]:
     for (protocol, low, high, description), cidrs in sorted(cidr_groups.items()):
         rules.append(
             pb.SecurityRule(
-                protocol=protocol, from_port=low, to_port=high,
-                cidr_blocks=sorted(cidrs), description=description,
+                protocol=protocol,
+                from_port=low,
+                to_port=high,
+                cidr_blocks=sorted(cidrs),
+                description=description,
             )
         )
     return rules
@@ -193,16 +205,26 @@ def sync_rules(clients: AwsClients, group_id: str, config: Any) -> None:
     have_in = atoms_of_permissions(raw.get("IpPermissions", []))
     have_out = atoms_of_permissions(raw.get("IpPermissionsEgress", []))
     if have_in - wanted_in:
-        ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=permissions_of_atoms(have_in - wanted_in))
+        ec2.revoke_security_group_ingress(
+            GroupId=group_id, IpPermissions=permissions_of_atoms(have_in - wanted_in)
+        )
     if have_out - wanted_out:
-        ec2.revoke_security_group_egress(GroupId=group_id, IpPermissions=permissions_of_atoms(have_out - wanted_out))
+        ec2.revoke_security_group_egress(
+            GroupId=group_id, IpPermissions=permissions_of_atoms(have_out - wanted_out)
+        )
     if wanted_in - have_in:
-        ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=permissions_of_atoms(wanted_in - have_in))
+        ec2.authorize_security_group_ingress(
+            GroupId=group_id, IpPermissions=permissions_of_atoms(wanted_in - have_in)
+        )
     if wanted_out - have_out:
-        ec2.authorize_security_group_egress(GroupId=group_id, IpPermissions=permissions_of_atoms(wanted_out - have_out))
+        ec2.authorize_security_group_egress(
+            GroupId=group_id, IpPermissions=permissions_of_atoms(wanted_out - have_out)
+        )
 
 
-def create_group(clients: AwsClients, config: pb.SecurityGroupConfig, token: str) -> pb.SecurityGroup:
+def create_group(
+    clients: AwsClients, config: pb.SecurityGroupConfig, token: str
+) -> pb.SecurityGroup:
     if not config.name:
         raise errors.InvalidArgument("a security group needs a name", attribute_path="config.name")
     atoms_of_rules(config.ingress, "config.ingress")  # reject bad rules before creating anything
@@ -212,7 +234,9 @@ def create_group(clients: AwsClients, config: pb.SecurityGroupConfig, token: str
         args: dict[str, Any] = {
             "GroupName": config.name,
             "Description": config.description or DEFAULT_DESCRIPTION,
-            "TagSpecifications": ec2_tag_specs("security-group", tag_list(config.tags, token=token)),
+            "TagSpecifications": ec2_tag_specs(
+                "security-group", tag_list(config.tags, token=token)
+            ),
         }
         if config.network_id:
             args["VpcId"] = config.network_id
@@ -225,7 +249,8 @@ def update_group(clients: AwsClients, request: Any) -> pb.SecurityGroup:
     blocked = sorted(set(request.changed) & {"name", "network_id", "description"})
     if blocked:
         raise errors.InvalidArgument(
-            f"changing {blocked[0]} replaces the security group", attribute_path=f"config.{blocked[0]}"
+            f"changing {blocked[0]} replaces the security group",
+            attribute_path=f"config.{blocked[0]}",
         )
     current = read_one(READER, clients, request.id)
     sync_rules(clients, request.id, request.config)

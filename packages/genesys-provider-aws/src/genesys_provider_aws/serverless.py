@@ -2,9 +2,10 @@
 (function URLs) and synchronous invocation.
 
 Each function gets its own execution role `genesys-fn-<name>` (trust: lambda.amazonaws.com,
-policy: AWSLambdaBasicExecutionRole), made on create and removed on delete. An http trigger is
-a function URL (auth NONE, CORS methods from the trigger); Lambda serves every path on it, so
-a trigger's `path` is kept as given but not enforced. Layer versions cannot be tagged: their
+inline policy with what AWSLambdaBasicExecutionRole grants: CloudWatch Logs), made on create
+and removed on delete. An http trigger is a function URL (auth NONE, CORS methods from the
+trigger); Lambda serves every path on it, so a trigger's `path` is kept as given (in the
+resource's private bytes) but not enforced. Layer versions cannot be tagged: their
 token lives in the description ("genesys:token=<token>").
 """
 
@@ -38,11 +39,26 @@ from genesys_provider_aws.layers import LAYER_READER, create_layer, delete_layer
 from genesys_provider_aws.readers import KindReader, read_each, read_one
 
 RUNTIME_TAG = "genesys:runtime"
-BASIC_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+LOGS_POLICY_NAME = "genesys-logs"
+# What AWSLambdaBasicExecutionRole grants, inline (no dependency on managed policies).
+LOGS_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": "*",
+        }
+    ],
+}
 TRUST_POLICY = {
     "Version": "2012-10-17",
     "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
     ],
 }
 URL_PERMISSION_SID = "GenesysFunctionUrlPublic"
@@ -63,13 +79,20 @@ def _triggers(url: Mapping[str, Any] | None, kept: Mapping[str, Any]) -> list[pb
         return []
     for saved in kept.get("triggers", []):
         if saved.get("type") == "http":
-            return [pb.Trigger(type="http", path=saved.get("path", ""), methods=saved.get("methods", []))]
+            return [
+                pb.Trigger(
+                    type="http", path=saved.get("path", ""), methods=saved.get("methods", [])
+                )
+            ]
     methods = sorted(url.get("Cors", {}).get("AllowMethods", []) or [])
     return [pb.Trigger(type="http", methods=methods)]
 
 
 def function_from(
-    config: Mapping[str, Any], tags: Mapping[str, str], url: Mapping[str, Any] | None, private: bytes
+    config: Mapping[str, Any],
+    tags: Mapping[str, str],
+    url: Mapping[str, Any] | None,
+    private: bytes,
 ) -> pb.Function:
     kept = read_private(private)
     runtime = config.get("Runtime", "")
@@ -110,7 +133,9 @@ def read_function(clients: AwsClients, name: str, private: bytes = b"") -> pb.Fu
 
 
 def read_many(clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
-    return read_each(clients, ids, lambda name: read_function(clients, name, privates.get(name, b"")))
+    return read_each(
+        clients, ids, lambda name: read_function(clients, name, privates.get(name, b""))
+    )
 
 
 def find_by_token(clients: AwsClients, token: str) -> str | None:
@@ -150,7 +175,9 @@ def _check(config: pb.FunctionConfig, *, creating: bool) -> str:
             f"runtime {config.runtime!r} is not a Lambda runtime", attribute_path="config.runtime"
         )
     if creating and not config.code.zip:
-        raise errors.InvalidArgument("a function needs its code (a zip archive)", attribute_path="config.code")
+        raise errors.InvalidArgument(
+            "a function needs its code (a zip archive)", attribute_path="config.code"
+        )
     for index, trigger in enumerate(config.triggers):
         if trigger.type != "http":
             raise errors.InvalidArgument(
@@ -171,17 +198,22 @@ def ensure_role(clients: AwsClients, function_name: str) -> str:
             Description=f"execution role of Lambda function {function_name} (genesys)",
             Tags=[{"Key": "genesys:function", "Value": function_name}],
         )
-        iam.attach_role_policy(RoleName=name, PolicyArn=BASIC_EXECUTION_POLICY)
+        iam.put_role_policy(
+            RoleName=name, PolicyName=LOGS_POLICY_NAME, PolicyDocument=json.dumps(LOGS_POLICY)
+        )
     return str(found["Role"]["Arn"])
 
 
 def _delete_role(clients: AwsClients, function_name: str) -> None:
     iam = clients.client("iam")
     name = role_name(function_name)
-    attached = call_or_none(iam.list_attached_role_policies, "NoSuchEntity", RoleName=name)
-    if attached is None:
+    inline = call_or_none(iam.list_role_policies, "NoSuchEntity", RoleName=name)
+    if inline is None:
         return
-    for policy in attached.get("AttachedPolicies", []):
+    for policy_name in inline.get("PolicyNames", []):
+        iam.delete_role_policy(RoleName=name, PolicyName=policy_name)
+    attached = iam.list_attached_role_policies(RoleName=name).get("AttachedPolicies", [])
+    for policy in attached:
         iam.detach_role_policy(RoleName=name, PolicyArn=policy["PolicyArn"])
     call_or_none(iam.delete_role, "NoSuchEntity", RoleName=name)
 
@@ -213,13 +245,19 @@ def _create_with_role_retry(clients: AwsClients, args: dict[str, Any]) -> None:
 
 def create_function(clients: AwsClients, config: pb.FunctionConfig, token: str) -> pb.Function:
     runtime = _check(config, creating=True)
-    private = private_json({"triggers": [_trigger_dict(t) for t in config.triggers]}) if config.triggers else b""
+    private = (
+        private_json({"triggers": [_trigger_dict(t) for t in config.triggers]})
+        if config.triggers
+        else b""
+    )
     existing = read_function(clients, config.name)
     if existing is not None:
         lam = clients.client("lambda")
         tags = lam.get_function(FunctionName=config.name).get("Tags") or {}
         if not token or tags.get(TOKEN_TAG) != token:
-            raise errors.AlreadyExists(f"function {config.name} already exists", attribute_path="config.name")
+            raise errors.AlreadyExists(
+                f"function {config.name} already exists", attribute_path="config.name"
+            )
     else:
         args: dict[str, Any] = {
             "FunctionName": config.name,
@@ -262,7 +300,9 @@ def _sync_url(clients: AwsClients, config: pb.FunctionConfig) -> None:
     """Function URL present iff an http trigger is; CORS methods follow the trigger's."""
     lam = clients.client("lambda")
     http = [t for t in config.triggers if t.type == "http"]
-    url = call_or_none(lam.get_function_url_config, "ResourceNotFoundException", FunctionName=config.name)
+    url = call_or_none(
+        lam.get_function_url_config, "ResourceNotFoundException", FunctionName=config.name
+    )
     if not http:
         if url is not None:
             lam.delete_function_url_config(FunctionName=config.name)
@@ -285,9 +325,16 @@ def _sync_url(clients: AwsClients, config: pb.FunctionConfig) -> None:
 
 def update_function(clients: AwsClients, request: Any) -> pb.Function:
     config, name = request.config, request.id
-    changed = {c.split(".")[0] for c in request.changed} or {*CONFIG_FIELDS, "code", "triggers", "tags"}
+    changed = {c.split(".")[0] for c in request.changed} or {
+        *CONFIG_FIELDS,
+        "code",
+        "triggers",
+        "tags",
+    }
     if "name" in changed and config.name != name:
-        raise errors.InvalidArgument("renaming a function replaces it", attribute_path="config.name")
+        raise errors.InvalidArgument(
+            "renaming a function replaces it", attribute_path="config.name"
+        )
     runtime = _check(config, creating=False)
     lam = clients.client("lambda")
     if "code" in changed and config.code.zip:
@@ -307,7 +354,11 @@ def update_function(clients: AwsClients, request: Any) -> pb.Function:
     if "triggers" in changed:
         _sync_url(clients, config)
     _sync_tags(clients, name, config, runtime)
-    private = private_json({"triggers": [_trigger_dict(t) for t in config.triggers]}) if config.triggers else b""
+    private = (
+        private_json({"triggers": [_trigger_dict(t) for t in config.triggers]})
+        if config.triggers
+        else b""
+    )
     return read_one(FUNCTION_READER, clients, name, private)  # type: ignore[no-any-return]
 
 
@@ -336,7 +387,11 @@ def invoke(clients: AwsClients, request: Any) -> serverless_pb2.InvokeFunctionRe
         FunctionName=request.id, Payload=request.payload or b"{}", LogType="Tail"
     )
     payload = answer["Payload"].read() if answer.get("Payload") is not None else b""
-    logs = base64.b64decode(answer["LogResult"]).decode("utf-8", "replace") if answer.get("LogResult") else ""
+    logs = (
+        base64.b64decode(answer["LogResult"]).decode("utf-8", "replace")
+        if answer.get("LogResult")
+        else ""
+    )
     return serverless_pb2.InvokeFunctionResponse(
         payload=payload,
         function_error=answer.get("FunctionError", "") or "",
@@ -382,7 +437,7 @@ class ServerlessServicer(serverless_pb2_grpc.ServerlessServiceServicer):
         return read_one(LAYER_READER, self.clients, request.id)  # type: ignore[no-any-return]
 
     def UpdateLayer(self, request: Any, context: Any) -> pb.Layer:
-        # Every layer attribute but tags is force_new, and layer versions cannot be tagged.
+        # Every layer attribute is force_new (versions are immutable): nothing to change.
         return read_one(LAYER_READER, self.clients, request.id)  # type: ignore[no-any-return]
 
     def DeleteLayer(self, request: Any, context: Any) -> pb.DeleteResponse:
@@ -402,4 +457,7 @@ class ServerlessServicer(serverless_pb2_grpc.ServerlessServiceServicer):
         return invoke(self.clients, request)
 
 
-READERS = {pb.RESOURCE_KIND_FUNCTION: FUNCTION_READER, pb.RESOURCE_KIND_LAYER: LAYER_READER}
+READERS: dict[Any, KindReader] = {
+    pb.RESOURCE_KIND_FUNCTION: FUNCTION_READER,
+    pb.RESOURCE_KIND_LAYER: LAYER_READER,
+}

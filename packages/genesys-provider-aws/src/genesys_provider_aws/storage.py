@@ -12,9 +12,9 @@ from genesys_provider_aws import buckets, volumes
 from genesys_provider_aws.clients import AwsClients
 from genesys_provider_aws.common import ec2_list_filters
 from genesys_provider_aws.errors import translate_errors
-from genesys_provider_aws.readers import read_one
+from genesys_provider_aws.readers import KindReader, read_one
 
-READERS = {
+READERS: dict[Any, KindReader] = {
     pb.RESOURCE_KIND_BUCKET: buckets.READER,
     pb.RESOURCE_KIND_VOLUME: volumes.VOLUME_READER,
     pb.RESOURCE_KIND_VOLUME_ATTACHMENT: volumes.ATTACHMENT_READER,

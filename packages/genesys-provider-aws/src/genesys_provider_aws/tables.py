@@ -8,6 +8,7 @@ plugin hard-codes an AWS size, class, image or price.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
 
@@ -45,12 +46,12 @@ def database_class_for(size: int) -> str:
     return DATABASE_CLASSES.get(size, DATABASE_CLASSES[pb.SIZE_SMALL])
 
 
-def size_of_instance_type(instance_type: str) -> int:
+def size_of_instance_type(instance_type: str) -> Any:
     """Reverse translation for discovery: t3.medium -> SIZE_MEDIUM; unknown -> UNSPECIFIED."""
     return _reverse(INSTANCE_TYPES).get(instance_type, pb.SIZE_UNSPECIFIED)
 
 
-def size_of_database_class(db_class: str) -> int:
+def size_of_database_class(db_class: str) -> Any:
     return _reverse(DATABASE_CLASSES).get(db_class, pb.SIZE_UNSPECIFIED)
 
 
@@ -160,8 +161,10 @@ DEFAULT_DATABASE_USERNAME = "genesys"
 DEFAULT_STORAGE_GB = 20
 
 
-def engine_of(rds_engine: str) -> int:
-    return {v: k for k, v in DATABASE_ENGINES.items()}.get(rds_engine, pb.DATABASE_ENGINE_UNSPECIFIED)
+def engine_of(rds_engine: str) -> Any:
+    return {v: k for k, v in DATABASE_ENGINES.items()}.get(
+        rds_engine, pb.DATABASE_ENGINE_UNSPECIFIED
+    )
 
 
 # ---------------------------------------------------------------- functions

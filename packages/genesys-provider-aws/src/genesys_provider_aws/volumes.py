@@ -58,7 +58,9 @@ def default_zone(clients: AwsClients) -> str:
 
 def volume_from(raw: Mapping[str, Any]) -> pb.Volume:
     tags = tag_dict(raw.get("Tags"))
-    attached = [a for a in raw.get("Attachments", []) if a.get("State") in ("attaching", "attached")]
+    attached = [
+        a for a in raw.get("Attachments", []) if a.get("State") in ("attaching", "attached")
+    ]
     return pb.Volume(
         id=raw["VolumeId"],
         name=tags.get(NAME_TAG, ""),
@@ -124,7 +126,8 @@ def create_volume(clients: AwsClients, config: pb.VolumeConfig, token: str) -> p
         volume_type = tables.volume_type_for(config.volume_class)
         if volume_type not in tables.EBS_VOLUME_TYPES:
             raise errors.InvalidArgument(
-                f"unknown volume class {config.volume_class!r}", attribute_path="config.volume_class"
+                f"unknown volume class {config.volume_class!r}",
+                attribute_path="config.volume_class",
             )
         args: dict[str, Any] = {
             "AvailabilityZone": config.zone or default_zone(clients),
@@ -198,9 +201,7 @@ def attachment_id(volume_id: str, instance_id: str) -> str:
 def _split(attachment: str) -> tuple[str, str]:
     volume_id, _, instance_id = attachment.partition(":")
     if not volume_id or not instance_id:
-        raise errors.InvalidArgument(
-            f"attachment id {attachment!r} is not <volume id>:<instance id>", attribute_path="id"
-        )
+        raise errors.NotFound(f"attachment {attachment!r} not found (not <volume>:<instance>)")
     return volume_id, instance_id
 
 

@@ -30,7 +30,12 @@ from genesys_provider_aws.common import (
 from genesys_provider_aws.errors import call_or_none
 from genesys_provider_aws.readers import KindReader, read_one
 
-NETWORK_FILTERS = {"name": "tag:Name", "cidr": "cidr-block", "id": "vpc-id", "default": "is-default"}
+NETWORK_FILTERS = {
+    "name": "tag:Name",
+    "cidr": "cidr-block",
+    "id": "vpc-id",
+    "default": "is-default",
+}
 SUBNET_FILTERS = {
     "name": "tag:Name",
     "network_id": "vpc-id",
@@ -51,7 +56,9 @@ def _vpc_lock(vpc_id: str) -> threading.Lock:
         return _vpc_locks.setdefault(vpc_id, threading.Lock())
 
 
-def check_cidr(cidr: str, path: str = "config.cidr", *, smallest: int = 28, largest: int = 16) -> None:
+def check_cidr(
+    cidr: str, path: str = "config.cidr", *, smallest: int = 28, largest: int = 16
+) -> None:
     """AWS accepts IPv4 blocks from /16 to /28; anything else is rejected before any call."""
     try:
         network = ipaddress.ip_network(cidr, strict=True)
@@ -64,7 +71,9 @@ def check_cidr(cidr: str, path: str = "config.cidr", *, smallest: int = 28, larg
         )
 
 
-def _paged(clients: AwsClients, operation: str, key: str, filters: list[dict[str, Any]]) -> Iterator[Any]:
+def _paged(
+    clients: AwsClients, operation: str, key: str, filters: list[dict[str, Any]]
+) -> Iterator[Any]:
     paginator = clients.client("ec2").get_paginator(operation)
     for page in paginator.paginate(Filters=filters):
         yield from page.get(key, [])
@@ -96,13 +105,17 @@ def networks_where(clients: AwsClients, filters: list[dict[str, Any]]) -> Iterat
     raws = list(_paged(clients, "describe_vpcs", "Vpcs", filters))
     subnets: dict[str, list[str]] = {r["VpcId"]: [] for r in raws}
     for chunk in chunked(sorted(subnets), 200):
-        for subnet in _paged(clients, "describe_subnets", "Subnets", [{"Name": "vpc-id", "Values": chunk}]):
+        for subnet in _paged(
+            clients, "describe_subnets", "Subnets", [{"Name": "vpc-id", "Values": chunk}]
+        ):
             subnets[subnet["VpcId"]].append(subnet["SubnetId"])
     for raw in raws:
         yield network_from(raw, subnets[raw["VpcId"]])
 
 
-def read_networks(clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
+def read_networks(
+    clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]
+) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for chunk in chunked(sorted(set(ids)), 200):
         for network in networks_where(clients, [{"Name": "vpc-id", "Values": chunk}]):
@@ -111,7 +124,9 @@ def read_networks(clients: AwsClients, ids: list[str], privates: Mapping[str, by
 
 
 def find_network_by_token(clients: AwsClients, token: str) -> str | None:
-    for raw in _paged(clients, "describe_vpcs", "Vpcs", [{"Name": f"tag:{TOKEN_TAG}", "Values": [token]}]):
+    for raw in _paged(
+        clients, "describe_vpcs", "Vpcs", [{"Name": f"tag:{TOKEN_TAG}", "Values": [token]}]
+    ):
         return str(raw["VpcId"])
     return None
 
@@ -139,7 +154,9 @@ def create_network(clients: AwsClients, config: pb.NetworkConfig, token: str) ->
 
 def update_network(clients: AwsClients, request: Any) -> pb.Network:
     if "cidr" in request.changed:
-        raise errors.InvalidArgument("changing cidr replaces the network", attribute_path="config.cidr")
+        raise errors.InvalidArgument(
+            "changing cidr replaces the network", attribute_path="config.cidr"
+        )
     current = read_one(NETWORK_READER, clients, request.id)
     retag_ec2(clients.client("ec2"), request.id, current, request.config)
     return read_one(NETWORK_READER, clients, request.id)  # type: ignore[no-any-return]
@@ -148,7 +165,10 @@ def update_network(clients: AwsClients, request: Any) -> pb.Network:
 def delete_network(clients: AwsClients, vpc_id: str) -> None:
     read_one(NETWORK_READER, clients, vpc_id)  # NotFound when gone
     ec2 = clients.client("ec2")
-    role_filter = [{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": f"tag:{ROLE_TAG}", "Values": [PUBLIC_RT_ROLE]}]
+    role_filter = [
+        {"Name": "vpc-id", "Values": [vpc_id]},
+        {"Name": f"tag:{ROLE_TAG}", "Values": [PUBLIC_RT_ROLE]},
+    ]
     for table in _paged(clients, "describe_route_tables", "RouteTables", role_filter):
         for assoc in table.get("Associations", []):
             if not assoc.get("Main"):
@@ -165,7 +185,10 @@ def _gateways(clients: AwsClients, vpc_id: str) -> list[str]:
         {"Name": "attachment.vpc-id", "Values": [vpc_id]},
         {"Name": f"tag:{ROLE_TAG}", "Values": [IGW_ROLE]},
     ]
-    return [g["InternetGatewayId"] for g in _paged(clients, "describe_internet_gateways", "InternetGateways", filters)]
+    return [
+        g["InternetGatewayId"]
+        for g in _paged(clients, "describe_internet_gateways", "InternetGateways", filters)
+    ]
 
 
 # ---------------------------------------------------------------- subnets
@@ -183,7 +206,11 @@ def subnet_from(raw: Mapping[str, Any]) -> pb.Subnet:
         available_ips=int(raw.get("AvailableIpAddressCount", 0)),
         tags=user_tags(tags, drop_name=True),
         provider_data=struct(
-            {"arn": raw.get("SubnetArn"), "state": raw.get("State"), "default_for_az": raw.get("DefaultForAz")}
+            {
+                "arn": raw.get("SubnetArn"),
+                "state": raw.get("State"),
+                "default_for_az": raw.get("DefaultForAz"),
+            }
         ),
     )
 
@@ -193,7 +220,9 @@ def subnets_where(clients: AwsClients, filters: list[dict[str, Any]]) -> Iterato
         yield subnet_from(raw)
 
 
-def read_subnets(clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
+def read_subnets(
+    clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]
+) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for chunk in chunked(sorted(set(ids)), 200):
         for subnet in subnets_where(clients, [{"Name": "subnet-id", "Values": chunk}]):
@@ -212,7 +241,9 @@ SUBNET_READER = KindReader("subnet", "subnet", read_subnets, find_subnet_by_toke
 
 def create_subnet(clients: AwsClients, config: pb.SubnetConfig, token: str) -> pb.Subnet:
     if not config.network_id:
-        raise errors.InvalidArgument("a subnet needs network_id", attribute_path="config.network_id")
+        raise errors.InvalidArgument(
+            "a subnet needs network_id", attribute_path="config.network_id"
+        )
     check_cidr(config.cidr)
     existing = find_subnet_by_token(clients, token) if token else None
     if existing is None:
@@ -236,9 +267,7 @@ def make_public(clients: AwsClients, vpc_id: str, subnet_id: str) -> None:
     with _vpc_lock(vpc_id):
         gateway = _ensure_gateway(clients, vpc_id)
         table = _ensure_public_table(clients, vpc_id, gateway)
-    associated = {
-        a.get("SubnetId") for a in table.get("Associations", []) if not a.get("Main")
-    }
+    associated = {a.get("SubnetId") for a in table.get("Associations", []) if not a.get("Main")}
     if subnet_id not in associated:
         ec2.associate_route_table(RouteTableId=table["RouteTableId"], SubnetId=subnet_id)
     ec2.modify_subnet_attribute(SubnetId=subnet_id, MapPublicIpOnLaunch={"Value": True})
@@ -249,7 +278,9 @@ def _ensure_gateway(clients: AwsClients, vpc_id: str) -> str:
     any_attached = [
         g["InternetGatewayId"]
         for g in _paged(
-            clients, "describe_internet_gateways", "InternetGateways",
+            clients,
+            "describe_internet_gateways",
+            "InternetGateways",
             [{"Name": "attachment.vpc-id", "Values": [vpc_id]}],
         )
     ]
@@ -263,12 +294,20 @@ def _ensure_gateway(clients: AwsClients, vpc_id: str) -> str:
 
 
 def _ensure_public_table(clients: AwsClients, vpc_id: str, gateway_id: str) -> dict[str, Any]:
-    filters = [{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": f"tag:{ROLE_TAG}", "Values": [PUBLIC_RT_ROLE]}]
+    filters = [
+        {"Name": "vpc-id", "Values": [vpc_id]},
+        {"Name": f"tag:{ROLE_TAG}", "Values": [PUBLIC_RT_ROLE]},
+    ]
     for table in _paged(clients, "describe_route_tables", "RouteTables", filters):
         return dict(table)
     ec2 = clients.client("ec2")
-    tags = [{"Key": ROLE_TAG, "Value": PUBLIC_RT_ROLE}, {"Key": NAME_TAG, "Value": f"{vpc_id}-public"}]
-    table = ec2.create_route_table(VpcId=vpc_id, TagSpecifications=ec2_tag_specs("route-table", tags))
+    tags = [
+        {"Key": ROLE_TAG, "Value": PUBLIC_RT_ROLE},
+        {"Key": NAME_TAG, "Value": f"{vpc_id}-public"},
+    ]
+    table = ec2.create_route_table(
+        VpcId=vpc_id, TagSpecifications=ec2_tag_specs("route-table", tags)
+    )
     table_id = table["RouteTable"]["RouteTableId"]
     ec2.create_route(RouteTableId=table_id, DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway_id)
     return dict(table["RouteTable"])
@@ -303,4 +342,6 @@ def update_subnet(clients: AwsClients, request: Any) -> pb.Subnet:
 
 def delete_subnet(clients: AwsClients, subnet_id: str) -> None:
     read_one(SUBNET_READER, clients, subnet_id)  # NotFound when gone
-    call_or_none(clients.client("ec2").delete_subnet, "InvalidSubnetID.NotFound", SubnetId=subnet_id)
+    call_or_none(
+        clients.client("ec2").delete_subnet, "InvalidSubnetID.NotFound", SubnetId=subnet_id
+    )

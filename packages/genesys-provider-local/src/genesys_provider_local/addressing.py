@@ -50,12 +50,10 @@ def capacity(network: IPNetwork) -> int:
     return min(network.num_addresses - 3, _INT32_MAX)
 
 
-def _hosts_from(network: IPNetwork, start: IPAddress) -> Iterator[IPAddress]:
-    last = network.broadcast_address
-    address = start
-    while address < last:
-        yield address
-        address += 1
+def _hosts_from(network: IPNetwork, start: int) -> Iterator[IPAddress]:
+    make = type(network.network_address)  # keeps IPv6 values below 2**32 IPv6
+    for value in range(start, int(network.broadcast_address)):
+        yield make(value)
 
 
 def candidates(network: IPNetwork, highest_key: str | None) -> Iterator[IPAddress]:
@@ -64,9 +62,9 @@ def candidates(network: IPNetwork, highest_key: str | None) -> Iterator[IPAddres
     Starting after the highest keeps allocation O(1) while addresses are handed out in order;
     the wrap-around pass fills holes left by deleted instances.
     """
-    first = gateway_of(network) + 1
+    first = int(network.network_address) + 2  # after the gateway
     if highest_key is not None:
-        after = ipaddress.ip_address(int(highest_key.split(":")[1], 16)) + 1
-        if network.network_address < after < network.broadcast_address:
+        after = int(highest_key.split(":")[1], 16) + 1
+        if int(network.network_address) < after < int(network.broadcast_address):
             yield from _hosts_from(network, after)
     yield from _hosts_from(network, first)

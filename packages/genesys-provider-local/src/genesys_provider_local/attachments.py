@@ -60,9 +60,9 @@ class AttachmentOps:
                 return candidate
         raise errors.FailedPrecondition(f"instance {instance_id} has no free device name left")
 
-    def _record(self, volume_id: str, instance_id: str, device: str, token: str) -> tuple[
-        pb.VolumeAttachment, bool
-    ]:
+    def _record(
+        self, volume_id: str, instance_id: str, device: str, token: str
+    ) -> tuple[pb.VolumeAttachment, bool]:
         """The attachment row and the volume's new state, atomically; (attachment, is_new)."""
         registry = self.rt.registry
         rid = f"{volume_id}--{instance_id}"
@@ -119,6 +119,9 @@ class AttachmentOps:
     def observe(self, row: Row) -> bytes | None:
         attachment = pb.VolumeAttachment.FromString(row.body)
         return row.body if self._link(attachment).is_symlink() else None
+
+    def observe_many(self, rows: list[Row]) -> list[bytes | None]:
+        return [self.observe(row) for row in rows]
 
     def get(self, rid: str) -> pb.VolumeAttachment:
         self.rt.gate(mutating=False)

@@ -28,7 +28,7 @@ from genesys_provider_local.runtime import Runtime
 HOST_IMAGE = f"host:{platform.system().lower()}-{platform.machine().lower()}"
 
 
-def instance_type(size: int, override: str) -> str:
+def instance_type(size: pb.Size, override: str) -> str:
     return override or tables.INSTANCE_TYPES.get(size, tables.INSTANCE_TYPES[pb.SIZE_SMALL])
 
 
@@ -76,8 +76,7 @@ class InstanceOps(KindOps[pb.Instance]):
             group = load_message(self.rt.registry, gid, pb.SecurityGroup)
             if network_id and group.network_id and group.network_id != network_id:
                 raise errors.InvalidArgument(
-                    f"security group {gid} belongs to network {group.network_id}, "
-                    f"not {network_id}",
+                    f"security group {gid} belongs to network {group.network_id}, not {network_id}",
                     attribute_path=f"config.security_group_ids[{i}]",
                 )
 
@@ -118,7 +117,7 @@ class InstanceOps(KindOps[pb.Instance]):
             user_data=config.user_data,
             key_pair=config.key_pair,
             tags=config.tags,
-            zone=config.zone or "local",
+            zone=config.zone,
             provider_data=struct(
                 directory=str(directory),
                 console_log=str(directory / "console.log"),

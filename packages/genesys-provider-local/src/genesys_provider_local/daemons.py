@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -73,3 +74,10 @@ def stop(directory: Path, grace: float = 5.0) -> None:
     state = read_state(directory)
     if state is not None:
         processes.terminate_group(int(state.get("pid", 0)), str(state.get("start", "")), grace)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago (callers retry on a clash)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

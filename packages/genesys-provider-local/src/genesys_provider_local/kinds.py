@@ -7,14 +7,16 @@ which lets the registry store each resource's own message bytes and wrap them ch
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
+from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 
 @dataclass(frozen=True)
 class KindInfo:
-    enum: int
+    enum: pb.ResourceKind
     field: str  # oneof field of pb.Resource, e.g. "security_group"
     message: type[Message]
     id_prefix: str
@@ -40,6 +42,14 @@ KINDS: dict[int, KindInfo] = {
 }
 
 KINDS_BY_FIELD: dict[str, KindInfo] = {info.field: info for info in KINDS.values()}
+
+
+def is_repeated(field: Any) -> bool:
+    """Whether a field is repeated (newer protobuf releases dropped `label` from upb)."""
+    flag = getattr(field, "is_repeated", None)
+    if flag is not None:
+        return bool(flag)
+    return bool(getattr(field, "label", None) == FieldDescriptor.LABEL_REPEATED)
 
 
 def kind_name(kind: int) -> str:

@@ -77,9 +77,20 @@ class NetworkOps(KindOps[pb.Network]):
         return network, {}
 
     def observe(self, row: Row) -> bytes | None:
-        network = pb.Network.FromString(row.body)
-        network.subnet_ids[:] = self.rt.registry.children_cidrs(row.id)
-        return network.SerializeToString()
+        return self.observe_many([row])[0]
+
+    def observe_many(self, rows: list[Row]) -> list[bytes | None]:
+        children = self.rt.registry.children_of_many([row.id for row in rows])
+        bodies: list[bytes | None] = []
+        for row in rows:
+            subnets = children[row.id]
+            if not subnets:
+                bodies.append(row.body)  # nothing computed to add: skip the parse
+                continue
+            network = pb.Network.FromString(row.body)
+            network.subnet_ids[:] = subnets
+            bodies.append(network.SerializeToString())
+        return bodies
 
 
 class SubnetOps(KindOps[pb.Subnet]):
@@ -108,7 +119,7 @@ class SubnetOps(KindOps[pb.Subnet]):
             network_id=config.network_id,
             cidr=str(cidr),
             public=config.public,
-            zone=config.zone or "local",
+            zone=config.zone,
             available_ips=addressing.capacity(cidr),
             tags=config.tags,
             provider_data=struct(gateway=str(addressing.gateway_of(cidr))),
@@ -285,9 +296,7 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
         return self.cdns.adopt(request.id)
 
     # certificates (no Update RPC: every change replaces a certificate)
-    def CreateCertificate(
-        self, request: network_pb2.CreateCertificateRequest, context: Any
-    ) -> Any:
+    def CreateCertificate(self, request: network_pb2.CreateCertificateRequest, context: Any) -> Any:
         return self.certificates.create(request.config, request.idempotency_token)
 
     def GetCertificate(self, request: pb.GetRequest, context: Any) -> Any:

@@ -22,7 +22,7 @@ from google.protobuf import struct_pb2
 from google.protobuf.message import Message
 
 from genesys_provider_local import processes, tables, validation
-from genesys_provider_local.kinds import KINDS, kind_name
+from genesys_provider_local.kinds import KINDS, is_repeated, kind_name
 from genesys_provider_local.registry import CREATING, DELETING, FAILED, READY, Row
 from genesys_provider_local.runtime import Runtime
 
@@ -47,7 +47,7 @@ def struct(**values: Any) -> struct_pb2.Struct:
 
 
 def top_field(path: str) -> str:
-    """"listeners[0].port" -> "listeners"."""
+    """ "listeners[0].port" -> "listeners"."""
     return path.split(".")[0].split("[")[0]
 
 
@@ -57,7 +57,7 @@ def copy_field(target: Message, source: Message, name: str) -> None:
     if field.message_type is not None and field.message_type.GetOptions().map_entry:
         getattr(target, name).clear()
         getattr(target, name).update(value)
-    elif field.label == field.LABEL_REPEATED:
+    elif is_repeated(field):
         del getattr(target, name)[:]
         getattr(target, name).extend(value)
     elif field.message_type is not None:
@@ -114,6 +114,10 @@ class KindOps(Generic[M]):
         """The resource's current message bytes, or None when it no longer exists."""
         return row.body
 
+    def observe_many(self, rows: list[Row]) -> list[bytes | None]:
+        """observe() for many rows at once (batch reads); kinds may do it in one query."""
+        return [self.observe(row) for row in rows]
+
     def on_update(
         self, rid: str, message: M, aux: dict[str, Any], config: Any, fields: set[str]
     ) -> dict[str, Any]:
@@ -131,6 +135,14 @@ class KindOps(Generic[M]):
 
     def path(self, *parts: str) -> Path:
         return self.rt.root.joinpath(*parts)
+
+    def present(self, category: str) -> set[str]:
+        """Names in <root>/<category>: one directory scan instead of a stat per resource."""
+        try:
+            with os.scandir(self.rt.root / category) as entries:
+                return {entry.name for entry in entries}
+        except FileNotFoundError:
+            return set()
 
     def check(self, config: Message, fields: set[str] | None = None) -> None:
         for path, message, severity in validation.problems(self.field, config):
@@ -214,7 +226,9 @@ class KindOps(Generic[M]):
                 f"idempotency token {token!r} already made a {kind_name(row.kind)}",
                 attribute_path="idempotency_token",
             )
-        if row.status == DELETING or (row.status == CREATING and not is_stale(row, self.rt.in_flight)):
+        if row.status == DELETING or (
+            row.status == CREATING and not is_stale(row, self.rt.in_flight)
+        ):
             raise errors.Unavailable(f"{self.label} {row.id!r} is being created or deleted")
         if row.status == READY:
             body = self.observe(row)

@@ -18,8 +18,8 @@ import functools
 import glob
 import os
 import re
+import shlex
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -28,6 +28,7 @@ from pathlib import Path
 from genesys_plugin_sdk import errors
 
 from genesys_provider_local import processes
+from genesys_provider_local.daemons import free_port
 
 NOT_FOUND = (
     "PostgreSQL server binaries (initdb, pg_ctl) not found; install postgresql or use "
@@ -102,7 +103,8 @@ def find(version: str) -> Binaries | None:
     found = installations()
     wanted = version.split(".")[0] if version else ""
     exact = [b for b in found if b.major == wanted]
-    return (exact or list(found) or [None])[0]
+    candidates = exact or list(found)
+    return candidates[0] if candidates else None
 
 
 def server_user() -> str | None:
@@ -133,19 +135,31 @@ def availability_problem(version: str) -> tuple[str, bool] | None:
     return None
 
 
+def _as_user(argv: list[str], user: str | None) -> list[str]:
+    """`argv` run as `user`, through runuser/setpriv/su.
+
+    Not subprocess's user=/group=: those force a plain fork(), which runs gRPC's fork
+    handlers in this multi-threaded server and can crash the child before it execs.
+    """
+    if user is None:
+        return argv
+    if shutil.which("runuser"):
+        return ["runuser", "-u", user, "--", *argv]
+    if shutil.which("setpriv"):
+        return ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *argv]
+    return ["su", "-s", "/bin/sh", user, "-c", shlex.join(argv)]
+
+
 def _run(argv: list[str], user: str | None, *, stdin: str | None = None) -> str:
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "LANG": "C"}
     try:
         done = subprocess.run(
-            argv,
+            _as_user(argv, user),
             input=stdin,
             capture_output=True,
             text=True,
             timeout=_TIMEOUT,
             env=env,
-            user=user,
-            group=user,
-            extra_groups=[] if user else None,
             start_new_session=True,  # Ctrl-C in the core's terminal must not reach the server
             cwd="/",
         )
@@ -203,12 +217,6 @@ def _socket_dir(home: Path, user: str | None) -> Path:
     return _own(Path(tempfile.mkdtemp(prefix="gpl-")), user)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -239,9 +247,7 @@ def _init(binaries: Binaries, home: Path, username: str, password: str, user: st
     return data
 
 
-def create(
-    directory: Path, dbname: str, username: str, password: str, version: str
-) -> Cluster:
+def create(directory: Path, dbname: str, username: str, password: str, version: str) -> Cluster:
     """Makes, starts and returns a cluster serving database `dbname` under `directory`."""
     binaries = find(version)
     if binaries is None:
@@ -250,7 +256,11 @@ def create(
     home = cluster_home(directory, user)
     data = _init(binaries, home, username, password, user)
     statement = f'CREATE DATABASE "{dbname}";\n'
-    _run([binaries.tool("postgres"), "--single", "-D", str(data), "-j", "postgres"], user, stdin=statement)
+    _run(
+        [binaries.tool("postgres"), "--single", "-D", str(data), "-j", "postgres"],
+        user,
+        stdin=statement,
+    )
     sockets = _socket_dir(home, user)
     log_file = home / "server.log"
     for _attempt in range(3):  # a free port may be taken between probe and bind

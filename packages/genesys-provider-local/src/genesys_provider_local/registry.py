@@ -89,7 +89,8 @@ _COLUMNS = "id, kind, name, token, status, body, aux"
 
 def _row(values: tuple[Any, ...]) -> Row:
     rid, kind, name, token, status, body, aux = values
-    return Row(rid, kind, name, token, status, bytes(body), json.loads(aux) if aux else {})
+    facts = json.loads(aux) if aux and aux != "{}" else {}
+    return Row(rid, kind, name, token, status, bytes(body), facts)
 
 
 class Registry:
@@ -227,9 +228,18 @@ class Registry:
             (owner_id, parent_id, cidr, first, last),
         )
 
-    def children_cidrs(self, parent_id: str) -> list[str]:
-        sql = "SELECT owner_id FROM cidrs WHERE parent_id = ? ORDER BY first"
-        return [r[0] for r in self._all(sql, (parent_id,))]
+    def children_of_many(self, parent_ids: list[str]) -> dict[str, list[str]]:
+        """owner ids of the ranges under each parent, in address order, for many parents."""
+        children: dict[str, list[str]] = {p: [] for p in parent_ids}
+        for start in range(0, len(parent_ids), _CHUNK):
+            chunk = parent_ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                f"SELECT parent_id, owner_id FROM cidrs WHERE parent_id IN ({marks}) ORDER BY first"
+            )
+            for parent, owner in self._all(sql, chunk):
+                children[parent].append(owner)
+        return children
 
     def ip_keys(self, subnet_id: str) -> set[str]:
         return {r[0] for r in self._all("SELECT ip_key FROM ips WHERE subnet_id = ?", (subnet_id,))}

@@ -1,11 +1,11 @@
 """The provider block's settings: where the root is, and the injected faults.
 
-    provider: local
-    settings:
-      root: .genesys/local          # default; relative paths are against the config's dir
-      latency_ms: 200               # sleep before answering each resource call
-      rate_limit: {burst: 50, per_second: 5}   # token bucket over mutating calls
-      read_page_size: 100           # ReadResources pays latency_ms once per this many refs
+provider: local
+settings:
+  root: .genesys/local          # default; relative paths are against the config's dir
+  latency_ms: 200               # sleep before answering each resource call
+  rate_limit: {burst: 50, per_second: 5}   # token bucket over mutating calls
+  read_page_size: 100           # ReadResources pays latency_ms once per this many refs
 """
 
 from __future__ import annotations

@@ -89,6 +89,10 @@ class BucketOps(KindOps[pb.Bucket]):
             return row.body
         return row.body if self.directory(row.id).is_dir() else None
 
+    def observe_many(self, rows: list[Row]) -> list[bytes | None]:
+        present = self.present("buckets")
+        return [row.body if row.status == FAILED or row.id in present else None for row in rows]
+
     def on_update(
         self, rid: str, message: pb.Bucket, aux: dict[str, Any], config: Any, fields: set[str]
     ) -> dict[str, Any]:
@@ -136,15 +140,14 @@ class VolumeOps(KindOps[pb.Volume]):
         make_dir(path.parent)
         with open(path, "wb") as handle:
             handle.truncate(config.size_gb * GIB)  # sparse: no block is written
-        volume_class = config.volume_class or "standard"
         volume = pb.Volume(
             id=rid,
             name=config.name,
             size_gb=config.size_gb,
-            volume_class=volume_class,
-            provider_type=tables.VOLUME_TYPES[volume_class],
+            volume_class=config.volume_class,
+            provider_type=tables.VOLUME_TYPES[config.volume_class or "standard"],
             encrypted=config.encrypted,
-            zone=config.zone or "local",
+            zone=config.zone,
             state="available",
             tags=config.tags,
             provider_data=struct(path=str(path), encryption="recorded only"),
@@ -159,6 +162,12 @@ class VolumeOps(KindOps[pb.Volume]):
             return row.body
         return row.body if self.file(row.id).is_file() else None
 
+    def observe_many(self, rows: list[Row]) -> list[bytes | None]:
+        present = self.present("volumes")
+        return [
+            row.body if row.status == FAILED or f"{row.id}.img" in present else None for row in rows
+        ]
+
     def on_update(
         self, rid: str, message: pb.Volume, aux: dict[str, Any], config: Any, fields: set[str]
     ) -> dict[str, Any]:
@@ -172,8 +181,7 @@ class VolumeOps(KindOps[pb.Volume]):
             )
         if wanted > current:
             os.truncate(path, wanted)
-        message.volume_class = message.volume_class or "standard"
-        message.provider_type = tables.VOLUME_TYPES[message.volume_class]
+        message.provider_type = tables.VOLUME_TYPES[message.volume_class or "standard"]
         return aux
 
 

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from genesys_provider_local.processes import start_time
+from genesys_provider_local.processes import is_alive, start_time
 
 SPEC_FILE = "spec.json"
 STATE_FILE = "supervisor.json"
@@ -43,11 +43,13 @@ def _write_state(directory: Path, state: dict[str, Any]) -> None:
 
 def _on_sigterm(child: subprocess.Popen[bytes] | None) -> Any:
     def handler(signum: int, frame: object) -> None:
-        if child is not None:
-            try:
-                child.wait(timeout=CHILD_GRACE_SECONDS)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        # The group's SIGTERM reached the command too; give it a moment to exit. (Not
+        # child.wait(): the main thread may be inside it, holding the Popen's wait lock.)
+        deadline = time.monotonic() + CHILD_GRACE_SECONDS
+        while child is not None and is_alive(child.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if child is not None and is_alive(child.pid):
+            child.kill()
         os._exit(0)
 
     return handler

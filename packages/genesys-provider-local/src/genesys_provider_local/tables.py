@@ -7,13 +7,18 @@ a plan reads the same way it would on a cloud and so switching providers is one 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import provider_pb2
-from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.descriptor import FieldDescriptor
+
+from genesys_provider_local.kinds import is_repeated
 
 PRICES_AS_OF = "2025-01-01"
 
-INSTANCE_TYPES: dict[int, str] = {
+INSTANCE_TYPES: dict[pb.Size, str] = {
     pb.SIZE_SMALL: "local.small",
     pb.SIZE_MEDIUM: "local.medium",
     pb.SIZE_LARGE: "local.large",
@@ -25,7 +30,7 @@ INSTANCE_TYPE_LABELS: dict[str, str] = {
     "local.large": "4 vCPU, 16 GiB (label only: not enforced)",
     "local.xlarge": "8 vCPU, 32 GiB (label only: not enforced)",
 }
-DATABASE_CLASSES: dict[int, str] = {
+DATABASE_CLASSES: dict[pb.Size, str] = {
     pb.SIZE_SMALL: "local.db.small",
     pb.SIZE_MEDIUM: "local.db.medium",
     pb.SIZE_LARGE: "local.db.large",
@@ -51,7 +56,7 @@ DATABASE_ENGINES: dict[str, str] = {
     "mysql": "not offered",
     "mongodb": "not offered",
 }
-SIZE_WORDS: dict[int, str] = {
+SIZE_WORDS: dict[pb.Size, str] = {
     pb.SIZE_SMALL: "small",
     pb.SIZE_MEDIUM: "medium",
     pb.SIZE_LARGE: "large",
@@ -59,7 +64,7 @@ SIZE_WORDS: dict[int, str] = {
 }
 
 
-def size_of_type(provider_type: str, table: dict[int, str]) -> int:
+def size_of_type(provider_type: str, table: dict[pb.Size, str]) -> pb.Size:
     """Reverse translation (discovery): provider type -> abstract size."""
     for size, name in table.items():
         if name == provider_type:
@@ -101,7 +106,7 @@ REQUIRED: dict[str, frozenset[str]] = {
     "cdn": frozenset({"name", "origin_bucket_id"}),
     "certificate": frozenset({"domain"}),
 }
-_CONFIGS: dict[str, type] = {
+_CONFIGS: dict[str, Any] = {
     "instance": pb.InstanceConfig,
     "bucket": pb.BucketConfig,
     "volume": pb.VolumeConfig,
@@ -121,7 +126,7 @@ _BOOKKEEPING = frozenset({"id", "private", "provider_data"})
 def _type_of(fd: FieldDescriptor) -> str:
     if fd.message_type is not None and fd.message_type.GetOptions().map_entry:
         return "map"
-    if fd.label == FieldDescriptor.LABEL_REPEATED:
+    if is_repeated(fd):
         return "list"
     if fd.type == FieldDescriptor.TYPE_ENUM:
         return "enum"
@@ -134,7 +139,7 @@ def _type_of(fd: FieldDescriptor) -> str:
     return "string"
 
 
-def _attributes(kind: str, message: Descriptor, config: Descriptor | None):  # type: ignore[no-untyped-def]
+def _attributes(kind: str, message: Any, config: Any) -> Iterator[provider_pb2.AttributeSchema]:
     if config is not None:
         config_fields = {f.name: f for f in config.fields}
     else:  # volume attachments have no Config message: their inputs are the force_new fields

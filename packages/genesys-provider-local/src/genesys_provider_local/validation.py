@@ -15,6 +15,7 @@ from google.protobuf.message import Message
 
 from genesys_provider_local import tables
 from genesys_provider_local.addressing import parse_cidr
+from genesys_provider_local.kinds import is_repeated
 
 ERROR = pb.Diagnostic.SEVERITY_ERROR
 WARNING = pb.Diagnostic.SEVERITY_WARNING
@@ -35,14 +36,14 @@ def _has(message: Message, name: str) -> bool:
 
 
 def _required(kind: str, message: Message) -> list[Problem]:
-    found = []
+    found: list[Problem] = []
     for name in sorted(tables.REQUIRED.get(kind, frozenset())):
         if not _has(message, name):
             continue
         field = message.DESCRIPTOR.fields_by_name[name]
         empty = (
             not message.HasField(name)  # type: ignore[arg-type]
-            if field.message_type is not None and field.label != field.LABEL_REPEATED
+            if field.message_type is not None and not is_repeated(field)
             else not getattr(message, name)
         )
         if empty:
@@ -144,7 +145,9 @@ def _database(m: Message) -> list[Problem]:
         found.append(("name", f"database name {name!r}: letters, digits, '_' and '-'", ERROR))
     if engine in (pb.DATABASE_ENGINE_MYSQL, pb.DATABASE_ENGINE_MONGODB):
         word = pb.DatabaseEngine.Name(engine).removeprefix("DATABASE_ENGINE_").lower()
-        found.append(("engine", f"the local provider does not offer {word}; use postgres or sqlite", ERROR))
+        found.append(
+            ("engine", f"the local provider does not offer {word}; use postgres or sqlite", ERROR)
+        )
     elif engine == pb.DATABASE_ENGINE_POSTGRES:
         problem = postgres.availability_problem(m.version)  # type: ignore[attr-defined]
         if problem is not None:

@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-
 from genesys.cli.commands.provider import parse_pair
 from genesys.cli.main import main
 
@@ -62,7 +61,7 @@ def test_an_unknown_plugin_is_a_failed_check_not_a_traceback(
 
     out = capsys.readouterr().out.splitlines()
     assert code == 1
-    assert out[0].startswith("FAIL  handshake: plugin found: plugin executable")
+    assert out[0].startswith("FAIL  handshake: plugin found: plugin executable './no/such")
     assert out[-1] == "0 passed, 1 failed"
 
 

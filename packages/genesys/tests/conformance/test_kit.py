@@ -4,7 +4,6 @@ each planted bug fails exactly the checks named after it."""
 from __future__ import annotations
 
 import pytest
-
 from genesys.conformance import CheckResult, ConformanceReport, run_conformance
 
 MEMORY_KINDS = ("network.network", "network.subnet", "storage.bucket")
@@ -19,13 +18,24 @@ def test_a_correct_plugin_passes_every_check(memory_plugin: str) -> None:
     assert seen == report.results  # every result was reported as it happened
     names = [r.name for r in report.results]
     for kind in MEMORY_KINDS:
-        for what in ("create", "get", "idempotent create", "update", "list", "batch read",
-                     "discover", "adopt", "delete", "get after delete -> NotFound"):
+        for what in (
+            "create",
+            "get",
+            "idempotent create",
+            "update",
+            "list",
+            "batch read",
+            "discover",
+            "adopt",
+            "delete",
+            "get after delete -> NotFound",
+        ):
             assert f"{kind}: {what}" in names
     for name in (
         "handshake: launch",
         "handshake: unsupported protocol version refused",
         "handshake: missing magic cookie refused",
+        "handshake: missing client certificate refused (no plaintext fallback)",
         "metadata: answers in < 100 ms",
         "errors: invalid network CIDR -> InvalidArgument",
         "provider: batch read of an unknown id -> not_found",
@@ -73,18 +83,49 @@ def test_broken_idempotency_and_untyped_not_found_fail_by_name(broken_plugin: st
 def test_a_plugin_that_hangs_or_ignores_the_cookie_fails_the_refusal_checks(
     sloppy_handshake_plugin: str,
 ) -> None:
-    report = run_conformance(sloppy_handshake_plugin, handshake_timeout_s=2.0)
+    report = run_conformance(sloppy_handshake_plugin, handshake_timeout_s=3.0)
 
     failures = {r.name: r.reason for r in report.failures()}
     assert set(failures) == {
         "handshake: unsupported protocol version refused",
         "handshake: missing magic cookie refused",
     }
-    assert "still running after 2 s" in failures["handshake: unsupported protocol version refused"]
+    assert "still running after 3 s" in failures["handshake: unsupported protocol version refused"]
     assert "exited 0" in failures["handshake: missing magic cookie refused"]
 
 
-def test_a_missing_plugin_is_one_failed_check(tmp_path: pytest.TempPathFactory) -> None:
+def test_a_plugin_that_dies_mid_run_ends_the_run_quickly_and_says_so(memory_plugin: str) -> None:
+    report = run_conformance(memory_plugin, settings={"crash_on_create": "subnet"})
+
+    crashed = report.get("network.subnet: create")
+    assert crashed is not None and not crashed.passed
+    assert "crashed: exited with code 3" in crashed.reason
+    later = report.results[report.results.index(crashed) + 1 : -1]
+    assert later and all(r.reason.startswith("not run: the plugin died") for r in later)
+    assert report.get("network.network: create").passed  # type: ignore[union-attr]
+    cleanup = report.results[-1]
+    assert cleanup.name == "cleanup: nothing left behind" and not cleanup.passed
+    assert cleanup.reason.startswith("left: network network-")
+    assert cleanup.reason.endswith("(the plugin died)")
+
+
+def test_an_interrupted_run_still_deletes_what_it_made(memory_plugin: str) -> None:
+    seen: list[CheckResult] = []
+
+    def interrupt_after_bucket_create(result: CheckResult) -> None:
+        seen.append(result)
+        if result.name == "storage.bucket: create":
+            raise KeyboardInterrupt  # as if Ctrl-C arrived right after the create
+
+    with pytest.raises(KeyboardInterrupt):
+        run_conformance(memory_plugin, on_result=interrupt_after_bucket_create)
+
+    names = [r.name for r in seen]
+    assert "network.network: delete" not in names  # the delete phase never ran...
+    assert seen[-1] == CheckResult("cleanup: nothing left behind", True)  # ...cleanup did
+
+
+def test_a_missing_plugin_is_one_failed_check() -> None:
     report = run_conformance("no-such-provider-xyz")
 
     assert [r.name for r in report.results] == ["handshake: plugin found"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from genesys.cost import complete_costs, estimate_plan, price_tables
 from genesys.engine.plan import UNKNOWN, Action
 from genesys.errors import PluginError

@@ -6,7 +6,6 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-
 from genesys.cost import CostComponent, format_cost, report_from_plan, report_to_infracost
 from genesys.engine.plan import Action
 

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-
 from genesys.config.desired import DesiredResource, Location
 from genesys.engine.plan import Action, Plan, ResourceChange
 from genesys.state import ResourceRecord
@@ -41,3 +40,17 @@ def plan_of() -> Callable[..., Plan]:
                     changes=list(changes))
 
     return build
+
+
+@pytest.fixture
+def genesys(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """The real CLI in process: run(*argv) -> (exit code, stdout, stderr)."""
+    from genesys.cli.main import main
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -6,7 +6,6 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from genesys.config.model import Policies
 from genesys.policy import OUTPUT_FORMATS, check_plan, format_report, refusal_message
 

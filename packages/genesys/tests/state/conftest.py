@@ -72,7 +72,7 @@ class DictStateStore(provider_pb2_grpc.StateStoreServicer):
             return None
         return self.objects[(workspace, key)][-1]
 
-    def ReadState(self, request, context):  # type: ignore[no-untyped-def]
+    def ReadState(self, request, context):
         with self._mutex:
             ws = request.location.workspace
             found = self._current(ws, request.key)
@@ -83,9 +83,10 @@ class DictStateStore(provider_pb2_grpc.StateStoreServicer):
                 )
         if found is None:
             context.abort(grpc.StatusCode.NOT_FOUND, f"no object {request.key}")
+        assert found is not None  # abort raised
         return provider_pb2.StateObject(key=request.key, data=found[1], version=found[0])
 
-    def WriteState(self, request, context):  # type: ignore[no-untyped-def]
+    def WriteState(self, request, context):
         with self._mutex:
             ws = request.location.workspace
             found = self._current(ws, request.key)
@@ -102,7 +103,7 @@ class DictStateStore(provider_pb2_grpc.StateStoreServicer):
             self.writes += 1
         return provider_pb2.WriteStateResponse(version=version)
 
-    def DeleteState(self, request, context):  # type: ignore[no-untyped-def]
+    def DeleteState(self, request, context):
         with self._mutex:
             ws = request.location.workspace
             if self._current(ws, request.key) is None:
@@ -110,7 +111,7 @@ class DictStateStore(provider_pb2_grpc.StateStoreServicer):
             self.deleted.add((ws, request.key))
         return provider_pb2.DeleteStateResponse()
 
-    def ListStateKeys(self, request, context):  # type: ignore[no-untyped-def]
+    def ListStateKeys(self, request, context):
         with self._mutex:
             ws = request.location.workspace
             items = [
@@ -122,7 +123,7 @@ class DictStateStore(provider_pb2_grpc.StateStoreServicer):
             if found is not None:
                 yield provider_pb2.StateKey(key=key, version=found[0], size=len(found[1]))
 
-    def Lock(self, request, context):  # type: ignore[no-untyped-def]
+    def Lock(self, request, context):
         with self._mutex:
             holder = self.locks.get(request.location.workspace)
             if holder is not None:
@@ -130,11 +131,12 @@ class DictStateStore(provider_pb2_grpc.StateStoreServicer):
             self.locks[request.location.workspace] = request.info
         return provider_pb2.LockResponse(acquired=True)
 
-    def Unlock(self, request, context):  # type: ignore[no-untyped-def]
+    def Unlock(self, request, context):
         with self._mutex:
             holder = self.locks.get(request.location.workspace)
             if holder is None:
                 context.abort(grpc.StatusCode.FAILED_PRECONDITION, "not locked")
+            assert holder is not None  # abort raised
             if holder.id != request.lock_id and not request.force:
                 context.abort(
                     grpc.StatusCode.FAILED_PRECONDITION,
@@ -143,7 +145,7 @@ class DictStateStore(provider_pb2_grpc.StateStoreServicer):
             del self.locks[request.location.workspace]
         return provider_pb2.UnlockResponse()
 
-    def ListStateVersions(self, request, context):  # type: ignore[no-untyped-def]
+    def ListStateVersions(self, request, context):
         with self._mutex:
             history = list(self.objects.get((request.location.workspace, request.key), []))
         for version, data in reversed(history):
@@ -182,7 +184,7 @@ def location(workspace: str = "default") -> provider_pb2.StateLocation:
 
 
 @pytest.fixture
-def remote_backend(store_server: StoreServer):  # type: ignore[no-untyped-def]
+def remote_backend(store_server: StoreServer):
     from genesys.state import RemoteBackend
 
     return RemoteBackend(store_server.stub(), location())

@@ -18,13 +18,13 @@ from genesys.state import LocalBackend, LockInfo, StateManager, force_unlock
 
 
 @pytest.fixture(params=["local", "remote"])
-def any_backend(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+def any_backend(request: pytest.FixtureRequest):
     if request.param == "local":
         return request.getfixturevalue("backend")
     return request.getfixturevalue("remote_backend")
 
 
-def test_compare_and_swap_writes_only_on_the_expected_version(any_backend) -> None:  # type: ignore[no-untyped-def]
+def test_compare_and_swap_writes_only_on_the_expected_version(any_backend) -> None:
     first = any_backend.write_object("snapshot.json", b"one", None)
     with pytest.raises(StateError, match="someone else"):
         any_backend.write_object("snapshot.json", b"clobber", None)  # must not exist yet
@@ -35,7 +35,7 @@ def test_compare_and_swap_writes_only_on_the_expected_version(any_backend) -> No
     assert any_backend.read_object("snapshot.json") == (b"two", second)
 
 
-def test_reading_and_deleting_absent_objects(any_backend) -> None:  # type: ignore[no-untyped-def]
+def test_reading_and_deleting_absent_objects(any_backend) -> None:
     assert any_backend.read_object("nothing") is None
     any_backend.delete_object("nothing")  # absent is fine
     any_backend.write_object("backups/a.json", b"a", None)
@@ -47,7 +47,7 @@ def test_reading_and_deleting_absent_objects(any_backend) -> None:  # type: igno
     assert any_backend.read_object("backups/a.json") is None
 
 
-def test_journals_append_in_order_and_delete(any_backend) -> None:  # type: ignore[no-untyped-def]
+def test_journals_append_in_order_and_delete(any_backend) -> None:
     key = "journal.00000000000000000007"
     any_backend.write_object("snapshot.json", b"{}", None)  # a journal follows a snapshot
     assert any_backend.read_journal(key) is None
@@ -60,7 +60,7 @@ def test_journals_append_in_order_and_delete(any_backend) -> None:  # type: igno
     assert any_backend.read_journal(key) == b"again\n"
 
 
-def test_lock_never_blocks_and_names_the_holder(any_backend) -> None:  # type: ignore[no-untyped-def]
+def test_lock_never_blocks_and_names_the_holder(any_backend) -> None:
     mine = LockInfo.new("apply")
     assert any_backend.lock(mine) is None
     holder = any_backend.lock(LockInfo.new("plan"))
@@ -76,7 +76,7 @@ def test_lock_never_blocks_and_names_the_holder(any_backend) -> None:  # type: i
     assert any_backend.lock(LockInfo.new("apply")) is None
 
 
-def test_force_unlock_needs_the_holders_id(any_backend) -> None:  # type: ignore[no-untyped-def]
+def test_force_unlock_needs_the_holders_id(any_backend) -> None:
     held = LockInfo.new("apply")
     any_backend.lock(held)
     with pytest.raises(StateError):

@@ -4,6 +4,7 @@ acknowledged, and otherwise be a prefix of what it attempted, with nothing corru
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import subprocess
@@ -46,7 +47,7 @@ elif mode == "cycles":  # many open/compact/close rounds: kills land in compacti
     n = start
     while True:
         with StateManager.open(backend) as manager:
-            for _ in range(15):
+            for _ in range(3):
                 step(manager, n)
                 n += 1
 elif mode == "threads":
@@ -117,7 +118,8 @@ def release_if_left_locked(backend: LocalBackend) -> None:
 
 
 def test_sigkill_at_random_moments_loses_nothing_acknowledged(state_dir: Path) -> None:
-    rng = random.Random(20261125)
+    seed = int(os.environ.get("GENESYS_CRASH_SEED", "20261125"))  # vary it to soak-test
+    rng = random.Random(seed)
     backend = LocalBackend(state_dir)
     present: set[int] = set()
     trial = 0
@@ -127,7 +129,9 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(state_dir: Path) -
             start = trial * 100_000
             delay = rng.uniform(0.05, 0.35)
             acked = run_and_kill(state_dir, mode, start, delay)
-            context = f"trial {trial} ({mode}, killed after {delay:.3f}s, {len(acked)} acked)"
+            context = (
+                f"seed {seed} trial {trial} ({mode}, killed after {delay:.3f}s, {len(acked)} acked)"
+            )
             try:
                 loaded = check_trial(backend, mode, start, acked, present)
                 release_if_left_locked(backend)
@@ -135,5 +139,5 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(state_dir: Path) -
                 present = loaded
             except AssertionError as failure:
                 raise AssertionError(f"{context}: {failure}") from failure
-    assert len(present) > 50  # the writers really got going
+    assert len(present) > 20  # the writers really got going
     assert not list(state_dir.glob("journal.*"))[1:]  # one live journal after recovery

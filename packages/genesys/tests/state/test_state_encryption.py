@@ -29,7 +29,7 @@ def live_journal(directory: Path) -> Path:
     return journal
 
 
-def test_round_trip_with_nothing_readable_on_disk(backend, make_record, make_intent) -> None:  # type: ignore[no-untyped-def]
+def test_round_trip_with_nothing_readable_on_disk(backend, make_record, make_intent) -> None:
     with StateManager.open(backend, passphrase=PASSPHRASE) as manager:
         manager.commit(make_record(1))
         manager.set_outputs({"db_password": {"value": "hunter2", "sensitive": True}})
@@ -52,7 +52,7 @@ def test_round_trip_with_nothing_readable_on_disk(backend, make_record, make_int
         assert reloaded.encrypted
 
 
-def test_without_or_with_the_wrong_passphrase_nothing_loads(backend, make_record) -> None:  # type: ignore[no-untyped-def]
+def test_without_or_with_the_wrong_passphrase_nothing_loads(backend, make_record) -> None:
     with StateManager.open(backend, passphrase=PASSPHRASE) as manager:
         manager.commit(make_record(1))
     with pytest.raises(StateError, match="encrypted: set GENESYS_STATE_PASSPHRASE"):
@@ -62,7 +62,7 @@ def test_without_or_with_the_wrong_passphrase_nothing_loads(backend, make_record
     assert not (backend.directory / ".lock").exists()
 
 
-def test_a_raw_key_works_and_other_keys_do_not(backend, make_record) -> None:  # type: ignore[no-untyped-def]
+def test_a_raw_key_works_and_other_keys_do_not(backend, make_record) -> None:
     key = os.urandom(32)
     with StateManager.open(backend, encryption_key=key) as manager:
         manager.commit(make_record(1))
@@ -74,7 +74,7 @@ def test_a_raw_key_works_and_other_keys_do_not(backend, make_record) -> None:  #
         StateManager.open(backend, encryption_key=b"short", lock=False)
 
 
-def test_an_older_snapshot_swapped_in_is_refused(backend, make_record) -> None:  # type: ignore[no-untyped-def]
+def test_an_older_snapshot_swapped_in_is_refused(backend, make_record) -> None:
     for n in range(3):
         with StateManager.open(backend, passphrase=PASSPHRASE) as manager:
             manager.commit(make_record(n))
@@ -90,11 +90,11 @@ def test_an_older_snapshot_swapped_in_is_refused(backend, make_record) -> None: 
     fresh = json.loads(newest)
     relabelled.update(serial=fresh["serial"], seq=fresh["seq"])
     current.write_text(json.dumps(relabelled))
-    with pytest.raises(StateError, match="cannot be decrypted.*altered"):
+    with pytest.raises(StateError, match=r"cannot be decrypted.*altered"):
         StateManager.open(backend, passphrase=PASSPHRASE, lock=False)
 
 
-def test_a_duplicated_journal_entry_is_refused(backend, make_record) -> None:  # type: ignore[no-untyped-def]
+def test_a_duplicated_journal_entry_is_refused(backend, make_record) -> None:
     manager = StateManager.open(backend, passphrase=PASSPHRASE)
     for n in range(3):
         manager.commit(make_record(n))
@@ -104,7 +104,7 @@ def test_a_duplicated_journal_entry_is_refused(backend, make_record) -> None:  #
     header, *entries, _ = original.split(b"\n")
 
     journal.write_bytes(original + entries[0] + b"\n")  # replay the first entry at the end
-    with pytest.raises(StateError, match="holds entry .* where entry .* belongs"):
+    with pytest.raises(StateError, match=r"holds entry .* where entry .* belongs"):
         StateManager.open(backend, passphrase=PASSPHRASE, lock=False)
 
     replayed = json.loads(entries[0])
@@ -122,7 +122,7 @@ def test_a_duplicated_journal_entry_is_refused(backend, make_record) -> None:  #
         assert len(manager.resources) == 3
 
 
-def test_entries_from_another_state_do_not_verify(tmp_path: Path, make_record) -> None:  # type: ignore[no-untyped-def]
+def test_entries_from_another_state_do_not_verify(tmp_path: Path, make_record) -> None:
     ours, theirs = LocalBackend(tmp_path / "ours"), LocalBackend(tmp_path / "theirs")
     managers = []
     for backend in (ours, theirs):
@@ -142,7 +142,7 @@ def test_entries_from_another_state_do_not_verify(tmp_path: Path, make_record) -
         StateManager.open(ours, encryption_key=b"k" * 32, lock=False)
 
 
-def test_plaintext_state_is_encrypted_when_a_key_is_given(backend, make_record) -> None:  # type: ignore[no-untyped-def]
+def test_plaintext_state_is_encrypted_when_a_key_is_given(backend, make_record) -> None:
     manager = StateManager.open(backend)
     manager.commit(make_record(1))
     crashed(manager, backend)  # a plaintext journal with entries

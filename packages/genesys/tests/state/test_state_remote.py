@@ -13,12 +13,14 @@ from genesys.provider.v1 import provider_pb2, provider_pb2_grpc
 from genesys.state import RemoteBackend, StateManager, force_unlock
 
 
-def fresh_backend(store_server, workspace: str = "default") -> RemoteBackend:  # type: ignore[no-untyped-def]
+def fresh_backend(store_server, workspace: str = "default") -> RemoteBackend:
     location = provider_pb2.StateLocation(backend="dictstore", workspace=workspace)
     return RemoteBackend(store_server.stub(), location)
 
 
-def test_changes_survive_a_crash_and_compact_on_close(store_server, make_record, make_intent) -> None:  # type: ignore[no-untyped-def]
+def test_changes_survive_a_crash_and_compact_on_close(
+    store_server, make_record, make_intent
+) -> None:
     backend = fresh_backend(store_server)
     manager = StateManager.open(backend)
     for n in range(5):
@@ -40,7 +42,7 @@ def test_changes_survive_a_crash_and_compact_on_close(store_server, make_record,
         assert len(final.resources) == 5 and not final.intents
 
 
-def test_a_locked_remote_state_names_its_holder(store_server, make_record) -> None:  # type: ignore[no-untyped-def]
+def test_a_locked_remote_state_names_its_holder(store_server, make_record) -> None:
     holder = StateManager.open(fresh_backend(store_server), operation="apply")
     assert holder.lock_info is not None
     with pytest.raises(StateLockedError) as refused:
@@ -55,14 +57,14 @@ def test_a_locked_remote_state_names_its_holder(store_server, make_record) -> No
     StateManager.open(fresh_backend(store_server)).close()
 
 
-def test_workspaces_are_separate(store_server, make_record) -> None:  # type: ignore[no-untyped-def]
+def test_workspaces_are_separate(store_server, make_record) -> None:
     with StateManager.open(fresh_backend(store_server, "staging")) as staging:
         staging.commit(make_record(1))
         with StateManager.open(fresh_backend(store_server, "prod")) as prod:  # not locked out
             assert prod.resources == {}
 
 
-def test_concurrent_commits_become_few_segment_writes(store_server, make_record) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_commits_become_few_segment_writes(store_server, make_record) -> None:
     manager = StateManager.open(fresh_backend(store_server))
 
     def worker(first: int) -> None:
@@ -82,16 +84,18 @@ def test_concurrent_commits_become_few_segment_writes(store_server, make_record)
         assert len(reloaded.resources) == 200
 
 
-def test_encrypted_remote_state(store_server, make_record) -> None:  # type: ignore[no-untyped-def]
+def test_encrypted_remote_state(store_server, make_record) -> None:
     with StateManager.open(fresh_backend(store_server), passphrase="pw") as manager:
         manager.commit(make_record(1))
-    stored = b"".join(data for history in store_server.store.objects.values() for _, data in history)
+    stored = b"".join(
+        data for history in store_server.store.objects.values() for _, data in history
+    )
     assert b"secret-1" not in stored
     with StateManager.open(fresh_backend(store_server), passphrase="pw", lock=False) as manager:
         assert manager.resources["compute.vm1"].attributes["password"] == "secret-1"
 
 
-def test_an_unreachable_store_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreachable_store_is_a_clear_error(tmp_path) -> None:
     channel = grpc.insecure_channel(f"unix:{tmp_path}/nobody-listens.sock")
     try:
         backend = RemoteBackend(
@@ -99,7 +103,7 @@ def test_an_unreachable_store_is_a_clear_error(tmp_path) -> None:  # type: ignor
             provider_pb2.StateLocation(backend="s3", workspace="default"),
             timeout=5,
         )
-        with pytest.raises(StateError, match="s3 state store, taking the lock: .*unreachable"):
+        with pytest.raises(StateError, match=r"s3 state store, taking the lock: .*unreachable"):
             StateManager.open(backend)
     finally:
         channel.close()

@@ -36,7 +36,9 @@ def find_config(cwd: Path | None = None) -> Path:
         )
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
-        raise GenesysError(f"several config files in {directory} ({names}): choose one with -c FILE")
+        raise GenesysError(
+            f"several config files in {directory} ({names}): choose one with -c FILE"
+        )
     return found[0]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from genesys.config.code import CodeError, check_source, code_of, has_placeholder, placeholder_code
-from genesys.config.desired import DesiredResource, Value
+from genesys.config.desired import DesiredResource, Location, Value
 from genesys.config.diagnostics import Path
 from genesys.config.model import Config
 from genesys.config.namespace import Namespace
@@ -21,6 +21,7 @@ class Build:
     resources: list[DesiredResource] = field(default_factory=list)
     # Config path of each block -> the addresses built from it (for reference edges).
     owners: dict[Path, list[str]] = field(default_factory=dict)
+    _locations: dict[Path, Location] = field(default_factory=dict)
 
     def add(
         self,
@@ -30,19 +31,23 @@ class Build:
         path: Path,
         origin: str = "",
     ) -> DesiredResource:
+        location = self._locations.get(path)
+        if location is None:  # one lookup per block, however large its count
+            location = self._locations[path] = self.cfg.location_of(path)
         resource = DesiredResource(
             address=address,
             kind=kind,
             attributes=attributes,
-            location=self.cfg.location_of(path),
+            location=location,
             origin=origin,
         )
         self.resources.append(resource)
         self.owners.setdefault(path, []).append(address)
         return resource
 
-    def code(self, source: str | None, path: Path, *, name: str, runtime: str, handler: str
-             ) -> dict[str, Value] | None:
+    def code(
+        self, source: str | None, path: Path, *, name: str, runtime: str, handler: str
+    ) -> dict[str, Value] | None:
         """`code` attribute for a function (placeholder when `source` is absent)."""
         if source is None:
             if not has_placeholder(runtime):

@@ -5,6 +5,7 @@ for a provider name that looks like a typo."""
 from __future__ import annotations
 
 import ipaddress
+
 from genesys.config.diagnostics import Path, did_you_mean
 from genesys.config.model import Config
 from genesys.config.reporter import Reporter
@@ -20,8 +21,9 @@ _BACKEND_NEEDS = {
 def check_config(cfg: Config, reporter: Reporter) -> None:
     _check_names(cfg, reporter)
     for i, net in enumerate(cfg.resources.network):
-        _check_subnets(net.cidr, [(s.name, s.cidr) for s in net.subnets],
-                       ("resources", "network", i), reporter)
+        _check_subnets(
+            net.cidr, [(s.name, s.cidr) for s in net.subnets], ("resources", "network", i), reporter
+        )
     _check_provider(cfg, reporter)
     _check_state(cfg, reporter)
 

@@ -30,13 +30,16 @@ def resolve_source(source: str, base_dir: FsPath) -> FsPath:
 
 def check_source(source: str, base_dir: FsPath) -> str | None:
     """Why a `source` is unusable, or None. Cheap: does not read the code."""
-    path = resolve_source(source, base_dir)
-    if path.is_dir():
-        return None
-    if path.is_file():
-        if zipfile.is_zipfile(path):
+    try:
+        path = resolve_source(source, base_dir)
+        if path.is_dir():
             return None
-        return f"source '{source}' is neither a directory nor a .zip file"
+        if path.is_file():
+            if zipfile.is_zipfile(path):
+                return None
+            return f"source '{source}' is neither a directory nor a .zip file"
+    except (OSError, ValueError) as err:  # NUL bytes, names too long, loops
+        return f"source '{source}' is not a usable path: {err}"
     return f"source '{source}' does not exist (looked for {path})"
 
 

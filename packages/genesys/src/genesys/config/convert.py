@@ -67,7 +67,9 @@ def build_compute(build: Build) -> None:
         if net:
             links["network_id"] = id_ref(net)
             # No `subnet:` means the network's first subnet, as a user of one subnet expects.
-            candidates = subnets if vm.subnet else [a for a, _ in build.ns.subnets_of(vm.network or "")]
+            candidates = (
+                subnets if vm.subnet else [a for a, _ in build.ns.subnets_of(vm.network or "")]
+            )
             if candidates:
                 links["subnet_id"] = id_ref(candidates[0])
         links["security_group_ids"] = [id_ref(a) for a in sgs]

@@ -31,7 +31,9 @@ def build_networks(build: Build) -> None:
             optional(subnet_attributes, zone=subnet.zone)
             subnet_attributes["tags"] = dict(subnet.tags)
             build.add(
-                f"{address}.subnet.{subnet.name}", "subnet", subnet_attributes,
+                f"{address}.subnet.{subnet.name}",
+                "subnet",
+                subnet_attributes,
                 (*path, "subnets", j),
             )
         for j, group in enumerate(net.security_groups):

@@ -9,7 +9,7 @@ at apply time from the recorded attributes of the resources they point at.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -39,15 +39,15 @@ class Ref:
 
     def __str__(self) -> str:
         if not self.address:
-            return "${%s}" % self.attribute
-        return "${%s.%s}" % (self.address, self.attribute)
+            return f"${{{self.attribute}}}"
+        return f"${{{self.address}.{self.attribute}}}"
 
 
 @dataclass(frozen=True)
 class Template:
     """A string mixing literal text and references: "postgres://${database.app-db.endpoint}/x"."""
 
-    parts: tuple[Union[str, Ref], ...]
+    parts: tuple[str | Ref, ...]
 
     def __str__(self) -> str:
         return "".join(str(p) for p in self.parts)

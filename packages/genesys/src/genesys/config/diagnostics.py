@@ -10,9 +10,9 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Literal
 
-PathPart = Union[str, int]
+PathPart = str | int
 Path = tuple[PathPart, ...]
 
 Severity = Literal["error", "warning"]
@@ -29,7 +29,7 @@ def format_path(path: Sequence[PathPart]) -> str:
         elif _PLAIN_KEY.match(part):
             out += f".{part}" if out else part
         else:
-            out += '["%s"]' % part.replace("\\", "\\\\").replace('"', '\\"')
+            out += '["{}"]'.format(part.replace("\\", "\\\\").replace('"', '\\"'))
     return out
 
 

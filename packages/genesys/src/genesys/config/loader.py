@@ -74,5 +74,6 @@ def inspect_config(path: str | FsPath) -> Inspection:
 
 
 def _located(display: str, problem: SourceProblem) -> Diagnostic:
-    return Diagnostic(display, problem.line, problem.column, format_path(problem.path),
-                      problem.message)
+    return Diagnostic(
+        display, problem.line, problem.column, format_path(problem.path), problem.message
+    )

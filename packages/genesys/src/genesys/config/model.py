@@ -6,15 +6,6 @@ from __future__ import annotations
 from pathlib import Path as FsPath
 from typing import Annotated, Any
 
-from pydantic import (
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    WithJsonSchema,
-    field_validator,
-    model_validator,
-)
-
 from genesys.config.desired import Location, Value
 from genesys.config.diagnostics import Diagnostic, Path, parse_path
 from genesys.config.refs import parse_value
@@ -31,6 +22,14 @@ from genesys.config.types import (
     VersionConstraint,
 )
 from genesys.config.vocab import ENFORCEMENT_LEVELS, HTTP_METHODS, POLICY_NAMES
+from pydantic import (
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 ProviderName = Annotated[
     str,
@@ -41,7 +40,7 @@ ProviderName = Annotated[
 
 
 class StaticSiteOutcome(Model):
-    name: Name | None = Field(None, description="default: the domain with dots as dashes")
+    name: Name | None = Field(default=None, description="default: the domain with dots as dashes")
     domain: Domain | None = None
     enable_cdn: bool = True
     enable_https: bool = True
@@ -73,7 +72,7 @@ class ApiOutcome(Model):
 class Outcomes(Model):
     model_config = ConfigDict(populate_by_name=True)
 
-    static_site: StaticSiteOutcome | None = Field(None, alias="static-site")
+    static_site: StaticSiteOutcome | None = Field(default=None, alias="static-site")
     api: ApiOutcome | None = None
 
 
@@ -81,10 +80,12 @@ class Outcomes(Model):
 
 
 class StateConfig(Model):
-    backend: ProviderName = Field("local", description="local|s3|gcs|azureblob or a plugin's")
-    path: str | None = Field(None, description="local backend: state directory")
+    backend: ProviderName = Field(
+        default="local", description="local|s3|gcs|azureblob or a plugin's"
+    )
+    path: str | None = Field(default=None, description="local backend: state directory")
     bucket: str | None = None
-    prefix: str | None = Field(None, description="object-name prefix inside the bucket")
+    prefix: str | None = Field(default=None, description="object-name prefix inside the bucket")
     lock_table: str | None = None
     region: str | None = None
     container: str | None = None
@@ -138,8 +139,8 @@ class Policies(Model):
         float | None, Field(ge=0), _policy_schema({"type": "number", "minimum": 0})
     ] = None
     # Filled from the `{value, enforcement}` form; policies absent here are mandatory.
-    enforcement: dict[str, Annotated[str, OneOf("enforcement level", ENFORCEMENT_LEVELS)]] = (
-        Field(default_factory=dict, exclude=True, json_schema_extra={"readOnly": True})
+    enforcement: dict[str, Annotated[str, OneOf("enforcement level", ENFORCEMENT_LEVELS)]] = Field(
+        default_factory=dict, exclude=True, json_schema_extra={"readOnly": True}
     )
 
     @model_validator(mode="before")
@@ -162,7 +163,7 @@ class Policies(Model):
         return values
 
     def level(self, policy: str) -> str:
-        """"advisory" or "mandatory" for a policy name."""
+        """ "advisory" or "mandatory" for a policy name."""
         return self.enforcement.get(policy, "mandatory")
 
     def active(self) -> list[str]:
@@ -184,7 +185,7 @@ class ProviderSettings(Model):
 
     model_config = ConfigDict(extra="allow")
 
-    version: VersionConstraint | None = Field(None, description="plugin version constraint")
+    version: VersionConstraint | None = Field(default=None, description="plugin version constraint")
     endpoints: dict[str, Url] = Field(
         default_factory=dict, description="service name -> URL overriding the cloud's endpoint"
     )
@@ -241,7 +242,9 @@ class Config(Model):
     """A whole config file. Built by `load_config()`, which also fills the private parts:
     `source_path`, `warnings` and the location of every field (`location_of`)."""
 
-    provider: ProviderName = Field("local", description="aws|gcp|azure|alibaba|tencent|local")
+    provider: ProviderName = Field(
+        default="local", description="aws|gcp|azure|alibaba|tencent|local"
+    )
     region: str | None = None
     project: str | None = None
     providers: dict[ProviderName, ProviderSettings] = Field(default_factory=dict)
@@ -279,7 +282,7 @@ class Config(Model):
 
     @property
     def format(self) -> str:
-        """"yaml" or "toml"."""
+        """ "yaml" or "toml"."""
         return self._format
 
     @property
@@ -299,12 +302,12 @@ class Config(Model):
         """Where a field path (tuple or "resources.compute[0].type") was written; the
         nearest written ancestor when the field itself was not (a default)."""
         parts = parse_path(path) if isinstance(path, str) else tuple(path)
-        if not self._positions:
+        positions = self._positions
+        if not positions:
             return Location(self._display_name)
-        line, column = locator(self._positions)(self.written_path(parts))
+        line, column = locator(positions)(self.written_path(parts))
         return Location(self._display_name, line, column)
 
     def written_path(self, path: Path) -> Path:
         """The path as written in the file for a path into this model."""
         return self._translate(path) if self._translate else path
-

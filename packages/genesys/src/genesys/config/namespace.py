@@ -154,9 +154,7 @@ class Namespace:
         hint = did_you_mean(name, declared)
         if hint is None:
             where = self.networks[network][1]
-            hint = (
-                f"declare it under {format_path(where)}.security_groups to give it rules"
-            )
+            hint = f"declare it under {format_path(where)}.security_groups to give it rules"
         self.reporter.warning(
             path,
             f"security group '{name}' is not declared in network '{network}': an empty group "
@@ -176,14 +174,16 @@ class Namespace:
             if index is None:
                 if one:
                     self.reporter.error(
-                        path, f"{group} has count = {count}: name one instance",
+                        path,
+                        f"{group} has count = {count}: name one instance",
                         f"e.g. {name}[0]",
                     )
                     return []
                 return [f"{group}[{i}]" for i in range(count)]
             if index >= count:
                 self.reporter.error(
-                    path, f"{group} has count = {count}: index {index} is out of range",
+                    path,
+                    f"{group} has count = {count}: index {index} is out of range",
                     f"use {name}[0] to {name}[{count - 1}]",
                 )
                 return []
@@ -195,7 +195,8 @@ class Namespace:
             return [group]
         if not self._is_broken(group):
             names = [a.split(".", 1)[1] for a in self.counts] + [
-                a.split(".", 1)[1] for a, d in self.declared.items()
+                a.split(".", 1)[1]
+                for a, d in self.declared.items()
                 if d.kind == "instance" and "[" not in a
             ]
             hint = did_you_mean(name, names) or _none_declared(
@@ -232,23 +233,28 @@ class Namespace:
             return None, None, None
         if address in self.counts:
             count = self.counts[address]
-            return None, f"{address} has count = {count}: refer to one instance", (
-                f"e.g. {address}[0]"
+            return (
+                None,
+                f"{address} has count = {count}: refer to one instance",
+                (f"e.g. {address}[0]"),
             )
         match = _INDEXED.match(address)
         if match and match["name"] in self.counts:
             count = self.counts[match["name"]]
-            return None, f"{match['name']} has count = {count}: index out of range", (
-                f"use indices 0 to {count - 1}"
+            return (
+                None,
+                f"{match['name']} has count = {count}: index out of range",
+                (f"use indices 0 to {count - 1}"),
             )
         if match and match["name"] in self.declared:
             return None, f"{match['name']} has no count: refer to it without an index", None
         known = list(self.declared) + list(self.implicit_groups) + list(self.counts)
-        return None, f"undefined reference: nothing is declared at '{address}'", did_you_mean(
-            address, known
+        return (
+            None,
+            f"undefined reference: nothing is declared at '{address}'",
+            did_you_mean(address, known),
         )
 
 
 def _none_declared(what: str, where: str, names: object) -> str | None:
     return None if names else f"no {what} are declared in {where}"
-

@@ -8,11 +8,12 @@ path), so each error points at the exact key; attributes a kind exposes come fro
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
 from genesys.config.build import Build
-from genesys.config.desired import DesiredResource, Ref, Template
+from genesys.config.desired import Ref, Template
 from genesys.config.diagnostics import Path, did_you_mean
 from genesys.config.refs import COUNT_INDEX, parse_value, refs_in, tokenize
 from genesys.config.vocab import IDENTITY_ATTRIBUTES, SENSITIVE_ATTRIBUTES
@@ -29,7 +30,7 @@ def check_references(build: Build) -> dict[Edge, Path]:
     for section in ("resources", "outcomes", "outputs", "state", "providers"):
         for path, text in _strings(dump.get(section), (section,)):
             if "$" in text:
-                _check_string(build, path, text, edges)
+                _check_string(build, _as_written(build, path), text, edges)
     return edges
 
 
@@ -44,6 +45,13 @@ def _strings(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
             yield from _strings(item, (*path, index))
 
 
+def _as_written(build: Build, path: Path) -> Path:
+    """`outputs.x.value` is written `outputs.x` in the shorthand form `x: "${...}"`."""
+    if path[0] == "outputs" and len(path) == 3 and path not in build.cfg._positions:
+        return path[:2]
+    return path
+
+
 def _check_string(build: Build, path: Path, text: str, edges: dict[Edge, Path]) -> None:
     parts, errors = tokenize(text)
     for error in errors:
@@ -51,8 +59,10 @@ def _check_string(build: Build, path: Path, text: str, edges: dict[Edge, Path]) 
     refs = [p for p in parts if isinstance(p, Ref)]
     if refs and path[0] == "providers":
         build.reporter.error(
-            path, "references are not allowed in provider settings (they configure the "
-            "provider before anything exists)", LITERAL_HINT,
+            path,
+            "references are not allowed in provider settings (they configure the "
+            "provider before anything exists)",
+            LITERAL_HINT,
         )
         return
     for ref in refs:
@@ -84,12 +94,13 @@ def _check_special(build: Build, path: Path, ref: Ref) -> None:
         and build.cfg.resources.compute[path[2]].count is not None
     )
     if not counted:
-        build.reporter.error(path, "${count.index} is only defined inside a compute block "
-                             "that sets `count`")
+        build.reporter.error(
+            path, "${count.index} is only defined inside a compute block that sets `count`"
+        )
 
 
 def _identities() -> str:
-    return ", ".join("${%s}" % a for a in IDENTITY_ATTRIBUTES)
+    return ", ".join(f"${{{a}}}" for a in IDENTITY_ATTRIBUTES)
 
 
 def _check_target(build: Build, path: Path, ref: Ref) -> str | None:
@@ -114,7 +125,8 @@ def _check_output_sensitivity(build: Build, path: Path, ref: Ref, kind: str) -> 
     output = build.cfg.outputs.get(str(name))
     if (kind, ref.attribute) in SENSITIVE_ATTRIBUTES and output and not output.sensitive:
         build.reporter.error(
-            path, f"output '{name}' shows {ref}, which is sensitive",
+            path,
+            f"output '{name}' shows {ref}, which is sensitive",
             "add sensitive: true to the output",
         )
 
@@ -168,15 +180,16 @@ def check_cycles(build: Build, edges: dict[Edge, Path]) -> None:
         cycle = _cycle_in(component, graph)
         if not cycle:
             continue
-        where = next(
-            (edges[(a, b)] for a, b in zip(cycle, cycle[1:]) if (a, b) in edges), None
-        )
+        where = next((edges[(a, b)] for a, b in itertools.pairwise(cycle) if (a, b) in edges), None)
         text = " -> ".join(cycle)
         if where is None:
             location = paths[cycle[0]].location
             where = _path_of(build, cycle[0]) if location else ()
-        build.reporter.error(where, f"reference cycle: {text}",
-                             "a resource cannot depend on itself, directly or through others")
+        build.reporter.error(
+            where,
+            f"reference cycle: {text}",
+            "a resource cannot depend on itself, directly or through others",
+        )
 
 
 def _path_of(build: Build, address: str) -> Path:

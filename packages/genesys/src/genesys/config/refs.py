@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any, Union
+from typing import Any, TypeAlias
 
 from genesys.config.desired import Ref, Template, Value
 from genesys.config.vocab import IDENTITY_ATTRIBUTES
@@ -25,11 +25,10 @@ from genesys.config.vocab import IDENTITY_ATTRIBUTES
 COUNT_INDEX = Ref("count", "index")
 
 _SEGMENT = r"[A-Za-z0-9][A-Za-z0-9_-]*(?:\[\d+\])?"
-_REFERENCE = re.compile(
-    rf"^(?P<address>[a-z_]+(?:\[\d+\])?(?:\.{_SEGMENT})+)\.(?P<attribute>[A-Za-z_][A-Za-z0-9_]*)$"
-)
+_ADDRESS = re.compile(rf"^[a-z_]+(?:\[\d+\])?(?:\.{_SEGMENT})+$")
+_ATTRIBUTE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
-Part = Union[str, Ref]
+Part: TypeAlias = str | Ref
 
 
 def tokenize(text: str) -> tuple[list[Part], list[str]]:
@@ -50,7 +49,7 @@ def tokenize(text: str) -> tuple[list[Part], list[str]]:
         elif text.startswith("${", start):
             end = text.find("}", start + 2)
             if end < 0:
-                errors.append(f"unterminated reference '{text[start:start + 30]}': missing '}}'")
+                errors.append(f"unterminated reference '{text[start : start + 30]}': missing '}}'")
                 literal += text[start:]
                 break
             ref, error = parse_reference(text[start + 2 : end])
@@ -80,14 +79,14 @@ def parse_reference(expression: str) -> tuple[Ref | None, str | None]:
         return Ref("", expr), None
     if expr == "count.index":
         return COUNT_INDEX, None
-    match = _REFERENCE.match(expr)
-    if not match:
-        identities = ", ".join("${%s}" % a for a in IDENTITY_ATTRIBUTES)
+    address, _, attribute = expr.rpartition(".")
+    if not (_ADDRESS.match(address) and _ATTRIBUTE.match(attribute)):
+        identities = ", ".join(f"${{{a}}}" for a in IDENTITY_ATTRIBUTES)
         return None, (
             f"invalid reference '${{{expr}}}': expected ${{kind.name.attribute}} "
             f"(e.g. ${{database.app-db.endpoint}}) or one of {identities}"
         )
-    return Ref(match["address"], match["attribute"]), None
+    return Ref(address, attribute), None
 
 
 def parse_value(text: str) -> Value:

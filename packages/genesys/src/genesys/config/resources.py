@@ -4,9 +4,7 @@ mapping to protocol attributes happens in `genesys.config.expand`."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import Annotated, Literal
 
 from genesys.config.types import (
     Cidr,
@@ -30,6 +28,7 @@ from genesys.config.vocab import (
     TRIGGER_TYPES,
     VOLUME_CLASSES,
 )
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Model(BaseModel):
@@ -58,18 +57,18 @@ InstanceName = Annotated[
 
 class ComputeSpec(Model):
     name: Name
-    type: Size = Field("small", description="abstract size: small|medium|large|xlarge")
-    image: str = Field("ubuntu-lts", description="image alias or provider image id")
+    type: Size = Field(default="small", description="abstract size: small|medium|large|xlarge")
+    image: str = Field(default="ubuntu-lts", description="image alias or provider image id")
     count: Annotated[int, Field(ge=1, le=MAX_COUNT)] | None = Field(
         None, description="number of identical instances, addressed NAME[0]..NAME[count-1]"
     )
     network: Name | None = None
-    subnet: Name | None = Field(None, description="subnet of `network`; default: its first")
+    subnet: Name | None = Field(default=None, description="subnet of `network`; default: its first")
     security_groups: list[Name] = Field(default_factory=list)
     user_data: str | None = None
     key_pair: str | None = None
     zone: str | None = None
-    provider_type: str | None = Field(None, description="provider type overriding `type`")
+    provider_type: str | None = Field(default=None, description="provider type overriding `type`")
     tags: Tags = Field(default_factory=dict)
 
 
@@ -103,12 +102,14 @@ class VolumeSpec(Model):
     volume_class: Annotated[str, OneOf("volume class", VOLUME_CLASSES)] = "standard"
     encrypted: bool = False
     zone: str | None = None
-    attach_to: InstanceName | None = Field(None, description="compute name, e.g. web-server[0]")
-    device: str | None = Field(None, description="device name, e.g. /dev/sdf")
+    attach_to: InstanceName | None = Field(
+        default=None, description="compute name, e.g. web-server[0]"
+    )
+    device: str | None = Field(default=None, description="device name, e.g. /dev/sdf")
     tags: Tags = Field(default_factory=dict)
 
 
-StorageSpec = Annotated[Union[BucketSpec, VolumeSpec], Field(discriminator="type")]
+StorageSpec = Annotated[BucketSpec | VolumeSpec, Field(discriminator="type")]
 
 
 # ---------------------------------------------------------------- network
@@ -116,11 +117,13 @@ StorageSpec = Annotated[Union[BucketSpec, VolumeSpec], Field(discriminator="type
 
 class RuleSpec(Model):
     protocol: Annotated[str, OneOf("protocol", RULE_PROTOCOLS)] = "tcp"
-    port: Port | None = Field(None, description="shorthand for from_port = to_port = port")
+    port: Port | None = Field(default=None, description="shorthand for from_port = to_port = port")
     from_port: Port | None = None
     to_port: Port | None = None
     cidr_blocks: list[Annotated[str, Cidr()]] = Field(default_factory=list)
-    source_security_group: Name | None = Field(None, description="a group of the same network")
+    source_security_group: Name | None = Field(
+        default=None, description="a group of the same network"
+    )
     description: str | None = None
 
     @model_validator(mode="after")
@@ -162,7 +165,9 @@ class ListenerSpec(Model):
     protocol: Annotated[str, OneOf("listener protocol", LISTENER_PROTOCOLS)] = "http"
     port: Annotated[int, Field(ge=1, le=65535)]
     target_port: Annotated[int, Field(ge=1, le=65535)] | None = None
-    certificate: str | None = Field(None, description="certificate id or ${...id} reference")
+    certificate: str | None = Field(
+        default=None, description="certificate id or ${...id} reference"
+    )
 
     @model_validator(mode="after")
     def _https_needs_certificate(self) -> ListenerSpec:
@@ -211,7 +216,9 @@ class DatabaseSpec(Model):
     multi_az: bool = False
     backup: BackupSpec | None = None
     network: Name | None = None
-    subnets: list[Name] | None = Field(None, description="default: all subnets of `network`")
+    subnets: list[Name] | None = Field(
+        default=None, description="default: all subnets of `network`"
+    )
     security_groups: list[Name] = Field(default_factory=list)
     username: str | None = None
     tags: Tags = Field(default_factory=dict)
@@ -223,11 +230,9 @@ class DatabaseSpec(Model):
 class TriggerSpec(Model):
     type: Annotated[str, OneOf("trigger type", TRIGGER_TYPES)]
     path: str | None = None
-    methods: list[Annotated[str, OneOf("HTTP method", HTTP_METHODS)]] = Field(
-        default_factory=list
-    )
-    schedule: str | None = Field(None, description="cron or rate expression")
-    source: str | None = Field(None, description="queue or topic id")
+    methods: list[Annotated[str, OneOf("HTTP method", HTTP_METHODS)]] = Field(default_factory=list)
+    schedule: str | None = Field(default=None, description="cron or rate expression")
+    source: str | None = Field(default=None, description="queue or topic id")
 
     @model_validator(mode="after")
     def _fields_of_type(self) -> TriggerSpec:

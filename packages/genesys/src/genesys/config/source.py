@@ -78,7 +78,7 @@ def parse_document(text: str, fmt: str) -> Document:
         raise SourceProblem(
             1, 1, "the top level must be a mapping of keys (provider, region, resources, ...)"
         )
-    if _depth(data) > MAX_DEPTH:
+    if fmt == "toml" and _depth(data) > MAX_DEPTH:  # the YAML reader checks as it goes
         raise SourceProblem(1, 1, f"nesting deeper than {MAX_DEPTH} levels")
     document = Document(data, positions, fmt, text, problems)
     _normalise_policies(document)
@@ -109,7 +109,7 @@ def _normalise_policies(document: Document) -> None:
                 )
             )
             continue
-        (name, value), = item.items()
+        ((name, value),) = item.items()
         if name in table:
             line, column = positions.get((*item_path, name), (1, 1))
             document.problems.append(

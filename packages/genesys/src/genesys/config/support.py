@@ -26,32 +26,43 @@ def unsupported(
     offered_outcomes = set(outcomes) if outcomes is not None else None
     found: list[Diagnostic] = []
     for resource in resources:
-        location = resource.location
-        file, line, column = (location.file, location.line, location.column) if location else (
-            "", 0, 0
-        )
-        outcome = resource.origin.removeprefix("outcome ") if resource.origin.startswith(
-            "outcome "
-        ) else None
-        if outcome and offered_outcomes is not None and outcome not in offered_outcomes:
-            message = f"provider '{provider}' cannot realise the {outcome} outcome"
-        elif resource.kind not in offered:
-            what = f"a {resource.kind} ({resource.address})"
-            message = (
-                f"the {outcome} outcome needs {what}, which provider '{provider}' cannot provide"
-                if outcome
-                else f"provider '{provider}' cannot provide {what}"
-            )
-        else:
+        message = _problem(resource, provider, offered, offered_outcomes)
+        if message is None:
             continue
+        where = resource.location
         found.append(
-            Diagnostic(file, line, column, _path_of(resource), message,
-                       hint=f"run `genesys providers schema {provider}` to see what it offers")
+            Diagnostic(
+                where.file if where else "",
+                where.line if where else 0,
+                where.column if where else 0,
+                _path_of(resource),
+                message,
+                hint=f"run `genesys providers schema {provider}` to see what it offers",
+            )
         )
     return list(dict.fromkeys(found))
 
 
-def _path_of(resource: DesiredResource) -> str:
+def _problem(
+    resource: DesiredResource, provider: str, kinds: set[str], outcomes: set[str] | None
+) -> str | None:
+    outcome = _outcome_of(resource)
+    if outcome and outcomes is not None and outcome not in outcomes:
+        return f"provider '{provider}' cannot realise the {outcome} outcome"
+    if resource.kind in kinds:
+        return None
+    what = f"a {resource.kind} ({resource.address})"
+    if outcome:
+        return f"the {outcome} outcome needs {what}, which provider '{provider}' cannot provide"
+    return f"provider '{provider}' cannot provide {what}"
+
+
+def _outcome_of(resource: DesiredResource) -> str | None:
     if resource.origin.startswith("outcome "):
-        return "outcomes." + resource.origin.removeprefix("outcome ")
-    return ""
+        return resource.origin.removeprefix("outcome ")
+    return None
+
+
+def _path_of(resource: DesiredResource) -> str:
+    outcome = _outcome_of(resource)
+    return f"outcomes.{outcome}" if outcome else ""

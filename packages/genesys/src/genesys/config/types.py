@@ -12,12 +12,11 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+from genesys.config.diagnostics import did_you_mean, one_of
+from genesys.config.vocab import NAME_PATTERN
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
-
-from genesys.config.diagnostics import did_you_mean, one_of
-from genesys.config.vocab import NAME_PATTERN
 
 ERROR_TYPE = "genesys"
 

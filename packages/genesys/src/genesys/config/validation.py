@@ -13,12 +13,11 @@ import typing
 from collections.abc import Callable
 from typing import Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
-
 from genesys.config.diagnostics import Path, did_you_mean, one_of
 from genesys.config.model import Config
 from genesys.config.reporter import Reporter
 from genesys.config.types import ERROR_TYPE, describe
+from pydantic import BaseModel, ValidationError
 
 MAX_ROUNDS = 8
 _SECTIONS = {
@@ -29,7 +28,11 @@ _SECTIONS = {
     "serverless": "serverless",
     "layers": "layer",
 }
-_PARTS = {"subnets": "subnet", "security_groups": "security_group", "load_balancers": "load_balancer"}
+_PARTS = {
+    "subnets": "subnet",
+    "security_groups": "security_group",
+    "load_balancers": "load_balancer",
+}
 _EXPECTED = {
     "string_type": "a string",
     "int_type": "an integer",
@@ -70,7 +73,7 @@ def validate_data(raw: dict[str, Any], reporter: Reporter) -> Validated:
         except ValidationError as err:
             progress = False
             for error in err.errors():
-                path, target = _report(error, data, translate, removed, reporter)
+                _path, target = _report(error, data, translate, removed, reporter)
                 if target is None or target in removed:
                     continue
                 removed.add(target)
@@ -84,7 +87,10 @@ def validate_data(raw: dict[str, Any], reporter: Reporter) -> Validated:
 
 
 def _report(
-    error: Any, data: Any, translate: Callable[[Path], Path], removed: set[Path],
+    error: Any,
+    data: Any,
+    translate: Callable[[Path], Path],
+    removed: set[Path],
     reporter: Reporter,
 ) -> tuple[Path, Path | None]:
     """Reports one pydantic error (unless it is a consequence of an earlier removal);
@@ -116,17 +122,21 @@ def _message(kind: str, error: Any, path: Path) -> tuple[str, str | None]:
     if kind == "extra_forbidden":
         key = str(path[-1])
         allowed = _allowed_keys(error["loc"][:-1])
-        hint = did_you_mean(key, allowed) or ("valid keys: " + ", ".join(allowed) if allowed else None)
+        hint = did_you_mean(key, allowed) or (
+            "valid keys: " + ", ".join(allowed) if allowed else None
+        )
         return f"unknown key '{key}'", hint
     if kind == "missing":
         return f"missing required key '{path[-1]}'", None
     if kind == "union_tag_invalid":
         tags = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
         tag = str(ctx.get("tag"))
-        return f"unknown storage type '{tag}'", did_you_mean(tag, tags) or f"expected {one_of(tags)}"
+        return f"unknown storage type '{tag}'", did_you_mean(
+            tag, tags
+        ) or f"expected {one_of(tags)}"
     if kind == "union_tag_not_found":
         return "missing required key 'type'", "expected 'bucket' or 'volume'"
-    if kind in _EXPECTED and _EXPECTED[kind]:
+    if _EXPECTED.get(kind):
         return f"expected {_EXPECTED[kind]}, got {describe(value)}", None
     bounds = {
         "greater_than_equal": ("at least", "ge"),
@@ -147,12 +157,13 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path:
     path: list[str | int] = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and isinstance(part, str) and part in current:
+        if isinstance(current, dict) and isinstance(part, str) and part in current:  # noqa: SIM114
             current = current[part]
-            path.append(part)
         elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
             current = current[part]
-            path.append(part)
+        else:
+            continue  # a union member's tag, not a key of the data
+        path.append(part)
     return tuple(path)
 
 
@@ -166,8 +177,9 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     model = _model(current)
     if model is None:
         return []
-    return [field.alias or name for name, field in model.model_fields.items()
-            if name != "enforcement"]
+    return [
+        field.alias or name for name, field in model.model_fields.items() if name != "enforcement"
+    ]
 
 
 def _step(annotation: Any, part: Any) -> Any:
@@ -238,7 +250,7 @@ def _without(raw: dict[str, Any], removed: set[Path]) -> tuple[Any, Callable[[Pa
 
 def _address_of(raw: dict[str, Any], path: Path) -> str | None:
     """The address a dropped list item would have had (so references to it stay quiet)."""
-    if len(path) < 3 or path[0] != "resources" or path[1] not in _SECTIONS:
+    if len(path) < 3 or path[0] != "resources" or str(path[1]) not in _SECTIONS:
         return None
     item = _at(raw, path[:3])
     name = item.get("name") if isinstance(item, dict) else None

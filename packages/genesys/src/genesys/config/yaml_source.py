@@ -12,14 +12,31 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from genesys.config.diagnostics import Path
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from genesys.config.diagnostics import Path
-
 Positions = dict[Path, tuple[int, int]]
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Caches implicit tag resolution: configs repeat the same keys and values thousands
+    of times, and PyYAML resolves each scalar with a chain of regular expressions."""
+
+    _resolved: dict[tuple[Any, str, Any], str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if not isinstance(value, str) or len(self._resolved) > 100_000:
+            return super().resolve(kind, value, implicit)
+        key = (kind, value, implicit)
+        tag = self._resolved.get(key)
+        if tag is None:
+            tag = self._resolved[key] = super().resolve(kind, value, implicit)
+        return tag
+
+
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000
@@ -123,8 +140,9 @@ class _Builder:
                 )
                 continue
             seen[key] = _mark(key_node)[0]
-            self.positions[(*path, key)] = _mark(key_node)
-            result[key] = self.build(value_node, (*path, key), depth + 1)
+            key_path = (*path, key)
+            self.positions[key_path] = _mark(key_node)
+            result[key] = self.build(value_node, key_path, depth + 1)
         return {**{k: v for k, v in merged.items() if k not in result}, **result}
 
     def _merge_sources(self, node: Node, path: Path, depth: int) -> dict[str, Any]:

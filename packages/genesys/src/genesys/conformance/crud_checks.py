@@ -188,6 +188,9 @@ def clean_up(s: Session) -> list[str]:
     for made in reversed(s.created):
         if made.gone:
             continue
+        if s.plugin_died():
+            left.append(f"{made.kind.name} {made.id} (the plugin died)")
+            continue
         try:
             kindrpc.delete(s, made.kind, made.id, made.private)
         except NotFound:

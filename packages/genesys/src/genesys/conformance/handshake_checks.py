@@ -31,6 +31,10 @@ def handshake_checks(s: Session, command: list[str]) -> None:
         lambda: _check_unsupported_version(s, command),
     )
     s.check("handshake: missing magic cookie refused", lambda: _check_missing_cookie(s, command))
+    s.check(
+        "handshake: missing client certificate refused (no plaintext fallback)",
+        lambda: _check_missing_client_cert(s, command),
+    )
 
 
 def _check_unsupported_version(s: Session, command: list[str]) -> None:
@@ -49,6 +53,15 @@ def _check_unsupported_version(s: Session, command: list[str]) -> None:
 
 def _check_missing_cookie(s: Session, command: list[str]) -> None:
     env = {protocol.PROTOCOL_VERSIONS_ENV: "1", protocol.INSECURE_ENV: "1"}
+    exited = run_refused(command, env, s.options.handshake_timeout_s)
+    expect(bool(exited.stderr.strip()), f"exited {exited.code} without a message on stderr")
+
+
+def _check_missing_client_cert(s: Session, command: list[str]) -> None:
+    env = {
+        protocol.MAGIC_COOKIE_KEY: protocol.MAGIC_COOKIE_VALUE,
+        protocol.PROTOCOL_VERSIONS_ENV: "1",
+    }
     exited = run_refused(command, env, s.options.handshake_timeout_s)
     expect(bool(exited.stderr.strip()), f"exited {exited.code} without a message on stderr")
 

@@ -9,7 +9,7 @@ from genesys.conformance import kindrpc
 from genesys.conformance.kindrpc import check_name, has_rpc
 from genesys.conformance.provider_checks import unknown_ref
 from genesys.conformance.samples import FUNCTION_RESULT
-from genesys.conformance.session import CheckFailed, Created, Session, describe_error, expect
+from genesys.conformance.session import CheckFailed, Created, Session, expect
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import provider_pb2, serverless_pb2
 
@@ -23,13 +23,7 @@ def batch_read_checks(s: Session) -> None:
         return
     refs = [pb.ResourceRef(kind=m.kind.enum, id=m.id, private=m.private) for m in made]
     refs.append(unknown_ref(s))
-    try:
-        results = _read(s, refs)
-    except Exception as err:  # the whole stream failed: every line says so
-        for m in made:
-            s.fail(check_name(m.kind, "batch read"), describe_error(err))
-        s.fail("provider: batch read of an unknown id -> not_found", describe_error(err))
-        return
+    results = s.check("provider: batch read (one ReadResources call)", lambda: _read(s, refs))
     for index, m in enumerate(made):
         s.check(check_name(m.kind, "batch read"), lambda i=index, m=m: _found(results, i, m))
     s.check(
@@ -48,13 +42,15 @@ def _read(s: Session, refs: list[pb.ResourceRef]) -> dict[int, Any]:
     return results
 
 
-def _result(results: dict[int, Any], index: int) -> Any:
+def _result(results: dict[int, Any] | None, index: int) -> Any:
+    if results is None:
+        raise CheckFailed("not run: ReadResources failed")
     if index not in results:
         raise CheckFailed(f"no result for index {index}")
     return results[index]
 
 
-def _found(results: dict[int, Any], index: int, made: Created) -> None:
+def _found(results: dict[int, Any] | None, index: int, made: Created) -> None:
     result = _result(results, index)
     expect(not result.not_found, "answered not_found for a resource that exists")
     expect(not result.HasField("error"), f"answered error: {result.error.message}")
@@ -64,7 +60,7 @@ def _found(results: dict[int, Any], index: int, made: Created) -> None:
     expect(got == made.id, f"answered id {got!r}, expected {made.id!r}")
 
 
-def _not_found(results: dict[int, Any], index: int) -> None:
+def _not_found(results: dict[int, Any] | None, index: int) -> None:
     result = _result(results, index)
     if result.HasField("error"):
         raise CheckFailed(f"answered an error instead of not_found: {result.error.message}")

@@ -24,7 +24,7 @@ from genesys.conformance.provider_checks import (
 )
 from genesys.conformance.read_checks import batch_read_checks, discover_adopt_checks, invoke_checks
 from genesys.conformance.results import CheckResult, ConformanceReport
-from genesys.conformance.session import ConformanceOptions, Session, expect
+from genesys.conformance.session import ConformanceOptions, Session
 
 EXECUTABLE_PREFIX = "genesys-provider-"
 
@@ -44,8 +44,8 @@ def run_conformance(
 
     `settings`, `region`, `project` and `endpoints` go to the plugin's Configure; for the
     local provider `root` defaults to a temporary directory removed afterwards.
-    `call_timeout_s` bounds each RPC; `handshake_timeout_s` bounds each start of the plugin
-    (a plugin that hangs instead of refusing a bad handshake fails after it). `on_result`
+    `call_timeout_s` bounds each RPC; `handshake_timeout_s` is how long a plugin started
+    with a bad handshake environment may take to refuse and exit. `on_result`
     sees each check as it finishes. Never raises for a plugin's misbehaviour: that is a
     failed check in the returned report.
     """
@@ -75,7 +75,7 @@ def _run(s: Session, scratch: str) -> None:
         s.conn = s.check(
             "handshake: launch",
             lambda: stack.enter_context(
-                launch_plugin(s.options.target, start_timeout=s.options.handshake_timeout_s)
+                launch_plugin(s.options.target, start_timeout=s.options.start_timeout_s)
             ),
         )
         handshake_checks(s, command)
@@ -90,7 +90,7 @@ def _run(s: Session, scratch: str) -> None:
             _resource_checks(s)
         finally:
             left = clean_up(s)
-            s.check("cleanup: nothing left behind", lambda: expect(not left, "; ".join(left)))
+            s.verdict("cleanup: nothing left behind", not left, "left: " + "; ".join(left))
 
 
 def _resource_checks(s: Session) -> None:

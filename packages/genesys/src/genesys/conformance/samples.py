@@ -134,7 +134,7 @@ def _load_balancer(s: Session, p: Parents) -> Message:
         network_id=_id(p, "network"),
         subnet_ids=[p["subnet"].id] if "subnet" in p else [],
         security_group_ids=[p["security_group"].id] if "security_group" in p else [],
-        listeners=[pb.Listener(protocol="http", port=0, target_port=8080)],
+        listeners=[pb.Listener(protocol="http", port=80, target_port=8080)],
         target_instance_ids=[p["instance"].id] if "instance" in p else [],
         tags=s.tags(),
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from genesys.conformance.results import CheckResult, ConformanceReport
+from genesys.errors import GenesysError
 from genesys.kinds import Kind
 from genesys_plugin_sdk.errors import ProviderError
 from google.protobuf.message import Message
@@ -40,7 +41,8 @@ class ConformanceOptions:
     project: str = ""
     endpoints: dict[str, str] = field(default_factory=dict)
     call_timeout_s: float = 120.0  # per RPC; creates on real clouds can be slow
-    handshake_timeout_s: float = 10.0
+    start_timeout_s: float = 10.0  # spawn -> handshake -> first GetMetadata
+    handshake_timeout_s: float = 10.0  # how long a refusal may take
     metadata_latency_ms: float = 100.0
 
 
@@ -77,21 +79,35 @@ class Session:
         self.created: list[Created] = []
         self.primary: dict[str, Created] = {}  # kind name -> the resource checks use
         self.memo: dict[str, Any] = {}  # answers worth asking the plugin once
+        self.dead = ""  # set when the plugin process died: later checks are not run
 
     # ------------------------------------------------------------------ checks
 
     def check(self, name: str, fn: Callable[[], T]) -> T | None:
+        if self.dead:
+            self.fail(name, f"not run: {self.dead}")
+            return None
         started = time.perf_counter()
         try:
             value = fn()
         except Exception as err:  # every failure becomes a FAIL line, never an abort
             self._record(name, False, describe_error(err), started)
+            if self.plugin_died():
+                self.dead = f"the plugin died during {name!r}"
             return None
         self._record(name, True, "", started)
         return value
 
+    def plugin_died(self) -> bool:
+        process = getattr(self.conn, "process", None)
+        return process is not None and bool(process.exited())
+
     def fail(self, name: str, reason: str) -> None:
         self._add(CheckResult(name, False, reason))
+
+    def verdict(self, name: str, passed: bool, reason: str = "") -> None:
+        """Records an outcome decided elsewhere (runs even after the plugin died)."""
+        self._add(CheckResult(name, passed, "" if passed else reason))
 
     def _record(self, name: str, passed: bool, reason: str, started: float) -> None:
         elapsed_ms = (time.perf_counter() - started) * 1000.0
@@ -106,8 +122,8 @@ class Session:
         self, kind: Kind, message: Any, token: str, config: Message | None = None
     ) -> Created:
         """Records a resource a create returned, so cleanup deletes it whatever happens next."""
-        made = Created(kind, message.id, bytes(getattr(message, "private", b"")), token, message)
-        made.config = config
+        private = bytes(getattr(message, "private", b""))
+        made = Created(kind, message.id, private, token, message, config)
         if made.id:
             self.created.append(made)
         return made
@@ -146,7 +162,17 @@ def describe_error(err: BaseException) -> str:
         return str(err)
     if isinstance(err, ProviderError):
         return f"provider returned {error_summary(err)}"
+    if isinstance(err, GenesysError):  # the host's own words (e.g. "plugin crashed: ...")
+        return _first_line_with_stderr(str(err))
     return error_summary(err)
+
+
+def _first_line_with_stderr(text: str) -> str:
+    """The host's crash message is a headline plus the plugin's last stderr lines."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    tail = [line for line in lines[2:] if line and line != "(nothing)"]
+    headline = lines[0] if lines else ""
+    return f"{headline} (last stderr line: {tail[-1]})" if tail else headline
 
 
 def error_summary(err: BaseException) -> str:

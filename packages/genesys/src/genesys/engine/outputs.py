@@ -21,7 +21,7 @@ def evaluate_outputs(config: Any, state: Any, identity: dict[str, str]) -> dict[
 
     outputs: dict[str, Any] = {}
     for name, spec in (getattr(config, "outputs", None) or {}).items():
-        value = getattr(spec, "value", spec)
+        value = spec.expression
         sensitive = bool(getattr(spec, "sensitive", False)) or _reads_sensitive(value, state)
         outputs[name] = {"value": resolve(value, lookup), "sensitive": sensitive}
     return outputs

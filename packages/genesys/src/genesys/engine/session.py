@@ -68,7 +68,7 @@ class Session:
         plugins = PluginManager()
         try:
             conn = plugins.get(config.provider)
-            identity = _configure(conn, config, Path(config_path).resolve().parent)
+            identity = configure_plugin(conn, config, config.base_dir.resolve(), config.provider)
             facts = _facts(conn)
             with open_state(config, Path(config_path), plugins, identity, operation=operation,
                             lock=lock) as state:
@@ -123,7 +123,7 @@ class Session:
             serial=self.state.serial,
             config_digest=self.config_digest,
             changes=changes,
-            warnings=list(getattr(self.config, "warnings", [])),
+            warnings=[str(w) for w in self.config.warnings],
             destroy=options.destroy,
         )
 
@@ -144,33 +144,33 @@ class Session:
         return evaluate_outputs(self.config, self.state, self.identity)
 
 
-def _configure(conn: Any, config: Any, working_dir: Path) -> dict[str, str]:
+def configure_plugin(conn: Any, config: Any, working_dir: Path, name: str) -> dict[str, str]:
+    """Configure + Authenticate one plugin; its identity fills ${account_id} & co."""
     from google.protobuf import struct_pb2
 
     from genesys.provider.v1 import provider_pb2
     from genesys_plugin_sdk import errors as perr
 
-    settings_block = dict(getattr(config, "provider_settings", lambda: {})() or {})
-    endpoints = {str(k): str(v) for k, v in (settings_block.pop("endpoints", None) or {}).items()}
-    settings_block.pop("version", None)
+    block = config.providers.get(name)
     settings = struct_pb2.Struct()
-    settings.update({k: v for k, v in settings_block.items() if v is not None})
+    settings.update({k: v for k, v in (block.settings if block else {}).items() if v is not None})
     request = provider_pb2.ConfigureRequest(
-        region=config.region or "", project=getattr(config, "project", None) or "",
-        settings=settings, endpoints=endpoints, working_dir=str(working_dir),
+        region=config.region or "", project=config.project or "", settings=settings,
+        endpoints={k: str(v) for k, v in (block.endpoints if block else {}).items()},
+        working_dir=str(working_dir),
     )
     try:
         response = conn.provider.Configure(request)
         errors = [d for d in response.diagnostics if d.severity == d.SEVERITY_ERROR]
         if errors:
-            raise GenesysError("provider settings: " + "; ".join(
+            raise GenesysError(f"providers.{name}: " + "; ".join(
                 f"{d.attribute_path}: {d.summary}" if d.attribute_path else d.summary for d in errors))
         identity = conn.provider.Authenticate(provider_pb2.AuthenticateRequest())
     except perr.ProviderError as err:
-        raise PluginError(f"provider {config.provider!r}: {err}") from None
+        raise PluginError(f"provider {name!r}: {err}") from None
     return {
         "account_id": identity.account_id,
-        "project_id": identity.project_id or (getattr(config, "project", None) or ""),
+        "project_id": identity.project_id or (config.project or ""),
         "region": identity.region or (config.region or ""),
     }
 

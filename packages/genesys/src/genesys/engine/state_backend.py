@@ -23,10 +23,7 @@ PASSPHRASE_ENV = "GENESYS_STATE_PASSPHRASE"
 
 def state_block(config: Any, identity: dict[str, str]) -> dict[str, Any]:
     """The config's `state:` block as a plain dict with ${account_id}-style values resolved."""
-    raw = getattr(config, "state", None)
-    if raw is None:
-        return {"backend": "local"}
-    block = raw.model_dump(exclude_none=True) if hasattr(raw, "model_dump") else dict(raw)
+    block = config.state.as_values()
     resolved: dict[str, Any] = resolve(block, lambda _addr, attr: identity.get(attr, ""))
     resolved.setdefault("backend", "local")
     return resolved
@@ -55,8 +52,13 @@ def make_backend(config: Any, config_path: Path, plugins: Any, identity: dict[st
     from genesys.provider.v1 import provider_pb2
 
     conn = plugins.get(plugin_name)
+    if plugin_name != config.provider:
+        from genesys.engine.session import configure_plugin
+
+        configure_plugin(conn, config, config.base_dir.resolve(), plugin_name)
     settings = struct_pb2.Struct()
-    settings.update({k: v for k, v in block.items() if k not in ("backend", "encrypt")})
+    extra = block.pop("settings", None) or {}
+    settings.update({**{k: v for k, v in block.items() if k not in ("backend", "encrypt")}, **extra})
     location = provider_pb2.StateLocation(
         backend=backend, config=settings, workspace=block.get("workspace") or "default"
     )

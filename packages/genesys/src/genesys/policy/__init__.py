@@ -3,6 +3,7 @@
     from genesys.policy import check_plan, format_report
 
     report = check_plan(plan, config.policies, locate=config.location_of)
+    report = check_session_plan(session, plan)   # the same, costs and waivers gathered
     print(format_report(report, "cli"))      # or "json", "junit", "sarif"
     if report.blocking:                      # mandatory violations: apply must refuse
         raise GenesysError(refusal_message(report))
@@ -24,6 +25,7 @@ from genesys.policy.evaluate import (
     check_plan,
 )
 from genesys.policy.formats import OUTPUT_FORMATS, format_report, refusal_message
+from genesys.policy.gate import check_session_plan
 from genesys.policy.rules import RULE_NAMES, RULES, Rule
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "Rule",
     "active_settings",
     "check_plan",
+    "check_session_plan",
     "format_report",
     "refusal_message",
 ]

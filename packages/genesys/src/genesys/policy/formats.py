@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 from genesys.config.desired import Location
@@ -47,6 +48,25 @@ def refusal_message(report: PolicyReport) -> str:
             "nothing was changed")
 
 
+def relative_file(file: str) -> str:
+    """A config path relative to the working directory when inside it (SARIF wants
+    repository-relative URIs; people want short paths)."""
+    path = Path(file)
+    if not path.is_absolute():
+        return file
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return file
+
+
+def _where(location: Location | None) -> str | None:
+    if location is None:
+        return None
+    text = relative_file(location.file)
+    return f"{text}:{location.line}:{location.column}" if location.line else text
+
+
 # ---------------------------------------------------------------- cli
 
 
@@ -61,7 +81,7 @@ def render_cli(report: PolicyReport) -> str:
         if finding.fix:
             lines.append(f"       fix: {finding.fix}")
         if finding.location is not None:
-            lines.append(f"       at {finding.location}")
+            lines.append(f"       at {_where(finding.location)}")
     for finding in report.waived:
         lines.append(f"  WAIVED {finding.rule} {finding.subject}: {finding.message}")
         lines.append(f"       reason: {finding.reason}")
@@ -79,10 +99,6 @@ def render_cli(report: PolicyReport) -> str:
 
 
 # ---------------------------------------------------------------- json
-
-
-def _location_text(location: Location | None) -> str | None:
-    return str(location) if location is not None else None
 
 
 def report_to_json(report: PolicyReport) -> dict[str, Any]:
@@ -113,7 +129,7 @@ def report_to_json(report: PolicyReport) -> dict[str, Any]:
                 "message": f.message,
                 "fix": f.fix or None,
                 "reason": f.reason or None,
-                "location": _location_text(f.location),
+                "location": _where(f.location),
             }
             for f in report.findings
         ],
@@ -146,7 +162,7 @@ def _counts(element: ET.Element, findings: list[Finding]) -> None:
 def _testcase(suite: ET.Element, finding: Finding) -> None:
     case = ET.SubElement(suite, "testcase", name=finding.subject, classname=finding.rule)
     if finding.location is not None:
-        case.set("file", finding.location.file)
+        case.set("file", relative_file(finding.location.file))
         if finding.location.line:
             case.set("line", str(finding.location.line))
     if finding.status == "failed":
@@ -210,7 +226,8 @@ def _sarif_result(finding: Finding, rule_index: int) -> dict[str, Any]:
         text += f". Fix: {finding.fix}"
     location: dict[str, Any] = {}
     if finding.location is not None:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": finding.location.file}}
+        uri = relative_file(finding.location.file)
+        physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
         if finding.location.line:
             physical["region"] = {
                 "startLine": finding.location.line,

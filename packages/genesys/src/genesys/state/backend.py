@@ -70,6 +70,10 @@ class StateBackend(Protocol):
 
     def delete_journal(self, key: str) -> None: ...
 
+    def release(self) -> None:
+        """Drops cached handles (open journal files); the backend stays usable."""
+        ...
+
     def lock(self, info: LockInfo) -> LockInfo | None:
         """Takes the lock; returns None on success or the holder's info when busy."""
         ...

@@ -129,10 +129,9 @@ def snapshot_body(state: StateData) -> dict[str, Any]:
     }
 
 
-def encode_snapshot(
-    state: StateData, sealer: Sealer | None, kdf: dict[str, Any] | None, *, indent: int = 2
-) -> bytes:
-    body = snapshot_body(state)
+def encode_snapshot(state: StateData, sealer: Sealer | None, kdf: dict[str, Any] | None) -> bytes:
+    """The snapshot document: one field per line and one resource per line, so it stays
+    readable and diffable while every value goes through the fast (C) JSON encoder."""
     envelope: dict[str, Any] = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -142,18 +141,30 @@ def encode_snapshot(
         "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "genesys_version": CORE_VERSION,
     }
-    if sealer is None:
-        envelope.update(body)
-    else:
-        sealed = sealer.seal(
-            dumps_compact(body), snapshot_aad(state.lineage, state.serial, state.seq)
-        )
+    try:
+        if sealer is None:
+            return _layout(envelope, snapshot_body(state))
+        aad = snapshot_aad(state.lineage, state.serial, state.seq)
+        sealed = sealer.seal(dumps_compact(snapshot_body(state)), aad)
         envelope["encryption"] = {"algorithm": "AES-256-GCM", "kdf": kdf}
         envelope["ciphertext"] = base64.b64encode(sealed).decode("ascii")
-    try:
-        return json.dumps(envelope, indent=indent, ensure_ascii=False, allow_nan=False).encode()
+        return _layout(envelope, {})
     except (TypeError, ValueError) as err:
         raise StateError(f"state cannot be written as JSON: {err}") from None
+
+
+def _layout(fields: dict[str, Any], tables: dict[str, dict[str, Any]]) -> bytes:
+    lines = [b"{"]
+    items = [b"  " + dumps_compact(k) + b": " + dumps_compact(v) for k, v in fields.items()]
+    for name, table in tables.items():
+        if table and name != "outputs":
+            rows = [b"    " + dumps_compact(k) + b": " + dumps_compact(v) for k, v in table.items()]
+            items.append(b"  " + dumps_compact(name) + b": {\n" + b",\n".join(rows) + b"\n  }")
+        else:
+            items.append(b"  " + dumps_compact(name) + b": " + dumps_compact(table))
+    lines.append(b",\n".join(items))
+    lines.append(b"}\n")
+    return b"\n".join(lines)
 
 
 def parse_envelope(data: bytes, where: str) -> dict[str, Any]:

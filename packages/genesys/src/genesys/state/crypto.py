@@ -11,7 +11,7 @@ plaintext header (see `derive_key`).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from genesys.errors import StateError
@@ -72,6 +72,8 @@ class KeySource:
 
     key: bytes | None = None
     passphrase: str | bytes | None = None
+    # Derived sealers by KDF header: scrypt is deliberately slow, derive once per salt.
+    _derived: dict[str, Sealer] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def present(self) -> bool:
@@ -84,8 +86,12 @@ class KeySource:
                 raise StateError(
                     "the state is encrypted with a passphrase: set GENESYS_STATE_PASSPHRASE"
                 )
-            salt = bytes.fromhex(str(kdf["salt"]))
-            return Sealer(derive_key(self.passphrase, salt, n=kdf["n"], r=kdf["r"], p=kdf["p"]))
+            cache_key = f"{kdf['salt']}:{kdf['n']}:{kdf['r']}:{kdf['p']}"
+            if cache_key not in self._derived:
+                salt = bytes.fromhex(str(kdf["salt"]))
+                key = derive_key(self.passphrase, salt, n=kdf["n"], r=kdf["r"], p=kdf["p"])
+                self._derived[cache_key] = Sealer(key)
+            return self._derived[cache_key]
         if self.key is None:
             raise StateError("the state is encrypted with a raw key, and no key was given")
         return Sealer(self.key)

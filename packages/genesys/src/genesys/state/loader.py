@@ -39,6 +39,11 @@ from genesys.state.crypto import KeySource, Sealer
 log = logging.getLogger("genesys.state")
 
 
+class InconsistentStateError(StateError):
+    """Snapshot and journals do not fit together. A reader without the lock can see this
+    while a writer compacts, so it reloads before reporting it."""
+
+
 @dataclass
 class LoadedState:
     state: StateData
@@ -108,7 +113,7 @@ def _replay_journals(
     seq = loaded.state.seq
     newer = sorted(base for base in journals if base > seq)
     if newer:
-        raise StateError(
+        raise InconsistentStateError(
             f"the state snapshot {backend.describe(SNAPSHOT_KEY)} is older than its journal "
             f"{backend.describe(journals[newer[-1]])} (snapshot entry {seq}, journal from "
             f"entry {newer[-1]}): an older snapshot was put back. Refusing to load it; restore "
@@ -118,13 +123,23 @@ def _replay_journals(
     live = journals.get(seq)
     if live is None:
         if seq > 0 and not loaded.obsolete_journals:
-            raise StateError(
+            raise InconsistentStateError(
                 f"the journal for state snapshot {backend.describe(SNAPSHOT_KEY)} is missing "
                 f"(expected {backend.describe(f'{JOURNAL_PREFIX}{seq:020d}')}): the snapshot was "
                 "replaced or the journal deleted. Refusing to load possibly stale state"
             )
         return
-    raw = backend.read_journal(live) or b""
+    _replay_live_journal(backend, loaded, live, digest)
+
+
+def _replay_live_journal(
+    backend: StateBackend, loaded: LoadedState, live: str, digest: str
+) -> None:
+    raw = backend.read_journal(live)
+    if raw is None:  # compacted away between listing and reading: the caller reloads
+        raise InconsistentStateError(
+            f"state journal {backend.describe(live)} vanished while being read"
+        )
     *lines, torn_tail = raw.split(b"\n")
     if torn_tail:
         log.info("ignoring a torn last line (%d bytes) in %s", len(torn_tail), live)
@@ -134,7 +149,7 @@ def _replay_journals(
     where = backend.describe(live)
     read_sealer = loaded.sealer if loaded.snapshot_encrypted else None
     state = loaded.state
-    if decode_journal_header(lines[0], where, state.lineage, seq, read_sealer) != digest:
+    if decode_journal_header(lines[0], where, state.lineage, state.seq, read_sealer) != digest:
         raise StateError(
             f"state journal {where} was started on a different snapshot than "
             f"{backend.describe(SNAPSHOT_KEY)} (the snapshot was replaced). Refusing to load it"

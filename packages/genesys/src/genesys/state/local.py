@@ -9,10 +9,12 @@ so it is never seen half-written) holding the holder's LockInfo as JSON.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +30,7 @@ except ImportError:  # pragma: no cover - Windows: the state lock alone guards w
 LOCK_FILE = ".lock"
 CAS_GUARD_FILE = ".cas-guard"
 TEMP_PREFIX = ".tmp-"
+STALE_TEMP_SECONDS = 600
 
 
 def content_version(data: bytes) -> str:
@@ -41,6 +44,8 @@ class LocalBackend:
         self.directory = Path(directory)
         self.fsync_count = 0  # fsync/fdatasync calls issued, for benchmarks
         self._cas_threads = threading.Lock()
+        self._journal_lock = threading.Lock()
+        self._journal_fds: dict[str, int] = {}
 
     def __repr__(self) -> str:
         return f"LocalBackend({str(self.directory)!r})"
@@ -93,24 +98,48 @@ class LocalBackend:
     # ------------------------------------------------------------ journals
 
     def append(self, key: str, data: bytes) -> None:
-        path = self._path(key)  # the directory exists: a snapshot is written before a journal
-        created = not path.exists()
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        path = self._path(key)
+        with self._journal_lock:
             try:
+                fd = self._journal_fd(key, path)
+                if os.fstat(fd).st_nlink == 0:  # deleted under us: writing would lose data
+                    raise FileNotFoundError(errno.ENOENT, "the journal file was deleted")
                 _write_all(fd, data)
                 self._sync_data(fd)
-            finally:
+            except OSError as err:
+                self._close_journal(key)
+                raise StateError(f"cannot append to {path}: {err.strerror}") from None
+
+    def release(self) -> None:
+        """Closes cached journal handles (the backend stays usable)."""
+        with self._journal_lock:
+            for key in list(self._journal_fds):
+                self._close_journal(key)
+
+    def _journal_fd(self, key: str, path: Path) -> int:
+        """The open journal (kept open between appends: opening costs more than writing)."""
+        fd = self._journal_fds.get(key)
+        if fd is None:
+            # The directory exists: a snapshot is always written before its journal.
+            created = not path.exists()
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            self._journal_fds[key] = fd
+            if created:
+                self._fsync_dir(path.parent)
+        return fd
+
+    def _close_journal(self, key: str) -> None:
+        fd = self._journal_fds.pop(key, None)
+        if fd is not None:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-        except OSError as err:
-            raise StateError(f"cannot append to {path}: {err.strerror}") from None
-        if created:
-            self._fsync_dir(path.parent)
 
     def read_journal(self, key: str) -> bytes | None:
         return self._read_bytes(self._path(key))
 
     def delete_journal(self, key: str) -> None:
+        with self._journal_lock:
+            self._close_journal(key)
         self.delete_object(key)
 
     # ------------------------------------------------------------ lock
@@ -129,6 +158,7 @@ class LocalBackend:
                         return holder
                     continue  # released between our link and our read: try again
                 self._fsync_dir(self.directory)
+                self._remove_stale_temp_files()
                 return None
         except OSError as err:
             raise StateError(f"cannot create the state lock {lock_path}: {err.strerror}") from None
@@ -136,6 +166,15 @@ class LocalBackend:
             with contextlib.suppress(OSError):
                 temp.unlink()
         raise StateError(f"cannot take the state lock {lock_path}: it keeps changing hands")
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files a killed writer left behind (old ones only: a concurrent lock attempt
+        may be writing a fresh one right now)."""
+        cutoff = time.time() - STALE_TEMP_SECONDS
+        for temp in self.directory.rglob(f"{TEMP_PREFIX}*"):
+            with contextlib.suppress(OSError):
+                if temp.stat().st_mtime < cutoff:
+                    temp.unlink()
 
     def read_lock(self) -> LockInfo | None:
         """The current holder, or None when unlocked."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -37,14 +38,14 @@ from genesys.state.codec import (
 )
 from genesys.state.crypto import KeySource
 from genesys.state.journal import GroupCommitJournal
-from genesys.state.loader import LoadedState, load_state
+from genesys.state.loader import InconsistentStateError, LoadedState, load_state
 from genesys.state.records import Intent, LockInfo, ResourceRecord, locked_message
 
 log = logging.getLogger("genesys.state")
 
 DEFAULT_BACKUPS_KEPT = 10
 # A run whose journal outgrows this (and 4x the snapshot) is compacted on the way, so that
-# loading after a crash never replays an unbounded journal.
+# loading after a crash never replays an unbounded journal; amortised, still O(changes).
 COMPACT_AFTER_BYTES = 64 * 1024 * 1024
 
 
@@ -57,8 +58,10 @@ class StateManager:
         lock_info: LockInfo | None,
         keys: KeySource,
         keep_backups: int = DEFAULT_BACKUPS_KEPT,
+        compact_after_bytes: int = COMPACT_AFTER_BYTES,
     ) -> None:
         self._backend = backend
+        self._compact_after_bytes = compact_after_bytes
         self._loaded = loaded
         self._state: StateData = loaded.state
         self._lock_info = lock_info
@@ -82,6 +85,7 @@ class StateManager:
         encryption_key: bytes | None = None,
         passphrase: str | bytes | None = None,
         keep_backups: int = DEFAULT_BACKUPS_KEPT,
+        compact_after_bytes: int = COMPACT_AFTER_BYTES,
     ) -> StateManager:
         """Locks (unless lock=False: read-only) and loads the state.
 
@@ -93,13 +97,9 @@ class StateManager:
         StateError when the state cannot be read or fails verification.
         """
         keys = KeySource(encryption_key, passphrase)
-        lock_info = LockInfo.new(operation) if lock else None
-        if lock_info is not None:
-            holder = backend.lock(lock_info)
-            if holder is not None:
-                raise StateLockedError(locked_message(holder))
+        lock_info = _take_lock(backend, operation) if lock else None
         try:
-            loaded = _load_with_retries(backend, keys, attempts=1 if lock else 3)
+            loaded = _load_with_retries(backend, keys, attempts=1 if lock else 5)
         except BaseException:
             if lock_info is not None:
                 with contextlib.suppress(StateError):
@@ -111,7 +111,14 @@ class StateManager:
                 loaded.replayed,
                 len(loaded.state.intents),
             )
-        return cls(backend, loaded, lock_info=lock_info, keys=keys, keep_backups=keep_backups)
+        return cls(
+            backend,
+            loaded,
+            lock_info=lock_info,
+            keys=keys,
+            keep_backups=keep_backups,
+            compact_after_bytes=compact_after_bytes,
+        )
 
     # ------------------------------------------------------------ reading
 
@@ -218,7 +225,8 @@ class StateManager:
             apply_op(state, op, value)
             state.seq = seq
             ticket = journal.enqueue_locked(line)
-            if journal.bytes_appended > max(COMPACT_AFTER_BYTES, 4 * self._snapshot_bytes_written):
+            limit = max(self._compact_after_bytes, 4 * self._snapshot_bytes_written)
+            if journal.bytes_appended > limit:
                 self._compact_locked()  # folds this line in too: it is durable on return
         journal.wait_durable(ticket)
 
@@ -288,6 +296,7 @@ class StateManager:
                 if self._lock_info is not None and self._needs_compaction():
                     self._compact_locked()
             finally:
+                self._backend.release()
                 self._release_lock()
 
     def __enter__(self) -> StateManager:
@@ -383,14 +392,23 @@ class StateManager:
             log.warning("could not keep a backup of the previous state snapshot: %s", err)
 
 
+def _take_lock(backend: StateBackend, operation: str) -> LockInfo:
+    lock_info = LockInfo.new(operation)
+    holder = backend.lock(lock_info)
+    if holder is not None:
+        raise StateLockedError(locked_message(holder))
+    return lock_info
+
+
 def _load_with_retries(backend: StateBackend, keys: KeySource, attempts: int) -> LoadedState:
     """Unlocked readers may race a writer's compaction; they re-read before giving up."""
     for attempt in range(attempts):
         try:
             return load_state(backend, keys)
-        except StateError:
+        except InconsistentStateError:
             if attempt + 1 == attempts:
                 raise
+            time.sleep(0.05 * (attempt + 1))  # a compaction takes tens of milliseconds
     raise AssertionError("unreachable")
 
 

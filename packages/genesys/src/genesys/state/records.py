@@ -145,8 +145,8 @@ class LockInfo:
 
     def holder_is_gone(self) -> bool:
         """True when the holder ran on this host and its process no longer exists."""
-        if self.host != socket.gethostname() or self.pid <= 0:
-            return False
+        if self.host != socket.gethostname() or self.pid <= 0 or os.name == "nt":
+            return False  # (on Windows, signal 0 would be a Ctrl-C event, not a probe)
         try:
             os.kill(self.pid, 0)
         except ProcessLookupError:

@@ -136,6 +136,10 @@ class RemoteBackend:
         with self._segments_lock:
             self._next_segment.pop(key, None)
 
+    def release(self) -> None:
+        with self._segments_lock:
+            self._next_segment.clear()
+
     def _segment_keys(self, key: str) -> list[str]:
         return [k for k in self.list_keys(f"{key}/") if k.rpartition("/")[2].isdigit()]
 

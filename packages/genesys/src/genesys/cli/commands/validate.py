@@ -41,8 +41,9 @@ def run(args: argparse.Namespace) -> int:
     for diagnostic in inspection.diagnostics:
         print(diagnostic, file=sys.stderr)
     if errors:
-        print(f"{_count(len(errors), 'error')}, {_count(len(warnings), 'warning')}.",
-              file=sys.stderr)
+        print(
+            f"{_count(len(errors), 'error')}, {_count(len(warnings), 'warning')}.", file=sys.stderr
+        )
         return 1
     print(f"Success! The configuration is valid ({_count(len(inspection.addresses), 'resource')}).")
     return 0

@@ -1,0 +1,293 @@
+"""ServerlessService: functions whose handlers really run, and layers.
+
+A function's code zip is unpacked into <root>/functions/<id>/code/; InvokeFunction runs the
+handler (module.function) in a fresh python3.x or node process (invoke.py) with the
+function's environment and timeout. Layers are unpacked into <root>/layers/<id>/ and put on
+the function's PYTHONPATH (<layer>/python and <layer>) and NODE_PATH. A function with an
+http trigger gets a real endpoint: a supervised gateway process (gateway.py) on a free
+127.0.0.1 port; `url` is its address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from genesys.provider.v1 import common_pb2 as pb
+from genesys.provider.v1 import serverless_pb2, serverless_pb2_grpc
+from genesys_plugin_sdk import errors
+
+from genesys_provider_local import daemons, invoke, runtimes
+from genesys_provider_local.fs import make_dir, remove_path, unzip_into, write_atomic
+from genesys_provider_local.ops import Dep, KindOps, struct
+from genesys_provider_local.registry import FAILED, Row
+from genesys_provider_local.runtime import Runtime
+
+GATEWAY_READY_SECONDS = 10.0
+
+
+def check_code(code: pb.FunctionCode, attribute: str) -> str:
+    """The archive's SHA-256; INVALID_ARGUMENT if it is empty or does not match `sha256`."""
+    if not code.zip:
+        raise errors.InvalidArgument("the code archive is empty", attribute_path=f"{attribute}.zip")
+    digest = hashlib.sha256(code.zip).hexdigest()
+    if code.sha256 and code.sha256.lower() != digest:
+        raise errors.InvalidArgument(
+            f"sha256 {code.sha256} does not match the archive's ({digest})",
+            attribute_path=f"{attribute}.sha256",
+        )
+    return digest
+
+
+def unpack(code: pb.FunctionCode, target: Path, attribute: str) -> str:
+    """Unpacks the archive into `target`, replacing what was there only once it succeeded."""
+    digest = check_code(code, attribute)
+    staging = target.with_name(f"{target.name}.new")
+    shutil.rmtree(staging, ignore_errors=True)
+    unzip_into(code.zip, staging, f"{attribute}.zip")
+    if target.exists():
+        retired = target.with_name(f"{target.name}.old")
+        os.replace(target, retired)
+        os.replace(staging, target)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.replace(staging, target)
+    return digest
+
+
+def _wait_for_port(port: int, log: Path) -> None:
+    deadline = time.monotonic() + GATEWAY_READY_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.02)
+    tail = log.read_text(errors="replace")[-500:] if log.exists() else ""
+    raise errors.Unavailable(f"the function's HTTP gateway did not start: {tail}")
+
+
+class FunctionOps(KindOps[pb.Function]):
+    kind = pb.RESOURCE_KIND_FUNCTION
+
+    def directory(self, rid: str) -> Path:
+        return self.path("functions", rid)
+
+    def dependencies(self, desired: Any) -> list[Dep]:
+        return [
+            Dep(f"layer_ids[{i}]", pb.RESOURCE_KIND_LAYER, lid)
+            for i, lid in enumerate(desired.layer_ids)
+        ]
+
+    def check(self, config: Any, fields: set[str] | None = None) -> None:
+        super().check(config, fields)
+        if fields is None or "code" in fields:
+            check_code(config.code, "config.code")
+
+    def spec(self, rid: str, function: pb.Function) -> dict[str, Any]:
+        return {
+            "name": function.name,
+            "runtime": function.runtime,
+            "handler": function.handler,
+            "code_dir": str(self.directory(rid) / "code"),
+            "layer_dirs": [str(self.path("layers", lid)) for lid in function.layer_ids],
+            "environment": dict(function.environment),
+            "timeout_s": function.timeout_s,
+            "memory_mb": function.memory_mb,
+            "triggers": [
+                {"type": t.type, "path": t.path, "methods": list(t.methods)}
+                for t in function.triggers
+            ],
+        }
+
+    def _publish(self, rid: str, function: pb.Function, aux: dict[str, Any]) -> dict[str, Any]:
+        """Writes function.json and starts or stops the HTTP gateway; fills url and facts."""
+        directory = self.directory(rid)
+        write_atomic(directory / "function.json", json.dumps(self.spec(rid, function)).encode())
+        gateway = directory / "gateway"
+        http = [t for t in function.triggers if t.type == "http"]
+        port = int(aux.get("gateway_port", 0))
+        if http and not (port and daemons.is_running(daemons.read_state(gateway))):
+            port = self._start_gateway(gateway, directory)
+        elif not http and gateway.exists():
+            daemons.stop(gateway)
+            shutil.rmtree(gateway, ignore_errors=True)
+            port = 0
+        function.url = f"http://127.0.0.1:{port}/{http[0].path.strip('/')}" if http else ""
+        runtime = runtimes.resolve(function.runtime)
+        function.provider_data.CopyFrom(
+            struct(
+                code_dir=str(directory / "code"),
+                interpreter=runtime.interpreter,
+                note=runtime.note or None,
+                timeout_s=function.timeout_s or invoke.DEFAULT_TIMEOUT_S,
+                memory_mb=f"{function.memory_mb or invoke.DEFAULT_MEMORY_MB} (label only)",
+            )
+        )
+        return {**aux, "gateway_port": port}
+
+    def _start_gateway(self, gateway: Path, directory: Path) -> int:
+        port = daemons.free_port()
+        gateway.mkdir(exist_ok=True)
+        command = [sys.executable, "-m", "genesys_provider_local.gateway"]
+        spec = {
+            "command": [*command, str(directory), str(port)],
+            "env": daemons.child_environment(),
+        }
+        daemons.launch(gateway, spec)
+        _wait_for_port(port, gateway / "console.log")
+        return port
+
+    def build(self, rid: str, config: pb.FunctionConfig) -> tuple[pb.Function, dict[str, Any]]:
+        directory = make_dir(self.directory(rid))
+        digest = unpack(config.code, directory / "code", "config.code")
+        function = pb.Function(
+            id=rid,
+            name=config.name,
+            runtime=config.runtime,
+            handler=config.handler,
+            memory_mb=config.memory_mb,
+            timeout_s=config.timeout_s,
+            environment=config.environment,
+            triggers=config.triggers,
+            layer_ids=config.layer_ids,
+            code_sha256=digest,
+            state="active",
+            tags=config.tags,
+        )
+        return function, self._publish(rid, function, {})
+
+    def destroy(self, rid: str, message: pb.Function | None) -> None:
+        directory = self.directory(rid)
+        daemons.stop(directory / "gateway")
+        remove_path(directory, self.rt.root)
+
+    def observe(self, row: Row) -> bytes | None:
+        if row.status == FAILED:
+            return row.body
+        return row.body if (self.directory(row.id) / "code").is_dir() else None
+
+    def on_update(
+        self, rid: str, message: pb.Function, aux: dict[str, Any], config: Any, fields: set[str]
+    ) -> dict[str, Any]:
+        if "code" in fields:
+            message.code_sha256 = unpack(config.code, self.directory(rid) / "code", "config.code")
+        return self._publish(rid, message, aux)
+
+    def invoke(self, rid: str, payload: bytes) -> serverless_pb2.InvokeFunctionResponse:
+        self.rt.gate(mutating=False)
+        function = self.read(self.load(rid))
+        outcome = invoke.invoke(self.spec(rid, function), payload)
+        return serverless_pb2.InvokeFunctionResponse(
+            payload=outcome.payload,
+            function_error=outcome.error,
+            logs=outcome.logs,
+            duration_ms=outcome.duration_ms,
+        )
+
+
+class LayerOps(KindOps[pb.Layer]):
+    kind = pb.RESOURCE_KIND_LAYER
+
+    def directory(self, rid: str) -> Path:
+        return self.path("layers", rid)
+
+    def check(self, config: Any, fields: set[str] | None = None) -> None:
+        super().check(config, fields)
+        if fields is None or "code" in fields:
+            check_code(config.code, "config.code")
+
+    def build(self, rid: str, config: pb.LayerConfig) -> tuple[pb.Layer, dict[str, Any]]:
+        make_dir(self.directory(rid).parent)
+        layer = pb.Layer(
+            id=rid,
+            name=config.name,
+            version=1,
+            compatible_runtimes=config.compatible_runtimes,
+            code_sha256=unpack(config.code, self.directory(rid), "config.code"),
+            tags=config.tags,
+            provider_data=struct(path=str(self.directory(rid))),
+        )
+        return layer, {}
+
+    def destroy(self, rid: str, message: pb.Layer | None) -> None:
+        for leftover in (f"{rid}.new", f"{rid}.old"):
+            shutil.rmtree(self.directory(leftover), ignore_errors=True)
+        remove_path(self.directory(rid), self.rt.root)
+
+    def observe(self, row: Row) -> bytes | None:
+        if row.status == FAILED:
+            return row.body
+        return row.body if self.directory(row.id).is_dir() else None
+
+    def on_update(
+        self, rid: str, message: pb.Layer, aux: dict[str, Any], config: Any, fields: set[str]
+    ) -> dict[str, Any]:
+        if "code" in fields:
+            digest = unpack(config.code, self.directory(rid), "config.code")
+            if digest != message.code_sha256:
+                message.version += 1  # new code is a new layer version, as clouds number them
+            message.code_sha256 = digest
+        return aux
+
+
+class ServerlessServicer(serverless_pb2_grpc.ServerlessServiceServicer):
+    def __init__(self, rt: Runtime) -> None:
+        self.functions = FunctionOps(rt)
+        self.layers = LayerOps(rt)
+
+    # functions
+    def CreateFunction(self, request: serverless_pb2.CreateFunctionRequest, context: Any) -> Any:
+        return self.functions.create(request.config, request.idempotency_token)
+
+    def GetFunction(self, request: pb.GetRequest, context: Any) -> Any:
+        return self.functions.get(request.id)
+
+    def UpdateFunction(self, request: serverless_pb2.UpdateFunctionRequest, context: Any) -> Any:
+        return self.functions.update(request.id, request.config, request.changed)
+
+    def DeleteFunction(self, request: pb.DeleteRequest, context: Any) -> Any:
+        self.functions.delete(request.id)
+        return pb.DeleteResponse()
+
+    def ListFunctions(self, request: pb.ListRequest, context: Any) -> Any:
+        return self.functions.list(request.filters)
+
+    def DiscoverFunctions(self, request: pb.DiscoverRequest, context: Any) -> Any:
+        return self.functions.discover(request.filters)
+
+    def AdoptFunction(self, request: pb.AdoptRequest, context: Any) -> Any:
+        return self.functions.adopt(request.id)
+
+    def InvokeFunction(self, request: serverless_pb2.InvokeFunctionRequest, context: Any) -> Any:
+        return self.functions.invoke(request.id, request.payload)
+
+    # layers
+    def CreateLayer(self, request: serverless_pb2.CreateLayerRequest, context: Any) -> Any:
+        return self.layers.create(request.config, request.idempotency_token)
+
+    def GetLayer(self, request: pb.GetRequest, context: Any) -> Any:
+        return self.layers.get(request.id)
+
+    def UpdateLayer(self, request: serverless_pb2.UpdateLayerRequest, context: Any) -> Any:
+        return self.layers.update(request.id, request.config, request.changed)
+
+    def DeleteLayer(self, request: pb.DeleteRequest, context: Any) -> Any:
+        self.layers.delete(request.id)
+        return pb.DeleteResponse()
+
+    def ListLayers(self, request: pb.ListRequest, context: Any) -> Any:
+        return self.layers.list(request.filters)
+
+    def DiscoverLayers(self, request: pb.DiscoverRequest, context: Any) -> Any:
+        return self.layers.discover(request.filters)
+
+    def AdoptLayer(self, request: pb.AdoptRequest, context: Any) -> Any:
+        return self.layers.adopt(request.id)
