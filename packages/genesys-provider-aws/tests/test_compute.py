@@ -162,3 +162,13 @@ def test_batch_read_of_100_instances_uses_few_calls(
     assert {by_index[i].resource.instance.id for i in range(100)} == set(ids)
     assert by_index[100].not_found
     assert counter.calls == ["DescribeInstances"]  # one filtered call for 101 refs
+
+
+def test_ubuntu_alias_falls_back_to_describe_images(conn: Any, aws: Any) -> None:
+    # moto has no Canonical SSM parameters: the alias resolves through DescribeImages.
+    made = conn.compute.CreateInstance(
+        compute_pb2.CreateInstanceRequest(config=pb.InstanceConfig(image="ubuntu-lts"))
+    )
+    (image,) = aws("ec2").describe_images(ImageIds=[made.provider_image])["Images"]
+    assert image["OwnerId"] == "099720109477" and "ubuntu" in image["Name"]
+    assert made.image == "ubuntu-lts"

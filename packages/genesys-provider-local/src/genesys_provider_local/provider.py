@@ -16,6 +16,7 @@ from google.protobuf.message import Message
 from genesys_provider_local import __version__, tables, validation
 from genesys_provider_local.compute import HOST_IMAGE, instance_type
 from genesys_provider_local.kinds import KINDS
+from genesys_provider_local.ops import top_field
 from genesys_provider_local.registry import CREATING, Row
 from genesys_provider_local.runtime import Runtime
 from genesys_provider_local.settings import parse_settings
@@ -72,6 +73,14 @@ def translate(kind: str, message: Message) -> None:
         message.provider_class = tables.DATABASE_CLASSES.get(message.size, "local.db.small")  # type: ignore[attr-defined]
     elif kind == "volume":
         message.provider_type = tables.VOLUME_TYPES.get(message.volume_class or "standard", "")  # type: ignore[attr-defined]
+
+
+def _free(kind: str, translated: Message) -> provider_pb2.CostEstimate:
+    label = getattr(translated, "provider_type", "") or getattr(translated, "provider_class", "")
+    item = " ".join(part for part in (kind.replace("_", " "), label) if part)
+    return provider_pb2.CostEstimate(
+        monthly_usd=0.0, hourly_usd=0.0, components=[f"{item}: $0 (local resources are free)"]
+    )
 
 
 class ProviderServicer(provider_pb2_grpc.ProviderServicer):
@@ -159,21 +168,16 @@ class ProviderServicer(provider_pb2_grpc.ProviderServicer):
         planned.translated.CopyFrom(item.desired)
         translated = getattr(planned.translated, kind)
         translate(kind, translated)
+        unknown = {top_field(path) for path in item.unknown_attributes}
         for path, message, severity in validation.problems(kind, getattr(item.desired, kind)):
-            planned.diagnostics.append(_diagnostic(index, path, message, severity))
+            if top_field(path) not in unknown:  # known only after apply: not missing
+                planned.diagnostics.append(_diagnostic(index, path, message, severity))
         if item.prior.WhichOneof("body") == kind:
-            prior = getattr(item.prior, kind)
-            planned.requires_replace.extend(requires_replace(kind, translated, prior))
-        label = getattr(translated, "provider_type", "") or getattr(
-            translated, "provider_class", ""
-        )
-        planned.cost.CopyFrom(
-            provider_pb2.CostEstimate(
-                monthly_usd=0.0,
-                hourly_usd=0.0,
-                components=[f"{kind.replace('_', ' ')} {label}: $0 (local)".replace("  ", " ")],
-            )
-        )
+            replace = set(requires_replace(kind, translated, getattr(item.prior, kind)))
+            # A force_new attribute known only after apply may well change: say so.
+            replace |= unknown & tables.FORCE_NEW[kind]
+            planned.requires_replace.extend(sorted(replace))
+        planned.cost.CopyFrom(_free(kind, translated))
         return planned
 
     def ReadResources(

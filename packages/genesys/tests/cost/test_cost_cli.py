@@ -20,7 +20,8 @@ def test_cost_breaks_down_config_and_state(tmp_path, monkeypatch, genesys):
     assert code == 0, err
     data = json.loads(out)
     [project] = data["projects"]
-    assert [r["name"] for r in project["breakdown"]["resources"]] == ["storage.alpha", "storage.bravo"]
+    names = [r["name"] for r in project["breakdown"]["resources"]]
+    assert names == ["storage.alpha", "storage.bravo"]
     assert [r["name"] for r in project["pastBreakdown"]["resources"]] == ["storage.alpha"]
     assert project["breakdown"]["resources"][1]["metadata"]["action"] == "create"
     assert (data["totalMonthlyCost"], data["pastTotalMonthlyCost"],

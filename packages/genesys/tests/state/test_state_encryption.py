@@ -83,7 +83,7 @@ def test_an_older_snapshot_swapped_in_is_refused(backend, make_record) -> None:
     newest = current.read_bytes()
     shutil.copy(older, current)
     with pytest.raises(StateError, match="older snapshot was put back"):
-        StateManager.open(backend, passphrase=PASSPHRASE, lock=False)
+        StateManager.open(backend, passphrase=PASSPHRASE)
 
     # Relabelling the old snapshot as the newest position breaks its seal.
     relabelled = json.loads(older.read_text())
@@ -91,7 +91,7 @@ def test_an_older_snapshot_swapped_in_is_refused(backend, make_record) -> None:
     relabelled.update(serial=fresh["serial"], seq=fresh["seq"])
     current.write_text(json.dumps(relabelled))
     with pytest.raises(StateError, match=r"cannot be decrypted.*altered"):
-        StateManager.open(backend, passphrase=PASSPHRASE, lock=False)
+        StateManager.open(backend, passphrase=PASSPHRASE)
 
 
 def test_a_duplicated_journal_entry_is_refused(backend, make_record) -> None:

@@ -138,11 +138,11 @@ def test_an_older_snapshot_put_back_is_refused(backend, make_record) -> None:
     oldest = sorted((backend.directory / "backups").iterdir())[-1]
     shutil.copy(oldest, backend.directory / "snapshot.json")
     with pytest.raises(StateError, match="older than its journal"):
-        StateManager.open(backend, lock=False)
+        StateManager.open(backend)
     for journal in journal_files(backend.directory):
         journal.unlink()  # hiding the evidence does not help either
     with pytest.raises(StateError, match=r"journal .* is missing"):
-        StateManager.open(backend, lock=False)
+        StateManager.open(backend)
 
 
 def test_previous_snapshots_are_kept_as_backups(backend, make_record) -> None:

@@ -40,15 +40,18 @@ def _enum_numbers(enum: EnumDescriptor) -> dict[str, int]:
     return {word: number for number, word in _enum_words(enum).items()}
 
 
-def _is_map(field: FieldDescriptor) -> bool:
+def is_map(field: FieldDescriptor) -> bool:
     return (
         field.type == FieldDescriptor.TYPE_MESSAGE
         and field.message_type.GetOptions().map_entry
     )
 
 
-def _is_repeated(field: FieldDescriptor) -> bool:
-    return field.label == FieldDescriptor.LABEL_REPEATED
+def is_repeated(field: FieldDescriptor) -> bool:
+    # protobuf 7 dropped `label`; `is_repeated` is missing before 5.29.
+    if hasattr(field, "is_repeated"):
+        return bool(field.is_repeated)
+    return bool(field.label == FieldDescriptor.LABEL_REPEATED)
 
 
 def message_to_attributes(message: Message) -> dict[str, Any]:
@@ -62,12 +65,12 @@ def message_to_attributes(message: Message) -> dict[str, Any]:
 
 
 def _value_to_plain(field: FieldDescriptor, value: Any) -> Any:
-    if _is_map(field):
+    if is_map(field):
         value_field = field.message_type.fields_by_name["value"]
         if value_field.type == FieldDescriptor.TYPE_MESSAGE:
             return {k: message_to_attributes(v) for k, v in value.items()}
         return dict(value)
-    if _is_repeated(field):
+    if is_repeated(field):
         return [_scalar_to_plain(field, v) for v in value]
     return _scalar_to_plain(field, value)
 
@@ -100,9 +103,9 @@ def _plain_to_kwargs(descriptor: Descriptor, attributes: dict[str, Any]) -> dict
 
 
 def _plain_to_field(field: FieldDescriptor, value: Any) -> Any:
-    if _is_map(field):
+    if is_map(field):
         return {str(k): str(v) if v is not None else "" for k, v in value.items()}
-    if _is_repeated(field):
+    if is_repeated(field):
         return [_plain_to_scalar(field, v) for v in value]
     return _plain_to_scalar(field, value)
 

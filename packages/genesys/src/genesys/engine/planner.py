@@ -16,7 +16,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from genesys.config.desired import DesiredResource
-from genesys.engine.convert import config_message, message_to_attributes, recorded_value
+from genesys.engine.convert import (
+    config_message,
+    is_map,
+    is_repeated,
+    message_to_attributes,
+    recorded_value,
+)
 from genesys.engine.plan import UNKNOWN, Action, AttributeChange, ResourceChange
 from genesys.engine.references import resolve
 from genesys.kinds import KINDS, kind_of
@@ -264,6 +270,7 @@ def _plan_item(change: ResourceChange) -> provider_pb2.PlanItem:
     kind = KINDS[change.kind]
     item = provider_pb2.PlanItem(address=change.address)
     known = {k: v for k, v in change.after.items() if v is not UNKNOWN and not _has_unknown(v)}
+    item.unknown_attributes.extend(sorted(set(change.after) - set(known)))
     desired_message = (
         config_message(kind, known) if kind.config is not None else kind.message(**known)
     )
@@ -296,9 +303,9 @@ def _set_resource(
         names = {f.name for f in message_cls.DESCRIPTOR.fields}
         for f, v in config.ListFields():
             if f.name in names:
-                if f.message_type is not None and f.message_type.GetOptions().map_entry:
+                if is_map(f):
                     getattr(body, f.name).update(v)
-                elif f.label == f.LABEL_REPEATED:
+                elif is_repeated(f):
                     getattr(body, f.name).extend(v)
                 elif f.message_type is not None:
                     getattr(body, f.name).CopyFrom(v)

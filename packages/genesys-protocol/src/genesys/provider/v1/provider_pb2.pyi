@@ -170,14 +170,16 @@ class ValidateResourcesRequest(_message.Message):
     def __init__(self, resources: _Optional[_Iterable[_Union[_common_pb2.Resource, _Mapping]]] = ...) -> None: ...
 
 class PlanItem(_message.Message):
-    __slots__ = ("address", "desired", "prior")
+    __slots__ = ("address", "desired", "prior", "unknown_attributes")
     ADDRESS_FIELD_NUMBER: _ClassVar[int]
     DESIRED_FIELD_NUMBER: _ClassVar[int]
     PRIOR_FIELD_NUMBER: _ClassVar[int]
+    UNKNOWN_ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     address: str
     desired: _common_pb2.Resource
     prior: _common_pb2.Resource
-    def __init__(self, address: _Optional[str] = ..., desired: _Optional[_Union[_common_pb2.Resource, _Mapping]] = ..., prior: _Optional[_Union[_common_pb2.Resource, _Mapping]] = ...) -> None: ...
+    unknown_attributes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, address: _Optional[str] = ..., desired: _Optional[_Union[_common_pb2.Resource, _Mapping]] = ..., prior: _Optional[_Union[_common_pb2.Resource, _Mapping]] = ..., unknown_attributes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class CostEstimate(_message.Message):
     __slots__ = ("monthly_usd", "hourly_usd", "components", "unknown")
