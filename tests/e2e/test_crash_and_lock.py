@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 import signal
 import subprocess
@@ -35,16 +34,33 @@ def _config(latency_ms: int) -> str:
 
 
 def _recorded_ids(project: Path) -> set[str]:
-    shown = run_genesys("state", "list", "--json", cwd=project)
-    assert shown.returncode == 0, shown.stderr
-    return {entry["id"] for entry in json.loads(shown.stdout)}
+    from genesys.state import LocalBackend, StateManager, local_state_directory
+
+    state = StateManager.open(LocalBackend(local_state_directory(project / "genesys.yaml")),
+                              operation="test", lock=False)
+    try:
+        assert not state.intents, f"operations left in flight: {sorted(state.intents)}"
+        return {record.id for record in state.resources.values()}
+    finally:
+        state.close()
 
 
 def _existing_ids(project: Path) -> set[str]:
-    """What the local provider actually holds, read through its own discovery."""
-    found = run_genesys("discover", "--all", "--json", cwd=project)
-    assert found.returncode == 0, found.stderr
-    return {json.loads(line)["id"] for line in found.stdout.splitlines() if line.strip()}
+    """What the local provider actually holds, listed through its own List RPCs."""
+    from genesys.engine.session import configure_plugin
+    from genesys.config import load_config
+    from genesys.kinds import KINDS
+    from genesys.plugins import launch_plugin
+    from genesys.provider.v1 import common_pb2
+
+    config = load_config(project / "genesys.yaml")
+    with launch_plugin("local") as conn:
+        configure_plugin(conn, config, project, "local")
+        ids = set()
+        for kind in (KINDS["network"], KINDS["subnet"], KINDS["bucket"]):
+            method = getattr(getattr(conn, kind.service), kind.rpc("list"))
+            ids.update(item.id for item in method(common_pb2.ListRequest()))
+    return ids
 
 
 @pytest.mark.parametrize("trial", range(4))

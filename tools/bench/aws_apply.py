@@ -24,7 +24,8 @@ import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
@@ -50,10 +51,18 @@ def moto_server() -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {**os.environ, **ENV, "MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION": "1", "MOTO_ENABLE_AMI_VALIDATION": "1"}
+    env = {
+        **os.environ,
+        **ENV,
+        "MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION": "1",
+        "MOTO_ENABLE_AMI_VALIDATION": "1",
+    }
     binary = os.path.join(os.path.dirname(sys.executable), "moto_server")
     process = subprocess.Popen(
-        [binary, "-H", "127.0.0.1", "-p", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [binary, "-H", "127.0.0.1", "-p", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -70,7 +79,9 @@ def moto_server() -> Iterator[str]:
 
 
 def reset(url: str) -> None:
-    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=10).close()
+    urllib.request.urlopen(
+        urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=10
+    ).close()
 
 
 # ---------------------------------------------------------------- hand-written boto3
@@ -79,7 +90,7 @@ def reset(url: str) -> None:
 class Boto3Apply:
     """The calls the plugin makes, written directly against boto3."""
 
-    def __init__(self, url: str, parallelism: int) -> None:
+    def __init__(self, url: str) -> None:
         import boto3
         from botocore.config import Config
 
@@ -89,7 +100,6 @@ class Boto3Apply:
         self.s3 = session.client("s3", region_name=REGION, endpoint_url=url, config=config)
         ssm = session.client("ssm", region_name=REGION, endpoint_url=url, config=config)
         self.ami = ssm.get_parameter(Name=AMI_PARAMETER)["Parameter"]["Value"]
-        self.parallelism = parallelism
         self.calls = 0
         for client in (self.ec2, self.s3):
             client.meta.events.register("before-call", self._count)
@@ -98,8 +108,13 @@ class Boto3Apply:
         self.calls += 1
 
     def instance(self, token: str) -> str:
-        live = {"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]}
-        self.ec2.describe_instances(Filters=[{"Name": "tag:genesys:token", "Values": [token]}, live])
+        live = {
+            "Name": "instance-state-name",
+            "Values": ["pending", "running", "stopping", "stopped"],
+        }
+        self.ec2.describe_instances(
+            Filters=[{"Name": "tag:genesys:token", "Values": [token]}, live]
+        )
         tags = [{"Key": "Name", "Value": token}, {"Key": "genesys:token", "Value": token}]
         made = self.ec2.run_instances(
             ImageId=self.ami,
@@ -107,22 +122,34 @@ class Boto3Apply:
             MinCount=1,
             MaxCount=1,
             ClientToken=token,
-            TagSpecifications=[{"ResourceType": "instance", "Tags": tags}, {"ResourceType": "volume", "Tags": tags}],
+            TagSpecifications=[
+                {"ResourceType": "instance", "Tags": tags},
+                {"ResourceType": "volume", "Tags": tags},
+            ],
         )["Instances"][0]["InstanceId"]
         self.ec2.describe_instances(Filters=[{"Name": "instance-id", "Values": [made]}, live])
         return str(made)
 
     def bucket(self, name: str) -> str:
-        try:
+        with suppress(self.s3.exceptions.ClientError):
             self.s3.head_bucket(Bucket=name)
-        except self.s3.exceptions.ClientError:
-            pass
         self.s3.create_bucket(Bucket=name)
-        self.s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "genesys:token", "Value": name}]})
+        self.s3.put_bucket_tagging(
+            Bucket=name, Tagging={"TagSet": [{"Key": "genesys:token", "Value": name}]}
+        )
         rule = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-        self.s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": [rule]})
-        flags = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
-        self.s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=dict.fromkeys(flags, True))
+        self.s3.put_bucket_encryption(
+            Bucket=name, ServerSideEncryptionConfiguration={"Rules": [rule]}
+        )
+        flags = (
+            "BlockPublicAcls",
+            "IgnorePublicAcls",
+            "BlockPublicPolicy",
+            "RestrictPublicBuckets",
+        )
+        self.s3.put_public_access_block(
+            Bucket=name, PublicAccessBlockConfiguration=dict.fromkeys(flags, True)
+        )
         return name
 
 
@@ -142,7 +169,6 @@ def plugin_connection(url: str, mode: str) -> Iterator[Any]:
             yield conn
     else:
         from genesys_plugin_sdk.testing import serve_in_process
-
         from genesys_provider_aws.main import build_plugin
 
         with serve_in_process(build_plugin()) as conn:
@@ -164,7 +190,9 @@ def plugin_tasks(conn: Any, run: str, instances: int, buckets: int) -> list[Call
     return [instance(n) for n in range(instances)] + [bucket(n) for n in range(buckets)]
 
 
-def boto3_tasks(apply: Boto3Apply, run: str, instances: int, buckets: int) -> list[Callable[[], Any]]:
+def boto3_tasks(
+    apply: Boto3Apply, run: str, instances: int, buckets: int
+) -> list[Callable[[], Any]]:
     def instance(n: int) -> Callable[[], Any]:
         return lambda: apply.instance(f"{run}-i{n}")
 
@@ -189,47 +217,63 @@ def timed(tasks: list[Callable[[], Any]], parallelism: int) -> float:
 # ---------------------------------------------------------------- main
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instances", type=int, default=250)
     parser.add_argument("--buckets", type=int, default=250)
     parser.add_argument("--parallelism", type=int, default=16)
     parser.add_argument("--mode", choices=["executable", "inprocess"], default="executable")
-    parser.add_argument("--rounds", type=int, default=2, help="alternating plugin/threaded rounds")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating threaded/plugin rounds")
     parser.add_argument("--no-sequential", action="store_true")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+@dataclass
+class Figures:
+    plugin_s: list[float] = field(default_factory=list)
+    threaded_s: list[float] = field(default_factory=list)
+    sequential_s: float = 0.0
+    calls_per_resource: float = 0.0
+
+
+def main() -> None:
+    args = parse_args()
     os.environ.update(ENV)
     total = args.instances + args.buckets
-    plugin_s: list[float] = []
-    threaded_s: list[float] = []
+    sizes = (args.instances, args.buckets)
+    figures = Figures()
     with moto_server() as url, plugin_connection(url, args.mode) as conn:
-        warm = uuid.uuid4().hex[:6]
-        timed(plugin_tasks(conn, f"w{warm}", 4, 4), 4)  # AMI lookup, client creation, imports
+        timed(plugin_tasks(conn, f"w{uuid.uuid4().hex[:6]}", 4, 4), 4)  # AMI, clients, imports
         for round_no in range(args.rounds):
+            reset(url)  # every run starts from an empty account
+            apply = Boto3Apply(url)
+            threaded = boto3_tasks(apply, f"t{round_no}", *sizes)
+            figures.threaded_s.append(timed(threaded, args.parallelism))
+            figures.calls_per_resource = apply.calls / total
             reset(url)
-            apply = Boto3Apply(url, args.parallelism)
-            threaded_s.append(timed(boto3_tasks(apply, f"t{round_no}", args.instances, args.buckets), args.parallelism))
-            calls_per_resource = apply.calls / total
-            reset(url)
-            plugin_s.append(timed(plugin_tasks(conn, f"p{round_no}", args.instances, args.buckets), args.parallelism))
-        sequential = 0.0
+            figures.plugin_s.append(
+                timed(plugin_tasks(conn, f"p{round_no}", *sizes), args.parallelism)
+            )
         if not args.no_sequential:
             reset(url)
-            apply = Boto3Apply(url, 1)
-            sequential = timed(boto3_tasks(apply, "s", args.instances, args.buckets), 1)
-    report(args, total, plugin_s, threaded_s, sequential, calls_per_resource)
+            figures.sequential_s = timed(boto3_tasks(Boto3Apply(url), "s", *sizes), 1)
+    report(args, total, figures)
 
 
-def report(
-    args: Any, total: int, plugin_s: list[float], threaded_s: list[float], sequential: float, calls: float
-) -> None:
-    plugin, threaded = statistics.median(plugin_s), statistics.median(threaded_s)
-    print(f"apply {total} resources ({args.instances} instances + {args.buckets} buckets) against moto")
-    print(f"  parallelism {args.parallelism}, plugin mode {args.mode}, {calls:.1f} AWS calls per resource")
-    print(f"  plugin ({args.mode}):   {plugin:6.2f} s  {total / plugin:6.1f} resources/s   runs {fmt(plugin_s)}")
-    print(f"  boto3 threaded:         {threaded:6.2f} s  {total / threaded:6.1f} resources/s   runs {fmt(threaded_s)}")
-    if sequential:
-        print(f"  boto3 sequential:       {sequential:6.2f} s  {total / sequential:6.1f} resources/s")
+def report(args: Any, total: int, figures: Figures) -> None:
+    plugin = statistics.median(figures.plugin_s)
+    threaded = statistics.median(figures.threaded_s)
+    print(f"apply {total} resources ({args.instances} instances + {args.buckets} buckets), moto")
+    print(
+        f"  parallelism {args.parallelism}, plugin mode {args.mode}, "
+        f"{figures.calls_per_resource:.1f} AWS calls per resource"
+    )
+    line = "  {:<22}{:7.2f} s {:7.1f} resources/s   runs {}"
+    print(line.format(f"plugin ({args.mode})", plugin, total / plugin, fmt(figures.plugin_s)))
+    print(line.format("boto3 threaded", threaded, total / threaded, fmt(figures.threaded_s)))
+    if figures.sequential_s:
+        seq = figures.sequential_s
+        print(line.format("boto3 sequential", seq, total / seq, fmt([seq])))
     ratio = plugin / threaded
     verdict = "OK" if ratio <= TARGET_RATIO else "OVER TARGET"
     print(f"  plugin / threaded = {ratio:.2f} (target <= {TARGET_RATIO}): {verdict}")

@@ -7,7 +7,6 @@ import json
 import pytest
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import compute_pb2, provider_pb2, storage_pb2
-
 from genesys_provider_local import processes
 
 from .conftest import configure_request, leftovers

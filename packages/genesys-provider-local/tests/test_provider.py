@@ -132,3 +132,20 @@ def test_shutdown_refuses_new_mutations(conn):
         conn.storage.CreateBucket(
             storage_pb2.CreateBucketRequest(config=pb.BucketConfig(name="late"))
         )
+
+
+def test_references_known_only_after_apply_are_not_missing(conn):
+    subnet = pb.Resource(subnet=pb.Subnet(name="s", cidr="10.0.1.0/24"))  # network_id: a ref
+    response = conn.provider.ValidateResources(
+        provider_pb2.ValidateResourcesRequest(resources=[subnet])
+    )
+    assert list(response.diagnostics) == []
+    desired = pb.Resource(instance=pb.Instance(name="vm", size=pb.SIZE_SMALL))
+    prior = pb.Resource(instance=pb.Instance(name="vm", size=pb.SIZE_SMALL, subnet_id="subnet-1"))
+    items = [
+        provider_pb2.PlanItem(desired=subnet, unknown_attributes=["network_id"]),
+        provider_pb2.PlanItem(desired=desired, prior=prior, unknown_attributes=["subnet_id"]),
+    ]
+    planned = conn.provider.PlanResources(provider_pb2.PlanResourcesRequest(items=items)).resources
+    assert list(planned[0].diagnostics) == []
+    assert list(planned[1].requires_replace) == ["subnet_id"]

@@ -63,9 +63,13 @@ def translate(clients: AwsClients, which: str, body: Any) -> None:
 def _image_or_empty(clients: AwsClients, image: str) -> str:
     from genesys_provider_aws.compute import resolve_image
 
+    failed = f"ami-unresolved:{clients.region}:{image}"
+    if failed in clients.cache:
+        return ""
     try:
         return resolve_image(clients, image)
-    except Exception:  # no credentials yet, unknown alias...: the plan shows no AMI
+    except Exception:  # no credentials, no network, unknown alias: the plan shows no AMI
+        clients.cache[failed] = True  # and a big plan does not retry it per instance
         return ""
 
 
@@ -124,7 +128,7 @@ def _hourly(label: str, hourly: float | None) -> provider_pb2.CostEstimate:
     return provider_pb2.CostEstimate(
         monthly_usd=round(hourly * MONTH, 2),
         hourly_usd=hourly,
-        components=[f"{label}: {MONTH} h x ${hourly}"],
+        components=[f"{label}: {MONTH} hours x ${hourly}"],
     )
 
 
@@ -143,10 +147,9 @@ def _database_cost(r: pb.Database) -> provider_pb2.CostEstimate:
         monthly_usd=round(instance_usd + storage_usd, 2),
         hourly_usd=round(hourly * copies, 4),
         components=[
-            f"{r.provider_class} {engine}: {MONTH} h x ${hourly}"
-            + (" x 2 (multi-AZ)" if copies == 2 else ""),
-            f"storage: {storage} GB x ${tables.DATABASE_STORAGE_GB_MONTH}"
-            + (" x 2" if copies == 2 else ""),
+            # Multi-AZ runs a standby copy: twice the hours and the storage.
+            f"database {r.provider_class} {engine}: {MONTH * copies} hours x ${hourly}",
+            f"storage: {storage * copies} GB-months x ${tables.DATABASE_STORAGE_GB_MONTH}",
         ],
     )
 
@@ -159,10 +162,10 @@ def _volume_cost(r: pb.Volume) -> provider_pb2.CostEstimate:
         )
     size = r.size_gb or 8
     monthly = size * per_gb
-    components = [f"{r.provider_type}: {size} GB x ${per_gb}"]
+    components = [f"volume {r.provider_type}: {size} GB-months x ${per_gb}"]
     if r.provider_type in ("io1", "io2"):
         monthly += tables.PROVISIONED_IOPS * tables.IOPS_MONTH
-        components.append(f"iops: {tables.PROVISIONED_IOPS} x ${tables.IOPS_MONTH}")
+        components.append(f"iops: {tables.PROVISIONED_IOPS} IOPS-months x ${tables.IOPS_MONTH}")
     return provider_pb2.CostEstimate(monthly_usd=round(monthly, 2), components=components)
 
 

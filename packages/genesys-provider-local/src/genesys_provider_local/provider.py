@@ -148,7 +148,8 @@ class ProviderServicer(provider_pb2_grpc.ProviderServicer):
             if kind is None:
                 diagnostics.append(_diagnostic(index, "", "empty resource", validation.ERROR))
                 continue
-            for path, message, severity in validation.problems(kind, getattr(resource, kind)):
+            desired = getattr(resource, kind)
+            for path, message, severity in validation.problems(kind, desired, False):
                 diagnostics.append(_diagnostic(index, path, message, severity))
         return provider_pb2.ValidateResponse(diagnostics=diagnostics)
 

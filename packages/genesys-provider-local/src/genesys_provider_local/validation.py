@@ -35,10 +35,14 @@ def _has(message: Message, name: str) -> bool:
     return name in message.DESCRIPTOR.fields_by_name
 
 
-def _required(kind: str, message: Message) -> list[Problem]:
+def _is_reference(name: str) -> bool:
+    return name.endswith(("_id", "_ids"))
+
+
+def _required(kind: str, message: Message, references_known: bool) -> list[Problem]:
     found: list[Problem] = []
     for name in sorted(tables.REQUIRED.get(kind, frozenset())):
-        if not _has(message, name):
+        if not _has(message, name) or (_is_reference(name) and not references_known):
             continue
         field = message.DESCRIPTOR.fields_by_name[name]
         empty = (
@@ -213,9 +217,13 @@ _CHECKS: dict[str, Callable[[Message], list[Problem]]] = {
 }
 
 
-def problems(kind: str, message: Message) -> list[Problem]:
-    """Every problem of one desired resource (errors and warnings)."""
-    found = _required(kind, message)
+def problems(kind: str, message: Message, references_known: bool = True) -> list[Problem]:
+    """Every problem of one desired resource (errors and warnings).
+
+    With references_known=False (ValidateResources, before apply), an empty `*_id` field is
+    not reported missing: it usually holds a reference to a resource not made yet.
+    """
+    found = _required(kind, message, references_known)
     check = _CHECKS.get(kind)
     if check is not None:
         found += check(message)

@@ -96,7 +96,7 @@ def test_sarif_describes_rules_and_results_with_locations_and_suppressions(repor
 
 def test_refusal_names_the_blocking_addresses(report):
     assert refusal_message(report) == (
-        "the plan breaks 1 mandatory policy violation (storage.public); nothing was changed"
+        "apply refused: 1 mandatory policy violation (storage.public); nothing was changed"
     )
 
 

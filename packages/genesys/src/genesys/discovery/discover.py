@@ -120,6 +120,11 @@ def discover(
         except perr.Unimplemented as err:
             if on_skip is not None:
                 on_skip(kind.name, str(err) or "not offered by this provider")
+        except perr.InvalidArgument as err:
+            if not filters:
+                raise PluginError(f"discovering {kind.name} resources failed: {err}") from None
+            if on_skip is not None:  # a filter this kind does not know: not an error
+                on_skip(kind.name, f"filter not supported ({err})")
         except perr.ProviderError as err:
             raise PluginError(f"discovering {kind.name} resources failed: {err}") from None
 

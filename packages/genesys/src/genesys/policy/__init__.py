@@ -25,7 +25,7 @@ from genesys.policy.evaluate import (
     check_plan,
 )
 from genesys.policy.formats import OUTPUT_FORMATS, format_report, refusal_message
-from genesys.policy.gate import check_session_plan
+from genesys.policy.gate import check_session_plan, enforce_on_apply
 from genesys.policy.rules import RULE_NAMES, RULES, Rule
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "active_settings",
     "check_plan",
     "check_session_plan",
+    "enforce_on_apply",
     "format_report",
     "refusal_message",
 ]

@@ -44,8 +44,7 @@ def refusal_message(report: PolicyReport) -> str:
     count = len(report.mandatory_failures)
     addresses = ", ".join(sorted({f.subject for f in report.mandatory_failures}))
     noun = "violation" if count == 1 else "violations"
-    return (f"the plan breaks {count} mandatory policy {noun} ({addresses}); "
-            "nothing was changed")
+    return f"apply refused: {count} mandatory policy {noun} ({addresses}); nothing was changed"
 
 
 def relative_file(file: str) -> str:

@@ -40,3 +40,23 @@ def check_session_plan(session: Any, plan: Plan) -> PolicyReport:
         complete_costs(session.conn, plan)
     locate = getattr(session.config, "location_of", None)
     return check_plan(plan, policies, overrides=overrides_of(session.desired), locate=locate)
+
+
+def enforce_on_apply(session: Any, plan: Plan, *, as_json: bool = False) -> PolicyReport:
+    """What apply runs after showing the plan and before asking for approval: print the
+    policy report (an NDJSON `policy_report` line with --json) and raise GenesysError when a
+    mandatory policy is violated, so nothing is touched."""
+    import json
+
+    from genesys.errors import GenesysError
+    from genesys.policy.formats import format_report, refusal_message, report_to_json
+
+    report = check_session_plan(session, plan)
+    if report.settings:
+        if as_json:
+            print(json.dumps({"type": "policy_report", **report_to_json(report)}))
+        else:
+            print("\n" + format_report(report, "cli"))
+    if report.blocking:
+        raise GenesysError(refusal_message(report))
+    return report

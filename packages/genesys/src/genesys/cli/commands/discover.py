@@ -46,18 +46,28 @@ def run(args: argparse.Namespace) -> int:
 
     kinds = select_kinds(args.kind)  # a typo fails before any plugin starts
     filters = _filters(args.filter)
-    skipped: list[str] = []
+    skipped: dict[str, list[str]] = {}  # why -> kinds
     found = []
     with Session.open(config_path(args), operation="discover", lock=False) as session:
         stream = discover(session.conn, session.state.resources.values(), kinds, filters=filters,
-                          on_skip=lambda kind, why: skipped.append(kind))
+                          on_skip=lambda kind, why: skipped.setdefault(why, []).append(kind))
         for resource in stream:
             if args.json:
                 print(json.dumps(resource.to_json(), sort_keys=True), flush=True)
             else:
                 found.append(resource)
+    _report_skipped(skipped, filters, len(kinds))
     if not args.json:
         print(render_discovered(found))
-    if skipped:
-        print(f"Not offered by this provider: {', '.join(skipped)}", file=sys.stderr)
     return 0
+
+
+def _report_skipped(skipped: dict[str, list[str]], filters: dict[str, str], asked: int) -> None:
+    """A filter no kind understands is the user's mistake; otherwise skipped kinds are notes."""
+    from genesys.errors import GenesysError
+
+    rejected = [why for why in skipped if why.startswith("filter not supported")]
+    if filters and rejected and sum(len(skipped[w]) for w in rejected) == asked:
+        raise GenesysError(f"--filter was refused by every kind: {rejected[0]}")
+    for why, kinds in skipped.items():
+        print(f"Skipped {', '.join(kinds)}: {why}", file=sys.stderr)
