@@ -49,6 +49,19 @@ def test_network_with_public_and_private_subnets(conn: Any, aws: Any, suffix: st
     assert (
         sorted(read.subnet_ids) == sorted([public.id, private.id]) and read.name == f"main-{suffix}"
     )
+    flipped = conn.network.UpdateSubnet(
+        network_pb2.UpdateSubnetRequest(
+            id=private.id,
+            config=pb.SubnetConfig(
+                name="s-10.0.2.0/24", network_id=net.id, cidr="10.0.2.0/24", public=True
+            ),
+            changed=["public"],
+        )
+    )
+    assert (
+        flipped.public
+        and ec2.describe_subnets(SubnetIds=[private.id])["Subnets"][0]["MapPublicIpOnLaunch"]
+    )
     with pytest.raises(errors.FailedPrecondition):  # subnets still in it
         conn.network.DeleteNetwork(pb.DeleteRequest(id=net.id))
     conn.network.DeleteSubnet(pb.DeleteRequest(id=public.id))

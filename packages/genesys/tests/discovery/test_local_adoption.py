@@ -62,8 +62,8 @@ def test_adopting_a_managed_address_or_resource_is_refused(workdir, genesys):
     assert code == 1 and "already managed as storage.keep-me" in err
     code, _, err = genesys("discover", "--kind", "bukcet")
     assert code == 1 and "did you mean 'bucket'?" in err
-    code, out, _ = genesys("discover", "--kind", "bucket", "--filter", "name=keep-me", "--json")
-    assert code == 0 and json.loads(out)["id"] == "keep-me"
+    code, out, _ = genesys("discover", "--kind", "bucket", "--filter", "name=twin", "--json")
+    assert code == 0 and json.loads(out)["id"] == "twin"
     code, _, err = genesys("discover", "--filter", "colour=blue")
     assert code == 1 and "--filter was refused by every kind" in err and "colour" in err
     assert genesys("adopt", "storage.twin", "twin")[0] == 0

@@ -195,3 +195,25 @@ def test_fixes_point_at_the_block_that_made_the_resource(change, plan_of):
     assert fixes[("no_public_buckets", site.address)].startswith("set `enable_cdn: true`")
     assert fixes[("require_tags", site.address)].endswith("to the outcome block (static-site)")
     assert fixes[("require_tags", group.address)].startswith("declare this security group")
+
+
+def test_both_seed_forms_give_the_same_policies_and_the_same_verdicts(change, plan_of):
+    from pathlib import Path
+
+    from genesys.config import load_config
+
+    examples = Path(__file__).resolve().parents[4] / "examples" / "seed"
+    yaml_policies = load_config(examples / "genesys.yaml").policies
+    toml_policies = load_config(examples / "genesys.toml").policies
+    expected = [
+        PolicySetting("no_public_buckets", True),
+        PolicySetting("require_encryption", True),
+        PolicySetting("require_tags", ["Environment", "Team"]),
+        PolicySetting("max_cost_per_month", 1000.0),
+    ]
+    assert active_settings(yaml_policies) == active_settings(toml_policies) == expected
+    plan = plan_of(change("compute.web", "instance", {"tags": {"Team": "a"}}, cost=1200.0))
+    verdicts = [[(f.rule, f.status) for f in check_plan(plan, p).findings]
+                for p in (yaml_policies, toml_policies)]
+    assert verdicts[0] == verdicts[1] == [("require_tags", "failed"),
+                                          ("max_cost_per_month", "failed")]

@@ -65,10 +65,11 @@ def test_junit_has_a_suite_per_rule_failures_typed_by_level_and_waivers_skipped(
     assert cases["storage.public"].get("line") == "12"
     skipped = cases["storage.site"].find("skipped")
     assert skipped is not None and skipped.get("message") == "waived: static website"
-    tag_case = suites["require_tags"].find("testcase[@name='compute.web']")
-    assert tag_case is not None and tag_case.find("failure").get("type") == "advisory"
+    tag_failure = suites["require_tags"].find("testcase[@name='compute.web']/failure")
+    assert tag_failure is not None and tag_failure.get("type") == "advisory"
     cost_case = suites["max_cost_per_month"].find("testcase")
-    assert cost_case.get("name") == "plan total" and cost_case.find("failure") is None
+    assert cost_case is not None and cost_case.get("name") == "plan total"
+    assert cost_case.find("failure") is None
 
 
 def test_sarif_describes_rules_and_results_with_locations_and_suppressions(report):

@@ -300,3 +300,22 @@ def test_a_long_run_compacts_on_the_way_without_losing_anything(
     abandon(manager, backend)
     with StateManager.open(backend, lock=False) as reloaded:
         assert len(reloaded.resources) == 360 and reloaded.serial == 360
+
+
+def test_resolving_an_intent_without_waiting_is_carried_by_the_next_durable_call(
+    backend, make_record, make_intent
+) -> None:
+    manager = StateManager.open(backend)
+    manager.begin(make_intent(1))
+    manager.commit(make_record(1), wait=False)  # queued; the durable intent covers it
+    journal = journal_files(backend.directory)[0]
+    assert b'"op":"commit"' not in journal.read_bytes()
+    manager.begin(make_intent(2))  # durable, and so is everything queued before it
+    assert b'"op":"commit"' in journal.read_bytes()
+    manager.commit(make_record(3), wait=False)  # no intent to cover it: waits anyway
+    manager.begin(make_intent(4))
+    manager.forget("compute.vm4", wait=False)  # lost in the crash below...
+    abandon(manager, backend)
+    with StateManager.open(backend) as reloaded:
+        assert sorted(reloaded.resources) == ["compute.vm1", "compute.vm3"]
+        assert sorted(reloaded.intents) == ["compute.vm2", "compute.vm4"]  # ...intent stays

@@ -44,6 +44,7 @@ from genesys.state.records import Intent, LockInfo, ResourceRecord, locked_messa
 log = logging.getLogger("genesys.state")
 
 DEFAULT_BACKUPS_KEPT = 10
+_RESOLVING_OPS = frozenset({"commit", "forget", "clear_intent"})  # settle an intent
 # A run whose journal outgrows this (and 4x the snapshot) is compacted on the way, so that
 # loading after a crash never replays an unbounded journal; amortised, still O(changes).
 COMPACT_AFTER_BYTES = 64 * 1024 * 1024
@@ -169,17 +170,26 @@ class StateManager:
         """Records an operation about to start; durable before returning."""
         self._record("intent", intent)
 
-    def commit(self, record: ResourceRecord) -> None:
-        """Records a resource as it now exists (clears its intent; serial + 1)."""
-        self._record("commit", record)
+    def commit(self, record: ResourceRecord, *, wait: bool = True) -> None:
+        """Records a resource as it now exists (clears its intent; serial + 1).
 
-    def forget(self, address: str) -> None:
-        """Records that a resource no longer exists (clears its intent; serial + 1)."""
-        self._record("forget", address)
+        Durable before returning. With wait=False, and only when an intent for the address
+        is pending, it returns once the line is queued: the next durable call (any thread's
+        begin) or close() carries it. A crash before that loses the line but not the
+        intent, which the next run resolves exactly as this commit would have; this halves
+        the fsyncs a create waits for. Without a pending intent, wait=False still waits.
+        """
+        self._record("commit", record, wait=wait)
 
-    def clear_intent(self, address: str) -> None:
-        """Drops the intent of an operation that did not happen (or was cleaned up)."""
-        self._record("clear_intent", address)
+    def forget(self, address: str, *, wait: bool = True) -> None:
+        """Records that a resource no longer exists (clears its intent; serial + 1).
+        `wait` as for commit()."""
+        self._record("forget", address, wait=wait)
+
+    def clear_intent(self, address: str, *, wait: bool = True) -> None:
+        """Drops the intent of an operation that did not happen (or was cleaned up).
+        `wait` as for commit()."""
+        self._record("clear_intent", address, wait=wait)
 
     def set_outputs(self, outputs: dict[str, Any]) -> None:
         if outputs != self._state.outputs:
@@ -205,7 +215,14 @@ class StateManager:
 
         self._record("forget", address, check)
 
-    def _record(self, op: str, value: Any, check: Callable[[], None] | None = None) -> None:
+    def _record(
+        self,
+        op: str,
+        value: Any,
+        check: Callable[[], None] | None = None,
+        *,
+        wait: bool = True,
+    ) -> None:
         try:
             value_json = encode_value(op, value)  # outside the lock: writers encode in parallel
         except (TypeError, ValueError) as err:
@@ -219,6 +236,8 @@ class StateManager:
             if not journal.ready:
                 self._compact_locked()
             state = self._state
+            # A pending intent (made durable by begin) covers a lost resolution: see commit().
+            covered = op in _RESOLVING_OPS and getattr(value, "address", value) in state.intents
             seq = state.seq + 1
             sealer = self._loaded.sealer
             line = encode_journal_entry(state.lineage, state.serial, seq, op, value_json, sealer)
@@ -228,7 +247,8 @@ class StateManager:
             limit = max(self._compact_after_bytes, 4 * self._snapshot_bytes_written)
             if journal.bytes_appended > limit:
                 self._compact_locked()  # folds this line in too: it is durable on return
-        journal.wait_durable(ticket)
+        if wait or not covered:
+            journal.wait_durable(ticket)
 
     def _check_writable_locked(self) -> None:
         if self._closed:
