@@ -71,12 +71,14 @@ def test_validate_resources_reports_each_problem_with_its_index(conn):
         pb.Resource(network=pb.Network(name="bad", cidr="10.0.0.0/33")),
         pb.Resource(function=pb.Function(name="f", runtime="java21", handler="a.b")),
         pb.Resource(database=pb.Database(name="d", engine=pb.DATABASE_ENGINE_MYSQL)),
+        pb.Resource(instance=pb.Instance(name="i", provider_type="c5.large")),
     ]
     response = conn.provider.ValidateResources(
         provider_pb2.ValidateResourcesRequest(resources=resources)
     )
     found = sorted((d.index, d.attribute_path) for d in response.diagnostics)
-    assert found == [(1, "cidr"), (2, "runtime"), (3, "engine")]
+    assert found == [(1, "cidr"), (2, "runtime"), (3, "engine"), (4, "provider_type")]
+    assert response.diagnostics[-1].severity == pb.Diagnostic.SEVERITY_WARNING
 
 
 def test_plan_translates_and_flags_replacements(conn):

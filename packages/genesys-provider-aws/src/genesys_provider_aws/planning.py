@@ -197,15 +197,26 @@ def cost_of(which: str, body: Any) -> provider_pb2.CostEstimate:
 def plan_item(clients: AwsClients, index: int, item: Any) -> provider_pb2.PlannedResource:
     which = item.desired.WhichOneof("body")
     planned = provider_pb2.PlannedResource(index=index)
-    planned.diagnostics.extend(validate(item.desired, index))
+    unknown = {path.split(".")[0].split("[")[0] for path in item.unknown_attributes}
+    # Values known only after apply are absent from `desired`, not missing: no findings on them.
+    planned.diagnostics.extend(
+        d for d in validate(item.desired, index) if _root(d.attribute_path) not in unknown
+    )
     if which is None:
         return planned
     planned.translated.CopyFrom(item.desired)
     body = getattr(planned.translated, which)
     translate(clients, which, body)
     if item.HasField("prior") and item.prior.WhichOneof("body") == which:
-        planned.requires_replace.extend(
-            requires_replace(which, getattr(item.desired, which), getattr(item.prior, which))
-        )
+        desired, prior = getattr(item.desired, which), getattr(item.prior, which)
+        forced = set(requires_replace(which, desired, prior))
+        # An unknown force-new value comes from a resource being (re)created: it will differ.
+        forced |= {n for n in FORCE_NEW[KIND_OF_FIELD[which]] if n in unknown}
+        planned.requires_replace.extend(sorted(forced))
     planned.cost.CopyFrom(cost_of(which, body))
     return planned
+
+
+def _root(attribute_path: str) -> str:
+    """"lifecycle.delete_after_days" -> "lifecycle"; "listeners[0].port" -> "listeners"."""
+    return attribute_path.split(".")[0].split("[")[0]

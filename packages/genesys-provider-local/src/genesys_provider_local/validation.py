@@ -73,11 +73,9 @@ def _instance(m: Message) -> list[Problem]:
     ptype = m.provider_type  # type: ignore[attr-defined]
     if ptype and ptype not in tables.INSTANCE_TYPE_LABELS:
         known = ", ".join(tables.INSTANCE_TYPE_LABELS)
-        return [("provider_type", f"unknown local instance type {ptype!r} (one of {known})", ERROR)]
-    size = m.size  # type: ignore[attr-defined]
-    if not ptype and size not in tables.INSTANCE_TYPES:
-        return [("size", "size must be small, medium, large or xlarge", ERROR)]
-    return []
+        text = f"{ptype!r} is not a local type ({known}); it is recorded as a label only"
+        return [("provider_type", text, WARNING)]
+    return []  # an unspecified size means small, as on every provider
 
 
 def _volume(m: Message) -> list[Problem]:

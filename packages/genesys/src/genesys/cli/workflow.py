@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +100,9 @@ def load_saved_plan(path: Path) -> dict[str, Any]:
 
 def check_saved_plan(saved: dict[str, Any], plan: Any, path: Path) -> None:
     """A saved plan applies only to the state and config it was made from."""
-    if (saved["lineage"], saved["serial"]) != (plan.lineage, plan.serial):
+    # A state that did not exist yet has no lineage worth comparing: serial 0 says it all.
+    same_lineage = saved["lineage"] == plan.lineage or saved["serial"] == plan.serial == 0
+    if saved["serial"] != plan.serial or not same_lineage:
         raise GenesysError(
             f"saved plan {path} is stale: state changed since it was made "
             f"(serial {saved['serial']} then, {plan.serial} now); run `genesys plan` again"
@@ -109,13 +114,35 @@ def check_saved_plan(saved: dict[str, Any], plan: Any, path: Path) -> None:
         raise GenesysError(f"saved plan {path} no longer matches what exists; run `genesys plan` again")
 
 
+@contextlib.contextmanager
+def _interrupt_sets(stop: threading.Event, progress: Any) -> Iterator[None]:
+    """Ctrl-C stops new operations and lets those in flight finish and be recorded;
+    a second Ctrl-C gives up waiting."""
+
+    def on_interrupt(signum: int, frame: Any) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        progress.note("Interrupt received: waiting for operations in flight to finish...")
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def execute(session: Any, plan: Any, args: argparse.Namespace, options: Any) -> int:
     """Apply a plan, record outputs, print the summary; exit code for the CLI."""
     from genesys.engine.progress import Progress
 
     stop = threading.Event()
     progress = Progress(json_lines=args.json)
-    result = session.apply(plan, progress, options, stop=stop)
+    with _interrupt_sets(stop, progress):
+        result = session.apply(plan, progress, options, stop=stop)
     if not plan.destroy:
         session.state.set_outputs(session.compute_outputs())
     counts = result.counts

@@ -68,10 +68,23 @@ def _create_kind(s: Session, sample: Sample) -> None:
     s.primary[kind.name] = made
     s.check(check_name(kind, "get"), lambda: _check_get(s, made))
     s.check(check_name(kind, "idempotent create"), lambda: _check_idempotent(s, made))
-    if kind.updatable and has_rpc(kind, "update") and has_field(made.config, "tags"):
+    if (
+        kind.updatable
+        and has_rpc(kind, "update")
+        and has_field(made.config, "tags")
+        and "tags" not in _force_new(s, kind)
+    ):
         s.check(check_name(kind, "update"), lambda: _check_update(s, made))
     if has_rpc(kind, "list"):
         s.check(check_name(kind, "list"), lambda: _check_listed(s, made))
+
+
+def _force_new(s: Session, kind: Kind) -> set[str]:
+    """Attributes the schema says a change of replaces the resource (never updated in place)."""
+    for kind_schema in getattr(s.schema, "kinds", ()):
+        if kind_schema.kind == kind.enum:
+            return {a.name for a in kind_schema.attributes if a.force_new}
+    return set()
 
 
 def _parents(s: Session, sample: Sample) -> tuple[Parents, str]:

@@ -62,7 +62,8 @@ def make_backend(config: Any, config_path: Path, plugins: Any, identity: dict[st
     location = provider_pb2.StateLocation(
         backend=backend, config=settings, workspace=block.get("workspace") or "default"
     )
-    return RemoteBackend(conn.state_store, location), block
+    # The raw stub: RemoteBackend maps grpc errors itself (typed stubs raise ProviderError).
+    return RemoteBackend(conn.state_store.raw, location), block
 
 
 def encryption_key(block: dict[str, Any]) -> bytes | None:
