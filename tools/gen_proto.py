@@ -29,7 +29,9 @@ def generate(out_root: Path) -> None:
     from grpc_tools import protoc
 
     include = Path(protoc.__file__).parent / "_proto"
-    protos = sorted(str(p.relative_to(PROTO_ROOT)) for p in (PROTO_ROOT / PROTO_PACKAGE).glob("*.proto"))
+    protos = sorted(
+        str(p.relative_to(PROTO_ROOT)) for p in (PROTO_ROOT / PROTO_PACKAGE).glob("*.proto")
+    )
     args = [
         "protoc",
         f"-I{PROTO_ROOT}",
@@ -66,7 +68,9 @@ def stale_files(fresh: Path, committed: Path) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--check", action="store_true", help="fail if committed stubs are stale")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

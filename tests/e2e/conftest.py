@@ -23,8 +23,13 @@ def run_genesys(
     *args: str, cwd: Path, timeout: float = 300, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*GENESYS, *args], cwd=cwd, env=env or genesys_env(), capture_output=True, text=True,
-        timeout=timeout, stdin=subprocess.DEVNULL,
+        [*GENESYS, *args],
+        cwd=cwd,
+        env=env or genesys_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
     )
 
 

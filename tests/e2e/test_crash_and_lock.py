@@ -25,8 +25,13 @@ def _config(latency_ms: int) -> str:
         "  network:",
     ]
     for i in range(N_NETWORKS):
-        lines += [f"    - name: net-{i}", f"      cidr: 10.{i}.0.0/16", "      subnets:",
-                  f"        - name: sub-{i}", f"          cidr: 10.{i}.1.0/24"]
+        lines += [
+            f"    - name: net-{i}",
+            f"      cidr: 10.{i}.0.0/16",
+            "      subnets:",
+            f"        - name: sub-{i}",
+            f"          cidr: 10.{i}.1.0/24",
+        ]
     lines.append("  storage:")
     for i in range(N_BUCKETS):
         lines += [f"    - name: bucket-{i}", "      type: bucket"]
@@ -36,8 +41,9 @@ def _config(latency_ms: int) -> str:
 def _recorded_ids(project: Path) -> set[str]:
     from genesys.state import LocalBackend, StateManager, local_state_directory
 
-    state = StateManager.open(LocalBackend(local_state_directory(project / "genesys.yaml")),
-                              operation="test", lock=False)
+    state = StateManager.open(
+        LocalBackend(local_state_directory(project / "genesys.yaml")), operation="test", lock=False
+    )
     try:
         assert not state.intents, f"operations left in flight: {sorted(state.intents)}"
         return {record.id for record in state.resources.values()}
@@ -47,8 +53,8 @@ def _recorded_ids(project: Path) -> set[str]:
 
 def _existing_ids(project: Path) -> set[str]:
     """What the local provider actually holds, listed through its own List RPCs."""
-    from genesys.engine.session import configure_plugin
     from genesys.config import load_config
+    from genesys.engine.session import configure_plugin
     from genesys.kinds import KINDS
     from genesys.plugins import launch_plugin
     from genesys.provider.v1 import common_pb2
@@ -67,9 +73,14 @@ def _existing_ids(project: Path) -> set[str]:
 def test_sigkill_during_apply_leaves_no_orphans(tmp_path: Path, trial: int) -> None:
     (tmp_path / "genesys.yaml").write_text(_config(latency_ms=20))
     rng = random.Random(trial)
-    process = subprocess.Popen([*GENESYS, "apply", "--auto-approve"], cwd=tmp_path,
-                               env=genesys_env(), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        [*GENESYS, "apply", "--auto-approve"],
+        cwd=tmp_path,
+        env=genesys_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     time.sleep(rng.uniform(0.8, 3.0))
     process.send_signal(signal.SIGKILL)
     process.wait()
@@ -85,9 +96,14 @@ def test_sigkill_during_apply_leaves_no_orphans(tmp_path: Path, trial: int) -> N
 
 def test_second_concurrent_apply_fails_at_once_naming_the_holder(tmp_path: Path) -> None:
     (tmp_path / "genesys.yaml").write_text(_config(latency_ms=100))
-    first = subprocess.Popen([*GENESYS, "apply", "--auto-approve", "--parallelism", "2"],
-                             cwd=tmp_path, env=genesys_env(), stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [*GENESYS, "apply", "--auto-approve", "--parallelism", "2"],
+        cwd=tmp_path,
+        env=genesys_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while "Creating..." not in (first.stdout.readline() if first.stdout else ""):

@@ -12,8 +12,14 @@ from .conftest import GENESYS, genesys_env, run_genesys
 
 
 def _buckets(n: int, latency_ms: int = 0) -> str:
-    lines = ["provider: local", "providers:", "  local:", f"    latency_ms: {latency_ms}",
-             "resources:", "  storage:"]
+    lines = [
+        "provider: local",
+        "providers:",
+        "  local:",
+        f"    latency_ms: {latency_ms}",
+        "resources:",
+        "  storage:",
+    ]
     for i in range(n):
         lines += [f"    - name: bucket-{i}", "      type: bucket", "      versioning: true"]
     return "\n".join(lines) + "\n"
@@ -37,7 +43,10 @@ def test_json_plan_lists_every_change(tmp_path: Path) -> None:
     assert planned.returncode == 0, planned.stderr
     document = json.loads(planned.stdout.strip().splitlines()[-1])
     assert document["summary"] == {"add": 2, "change": 0, "destroy": 0}
-    assert {c["address"] for c in document["resource_changes"]} == {"storage.bucket-0", "storage.bucket-1"}
+    assert {c["address"] for c in document["resource_changes"]} == {
+        "storage.bucket-0",
+        "storage.bucket-1",
+    }
     assert all(c["action"] == "create" for c in document["resource_changes"])
 
 
@@ -52,9 +61,14 @@ def test_target_limits_the_plan(tmp_path: Path) -> None:
 
 def test_ctrl_c_waits_for_in_flight_and_records_them(tmp_path: Path) -> None:
     (tmp_path / "genesys.yaml").write_text(_buckets(12, latency_ms=700))
-    process = subprocess.Popen([*GENESYS, "apply", "--auto-approve", "--parallelism", "3"],
-                               cwd=tmp_path, env=genesys_env(), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [*GENESYS, "apply", "--auto-approve", "--parallelism", "3"],
+        cwd=tmp_path,
+        env=genesys_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdout is not None
     deadline = time.monotonic() + 30
     while "Creating..." not in process.stdout.readline():

@@ -38,7 +38,9 @@ def test_apply_noop_update_destroy(quickstart: Path) -> None:
     changed = run_genesys("plan", "--detailed-exitcode", cwd=quickstart)
     assert changed.returncode == 2, changed.stdout + changed.stderr
     assert "Plan: 0 to add, 2 to change, 0 to destroy." in changed.stdout
-    assert '~ tags = {"Environment": "dev", "Team": "platform"} -> {"Environment": "dev", "Team": "payments"}' in changed.stdout
+    before = '{"Environment": "dev", "Team": "platform"}'
+    after = '{"Environment": "dev", "Team": "payments"}'
+    assert f"~ tags = {before} -> {after}" in changed.stdout
 
     destroyed = run_genesys("destroy", "--auto-approve", cwd=quickstart)
     assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr

@@ -5,7 +5,7 @@
 For each N: writes a config of N buckets into a temp project, applies it once (not timed
 against a target), then times `plan` with refresh — config load + expand, state load, batch
 refresh through the plugin, diff — in this process, and reads the peak RSS (VmHWM) of this
-process and of the plugin. Targets: 10k ≤ 3 s and ≤ 300 MB; 2×N ≤ 2× time.
+process and of the plugin. Targets: 10k ≤ 3 s and ≤ 300 MB; 2N takes at most 2x the time.
 """
 
 from __future__ import annotations

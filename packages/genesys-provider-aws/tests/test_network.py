@@ -101,7 +101,8 @@ def test_security_group_rules_create_update(conn: Any, aws: Any, suffix: str) ->
     raw = aws("ec2").describe_security_groups(GroupIds=[group.id])["SecurityGroups"][0]
     ports = sorted((p["FromPort"], p["IpRanges"][0]["CidrIp"]) for p in raw["IpPermissions"])
     assert ports == [(22, "10.1.0.0/16"), (80, "0.0.0.0/0")]
-    assert group.egress == [] and len(group.ingress) == 2  # AWS's default egress reads as empty
+    # No egress given means none: AWS's default allow-all rule is revoked.
+    assert group.egress == [] and raw["IpPermissionsEgress"] == [] and len(group.ingress) == 2
     config.ingress.remove(ssh)
     config.ingress.append(
         pb.SecurityRule(protocol="udp", from_port=53, to_port=53, cidr_blocks=["10.0.0.0/8"])

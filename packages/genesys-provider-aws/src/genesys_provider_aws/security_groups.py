@@ -3,8 +3,9 @@
 Rules are compared as atoms (protocol, from, to, source, description): AWS groups sources
 under one (protocol, ports) permission while the protocol's SecurityRule groups CIDRs under one
 description, so both sides are flattened to atoms, diffed, and only the difference is revoked
-and authorised. Egress left empty means AWS's default (allow all outbound); a group whose only
-egress rule is that default reads back with empty egress, so configs need not spell it out.
+and authorised. Egress is exactly the rules given, like ingress: the core's config spells out
+allow-all (AWS's own default) when a group declares no egress, and an empty list means no
+outbound traffic, so AWS's default rule is revoked. Reads report what AWS holds.
 """
 
 from __future__ import annotations
@@ -40,9 +41,6 @@ class Atom(NamedTuple):
     to_port: int
     source: str  # CIDR (v4 or v6) or security group id
     description: str
-
-
-DEFAULT_EGRESS = Atom("-1", 0, 0, "0.0.0.0/0", "")
 
 
 def atoms_of_rules(rules: Iterable[pb.SecurityRule], path: str) -> set[Atom]:
@@ -146,14 +144,13 @@ def canonical_rules(rules: Iterable[pb.SecurityRule], path: str) -> list[pb.Secu
 
 def group_from(raw: Mapping[str, Any]) -> pb.SecurityGroup:
     tags = tag_dict(raw.get("Tags"))
-    egress = atoms_of_permissions(raw.get("IpPermissionsEgress", []))
     return pb.SecurityGroup(
         id=raw["GroupId"],
         name=raw.get("GroupName", ""),
         network_id=raw.get("VpcId", ""),
         description=raw.get("Description", ""),
         ingress=rules_of_atoms(atoms_of_permissions(raw.get("IpPermissions", []))),
-        egress=[] if egress == {DEFAULT_EGRESS} else rules_of_atoms(egress),
+        egress=rules_of_atoms(atoms_of_permissions(raw.get("IpPermissionsEgress", []))),
         tags=user_tags(tags),
         provider_data=struct({"arn": raw.get("SecurityGroupArn"), "owner_id": raw.get("OwnerId")}),
     )
@@ -201,7 +198,7 @@ def sync_rules(clients: AwsClients, group_id: str, config: Any) -> None:
     raw = _raw_group(clients, group_id)
     ec2 = clients.client("ec2")
     wanted_in = atoms_of_rules(config.ingress, "config.ingress")
-    wanted_out = atoms_of_rules(config.egress, "config.egress") or {DEFAULT_EGRESS}
+    wanted_out = atoms_of_rules(config.egress, "config.egress")
     have_in = atoms_of_permissions(raw.get("IpPermissions", []))
     have_out = atoms_of_permissions(raw.get("IpPermissionsEgress", []))
     if have_in - wanted_in:

@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from google.protobuf.message import Message
-
 from genesys.provider.v1 import common_pb2 as pb
+from google.protobuf.message import Message
 
 # Fields every resource message carries that are bookkeeping rather than attributes.
 _NON_ATTRIBUTE_FIELDS = frozenset({"private", "provider_data"})
@@ -103,7 +102,9 @@ KINDS: dict[str, Kind] = {
         _kind("security_group", pb.RESOURCE_KIND_SECURITY_GROUP, "network", "SecurityGroup"),
         _kind("load_balancer", pb.RESOURCE_KIND_LOAD_BALANCER, "network", "LoadBalancer"),
         _kind("cdn", pb.RESOURCE_KIND_CDN, "network", "Cdn"),
-        _kind("certificate", pb.RESOURCE_KIND_CERTIFICATE, "network", "Certificate", updatable=False),
+        _kind(
+            "certificate", pb.RESOURCE_KIND_CERTIFICATE, "network", "Certificate", updatable=False
+        ),
         _kind("database", pb.RESOURCE_KIND_DATABASE, "database", "Database"),
         _kind("function", pb.RESOURCE_KIND_FUNCTION, "serverless", "Function"),
         _kind("layer", pb.RESOURCE_KIND_LAYER, "serverless", "Layer"),

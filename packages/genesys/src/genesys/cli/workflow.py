@@ -21,22 +21,44 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     from genesys.cli.common import add_config_arg
 
     add_config_arg(parser)
-    parser.add_argument("--refresh", default="true", choices=["true", "false"],
-                        help="read every recorded resource back from the provider first (default true)")
-    parser.add_argument("--target", action="append", default=[], metavar="ADDR",
-                        help="limit to this address and what it depends on (repeatable)")
+    parser.add_argument(
+        "--refresh",
+        default="true",
+        choices=["true", "false"],
+        help="read every recorded resource back from the provider first (default true)",
+    )
+    parser.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="limit to this address and what it depends on (repeatable)",
+    )
     parser.add_argument("--json", action="store_true", help="machine-readable output (NDJSON)")
-    parser.add_argument("--parallelism", type=int, default=None,
-                        help="operations at once (default: what the provider says it tolerates)")
-    parser.add_argument("--timeout", type=float, default=1800.0,
-                        help="seconds one resource operation may take (default 1800)")
+    parser.add_argument(
+        "--parallelism",
+        type=int,
+        default=None,
+        help="operations at once (default: what the provider says it tolerates)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=1800.0,
+        help="seconds one resource operation may take (default 1800)",
+    )
 
 
 def run_options(args: argparse.Namespace, *, destroy: bool = False) -> Any:
     from genesys.engine.session import RunOptions
 
-    return RunOptions(refresh=args.refresh == "true", targets=args.target, destroy=destroy,
-                      parallelism=args.parallelism, timeout=args.timeout)
+    return RunOptions(
+        refresh=args.refresh == "true",
+        targets=args.target,
+        destroy=destroy,
+        parallelism=args.parallelism,
+        timeout=args.timeout,
+    )
 
 
 def config_path(args: argparse.Namespace) -> Path:
@@ -53,7 +75,9 @@ def print_plan(session: Any, plan: Any, as_json: bool) -> None:
     for warning in plan.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
     if as_json:
-        print(json.dumps({"type": "planned_changes", **plan_to_json(plan, session.facts.sensitive)}))
+        print(
+            json.dumps({"type": "planned_changes", **plan_to_json(plan, session.facts.sensitive)})
+        )
     else:
         print(render_plan(plan, session.facts.sensitive, color=use_color()))
 
@@ -111,7 +135,9 @@ def check_saved_plan(saved: dict[str, Any], plan: Any, path: Path) -> None:
         raise GenesysError(f"saved plan {path} is stale: the config changed since it was made")
     actions = {c.address: c.action.value for c in plan.changes}
     if actions != saved["actions"]:
-        raise GenesysError(f"saved plan {path} no longer matches what exists; run `genesys plan` again")
+        raise GenesysError(
+            f"saved plan {path} no longer matches what exists; run `genesys plan` again"
+        )
 
 
 @contextlib.contextmanager
@@ -151,13 +177,17 @@ def execute(session: Any, plan: Any, args: argparse.Namespace, options: Any) -> 
             print(f"Error: {address}: {message}", file=sys.stderr)
         if result.dag.interrupted:
             print("Interrupted: operations in flight finished and were recorded.", file=sys.stderr)
-        print(f"Apply incomplete! Resources: {counts['added']} added, {counts['changed']} changed, "
-              f"{counts['destroyed']} destroyed; {len(result.dag.skipped)} not attempted.",
-              file=sys.stderr)
+        print(
+            f"Apply incomplete! Resources: {counts['added']} added, {counts['changed']} changed, "
+            f"{counts['destroyed']} destroyed; {len(result.dag.skipped)} not attempted.",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     word = "Destroy" if plan.destroy else "Apply"
-    print(f"\n{word} complete! Resources: {counts['added']} added, {counts['changed']} changed, "
-          f"{counts['destroyed']} destroyed.")
+    print(
+        f"\n{word} complete! Resources: {counts['added']} added, {counts['changed']} changed, "
+        f"{counts['destroyed']} destroyed."
+    )
     if not plan.destroy:
         from genesys.engine.outputs import render_outputs
 

@@ -25,7 +25,9 @@ from genesys.engine.progress import Progress
 class ApplyResult:
     dag: DagResult
     errors: dict[str, str] = field(default_factory=dict)  # address -> message
-    counts: dict[str, int] = field(default_factory=lambda: {"added": 0, "changed": 0, "destroyed": 0})
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"added": 0, "changed": 0, "destroyed": 0}
+    )
 
     @property
     def ok(self) -> bool:

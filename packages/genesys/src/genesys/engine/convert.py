@@ -12,10 +12,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from genesys.kinds import Kind
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 from google.protobuf.message import Message
-
-from genesys.kinds import Kind
 
 # Fields the engine keeps out of attribute dicts: opaque or bulky.
 _SKIPPED_FIELDS = frozenset({"private", "provider_data"})
@@ -41,17 +40,15 @@ def _enum_numbers(enum: EnumDescriptor) -> dict[str, int]:
 
 
 def is_map(field: FieldDescriptor) -> bool:
-    return (
-        field.type == FieldDescriptor.TYPE_MESSAGE
-        and field.message_type.GetOptions().map_entry
-    )
+    message = field.message_type
+    return message is not None and bool(message.GetOptions().map_entry)
 
 
 def is_repeated(field: FieldDescriptor) -> bool:
     # protobuf 7 dropped `label`; `is_repeated` is missing before 5.29.
     if hasattr(field, "is_repeated"):
         return bool(field.is_repeated)
-    return bool(field.label == FieldDescriptor.LABEL_REPEATED)
+    return bool(field.label == FieldDescriptor.LABEL_REPEATED)  # type: ignore[attr-defined]
 
 
 def message_to_attributes(message: Message) -> dict[str, Any]:
@@ -66,7 +63,7 @@ def message_to_attributes(message: Message) -> dict[str, Any]:
 
 def _value_to_plain(field: FieldDescriptor, value: Any) -> Any:
     if is_map(field):
-        value_field = field.message_type.fields_by_name["value"]
+        value_field = field.message_type.fields_by_name["value"]  # type: ignore[union-attr]
         if value_field.type == FieldDescriptor.TYPE_MESSAGE:
             return {k: message_to_attributes(v) for k, v in value.items()}
         return dict(value)
@@ -87,7 +84,8 @@ def _scalar_to_plain(field: FieldDescriptor, value: Any) -> Any:
 
 def attributes_to_message(descriptor_cls: type[Message], attributes: dict[str, Any]) -> Message:
     """Build a message from plain attributes; unknown keys raise ValueError naming the key."""
-    return descriptor_cls(**_plain_to_kwargs(descriptor_cls.DESCRIPTOR, attributes))
+    descriptor: Any = descriptor_cls.DESCRIPTOR
+    return descriptor_cls(**_plain_to_kwargs(descriptor, attributes))
 
 
 def _plain_to_kwargs(descriptor: Descriptor, attributes: dict[str, Any]) -> dict[str, Any]:
@@ -120,7 +118,7 @@ def _plain_to_scalar(field: FieldDescriptor, value: Any) -> Any:
             raise ValueError(f"{field.name}: {value!r} is not one of {allowed}")
         return number
     if field.type == FieldDescriptor.TYPE_MESSAGE:
-        return _plain_to_kwargs(field.message_type, value)
+        return _plain_to_kwargs(field.message_type, value)  # type: ignore[arg-type]
     return value
 
 

@@ -30,9 +30,13 @@ def evaluate_outputs(config: Any, state: Any, identity: dict[str, str]) -> dict[
 def _reads_sensitive(value: Any, state: Any) -> bool:
     from genesys.config.desired import Ref, Template
 
-    refs = [value] if isinstance(value, Ref) else [
-        p for p in getattr(value, "parts", ()) if isinstance(p, Ref)
-    ] if isinstance(value, Template) else []
+    refs = (
+        [value]
+        if isinstance(value, Ref)
+        else [p for p in getattr(value, "parts", ()) if isinstance(p, Ref)]
+        if isinstance(value, Template)
+        else []
+    )
     for ref in refs:
         record = state.resources.get(ref.address)
         if record is not None and ref.attribute in record.sensitive:
@@ -43,6 +47,8 @@ def _reads_sensitive(value: Any, state: Any) -> bool:
 def render_outputs(outputs: dict[str, Any], *, reveal: bool = False) -> str:
     lines = []
     for name, entry in sorted(outputs.items()):
-        shown = SENSITIVE if entry.get("sensitive") and not reveal else json.dumps(entry.get("value"))
+        shown = (
+            SENSITIVE if entry.get("sensitive") and not reveal else json.dumps(entry.get("value"))
+        )
         lines.append(f"{name} = {shown}")
     return "\n".join(lines)

@@ -104,7 +104,9 @@ def _refreshed(record: ResourceRecord, resource: pb.Resource) -> ResourceRecord:
 
 
 def _is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == 0 or value is False or value == [] or value == {}
+    return (
+        value is None or value == "" or value == 0 or value is False or value == [] or value == {}
+    )
 
 
 def _same(desired: Any, recorded: Any) -> bool:
@@ -149,7 +151,9 @@ class _Differ:
     def change_for(self, resource: DesiredResource) -> ResourceChange:
         after = {k: resolve(v, self.lookup) for k, v in resource.attributes.items()}
         record = self.records.get(resource.address)
-        change = ResourceChange(resource.address, resource.kind, Action.CREATE, resource, record, after)
+        change = ResourceChange(
+            resource.address, resource.kind, Action.CREATE, resource, record, after
+        )
         if record is None or record.kind != resource.kind:
             change.action = Action.CREATE if record is None else Action.REPLACE
             self.pending.add(resource.address)
@@ -242,8 +246,9 @@ def annotate_with_provider(conn: Any, changes: list[ResourceChange]) -> None:
         if planned.HasField("translated"):
             message = getattr(planned.translated, kind_of(planned.translated).oneof_field)
             change.provider_values = {
-                f.name: str(v) for f, v in message.ListFields() if f.name.startswith("provider_")
-                and f.name != "provider_data"
+                f.name: str(v)
+                for f, v in message.ListFields()
+                if f.name.startswith("provider_") and f.name != "provider_data"
             }
         if planned.HasField("cost") and not planned.cost.unknown:
             change.monthly_cost = planned.cost.monthly_usd
@@ -315,5 +320,9 @@ def _set_resource(
             body.code_sha256 = config.code.sha256
         body.SetInParent()
     else:
-        known = {k: v for k, v in (attributes or {}).items() if k in message_cls.DESCRIPTOR.fields_by_name}
+        known = {
+            k: v
+            for k, v in (attributes or {}).items()
+            if k in message_cls.DESCRIPTOR.fields_by_name
+        }
         body.CopyFrom(attributes_to_message(message_cls, known))

@@ -43,8 +43,15 @@ class Progress:
 
     def _emit(self, address: str, verb: str, text: str, **fields: object) -> None:
         if self.json_lines:
-            line = json.dumps({"type": "apply_progress", "address": address, "action": verb,
-                               "message": text, **fields})
+            line = json.dumps(
+                {
+                    "type": "apply_progress",
+                    "address": address,
+                    "action": verb,
+                    "message": text,
+                    **fields,
+                }
+            )
         else:
             line = f"{address}: {text}"
         with self._lock:
@@ -62,8 +69,14 @@ class Progress:
         with self._lock:
             address, verb, _ = self._in_flight.pop(token)
         suffix = f" [id={resource_id}]" if resource_id else ""
-        self._emit(address, verb, f"{_WORDS[verb][2]} after {elapsed:.0f}s{suffix}",
-                   status="complete", id=resource_id, elapsed=round(elapsed, 3))
+        self._emit(
+            address,
+            verb,
+            f"{_WORDS[verb][2]} after {elapsed:.0f}s{suffix}",
+            status="complete",
+            id=resource_id,
+            elapsed=round(elapsed, 3),
+        )
 
     def failed(self, token: int, message: str) -> None:
         with self._lock:
@@ -85,8 +98,13 @@ class Progress:
                 rows = list(self._in_flight.values())
             for address, verb, since in rows:
                 if now - since >= self.interval:
-                    self._emit(address, verb, f"{_WORDS[verb][1]} [{now - since:.0f}s elapsed]",
-                               status="in_progress", elapsed=round(now - since, 1))
+                    self._emit(
+                        address,
+                        verb,
+                        f"{_WORDS[verb][1]} [{now - since:.0f}s elapsed]",
+                        status="in_progress",
+                        elapsed=round(now - since, 1),
+                    )
 
     @contextlib.contextmanager
     def ticker(self) -> Iterator[None]:

@@ -30,10 +30,16 @@ def _fmt(value: Any, sensitive: bool = False) -> str:
     if value is UNKNOWN:
         return "(known after apply)"
     if isinstance(value, dict) and set(value) == {"zip", "sha256"}:
-        return f'(code sha256 {value["sha256"][:12]})'
+        return f"(code sha256 {value['sha256'][:12]})"
     if isinstance(value, (dict, list)):
         return json.dumps(_jsonable(value), sort_keys=True)
-    return json.dumps(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+    return (
+        json.dumps(value)
+        if isinstance(value, str)
+        else str(value).lower()
+        if isinstance(value, bool)
+        else str(value)
+    )
 
 
 def _jsonable(value: Any) -> Any:
@@ -50,14 +56,19 @@ def _jsonable(value: Any) -> Any:
 
 def _attribute_lines(change: ResourceChange, sensitive: frozenset[str]) -> list[str]:
     lines = []
-    if change.action is Action.CREATE or (change.action is Action.REPLACE and not change.attribute_changes):
+    if change.action is Action.CREATE or (
+        change.action is Action.REPLACE and not change.attribute_changes
+    ):
         for name, value in sorted(change.after.items()):
-            if value in (None, "", [], {}) :
+            if value in (None, "", [], {}):
                 continue
             shown = _fmt(value, name in sensitive)
             translated = change.provider_values.get(f"provider_{name}") or (
-                change.provider_values.get("provider_type") if name == "size" and change.kind != "database" else
-                change.provider_values.get("provider_class") if name == "size" else None
+                change.provider_values.get("provider_type")
+                if name == "size" and change.kind != "database"
+                else change.provider_values.get("provider_class")
+                if name == "size"
+                else None
             )
             extra = f" ({translated})" if translated else ""
             lines.append(f"      + {name} = {shown}{extra}")
@@ -77,7 +88,9 @@ def _diff_line(c: AttributeChange, change: ResourceChange) -> str:
     note = "  # forces replacement" if c.forces_replacement else ""
     translated = ""
     if c.name == "size":
-        translated_value = change.provider_values.get("provider_type") or change.provider_values.get("provider_class")
+        translated_value = change.provider_values.get(
+            "provider_type"
+        ) or change.provider_values.get("provider_class")
         translated = f" ({translated_value})" if translated_value else ""
     return f"      ~ {c.name} = {before} -> {after}{translated}{note}"
 
@@ -97,7 +110,7 @@ def render_plan(plan: Plan, sensitive: dict[str, frozenset[str]], color: bool = 
         out.append(f"  # {change.address} {_HEADLINE[change.action]}{cost}")
         if change.drift:
             out.append(f"  # ({change.drift})")
-        out.append(f"{symbol:>3} {change.kind} \"{change.address}\" {{")
+        out.append(f'{symbol:>3} {change.kind} "{change.address}" {{')
         out.extend(_attribute_lines(change, sensitive.get(change.kind, frozenset())))
         out.append("    }\n")
     out.append(
@@ -105,7 +118,8 @@ def render_plan(plan: Plan, sensitive: dict[str, frozenset[str]], color: bool = 
     )
     total, prior = plan.monthly_cost, plan.prior_monthly_cost
     if total or prior:
-        out.append(f"Monthly cost: ${total:,.2f} ({'+' if total >= prior else '-'}${abs(total - prior):,.2f})")
+        sign = "+" if total >= prior else "-"
+        out.append(f"Monthly cost: ${total:,.2f} ({sign}${abs(total - prior):,.2f})")
     return "\n".join(out)
 
 
@@ -127,9 +141,12 @@ def plan_to_json(plan: Plan, sensitive: dict[str, frozenset[str]]) -> dict[str, 
                 "action": c.action.value,
                 "after": attrs(c) if c.desired else None,
                 "changed": [
-                    {"name": a.name, "before": SENSITIVE if a.sensitive else _jsonable(a.before),
-                     "after": SENSITIVE if a.sensitive else _jsonable(a.after),
-                     "forces_replacement": a.forces_replacement}
+                    {
+                        "name": a.name,
+                        "before": SENSITIVE if a.sensitive else _jsonable(a.before),
+                        "after": SENSITIVE if a.sensitive else _jsonable(a.after),
+                        "forces_replacement": a.forces_replacement,
+                    }
                     for a in c.attribute_changes
                 ],
                 "provider_values": c.provider_values,

@@ -41,9 +41,16 @@ class RunOptions:
 
 
 class Session:
-    def __init__(self, config: Any, desired: list[DesiredResource], state: StateManager,
-                 conn: Any, identity: dict[str, str], facts: planner.ProviderFacts,
-                 config_digest: str) -> None:
+    def __init__(
+        self,
+        config: Any,
+        desired: list[DesiredResource],
+        state: StateManager,
+        conn: Any,
+        identity: dict[str, str],
+        facts: planner.ProviderFacts,
+        config_digest: str,
+    ) -> None:
         self.config = config
         self.desired = desired
         self.state = state
@@ -59,8 +66,8 @@ class Session:
     @contextlib.contextmanager
     def open(cls, config_path: Path, *, operation: str, lock: bool = True) -> Iterator[Session]:
         from genesys.config import expand, load_config
-        from genesys.plugins import PluginManager
         from genesys.engine.state_backend import open_state
+        from genesys.plugins import PluginManager
 
         config = load_config(config_path)
         desired = expand(config)
@@ -70,8 +77,9 @@ class Session:
             conn = plugins.get(config.provider)
             identity = configure_plugin(conn, config, config.base_dir.resolve(), config.provider)
             facts = _facts(conn)
-            with open_state(config, Path(config_path), plugins, identity, operation=operation,
-                            lock=lock) as state:
+            with open_state(
+                config, Path(config_path), plugins, identity, operation=operation, lock=lock
+            ) as state:
                 session = cls(config, desired, state, conn, identity, facts, digest)
                 if lock:
                     session._recover()
@@ -107,8 +115,9 @@ class Session:
             for address, message in refreshed.errors.items():
                 self.notes.append(f"Warning: could not refresh {address}: {message}")
             records = refreshed.records
-        changes = planner.diff_resources(self.desired, records, self.facts, self.identity,
-                                         destroy=options.destroy)
+        changes = planner.diff_resources(
+            self.desired, records, self.facts, self.identity, destroy=options.destroy
+        )
         if options.targets:
             changes = planner.select_targets(changes, options.targets)
         for change in changes:
@@ -116,7 +125,9 @@ class Session:
         planner.annotate_with_provider(self.conn, changes)
         errors = [f"{c.address}: {d}" for c in changes for d in c.diagnostics]
         if errors:
-            raise GenesysError("the provider cannot plan these resources:\n  " + "\n  ".join(errors))
+            raise GenesysError(
+                "the provider cannot plan these resources:\n  " + "\n  ".join(errors)
+            )
         return Plan(
             provider=self.config.provider,
             lineage=self.state.lineage,
@@ -129,8 +140,13 @@ class Session:
 
     # ---------------------------------------------------------------- applying
 
-    def apply(self, plan: Plan, progress: Progress, options: RunOptions,
-              stop: threading.Event | None = None) -> ApplyResult:
+    def apply(
+        self,
+        plan: Plan,
+        progress: Progress,
+        options: RunOptions,
+        stop: threading.Event | None = None,
+    ) -> ApplyResult:
         parallelism = options.parallelism or self.conn.metadata.max_parallelism or 10
         ctx = self._context(options)
         ctx.on_retry = lambda address, error, pause: progress.note(
@@ -146,16 +162,17 @@ class Session:
 
 def configure_plugin(conn: Any, config: Any, working_dir: Path, name: str) -> dict[str, str]:
     """Configure + Authenticate one plugin; its identity fills ${account_id} & co."""
-    from google.protobuf import struct_pb2
-
     from genesys.provider.v1 import provider_pb2
     from genesys_plugin_sdk import errors as perr
+    from google.protobuf import struct_pb2
 
     block = config.providers.get(name)
     settings = struct_pb2.Struct()
     settings.update({k: v for k, v in (block.settings if block else {}).items() if v is not None})
     request = provider_pb2.ConfigureRequest(
-        region=config.region or "", project=config.project or "", settings=settings,
+        region=config.region or "",
+        project=config.project or "",
+        settings=settings,
         endpoints={k: str(v) for k, v in (block.endpoints if block else {}).items()},
         working_dir=str(working_dir),
     )
@@ -163,8 +180,13 @@ def configure_plugin(conn: Any, config: Any, working_dir: Path, name: str) -> di
         response = conn.provider.Configure(request)
         errors = [d for d in response.diagnostics if d.severity == d.SEVERITY_ERROR]
         if errors:
-            raise GenesysError(f"providers.{name}: " + "; ".join(
-                f"{d.attribute_path}: {d.summary}" if d.attribute_path else d.summary for d in errors))
+            raise GenesysError(
+                f"providers.{name}: "
+                + "; ".join(
+                    f"{d.attribute_path}: {d.summary}" if d.attribute_path else d.summary
+                    for d in errors
+                )
+            )
         identity = conn.provider.Authenticate(provider_pb2.AuthenticateRequest())
     except perr.ProviderError as err:
         raise PluginError(f"provider {name!r}: {err}") from None

@@ -47,9 +47,8 @@ def make_backend(config: Any, config_path: Path, plugins: Any, identity: dict[st
     if plugin_name is None:
         known = ", ".join(["local", *BACKEND_PLUGINS])
         raise StateError(f"state.backend {backend!r} is not supported (known: {known})")
-    from google.protobuf import struct_pb2
-
     from genesys.provider.v1 import provider_pb2
+    from google.protobuf import struct_pb2
 
     conn = plugins.get(plugin_name)
     if plugin_name != config.provider:
@@ -58,7 +57,9 @@ def make_backend(config: Any, config_path: Path, plugins: Any, identity: dict[st
         configure_plugin(conn, config, config.base_dir.resolve(), plugin_name)
     settings = struct_pb2.Struct()
     extra = block.pop("settings", None) or {}
-    settings.update({**{k: v for k, v in block.items() if k not in ("backend", "encrypt")}, **extra})
+    settings.update(
+        {**{k: v for k, v in block.items() if k not in ("backend", "encrypt")}, **extra}
+    )
     location = provider_pb2.StateLocation(
         backend=backend, config=settings, workspace=block.get("workspace") or "default"
     )

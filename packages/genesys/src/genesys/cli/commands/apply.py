@@ -24,7 +24,9 @@ def apply_or_destroy(args: argparse.Namespace, *, destroy: bool) -> int:
     from genesys.cli import workflow
     from genesys.engine.session import Session
 
-    saved = workflow.load_saved_plan(Path(args.plan_file)) if getattr(args, "plan_file", None) else None
+    saved = (
+        workflow.load_saved_plan(Path(args.plan_file)) if getattr(args, "plan_file", None) else None
+    )
     path = Path(saved["config"]) if saved and not args.config else workflow.config_path(args)
     if saved:
         destroy = bool(saved["destroy"])

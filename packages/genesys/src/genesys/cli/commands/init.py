@@ -34,7 +34,9 @@ def write_lock(directory: Path, provider: str) -> Path:
     existing = json.loads(path.read_text()) if path.exists() else {}
     providers = existing.get("providers", {})
     providers[provider] = entry
-    path.write_text(json.dumps({"version": 1, "providers": providers}, indent=2, sort_keys=True) + "\n")
+    path.write_text(
+        json.dumps({"version": 1, "providers": providers}, indent=2, sort_keys=True) + "\n"
+    )
     return path
 
 
@@ -45,8 +47,9 @@ def run(args: argparse.Namespace) -> int:
 
     directory = Path(args.directory).resolve()
     directory.mkdir(parents=True, exist_ok=True)
-    has_config = args.config or any((directory / n).exists() for n in
-                                    ("genesys.yaml", "genesys.yml", "genesys.toml"))
+    has_config = args.config or any(
+        (directory / n).exists() for n in ("genesys.yaml", "genesys.yml", "genesys.toml")
+    )
     if not has_config:
         for path in write_project(directory):
             print(f"Created {path.relative_to(directory)}")

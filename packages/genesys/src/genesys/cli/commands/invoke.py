@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _find_function(records: dict, name: str) -> object:
+def _find_function(records: dict[str, Any], name: str) -> Any:
     from genesys.errors import GenesysError
 
     candidates = [name, f"serverless.{name}"]
@@ -26,7 +27,9 @@ def _find_function(records: dict, name: str) -> object:
         if record is not None and record.kind == "function":
             return record
     functions = sorted(a for a, r in records.items() if r.kind == "function")
-    raise GenesysError(f"no deployed function {name!r} (deployed: {', '.join(functions) or 'none'})")
+    raise GenesysError(
+        f"no deployed function {name!r} (deployed: {', '.join(functions) or 'none'})"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,11 +46,12 @@ def run(args: argparse.Namespace) -> int:
     with Session.open(config_path(args), operation="invoke", lock=False) as session:
         record = _find_function(session.state.resources, args.name)
         request = serverless_pb2.InvokeFunctionRequest(
-            id=record.id, private=record.private, payload=payload)  # type: ignore[attr-defined]
+            id=record.id, private=record.private, payload=payload
+        )
         try:
             response = session.conn.serverless.InvokeFunction(request)
         except perr.ProviderError as err:
-            raise GenesysError(f"{record.address}: {err}") from None  # type: ignore[attr-defined]
+            raise GenesysError(f"{record.address}: {err}") from None
     if response.logs:
         print(response.logs.rstrip(), file=sys.stderr)
     if response.function_error:

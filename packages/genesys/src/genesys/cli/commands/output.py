@@ -12,7 +12,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("output", help="show output values from state")
     add_config_arg(parser)
     parser.add_argument("name", nargs="?", help="one output (its raw value is printed)")
-    parser.add_argument("--json", action="store_true", help="all outputs as JSON (sensitive masked)")
+    parser.add_argument(
+        "--json", action="store_true", help="all outputs as JSON (sensitive masked)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -22,22 +24,30 @@ def run(args: argparse.Namespace) -> int:
     from genesys.errors import GenesysError
     from genesys.state import StateManager, open_backend_for_config
 
-    manager = StateManager.open(open_backend_for_config(config_path(args)), operation="output", lock=False)
+    manager = StateManager.open(
+        open_backend_for_config(config_path(args)), operation="output", lock=False
+    )
     try:
         outputs = manager.outputs or {}
     finally:
         manager.close()
     if args.name:
         if args.name not in outputs:
-            raise GenesysError(f"no output named {args.name!r} (have: {', '.join(sorted(outputs)) or 'none'})")
+            raise GenesysError(
+                f"no output named {args.name!r} (have: {', '.join(sorted(outputs)) or 'none'})"
+            )
         entry = outputs[args.name]
         value = entry.get("value")
         print(value if isinstance(value, str) else json.dumps(value))
         return 0
     if args.json:
-        masked = {k: {"sensitive": v.get("sensitive", False),
-                      "value": SENSITIVE if v.get("sensitive") else v.get("value")}
-                  for k, v in outputs.items()}
+        masked = {
+            k: {
+                "sensitive": v.get("sensitive", False),
+                "value": SENSITIVE if v.get("sensitive") else v.get("value"),
+            }
+            for k, v in outputs.items()
+        }
         print(json.dumps(masked, indent=2))
     else:
         print(render_outputs(outputs) or "No outputs.")

@@ -13,8 +13,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_run_arguments(parser)
     parser.add_argument("--out", metavar="FILE", help="save the plan for `genesys apply FILE`")
     parser.add_argument("--destroy", action="store_true", help="plan destroying everything")
-    parser.add_argument("--detailed-exitcode", action="store_true",
-                        help="exit 0 when nothing changes, 2 when something would, 1 on error")
+    parser.add_argument(
+        "--detailed-exitcode",
+        action="store_true",
+        help="exit 0 when nothing changes, 2 when something would, 1 on error",
+    )
     parser.set_defaults(func=run)
 
 
