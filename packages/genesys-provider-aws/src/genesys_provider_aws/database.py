@@ -263,11 +263,12 @@ def update(clients: AwsClients, request: Any) -> pb.Database:
 
 
 def delete(clients: AwsClients, identifier: str) -> None:
-    """Deletes without a final snapshot (a destroy means it); automated backups are kept."""
+    """Deletes without a final snapshot and with its automated backups, as Terraform does by
+    default: a destroy leaves nothing behind (and nothing billed)."""
     current = read_one(READER, clients, identifier)
     rds = clients.client("rds")
     rds.delete_db_instance(
-        DBInstanceIdentifier=identifier, SkipFinalSnapshot=True, DeleteAutomatedBackups=False
+        DBInstanceIdentifier=identifier, SkipFinalSnapshot=True, DeleteAutomatedBackups=True
     )
 
     def gone() -> bool | None:

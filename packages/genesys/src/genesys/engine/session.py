@@ -128,7 +128,7 @@ class Session:
             raise GenesysError(
                 "the provider cannot plan these resources:\n  " + "\n  ".join(errors)
             )
-        return Plan(
+        plan = Plan(
             provider=self.config.provider,
             lineage=self.state.lineage,
             serial=self.state.serial,
@@ -137,6 +137,11 @@ class Session:
             warnings=[str(w) for w in self.config.warnings],
             destroy=options.destroy,
         )
+        if plan.has_changes:
+            from genesys.cost import complete_costs
+
+            complete_costs(self.conn, plan)
+        return plan
 
     # ---------------------------------------------------------------- applying
 

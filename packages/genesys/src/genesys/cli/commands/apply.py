@@ -40,6 +40,10 @@ def apply_or_destroy(args: argparse.Namespace, *, destroy: bool) -> int:
             if not destroy:
                 session.state.set_outputs(session.compute_outputs())
             return workflow.EXIT_OK
+        if not destroy:
+            from genesys.policy import enforce_on_apply
+
+            enforce_on_apply(session, plan, as_json=args.json)
         verb = "destroy all resources" if destroy else "perform these actions"
         if not saved and not workflow.confirm(args, f"Do you want to {verb}?"):
             print("\nApply cancelled.")
