@@ -36,8 +36,8 @@ def stop_leftovers(root: Path) -> None:
         return
     for state in root.rglob("supervisor.json"):
         daemons.stop(state.parent, grace=1.0)
-    for pid_file in root.rglob("postmaster.pid"):
-        postgres.stop(pid_file.parent)
+    for data in root.glob("databases/*/pg/data"):  # pg may link outside the root
+        postgres.stop(data)
 
 
 def leftovers(root: Path) -> list[str]:

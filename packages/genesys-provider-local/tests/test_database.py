@@ -57,22 +57,14 @@ def test_engines_not_offered_are_unimplemented(conn):
     assert response.diagnostics[0].severity == pb.Diagnostic.SEVERITY_ERROR
 
 
-def _world_traversable(tmp_path_factory) -> Path:
-    # pytest's temp root is 0700 and root-owned: the postgres user could not reach inside it.
-    base = tmp_path_factory.mktemp("pg")
-    for directory in (base, *base.parents):
-        if directory == Path("/tmp"):
-            break
-        directory.chmod(directory.stat().st_mode | 0o011)
-    return base / "root"
-
-
 @pytest.mark.skipif(
     not postgres.installations(),
     reason="PostgreSQL server binaries (initdb, pg_ctl) are not installed",
 )
-def test_postgres_database_is_a_real_cluster(tmp_path_factory):
-    root = _world_traversable(tmp_path_factory)
+def test_postgres_database_is_a_real_cluster(tmp_path):
+    # As root, pytest's 0700 temp dirs are out of the postgres user's reach: the cluster then
+    # lives under the system temp dir, linked from the root (postgres.cluster_home).
+    root = tmp_path / "root"
     try:
         with served(root) as conn:
             db = create(conn, name="appdb", engine=pb.DATABASE_ENGINE_POSTGRES, username="app")
@@ -96,10 +88,11 @@ def test_postgres_database_is_a_real_cluster(tmp_path_factory):
                 if a.sensitive
             ]
             data_dir = Path(db.provider_data["data_dir"])
+            assert (root / "databases" / db.id / "pg" / "data").resolve() == data_dir.resolve()
             postgres.stop(data_dir)
             assert conn.database.GetDatabase(pb.GetRequest(id=db.id)).state == "stopped"
             conn.database.DeleteDatabase(pb.DeleteRequest(id=db.id))
             assert not data_dir.exists() and leftovers(root) == []
     finally:
-        for pid_file in root.rglob("postmaster.pid"):
-            postgres.stop(pid_file.parent)
+        for data in root.glob("databases/*/pg/data"):
+            postgres.stop(data)

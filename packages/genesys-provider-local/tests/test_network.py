@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from cryptography import x509
 from genesys.provider.v1 import common_pb2 as pb
@@ -162,3 +164,23 @@ def test_certificate_is_a_real_self_signed_pem_and_cdn_fronts_a_bucket(conn, roo
     conn.network.DeleteCertificate(pb.DeleteRequest(id=cert.id))
     conn.storage.DeleteBucket(pb.DeleteRequest(id="site"))
     assert leftovers(root) == []
+
+
+def test_concurrent_creates_keep_the_address_plan_consistent(conn):
+    def try_network(i):
+        try:
+            return network(conn, "10.9.0.0/16", f"race{i}").id
+        except errors.InvalidArgument:
+            return None
+
+    with ThreadPoolExecutor(8) as pool:
+        winners = [n for n in pool.map(try_network, range(8)) if n]
+    assert len(winners) == 1  # overlap checks are atomic with the insert
+
+    small = subnet(conn, winners[0], "10.9.0.0/28")
+    with ThreadPoolExecutor(8) as pool:
+        vms = list(pool.map(lambda i: instance(conn, small.id, f"vm{i}"), range(8)))
+    addresses = [vm.private_ip for vm in vms]
+    assert len(set(addresses)) == 8
+    for vm in vms:
+        conn.compute.DeleteInstance(pb.DeleteRequest(id=vm.id))

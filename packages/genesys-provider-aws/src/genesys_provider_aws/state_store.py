@@ -1,7 +1,7 @@
 """The `s3` state backend, served through the StateStore service.
 
-Location config (the config's state block): `bucket` (required), `key` (key prefix; default
-"genesys/<workspace>/"), `lock_table` (DynamoDB table for the lock; default: an S3 lock object),
+Location config (the config's state block): `bucket` (required), `prefix` (key prefix, also
+accepted as `key`; default "genesys/<workspace>/"), `lock_table` (DynamoDB table for the lock; default: an S3 lock object),
 `create_bucket` (default true: bucket - versioned, encrypted, private - and lock table are made
 on first use), `region`. Other keys (`backend`, `encrypt`, ...) belong to the core.
 
@@ -28,7 +28,7 @@ from genesys_provider_aws.clients import AwsClients
 from genesys_provider_aws.errors import call_or_none, error_code, translate_errors
 
 LOCK_OBJECT = ".genesys.lock"
-LOCATION_KEYS = frozenset({"bucket", "key", "lock_table", "create_bucket", "region"})
+LOCATION_KEYS = frozenset({"bucket", "prefix", "key", "lock_table", "create_bucket", "region"})
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,8 @@ def backend_of(location: Any) -> Backend:
             "the s3 state backend needs a bucket", attribute_path="state.bucket"
         )
     workspace = location.workspace or "default"
-    key = str(config.get("key") or "").strip("/")
+    # `prefix` is the config's word; `key` (Terraform's) stays accepted.
+    key = str(config.get("prefix") or config.get("key") or "").strip("/")
     if key:
         prefix = f"{key}/" if workspace == "default" else f"{key}/env/{workspace}/"
     else:

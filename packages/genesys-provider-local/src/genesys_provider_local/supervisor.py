@@ -61,6 +61,8 @@ def supervise(directory: Path, spec: dict[str, Any]) -> None:
     os.dup2(null, 0)
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
+    # The plugin ignores SIGINT (the core decides when it stops); user_data must not inherit that.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     child = None
     if spec.get("command"):
         _note(log, f"running user_data: {spec['command'][0]}")
