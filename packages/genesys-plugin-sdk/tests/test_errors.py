@@ -37,7 +37,7 @@ class Raising(provider_pb2_grpc.ProviderServicer):
         raise cls("it failed", attribute_path="config.cidr", provider_code="E42")
 
     def ReadResources(self, request, context):
-        yield provider_pb2.ReadResult(index=7)
+        yield provider_pb2.ReadResourcesResponse(results=[provider_pb2.ReadResult(index=7)])
         raise getattr(errors, _wanted(context))("stream failed")
 
     def Authenticate(self, request, context):
@@ -78,7 +78,7 @@ def test_streaming_round_trip(conn, cls):
     stream = conn.provider.ReadResources(
         provider_pb2.ReadResourcesRequest(), metadata=[("raise", cls.__name__)]
     )
-    assert next(stream).index == 7
+    assert next(stream).results[0].index == 7
     with pytest.raises(cls, match="stream failed"):
         next(stream)
 

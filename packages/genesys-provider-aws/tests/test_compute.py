@@ -8,6 +8,7 @@ import pytest
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import compute_pb2, provider_pb2
 from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.batching import read_results
 
 
 def _raw_instance(aws: Any, instance_id: str) -> dict[str, Any]:
@@ -156,7 +157,8 @@ def test_batch_read_of_100_instances_uses_few_calls(
     refs = [pb.ResourceRef(kind=pb.RESOURCE_KIND_INSTANCE, id=i) for i in ids]
     refs.append(pb.ResourceRef(kind=pb.RESOURCE_KIND_INSTANCE, id="i-0000000000000dead"))
     counter = count_calls("ec2")
-    results = list(conn.provider.ReadResources(provider_pb2.ReadResourcesRequest(refs=refs)))
+    request = provider_pb2.ReadResourcesRequest(refs=refs)
+    results = list(read_results(conn.provider.ReadResources(request)))
     assert len(results) == 101
     by_index = {r.index: r for r in results}
     assert {by_index[i].resource.instance.id for i in range(100)} == set(ids)

@@ -129,6 +129,21 @@ def test_security_group_rules_create_update(conn: Any, aws: Any, suffix: str) ->
         conn.network.GetSecurityGroup(pb.GetRequest(id=group.id))
 
 
+def test_allow_all_egress_reads_back_as_given(conn: Any, aws: Any, suffix: str) -> None:
+    # The core's config spells out allow-all egress for a group that declares none; a read
+    # must report it as given, or every plan would show the group changing.
+    net = _network(conn, "10.2.0.0/16", f"egress-{suffix}")
+    allow_all = pb.SecurityRule(protocol="all", cidr_blocks=["0.0.0.0/0"])
+    config = pb.SecurityGroupConfig(name=f"out-{suffix}", network_id=net.id, egress=[allow_all])
+    group = conn.network.CreateSecurityGroup(network_pb2.CreateSecurityGroupRequest(config=config))
+    assert list(group.egress) == [allow_all]
+    raw = aws("ec2").describe_security_groups(GroupIds=[group.id])["SecurityGroups"][0]
+    assert [(p["IpProtocol"], p["IpRanges"]) for p in raw["IpPermissionsEgress"]] == [
+        ("-1", [{"CidrIp": "0.0.0.0/0"}])
+    ]
+    assert list(conn.network.GetSecurityGroup(pb.GetRequest(id=group.id)).egress) == [allow_all]
+
+
 def test_load_balancer_with_listener_and_targets(conn: Any, aws: Any, suffix: str) -> None:
     net = _network(conn, "10.2.0.0/16", f"lb-{suffix}")
     subnets = [

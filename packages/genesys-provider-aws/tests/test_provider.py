@@ -10,6 +10,7 @@ import pytest
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import compute_pb2, network_pb2, provider_pb2, storage_pb2
 from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.batching import read_results
 from genesys_plugin_sdk.testing import serve_in_process
 from genesys_provider_aws.main import build_plugin
 from google.protobuf import struct_pb2
@@ -126,7 +127,9 @@ def test_read_resources_mixes_kinds_tokens_and_missing(conn: Any, suffix: str) -
     ]
     results = {
         r.index: r
-        for r in conn.provider.ReadResources(provider_pb2.ReadResourcesRequest(refs=refs))
+        for r in read_results(
+            conn.provider.ReadResources(provider_pb2.ReadResourcesRequest(refs=refs))
+        )
     }
     assert results[0].resource.instance.id == instance.id
     assert results[1].resource.network.id == network.id

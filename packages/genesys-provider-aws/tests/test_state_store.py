@@ -75,6 +75,15 @@ def test_concurrent_writers_one_wins(conn: Any, suffix: str) -> None:
     assert final.version in [o for o in outcomes if o]
 
 
+@pytest.mark.parametrize("word", ["prefix", "key"])
+def test_config_prefix_places_the_objects(conn: Any, aws: Any, suffix: str, word: str) -> None:
+    # `prefix` is what the config's state block calls it; `key` stays accepted.
+    where = _location(f"prefix-{word}-{suffix}", **{word: "/team/app/"})
+    _write(conn, where, b"s", "", key="snapshot.json")
+    listed = aws("s3").list_objects_v2(Bucket=f"prefix-{word}-{suffix}")["Contents"]
+    assert [o["Key"] for o in listed] == ["team/app/snapshot.json"]
+
+
 def test_keys_prefix_delete_and_not_found(conn: Any, aws: Any, suffix: str) -> None:
     where = _location(f"keys-{suffix}", key="team/app")
     _write(conn, where, b"s", "", key="snapshot")

@@ -9,6 +9,7 @@ import pytest
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import compute_pb2, provider_pb2, storage_pb2
 from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.batching import read_results
 
 
 def _bucket(conn: Any, config: pb.BucketConfig, token: str = "") -> pb.Bucket:
@@ -94,7 +95,8 @@ def test_discover_buckets_made_by_boto3_and_read_by_token(conn: Any, aws: Any, s
     assert [b.name for b in found] == [f"hand-{suffix}"]
     _bucket(conn, pb.BucketConfig(name=f"tok-{suffix}"), token=f"tok-{suffix}")
     ref = pb.ResourceRef(kind=pb.RESOURCE_KIND_BUCKET, idempotency_token=f"tok-{suffix}")
-    (result,) = conn.provider.ReadResources(provider_pb2.ReadResourcesRequest(refs=[ref]))
+    request = provider_pb2.ReadResourcesRequest(refs=[ref])
+    (result,) = read_results(conn.provider.ReadResources(request))
     assert result.resource.bucket.id == f"tok-{suffix}"
 
 

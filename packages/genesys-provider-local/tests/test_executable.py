@@ -7,6 +7,7 @@ import json
 import pytest
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import compute_pb2, provider_pb2, storage_pb2
+from genesys_plugin_sdk.batching import read_results
 from genesys_provider_local import processes
 
 from .conftest import configure_request, leftovers
@@ -33,7 +34,7 @@ def test_real_plugin_process_serves_and_instances_outlive_it(root):
             pb.ResourceRef(kind=pb.RESOURCE_KIND_BUCKET, id="b-1"),
         ]
         request = provider_pb2.ReadResourcesRequest(refs=refs)
-        results = sorted(conn.provider.ReadResources(request), key=lambda r: r.index)
+        results = sorted(read_results(conn.provider.ReadResources(request)), key=lambda r: r.index)
         assert results[0].resource.instance.state == "running"
         assert results[1].resource.bucket.name == "b-1"
         conn.compute.DeleteInstance(pb.DeleteRequest(id=vm.id))

@@ -6,6 +6,7 @@ import time
 
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import compute_pb2, network_pb2, provider_pb2, storage_pb2
+from genesys_plugin_sdk.batching import read_results
 from genesys_provider_local.registry import CREATING, Row, open_registry
 
 from .conftest import leftovers, served
@@ -14,7 +15,8 @@ BUCKET = pb.RESOURCE_KIND_BUCKET
 
 
 def read(conn, refs):
-    results = list(conn.provider.ReadResources(provider_pb2.ReadResourcesRequest(refs=refs)))
+    request = provider_pb2.ReadResourcesRequest(refs=refs)
+    results = list(read_results(conn.provider.ReadResources(request)))
     return sorted(results, key=lambda r: r.index)
 
 

@@ -100,15 +100,25 @@ class AwsCli:
         self, *args: str, timeout: float = 120, **extra_env: str
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [*GENESYS, *args], cwd=self.project, env={**self.env, **extra_env},
-            capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+            [*GENESYS, *args],
+            cwd=self.project,
+            env={**self.env, **extra_env},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
         )
 
     def start(self, *args: str) -> subprocess.Popen[str]:
         """The CLI as a background process (the caller must wait for or kill it)."""
         return subprocess.Popen(
-            [*GENESYS, *args], cwd=self.project, env=self.env,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+            [*GENESYS, *args],
+            cwd=self.project,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            stdin=subprocess.DEVNULL,
         )
 
 

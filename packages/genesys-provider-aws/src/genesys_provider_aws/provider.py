@@ -9,6 +9,7 @@ from typing import Any
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import provider_pb2, provider_pb2_grpc
 from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.batching import read_pages
 
 from genesys_provider_aws import __version__
 from genesys_provider_aws.clients import AwsClients, settings_from_request
@@ -101,7 +102,12 @@ class ProviderServicer(provider_pb2_grpc.ProviderServicer):
             resources=[plan_item(self.clients, i, item) for i, item in enumerate(request.items)]
         )
 
-    def ReadResources(self, request: Any, context: Any) -> Iterator[provider_pb2.ReadResult]:
+    def ReadResources(
+        self, request: Any, context: Any
+    ) -> Iterator[provider_pb2.ReadResourcesResponse]:
+        return read_pages(self._read_results(request))
+
+    def _read_results(self, request: Any) -> Iterator[provider_pb2.ReadResult]:
         readers = all_readers()
         by_kind: dict[int, list[tuple[int, Any]]] = {}
         for index, ref in enumerate(request.refs):

@@ -1,9 +1,10 @@
 """The `s3` state backend, served through the StateStore service.
 
 Location config (the config's state block): `bucket` (required), `prefix` (key prefix, also
-accepted as `key`; default "genesys/<workspace>/"), `lock_table` (DynamoDB table for the lock; default: an S3 lock object),
-`create_bucket` (default true: bucket - versioned, encrypted, private - and lock table are made
-on first use), `region`. Other keys (`backend`, `encrypt`, ...) belong to the core.
+accepted as `key`; default "genesys/<workspace>/"), `lock_table` (DynamoDB table for the lock;
+default: an S3 lock object), `create_bucket` (default true: bucket - versioned, encrypted,
+private - and lock table are made on first use), `region`. Other keys (`backend`, `encrypt`,
+...) belong to the core.
 
 Compare-and-swap uses S3 conditional writes: PutObject with If-None-Match: * (must not exist)
 or If-Match: <etag> (must be unchanged); S3 answers 412 and writes nothing otherwise. A version

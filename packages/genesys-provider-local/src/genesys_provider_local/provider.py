@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import provider_pb2, provider_pb2_grpc
 from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.batching import read_pages
 from google.protobuf.message import Message
 
 from genesys_provider_local import __version__, tables, validation
@@ -183,6 +184,11 @@ class ProviderServicer(provider_pb2_grpc.ProviderServicer):
 
     def ReadResources(
         self, request: provider_pb2.ReadResourcesRequest, context: Any
+    ) -> Iterator[provider_pb2.ReadResourcesResponse]:
+        return read_pages(self._read_results(request))
+
+    def _read_results(
+        self, request: provider_pb2.ReadResourcesRequest
     ) -> Iterator[provider_pb2.ReadResult]:
         registry = self.rt.registry  # FAILED_PRECONDITION before Configure
         refs = request.refs

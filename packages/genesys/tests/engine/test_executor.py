@@ -4,7 +4,6 @@ import threading
 import time
 
 import pytest
-
 from genesys.engine.executor import RetryPolicy, call_with_retries, run_dag
 from genesys_plugin_sdk import errors as perr
 

@@ -56,7 +56,7 @@ def test_streaming_error_round_trip(conn, cls):
     stream = conn.provider.ReadResources(
         provider_pb2.ReadResourcesRequest(), metadata=[("raise", cls.__name__)]
     )
-    assert next(stream).index == 0  # results before the failure arrive
+    assert next(stream).results[0].index == 0  # results before the failure arrive
     with pytest.raises(cls) as raised:
         next(stream)
     _check(raised.value, cls)

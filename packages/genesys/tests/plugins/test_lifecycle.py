@@ -63,7 +63,7 @@ def test_sigkill_during_a_stream_surfaces_while_iterating(caplog, helpers):
         stream = conn.provider.ReadResources(
             provider_pb2.ReadResourcesRequest(), metadata=[("slow", "1")], timeout=20
         )
-        assert next(stream).index == 0
+        assert next(stream).results[0].index == 0
         killer = _kill_when_logged(conn, helpers, "stream paused")
         with pytest.raises(PluginError, match=r"killed by signal 9 \(SIGKILL\)"):
             next(stream)

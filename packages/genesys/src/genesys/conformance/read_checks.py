@@ -12,6 +12,7 @@ from genesys.conformance.samples import FUNCTION_RESULT
 from genesys.conformance.session import CheckFailed, Created, Session, expect
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import provider_pb2, serverless_pb2
+from genesys_plugin_sdk.batching import read_results
 
 # ---------------------------------------------------------------------- batch read
 
@@ -36,7 +37,7 @@ def batch_read_checks(s: Session) -> None:
 def _read(s: Session, refs: list[pb.ResourceRef]) -> dict[int, Any]:
     request = provider_pb2.ReadResourcesRequest(refs=refs)
     results: dict[int, Any] = {}
-    for result in s.stream("provider", "ReadResources", request):
+    for result in read_results(s.stream("provider", "ReadResources", request)):
         expect(result.index not in results, f"index {result.index} answered twice")
         results[result.index] = result
     return results

@@ -1,26 +1,54 @@
-"""DAG-parallel execution of operations with bounded parallelism.
+"""DAG-parallel execution of operations with bounded parallelism, and their retries.
 
 `run_dag` knows nothing about resources: it runs `work(key)` for every node once all the
 node's dependencies succeeded, at most `parallelism` at a time. A failed node skips
 everything that (transitively) depends on it while independent work carries on. Ctrl-C
-stops new work from starting and waits for the operations in flight, so every finished
-change can still be recorded by the caller.
+(the `stop` event) stops new work from starting and waits for the operations in flight, so
+every finished change can still be recorded by the caller; an operation that is only
+waiting to retry has nothing in flight and gives up at once (`Interrupted`).
+
+`call_with_retries` retries a provider call: Unavailable a bounded number of times with
+full-jitter backoff; Throttled for as long as the operation's deadline allows, paced by the
+provider's shared `ThrottleGate`.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from genesys_plugin_sdk import errors as perr
 
 T = TypeVar("T")
+
+
+class Interrupted(Exception):
+    """The run was stopped while this operation waited to retry: nothing was in flight."""
+
+
+# The stop event of the run_dag whose work the current thread is doing, so that waits deep
+# inside an operation (at the gate, in backoff) end when the user presses Ctrl-C.
+_worker = threading.local()
+
+
+def current_stop() -> threading.Event | None:
+    return getattr(_worker, "stop", None)
+
+
+def _run_with_stop(work: Callable[[str], None], key: str, stop: threading.Event) -> None:
+    _worker.stop = stop
+    try:
+        work(key)
+    finally:
+        _worker.stop = None
 
 
 @dataclass
@@ -79,7 +107,7 @@ def run_dag(
             while schedule.ready and len(in_flight) < parallelism and not stop.is_set():
                 key = schedule.ready.popleft()
                 if key not in result.skipped:
-                    in_flight[pool.submit(work, key)] = key
+                    in_flight[pool.submit(_run_with_stop, work, key, stop)] = key
             if not in_flight:
                 break
             try:
@@ -104,9 +132,146 @@ def _settle(future: Future[None], key: str, schedule: _Schedule, result: DagResu
     if error is None:
         result.succeeded.append(key)
         schedule.finished(key)
+    elif isinstance(error, Interrupted):
+        result.skipped[key] = str(error)
+        schedule.skip_dependents(key, result)
     else:
         result.failed[key] = error
         schedule.skip_dependents(key, result)
+
+
+
+
+# ---------------------------------------------------------------- the provider's throttle gate
+
+
+class ThrottleGate:
+    """Every call to one provider passes here; after the provider throttles, it paces them.
+
+    Threads that each retry on their own keep hitting an empty token bucket: every throttled
+    answer wastes a round trip (and on some clouds a token), and backoff leaves tokens unused.
+    So, like the AWS SDKs' "adaptive" retry mode, callers share what they learn:
+    - until the first THROTTLED the gate is open and costs a clock read per call;
+    - a THROTTLED with retry_after closes the gate for every caller until then;
+    - from then on callers are admitted one at a time at a learned rate, CUBIC-style: on a
+      throttle the rate is cut to BETA x the rate actually sent; afterwards it grows back
+      along a cubic curve that flattens out near the rate last throttled at, then probes
+      beyond it. Only calls admitted after the last cut can cause another cut (one cut per
+      round trip, as in TCP), so a wave of answers to calls sent at the old rate counts once.
+    Under-admitting costs little while the provider's bucket has room to save tokens, and
+    over-admitting costs one throttled call per cut, so the learned rate settles just
+    around the provider's.
+    """
+
+    BETA = 0.7  # cut to this share of the sending rate on a throttle
+    CUBIC_C = 0.4  # growth of the cubic (calls/s per s^3), as in the AWS SDKs
+    MIN_RATE = 0.5  # calls/s: never slower than this between throttles
+    MEASURE_EVERY = 0.5  # seconds per sample of the sending rate
+    SMOOTHING = 0.8  # weight of the newest sample
+    LONG_PAUSE = 5.0  # seconds: closures this long are worth telling the user about
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self.limited = False  # read without the lock: the open gate's fast path
+        self._max_rate = 0.0  # the rate in use at the last cut (CUBIC's W_max)
+        self._k = 0.0  # seconds after a cut at which the cubic is back at _max_rate
+        self._last_cut = -math.inf
+        self._closed_until = -math.inf
+        self._next_slot = -math.inf
+        self._measured = 0.0  # calls answered per second, smoothed
+        self._sample_start = clock()
+        self._sample_count = 0
+        self.admitted = 0
+        self.throttled = 0
+        self.cuts = 0
+
+    def admit(self, stop: threading.Event, deadline: float = math.inf) -> float:
+        """Waits for this caller's turn; returns the time it was admitted.
+
+        Raises Interrupted when `stop` is set while waiting, and RetryDeadlineExceeded when the
+        turn would come after `deadline`."""
+        if not self.limited:
+            return self._clock()
+        while True:
+            with self._lock:
+                now = self._clock()
+                slot = max(now, self._next_slot, self._closed_until)
+                self._next_slot = slot + 1.0 / self._rate_at(now)
+                self.admitted += 1
+            if slot > deadline:
+                raise RetryDeadlineExceeded("the provider is still throttling calls")
+            if slot > now and stop.wait(slot - now):
+                raise Interrupted("interrupted while waiting for the provider's rate limit")
+            if self._closed_until <= self._clock():  # no new closure came while waiting
+                return slot
+
+    def passed(self) -> None:
+        """Counts an answered call towards the measured sending rate."""
+        with self._lock:
+            self._observe(self._clock())
+
+    def throttled_call(self, admitted_at: float, retry_after: float) -> bool:
+        """Closes the gate for `retry_after` and maybe cuts the rate; True if worth a note
+        to the user (the first throttle, or a long pause)."""
+        with self._lock:
+            now = self._clock()
+            self._observe(now)
+            self.throttled += 1
+            noteworthy = not self.limited
+            if now + retry_after > self._closed_until:
+                noteworthy = noteworthy or retry_after >= self.LONG_PAUSE
+                self._closed_until = now + retry_after
+            if admitted_at >= self._last_cut:
+                self._cut(now)
+            return noteworthy
+
+    def stats(self) -> dict[str, float]:
+        with self._lock:
+            now = self._clock()
+            rate = self._rate_at(now) if self.limited else math.inf
+            return {
+                "throttled": self.throttled,
+                "cuts": self.cuts,
+                "paced_admissions": self.admitted,
+                "rate_per_s": round(rate, 2),
+                "measured_per_s": round(self._measured, 2),
+            }
+
+    def _cut(self, now: float) -> None:
+        sending = self._measured or self._sample_count / max(now - self._sample_start, 1e-3)
+        in_use = min(self._rate_at(now), sending) if self.limited else sending
+        self._max_rate = max(in_use, self.MIN_RATE)
+        self._k = (self._max_rate * (1 - self.BETA) / self.CUBIC_C) ** (1 / 3)
+        self._last_cut = now
+        self.limited = True
+        self.cuts += 1
+
+    def _rate_at(self, now: float) -> float:
+        grown = self.CUBIC_C * (now - self._last_cut - self._k) ** 3 + self._max_rate
+        return max(grown, self.MIN_RATE)
+
+    def _observe(self, now: float) -> None:
+        self._sample_count += 1
+        elapsed = now - self._sample_start
+        if elapsed >= self.MEASURE_EVERY:
+            sample = self._sample_count / elapsed
+            self._measured = self.SMOOTHING * sample + (1 - self.SMOOTHING) * self._measured
+            self._sample_start = now
+            self._sample_count = 0
+
+
+_GATES: weakref.WeakKeyDictionary[Any, ThrottleGate] = weakref.WeakKeyDictionary()
+_GATES_LOCK = threading.Lock()
+
+
+def gate_for(connection: Any) -> ThrottleGate:
+    """The gate shared by every call to one provider connection (made on first use)."""
+    gate = _GATES.get(connection)
+    if gate is None:
+        with _GATES_LOCK:
+            gate = _GATES.setdefault(connection, ThrottleGate())
+    return gate
 
 
 # ---------------------------------------------------------------- retries
@@ -114,9 +279,14 @@ def _settle(future: Future[None], key: str, schedule: _Schedule, result: DagResu
 RETRYABLE = (perr.Throttled, perr.Unavailable)
 
 
+class RetryDeadlineExceeded(Exception):
+    """Still throttled when the operation's time ran out."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
-    attempts: int = 10
+    attempts: int = 10  # calls in all while the provider is unavailable (and, without a
+    # deadline, while it throttles)
     base_delay: float = 0.25
     max_delay: float = 20.0
 
@@ -127,21 +297,74 @@ class RetryPolicy:
         return max(backoff, hint * random.uniform(1.0, 1.2))
 
 
+_NEVER = threading.Event()  # waits outside run_dag: nothing can stop them but the deadline
+
+
 def call_with_retries(
     call: Callable[[], T],
     policy: RetryPolicy = RetryPolicy(),
     *,
     on_retry: Callable[[BaseException, float], None] | None = None,
+    gate: ThrottleGate | None = None,
+    deadline: float | None = None,
+    stop: threading.Event | None = None,
 ) -> T:
-    """Call, retrying throttled/unavailable errors with backoff and jitter."""
-    for attempt in range(policy.attempts):
+    """Call, retrying throttled/unavailable errors.
+
+    Unavailable: up to `policy.attempts` calls, full-jitter backoff between them. Throttled:
+    with a `deadline` (time.monotonic()), retried until the next try would start after it;
+    without one, within `policy.attempts`. With a `gate`, every try waits for its turn there
+    and throttles are reported to it (it decides the pauses); without one, backoff that
+    honours retry_after. Waits end with Interrupted when `stop` (default: the stop event of
+    the run_dag this thread works for) is set. `on_retry(error, pause)` hears of each retry
+    of Unavailable, and of throttles only when noteworthy (the first; long pauses).
+    """
+    stop = stop or current_stop() or _NEVER
+    limit = math.inf if deadline is None else deadline
+    failures = 0
+    while True:
+        admitted = gate.admit(stop, limit) if gate is not None else 0.0
         try:
-            return call()
+            result = call()
         except RETRYABLE as error:
-            if attempt == policy.attempts - 1:
-                raise
-            pause = policy.delay(attempt, error)
-            if on_retry:
-                on_retry(error, pause)
-            time.sleep(pause)
-    raise AssertionError("unreachable")
+            failures += 1
+            pause = _after_failure(error, failures, admitted, policy, gate, deadline, on_retry)
+            if pause > 0 and stop.wait(pause):
+                raise Interrupted("interrupted while waiting to retry") from error
+            continue
+        if gate is not None:
+            gate.passed()
+        return result
+
+
+def _after_failure(
+    error: perr.ProviderError,
+    failures: int,
+    admitted: float,
+    policy: RetryPolicy,
+    gate: ThrottleGate | None,
+    deadline: float | None,
+    on_retry: Callable[[BaseException, float], None] | None,
+) -> float:
+    """Raises if the error must not be retried again; otherwise returns the pause before
+    the next try (0 when the gate does the waiting) after telling `on_retry` if it should."""
+    throttled = isinstance(error, perr.Throttled)
+    if throttled and deadline is not None:
+        pass  # bounded by time below, not by attempts
+    elif failures >= policy.attempts:
+        raise error
+    if throttled and gate is not None:
+        noteworthy = gate.throttled_call(admitted, error.retry_after)
+        pause, wait_hint = 0.0, error.retry_after
+    else:
+        pause = wait_hint = policy.delay(failures - 1, error)
+        noteworthy = True
+    if deadline is not None and time.monotonic() + wait_hint > deadline:
+        if throttled:
+            raise RetryDeadlineExceeded(
+                f"still throttled by the provider when the operation's time ran out: {error}"
+            ) from error
+        raise error
+    if noteworthy and on_retry is not None:
+        on_retry(error, wait_hint)
+    return pause

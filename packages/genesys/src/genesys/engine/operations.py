@@ -162,12 +162,15 @@ def recover_intents(
     delete whose resource is gone is recorded as gone; one that still exists stays recorded.
     """
     from genesys.provider.v1 import provider_pb2
+    from genesys_plugin_sdk.batching import read_results
 
     intents = list(ctx.state.intents.values())
     if not intents:
         return
     refs = [_intent_ref(i) for i in intents]
-    results = ctx.conn.provider.ReadResources(provider_pb2.ReadResourcesRequest(refs=refs))
+    results = read_results(
+        ctx.conn.provider.ReadResources(provider_pb2.ReadResourcesRequest(refs=refs))
+    )
     found: dict[int, pb.Resource] = {r.index: r.resource for r in results if r.HasField("resource")}
     for index, intent in enumerate(intents):
         resource = found.get(index)

@@ -29,6 +29,7 @@ from genesys.kinds import KINDS, kind_of
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import provider_pb2
 from genesys.state import ResourceRecord
+from genesys_plugin_sdk.batching import read_results
 
 READ_BATCH = 2000
 
@@ -76,7 +77,7 @@ def refresh(conn: Any, records: dict[str, ResourceRecord]) -> RefreshResult:
         chunk = addresses[start : start + READ_BATCH]
         refs = [_ref(records[a]) for a in chunk]
         request = provider_pb2.ReadResourcesRequest(refs=refs)
-        for result in conn.provider.ReadResources(request):
+        for result in read_results(conn.provider.ReadResources(request)):
             address = chunk[result.index]
             if result.not_found:
                 gone.add(address)

@@ -225,6 +225,12 @@ class ReadResourcesRequest(_message.Message):
     refs: _containers.RepeatedCompositeFieldContainer[_common_pb2.ResourceRef]
     def __init__(self, refs: _Optional[_Iterable[_Union[_common_pb2.ResourceRef, _Mapping]]] = ...) -> None: ...
 
+class ReadResourcesResponse(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[ReadResult]
+    def __init__(self, results: _Optional[_Iterable[_Union[ReadResult, _Mapping]]] = ...) -> None: ...
+
 class ReadResult(_message.Message):
     __slots__ = ("index", "resource", "not_found", "error")
     INDEX_FIELD_NUMBER: _ClassVar[int]

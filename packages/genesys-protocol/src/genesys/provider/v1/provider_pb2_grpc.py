@@ -72,7 +72,7 @@ class ProviderStub:
         self.ReadResources = channel.unary_stream(
                 '/genesys.provider.v1.Provider/ReadResources',
                 request_serializer=genesys_dot_provider_dot_v1_dot_provider__pb2.ReadResourcesRequest.SerializeToString,
-                response_deserializer=genesys_dot_provider_dot_v1_dot_provider__pb2.ReadResult.FromString,
+                response_deserializer=genesys_dot_provider_dot_v1_dot_provider__pb2.ReadResourcesResponse.FromString,
                 _registered_method=True)
         self.Shutdown = channel.unary_unary(
                 '/genesys.provider.v1.Provider/Shutdown',
@@ -146,8 +146,9 @@ class ProviderServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ReadResources(self, request, context):
-        """Batch read (refresh): reads N resources of any kinds in one call. Streams one
-        ReadResult per ref, in any order, each carrying the ref's index. A missing resource is
+        """Batch read (refresh): reads N resources of any kinds in one call. Streams pages of
+        results (a page per message, e.g. up to 500 results: per-message cost dominates
+        otherwise), one ReadResult per ref, in any order, each carrying the ref's index. A missing resource is
         a result with not_found=true, never an error status; a per-resource failure is a result
         with `error` set. The stream itself fails only if nothing can be read (e.g.
         UNAUTHENTICATED). Idempotent. Plugins should use the cloud's filtered Describe/List
@@ -206,7 +207,7 @@ def add_ProviderServicer_to_server(servicer, server):
             'ReadResources': grpc.unary_stream_rpc_method_handler(
                     servicer.ReadResources,
                     request_deserializer=genesys_dot_provider_dot_v1_dot_provider__pb2.ReadResourcesRequest.FromString,
-                    response_serializer=genesys_dot_provider_dot_v1_dot_provider__pb2.ReadResult.SerializeToString,
+                    response_serializer=genesys_dot_provider_dot_v1_dot_provider__pb2.ReadResourcesResponse.SerializeToString,
             ),
             'Shutdown': grpc.unary_unary_rpc_method_handler(
                     servicer.Shutdown,
@@ -429,7 +430,7 @@ class Provider:
             target,
             '/genesys.provider.v1.Provider/ReadResources',
             genesys_dot_provider_dot_v1_dot_provider__pb2.ReadResourcesRequest.SerializeToString,
-            genesys_dot_provider_dot_v1_dot_provider__pb2.ReadResult.FromString,
+            genesys_dot_provider_dot_v1_dot_provider__pb2.ReadResourcesResponse.FromString,
             options,
             channel_credentials,
             insecure,
