@@ -102,6 +102,24 @@ def test_plan_translates_prices_and_marks_replacements(conn: Any) -> None:
     assert planned[1].cost.monthly_usd == pytest.approx((0.072 * 730 + 100 * 0.115) * 2, abs=0.01)
 
 
+def test_plan_treats_unknown_attributes_as_coming_not_missing(conn: Any) -> None:
+    # The cdn's bucket and the instance's subnet are made in the same run: known after apply.
+    cdn = pb.Resource(cdn=pb.Cdn(name="site", domain="example.com", https=True))
+    desired = pb.Resource(instance=pb.Instance(size=pb.SIZE_SMALL, image="ubuntu-lts"))
+    prior = pb.Resource(
+        instance=pb.Instance(size=pb.SIZE_SMALL, image="ubuntu-lts", subnet_id="subnet-1")
+    )
+    items = [
+        provider_pb2.PlanItem(desired=cdn, unknown_attributes=["origin_bucket_id"]),
+        provider_pb2.PlanItem(desired=cdn),
+        provider_pb2.PlanItem(desired=desired, prior=prior, unknown_attributes=["subnet_id"]),
+    ]
+    planned = conn.provider.PlanResources(provider_pb2.PlanResourcesRequest(items=items)).resources
+    assert [d.attribute_path for d in planned[0].diagnostics] == ["certificate_id"]  # a warning
+    assert "origin_bucket_id" in [d.attribute_path for d in planned[1].diagnostics]
+    assert list(planned[2].requires_replace) == ["subnet_id"]  # a new subnet: a new instance
+
+
 def test_read_resources_mixes_kinds_tokens_and_missing(conn: Any, suffix: str) -> None:
     instance = conn.compute.CreateInstance(
         compute_pb2.CreateInstanceRequest(

@@ -42,11 +42,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 1
     from genesys.errors import GenesysError
+    from genesys_plugin_sdk.errors import ProviderError
 
     try:
         return int(args.func(args) or 0)
     except GenesysError as err:
         print(f"Error: {err}", file=sys.stderr)
+        return 1
+    except ProviderError as err:  # a plugin's typed error no command put in context
+        where = f" (attribute {err.attribute_path})" if err.attribute_path else ""
+        print(f"Error: the provider answered {type(err).__name__}: {err}{where}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)

@@ -99,6 +99,8 @@ def _price(conn: Any, items: list[tuple[str, pb.Resource]]) -> list[_Priced]:
         )
         try:
             response = conn.provider.PlanResources(request)
+        except perr.Unimplemented:  # optional for plugins: prices unknown
+            return [_Priced(NO_ESTIMATE, {}) for _ in items]
         except perr.ProviderError as err:
             raise PluginError(f"provider could not price the plan: {err}") from None
         by_index = {p.index: _estimate_of(p) for p in response.resources}

@@ -7,6 +7,7 @@ what was in flight on the next run.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import Any
 from google.protobuf.message import Message
 
 from genesys.engine.convert import attributes_to_message, config_message, message_to_attributes
-from genesys.engine.executor import RetryPolicy, call_with_retries
+from genesys.engine.executor import RetryPolicy, call_with_retries, gate_for
 from genesys.engine.plan import ResourceChange
 from genesys.engine.references import Lookup, resolve
 from genesys.kinds import KINDS, Kind
@@ -59,14 +60,21 @@ class OperationContext:
         return "" if record is None else record.attributes.get(attribute, "")
 
     def call(self, address: str, kind: Kind, verb: str, request: Message) -> Any:
+        """One provider RPC, retried: throttles until `timeout` runs out, paced with every
+        other call to this provider through its shared gate; unavailability a few times."""
         method = getattr(getattr(self.conn, kind.service), kind.rpc(verb))
+        deadline = time.monotonic() + self.timeout
 
         def notify(error: BaseException, pause: float) -> None:
             if self.on_retry:
                 self.on_retry(address, error, pause)
 
         return call_with_retries(
-            lambda: method(request, timeout=self.timeout), self.retry, on_retry=notify
+            lambda: method(request, timeout=max(deadline - time.monotonic(), 0.001)),
+            self.retry,
+            on_retry=notify,
+            gate=gate_for(self.conn),
+            deadline=deadline,
         )
 
 

@@ -29,6 +29,7 @@ from genesys.kinds import KINDS, kind_of
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import provider_pb2
 from genesys.state import ResourceRecord
+from genesys_plugin_sdk import errors as perr
 from genesys_plugin_sdk.batching import read_results
 
 READ_BATCH = 2000
@@ -241,7 +242,10 @@ def annotate_with_provider(conn: Any, changes: list[ResourceChange]) -> None:
     if not todo:
         return
     items = [_plan_item(c) for c in todo]
-    response = conn.provider.PlanResources(provider_pb2.PlanResourcesRequest(items=items))
+    try:
+        response = conn.provider.PlanResources(provider_pb2.PlanResourcesRequest(items=items))
+    except perr.Unimplemented:
+        return  # optional for plugins: no translation, cost or replace facts to show
     for planned in response.resources:
         change = todo[planned.index]
         if planned.HasField("translated"):

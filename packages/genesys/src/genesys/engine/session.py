@@ -104,7 +104,21 @@ class Session:
 
     # ---------------------------------------------------------------- planning
 
+    def check_capabilities(self) -> None:
+        """One located error per desired resource the provider cannot create."""
+        from genesys.config import unsupported
+        from genesys.errors import ConfigError
+        from genesys.kinds import KINDS_BY_ENUM
+
+        metadata = self.conn.metadata
+        kinds = [KINDS_BY_ENUM[k].name for k in metadata.capabilities if k in KINDS_BY_ENUM]
+        problems = unsupported(self.desired, self.config.provider, kinds)
+        if problems:
+            raise ConfigError(problems)
+
     def plan(self, options: RunOptions) -> Plan:
+        if not options.destroy:
+            self.check_capabilities()
         records = dict(self.state.resources)
         drift: dict[str, str] = {}
         if options.refresh and records:
