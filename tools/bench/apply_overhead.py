@@ -114,8 +114,8 @@ def main() -> None:
         check_ok(engine[0], n)
         check_ok(unpersisted, n)
         print(
-            f"  round {round_number + 1}: baseline {base[0]:.2f} s, engine {engine[0].seconds:.2f} s, "
-            f"engine without persisting {unpersisted.seconds:.2f} s"
+            f"  round {round_number + 1}: baseline {base[0]:.2f} s, "
+            f"engine {engine[0].seconds:.2f} s, without persisting {unpersisted.seconds:.2f} s"
         )
         if base_best is None or base[0] < base_best[0]:
             base_best = base
@@ -138,10 +138,12 @@ def report(
     per_op_ms = (run.seconds - base[0]) / n * 1000
     cpu_ms = (run.cpu_seconds - base[1]) / n * 1000
     print(f"{'':26} {'wall s':>8} {'per op ms':>10} {'core CPU ms/op':>15}")
-    print(f"{'thread pool -> stubs':26} {base[0]:>8.2f} {base[0] / n * 1000:>10.3f} {base[1] / n * 1000:>15.3f}")
-    for name, r in (("engine apply", run), ("engine, no persisting", unpersisted)):
-        print(f"{name:26} {r.seconds:>8.2f} {r.seconds / n * 1000:>10.3f} {r.cpu_seconds / n * 1000:>15.3f}")
-    print(f"overhead per operation: {per_op_ms:.3f} ms wall (target <= 0.5), {cpu_ms:.3f} ms core CPU")
+    rows = [("thread pool -> stubs", *base), ("engine apply", run.seconds, run.cpu_seconds)]
+    rows.append(("engine, no persisting", unpersisted.seconds, unpersisted.cpu_seconds))
+    for name, wall, cpu in rows:
+        print(f"{name:26} {wall:>8.2f} {wall / n * 1000:>10.3f} {cpu / n * 1000:>15.3f}")
+    print(f"overhead per operation: {per_op_ms:.3f} ms wall (target <= 0.5), "
+          f"{cpu_ms:.3f} ms core CPU")
     wall_share = (run.seconds - unpersisted.seconds) / run.seconds
     print(f"persisting share of apply wall time: {wall_share:.1%} (target <= 10%)")
     print(

@@ -145,9 +145,20 @@ def _fdatasync_probe(directory: Path, count: int = 300) -> float:
     return statistics.median(samples)
 
 
+def _cpu_stall_us() -> float | None:
+    """Microseconds some task waited for a CPU since boot (Linux PSI), to show contention."""
+    try:
+        line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except (OSError, IndexError):
+        return None
+    return float(line.rsplit("total=", 1)[1])
+
+
 def _report(label: str, n: int, base: float, result: dict[str, float]) -> None:
     run, extra = result["run"], result["open"] + result["close"]
-    print(f"  {label}")
+    stall = result.get("cpu_stall")
+    contention = f" (CPU contention: tasks waited for a CPU {stall:.0%} of the run)"
+    print(f"  {label}{contention if stall is not None else ''}")
     print(f"    baseline (provider work only)   {base:8.3f} s")
     print(f"    with state                      {run:8.3f} s   ({run / n * 1e3:.3f} ms per create)")
     print(f"    persisting share of the run     {(run - base) / run:8.1%}   (target <= 10%)")
@@ -186,7 +197,12 @@ def main() -> None:
         )
         for label, wait in (("strict (commit waits)", True), ("intent-covered commits", False)):
             base = _baseline(n, args.threads, args.work_ms / 1000)
+            stall_before, started = _cpu_stall_us(), time.perf_counter()
             result = _with_state(args, Path(temp) / label.split()[0], wait)
+            stall_after = _cpu_stall_us()
+            if stall_before is not None and stall_after is not None:
+                elapsed_us = (time.perf_counter() - started) * 1e6
+                result["cpu_stall"] = (stall_after - stall_before) / elapsed_us
             _report(label, n, base, result)
 
 

@@ -1,7 +1,10 @@
-"""Locking of the s3 state backend (DynamoDB lock table), through the real CLI and moto."""
+"""Locking of the s3 state backend (DynamoDB lock table) and recovery from a killed apply,
+through the real CLI and moto."""
 
 from __future__ import annotations
 
+import re
+import signal
 import subprocess
 import time
 from collections.abc import Callable
@@ -9,46 +12,79 @@ from typing import Any
 
 from .conftest import AwsCli
 
+Aws = Callable[[str], Any]
+STATE_BUCKET = "genesys-state-123456789012"  # moto's account id
+STATE_BLOCK = [
+    "state:",
+    "  backend: s3",
+    "  bucket: genesys-state-${account_id}",
+    "  lock_table: genesys-locks",
+    "  prefix: team/locks",
+    "  encrypt: true",
+]
 N_BUCKETS = 100  # at --parallelism 1 the first apply holds the lock for several seconds
+N_GROUPS = 40
 
 
 def _buckets_config(n: int) -> str:
     lines = ["provider: aws", "region: us-east-1", "resources:", "  storage:"]
     for i in range(n):
         lines += [f"    - name: locked-{i}", "      type: bucket"]
-    lines += [
-        "state:",
-        "  backend: s3",
-        "  bucket: genesys-state-${account_id}",
-        "  lock_table: genesys-locks",
-        "  prefix: team/locks",
-        "  encrypt: true",
+    return "\n".join(lines + STATE_BLOCK) + "\n"
+
+
+def _groups_config(n: int) -> str:
+    """A VPC with n security groups. EC2 tags a group (with the idempotency token) as it
+    creates it, so a kill at any instant leaves nothing a later run cannot find."""
+    lines = [
+        "provider: aws",
+        "region: us-east-1",
+        "resources:",
+        "  network:",
+        "    - name: crash-vpc",
+        "      cidr: 10.9.0.0/16",
+        "      security_groups:",
     ]
-    return "\n".join(lines) + "\n"
+    for i in range(n):
+        lines += [
+            f"        - name: group-{i}",
+            "          ingress:",
+            f"            - {{protocol: tcp, port: {1000 + i}, cidr_blocks: [10.0.0.0/8]}}",
+        ]
+    return "\n".join(lines + STATE_BLOCK) + "\n"
 
 
-def _wait_for_creating(process: subprocess.Popen[str]) -> None:
-    """Reads the first apply's output until it is creating (it holds the lock by then)."""
+def _read_until(process: subprocess.Popen[str], text: str, times: int = 1) -> None:
+    """Reads a background apply's output until `text` has appeared on `times` lines."""
     deadline = time.monotonic() + 60
     assert process.stdout is not None
-    while "Creating..." not in process.stdout.readline():
-        if process.poll() is not None:
+    seen = 0
+    while seen < times:
+        line = process.stdout.readline()
+        seen += text in line
+        if not line and process.poll() is not None:
             out, err = process.communicate()
-            raise AssertionError(f"the first apply ended before creating anything:\n{out}{err}")
-        assert time.monotonic() < deadline, "the first apply did not start creating in 60 s"
+            raise AssertionError(f"the apply ended before {text!r} x{times}:\n{out}{err}")
+        assert time.monotonic() < deadline, f"no {text!r} x{times} in 60 s"
 
 
-def test_second_concurrent_apply_fails_at_once_naming_the_holder(
-    cli: AwsCli, aws: Callable[[str], Any]
-) -> None:
+def _lock_ids(aws: Aws) -> list[str]:
+    return [i["HolderId"]["S"] for i in aws("dynamodb").scan(TableName="genesys-locks")["Items"]]
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.kill()
+    process.communicate()
+
+
+def test_second_concurrent_apply_fails_at_once_naming_the_holder(cli: AwsCli, aws: Aws) -> None:
     cli.config.write_text(_buckets_config(N_BUCKETS))
     first = cli.start("apply", "--auto-approve", "--parallelism", "1")
     try:
-        _wait_for_creating(first)
-        lock_items = aws("dynamodb").scan(TableName="genesys-locks")["Items"]
-        assert [i["LockID"]["S"] for i in lock_items] == [
-            "genesys-state-123456789012/team/locks/.genesys.lock"
-        ]
+        _read_until(first, "Creating...")
+        items = aws("dynamodb").scan(TableName="genesys-locks")["Items"]
+        assert [i["LockID"]["S"] for i in items] == [f"{STATE_BUCKET}/team/locks/.genesys.lock"]
         started = time.monotonic()
         second = cli("apply", "--auto-approve")
         waited = time.monotonic() - started
@@ -60,15 +96,51 @@ def test_second_concurrent_apply_fails_at_once_naming_the_holder(
         assert waited < 15  # fails at once (process start included): no waiting for the lock
         out, err = first.communicate(timeout=120)
     finally:
-        if first.poll() is None:
-            first.kill()
-            first.wait()
+        _stop(first)
     assert first.returncode == 0, out + err
     assert f"Apply complete! Resources: {N_BUCKETS} added" in out
-    assert aws("dynamodb").scan(TableName="genesys-locks")["Items"] == []  # released
+    assert _lock_ids(aws) == []  # released
     buckets = [b["Name"] for b in aws("s3").list_buckets()["Buckets"]]
     assert len([b for b in buckets if b.startswith("locked-")]) == N_BUCKETS
-    state_keys = [
-        o["Key"] for o in aws("s3").list_objects_v2(Bucket="genesys-state-123456789012")["Contents"]
-    ]
-    assert "team/locks/snapshot.json" in state_keys  # the config's prefix is honoured
+    listed = aws("s3").list_objects_v2(Bucket=STATE_BUCKET)["Contents"]
+    assert "team/locks/snapshot.json" in [o["Key"] for o in listed]  # the config's prefix
+
+
+def _groups_in_vpc(aws: Aws) -> dict[str, str]:
+    """name -> id of the security groups in crash-vpc (its default group left out)."""
+    ec2 = aws("ec2")
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["crash-vpc"]}])["Vpcs"]
+    assert len(vpcs) == 1, vpcs  # one VPC: the killed run's was adopted, not made again
+    filters = [{"Name": "vpc-id", "Values": [vpcs[0]["VpcId"]]}]
+    groups = ec2.describe_security_groups(Filters=filters)["SecurityGroups"]
+    return {g["GroupName"]: g["GroupId"] for g in groups if g["GroupName"] != "default"}
+
+
+def test_killed_apply_is_unlocked_and_converges_without_orphans(cli: AwsCli, aws: Aws) -> None:
+    cli.config.write_text(_groups_config(N_GROUPS))
+    first = cli.start("apply", "--auto-approve", "--parallelism", "2")
+    try:
+        _read_until(first, "Creation complete", times=8)
+        first.send_signal(signal.SIGKILL)
+    finally:
+        _stop(first)
+    blocked = cli("apply", "--auto-approve")
+    assert blocked.returncode == 1 and "That process is gone" in blocked.stderr, blocked.stderr
+    lock_id = re.search(r"genesys force-unlock (\S+)", blocked.stderr)
+    assert lock_id is not None and _lock_ids(aws) == [lock_id.group(1)]
+
+    unlocked = cli("force-unlock", "--force", lock_id.group(1))
+    assert unlocked.returncode == 0, unlocked.stdout + unlocked.stderr
+    assert _lock_ids(aws) == []
+
+    converged = cli("apply", "--auto-approve")
+    assert converged.returncode == 0, converged.stdout + converged.stderr
+    noop = cli("plan", "--detailed-exitcode")
+    assert noop.returncode == 0, noop.stdout + noop.stderr
+    groups = _groups_in_vpc(aws)
+    assert sorted(groups) == sorted(f"group-{i}" for i in range(N_GROUPS))
+    listed = cli("state", "list")  # reads the S3 state, not a local one
+    assert listed.returncode == 0, listed.stderr
+    assert len(listed.stdout.split()) == N_GROUPS + 1  # the groups and the VPC
+    recorded = cli("state", "show", "network.crash-vpc.security_group.group-7")
+    assert groups["group-7"] in recorded.stdout, recorded.stdout + recorded.stderr

@@ -198,7 +198,13 @@ def _claim_existing(s3: Any, name: str, token: str) -> None:
     tagging = call_or_none(s3.get_bucket_tagging, "NoSuchTagSet", Bucket=name)
     if token and tag_dict((tagging or {}).get("TagSet")).get(TOKEN_TAG) == token:
         return
-    raise errors.AlreadyExists(f"bucket {name} already exists", attribute_path="config.name")
+    # No matching token: someone else's bucket, or ours from a run killed between CreateBucket
+    # and PutBucketTagging (S3 cannot tag at creation everywhere). Never adopt it silently.
+    raise errors.AlreadyExists(
+        f"bucket {name} already exists and carries no {TOKEN_TAG} tag of this run; if an "
+        f"interrupted Genesys run made it, adopt it with `genesys import ADDRESS {name}`",
+        attribute_path="config.name",
+    )
 
 
 def _make_bucket(clients: AwsClients, name: str) -> None:

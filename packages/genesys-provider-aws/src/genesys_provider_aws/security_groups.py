@@ -30,6 +30,8 @@ from genesys_provider_aws.readers import KindReader, read_one
 
 LIST_FILTERS = {"name": "group-name", "network_id": "vpc-id", "id": "group-id"}
 PROTOCOLS = {"tcp": "tcp", "udp": "udp", "icmp": "icmp", "all": "-1", "-1": "-1"}
+# AWS requires a description; a group configured without one gets this, and reads it back
+# as "" so the config's empty description matches (else every plan would replace the group).
 DEFAULT_DESCRIPTION = "Managed by Genesys"
 
 
@@ -148,12 +150,16 @@ def group_from(raw: Mapping[str, Any]) -> pb.SecurityGroup:
         id=raw["GroupId"],
         name=raw.get("GroupName", ""),
         network_id=raw.get("VpcId", ""),
-        description=raw.get("Description", ""),
+        description=_configured_description(raw.get("Description", "")),
         ingress=rules_of_atoms(atoms_of_permissions(raw.get("IpPermissions", []))),
         egress=rules_of_atoms(atoms_of_permissions(raw.get("IpPermissionsEgress", []))),
         tags=user_tags(tags),
         provider_data=struct({"arn": raw.get("SecurityGroupArn"), "owner_id": raw.get("OwnerId")}),
     )
+
+
+def _configured_description(description: str) -> str:
+    return "" if description == DEFAULT_DESCRIPTION else description
 
 
 def describe(clients: AwsClients, filters: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:

@@ -32,7 +32,7 @@ def test_policy_enforcement_levels_in_both_forms(write):
     assert listed == tabled
     assert listed.max_cost_per_month == 250.5
     assert listed.level("max_cost_per_month") == "advisory"
-    assert listed.level("require_tags") == "mandatory"
+    assert listed.level("require_tags") == "advisory"  # the default for tag rules
     assert listed.level("no_public_buckets") == "mandatory"
     assert listed.require_encryption is False
 

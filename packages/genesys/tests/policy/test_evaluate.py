@@ -208,7 +208,7 @@ def test_both_seed_forms_give_the_same_policies_and_the_same_verdicts(change, pl
     expected = [
         PolicySetting("no_public_buckets", True),
         PolicySetting("require_encryption", True),
-        PolicySetting("require_tags", ["Environment", "Team"]),
+        PolicySetting("require_tags", ["Environment", "Team"], "advisory"),
         PolicySetting("max_cost_per_month", 1000.0),
     ]
     assert active_settings(yaml_policies) == active_settings(toml_policies) == expected

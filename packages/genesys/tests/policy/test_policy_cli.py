@@ -24,7 +24,7 @@ resources:
 policies:
   - no_public_buckets: true
   - require_encryption: true
-  - require_tags: [Team]
+  - require_tags: {value: [Team], enforcement: mandatory}
   - max_cost_per_month: 10
 """
 FIXED = (VIOLATING.replace("public_access: true", "public_access: false")
@@ -74,7 +74,7 @@ def test_machine_outputs_go_to_a_file_with_the_summary_printed(workdir, genesys)
 
 
 def test_advisory_violations_warn_and_exit_0(workdir, genesys):
-    advisory = VIOLATING.replace("- require_tags: [Team]",
+    advisory = VIOLATING.replace("- require_tags: {value: [Team], enforcement: mandatory}",
                                  "- require_tags: {value: [Team], enforcement: advisory}")
     (workdir / "genesys.yaml").write_text(
         advisory.replace("public_access: true", "public_access: false")

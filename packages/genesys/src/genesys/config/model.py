@@ -127,8 +127,14 @@ def _policy_schema(value_schema: dict[str, Any]) -> Any:
     return WithJsonSchema({"anyOf": [value_schema, setting], "description": _POLICY_VALUE_DOC})
 
 
+# Tag rules report before they block, like AWS Organizations tag policies (compliance is
+# reported until enforcement is switched on): the seed example itself tags only its
+# instances, and must apply as written. Every other policy blocks apply by default.
+DEFAULT_LEVELS = {"require_tags": "advisory"}
+
+
 class Policies(Model):
-    """Guardrails evaluated on the plan. Each policy is mandatory unless set advisory."""
+    """Guardrails evaluated on the plan: mandatory unless set advisory (see DEFAULT_LEVELS)."""
 
     no_public_buckets: Annotated[bool, _policy_schema({"type": "boolean"})] = False
     require_encryption: Annotated[bool, _policy_schema({"type": "boolean"})] = False
@@ -138,7 +144,7 @@ class Policies(Model):
     max_cost_per_month: Annotated[
         float | None, Field(ge=0), _policy_schema({"type": "number", "minimum": 0})
     ] = None
-    # Filled from the `{value, enforcement}` form; policies absent here are mandatory.
+    # Filled from the `{value, enforcement}` form; policies absent here use DEFAULT_LEVELS.
     enforcement: dict[str, Annotated[str, OneOf("enforcement level", ENFORCEMENT_LEVELS)]] = Field(
         default_factory=dict, exclude=True, json_schema_extra={"readOnly": True}
     )
@@ -163,8 +169,8 @@ class Policies(Model):
         return values
 
     def level(self, policy: str) -> str:
-        """ "advisory" or "mandatory" for a policy name."""
-        return self.enforcement.get(policy, "mandatory")
+        """ "advisory" or "mandatory" for a policy name (DEFAULT_LEVELS when not set)."""
+        return self.enforcement.get(policy, DEFAULT_LEVELS.get(policy, "mandatory"))
 
     def active(self) -> list[str]:
         """Names of the policies that are switched on."""

@@ -98,3 +98,32 @@ def open_state(
         yield manager
     finally:
         manager.close()
+
+
+@contextlib.contextmanager
+def backend_for_config(config_path: Path | None) -> Iterator[Any]:
+    """The backend holding a config's state, for commands that only touch state (`state`,
+    `output`, `force-unlock`): the config's local directory, or a remote backend served by
+    its plugin (started and configured here for ${account_id}, stopped on exit). Without a
+    config: the local state beside the working directory."""
+    from genesys.state import open_backend_for_config
+
+    if config_path is None:
+        yield open_backend_for_config(None)
+        return
+    from genesys.config import load_config
+
+    config = load_config(config_path)
+    if state_block(config, {})["backend"] == "local":
+        yield make_backend(config, Path(config_path), None, {})[0]
+        return
+    from genesys.engine.session import configure_plugin
+    from genesys.plugins import PluginManager
+
+    plugins = PluginManager()
+    try:
+        conn = plugins.get(config.provider)
+        identity = configure_plugin(conn, config, config.base_dir.resolve(), config.provider)
+        yield make_backend(config, Path(config_path), plugins, identity)[0]
+    finally:
+        plugins.close()

@@ -16,6 +16,8 @@ Formats and recovery rules: docs/state.md.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from genesys.state.backend import StateBackend, force_unlock
 from genesys.state.crypto import derive_key
 from genesys.state.local import LocalBackend
@@ -29,6 +31,9 @@ from genesys.state.records import (
     locked_message,
     mask_sensitive,
 )
+
+if TYPE_CHECKING:  # imported lazily below: it pulls in grpc
+    from genesys.state.remote import RemoteBackend
 
 __all__ = [
     "SENSITIVE_MASK",

@@ -20,13 +20,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from genesys.cli.commands.state import config_path
-    from genesys.state import force_unlock, open_backend_for_config
+    from genesys.engine.state_backend import backend_for_config
+    from genesys.state import force_unlock
 
-    backend = open_backend_for_config(config_path(args))
-    if not args.force and not _confirmed(backend, args.lock_id):
-        print("force-unlock cancelled.", file=sys.stderr)
-        return 1
-    force_unlock(backend, args.lock_id)
+    with backend_for_config(config_path(args)) as backend:
+        if not args.force and not _confirmed(backend, args.lock_id):
+            print("force-unlock cancelled.", file=sys.stderr)
+            return 1
+        force_unlock(backend, args.lock_id)
     print(f"The state lock {args.lock_id} was released.")
     return 0
 

@@ -19,18 +19,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from genesys.cli.commands.state import stored_passphrase
     from genesys.cli.workflow import config_path
     from genesys.engine.outputs import SENSITIVE, render_outputs
+    from genesys.engine.state_backend import backend_for_config
     from genesys.errors import GenesysError
-    from genesys.state import StateManager, open_backend_for_config
+    from genesys.state import StateManager
 
-    manager = StateManager.open(
-        open_backend_for_config(config_path(args)), operation="output", lock=False
-    )
-    try:
-        outputs = manager.outputs or {}
-    finally:
-        manager.close()
+    with backend_for_config(config_path(args)) as backend:
+        passphrase = stored_passphrase(backend)
+        with StateManager.open(
+            backend, operation="output", lock=False, passphrase=passphrase
+        ) as manager:
+            outputs = manager.outputs or {}
     if args.name:
         if args.name not in outputs:
             raise GenesysError(

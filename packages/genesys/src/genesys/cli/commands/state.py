@@ -7,8 +7,10 @@ do, and fail at once naming the holder when another run has it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -140,18 +142,28 @@ def _push(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- helpers
 
 
-def open_manager(args: argparse.Namespace, operation: str, *, lock: bool) -> Any:
-    """The StateManager of the config the arguments name (a context manager)."""
+@contextlib.contextmanager
+def open_manager(args: argparse.Namespace, operation: str, *, lock: bool) -> Iterator[Any]:
+    """The StateManager of the config the arguments name, in its backend (local or remote)."""
+    from genesys.engine.state_backend import backend_for_config
+    from genesys.state import StateManager
+
+    with backend_for_config(config_path(args)) as backend:
+        passphrase = stored_passphrase(backend)
+        with StateManager.open(
+            backend, operation=operation, lock=lock, passphrase=passphrase
+        ) as manager:
+            yield manager
+
+
+def stored_passphrase(backend: Any) -> str | None:
+    """Only an already encrypted state gets the passphrase: these commands never change
+    whether state is encrypted (apply does, following the config's `state.encrypt`)."""
     import os
 
-    from genesys.state import StateManager, open_backend_for_config
     from genesys.state.loader import stored_state_encrypted
 
-    backend = open_backend_for_config(config_path(args))
-    # Only an already encrypted state gets the passphrase: these commands never change
-    # whether state is encrypted (apply does, following the config's `state.encrypt`).
-    passphrase = os.environ.get(PASSPHRASE_ENV) if stored_state_encrypted(backend) else None
-    return StateManager.open(backend, operation=operation, lock=lock, passphrase=passphrase)
+    return os.environ.get(PASSPHRASE_ENV) if stored_state_encrypted(backend) else None
 
 
 def config_path(args: argparse.Namespace) -> Path | None:
