@@ -129,7 +129,7 @@ def test_security_group_rules_create_update(conn: Any, aws: Any, suffix: str) ->
         conn.network.GetSecurityGroup(pb.GetRequest(id=group.id))
 
 
-def test_allow_all_egress_reads_back_as_given(conn: Any, aws: Any, suffix: str) -> None:
+def test_group_reads_back_as_configured(conn: Any, aws: Any, suffix: str) -> None:
     # The core's config spells out allow-all egress for a group that declares none; a read
     # must report it as given, or every plan would show the group changing.
     net = _network(conn, "10.2.0.0/16", f"egress-{suffix}")
@@ -141,7 +141,10 @@ def test_allow_all_egress_reads_back_as_given(conn: Any, aws: Any, suffix: str) 
     assert [(p["IpProtocol"], p["IpRanges"]) for p in raw["IpPermissionsEgress"]] == [
         ("-1", [{"CidrIp": "0.0.0.0/0"}])
     ]
-    assert list(conn.network.GetSecurityGroup(pb.GetRequest(id=group.id)).egress) == [allow_all]
+    read = conn.network.GetSecurityGroup(pb.GetRequest(id=group.id))
+    assert list(read.egress) == [allow_all]
+    # No description configured: AWS needs one, so the plugin sets one and reads it back as "".
+    assert raw["Description"] == "Managed by Genesys" and read.description == ""
 
 
 def test_load_balancer_with_listener_and_targets(conn: Any, aws: Any, suffix: str) -> None:

@@ -72,8 +72,8 @@ def print_plan(session: Any, plan: Any, as_json: bool) -> None:
 
     for note in session.notes:
         print(note, file=sys.stderr)
-    for warning in plan.warnings:
-        print(f"Warning: {warning}", file=sys.stderr)
+    for warning in plan.warnings:  # located diagnostics: "file:line:col: warning: ..."
+        print(warning, file=sys.stderr)
     if as_json:
         print(
             json.dumps({"type": "planned_changes", **plan_to_json(plan, session.facts.sensitive)})
