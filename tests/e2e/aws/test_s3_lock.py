@@ -121,6 +121,7 @@ def test_killed_apply_is_unlocked_and_converges_without_orphans(cli: AwsCli, aws
     first = cli.start("apply", "--auto-approve", "--parallelism", "2")
     try:
         _read_until(first, "Creation complete", times=8)
+        _read_until(first, "Creating...")  # a create in flight: its intent is durable
         first.send_signal(signal.SIGKILL)
     finally:
         _stop(first)
@@ -135,6 +136,7 @@ def test_killed_apply_is_unlocked_and_converges_without_orphans(cli: AwsCli, aws
 
     converged = cli("apply", "--auto-approve")
     assert converged.returncode == 0, converged.stdout + converged.stderr
+    print("RECOVERY:", [l for l in converged.stderr.splitlines() if "interrupted" in l])
     noop = cli("plan", "--detailed-exitcode")
     assert noop.returncode == 0, noop.stdout + noop.stderr
     groups = _groups_in_vpc(aws)

@@ -42,7 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 1
     from genesys.errors import GenesysError
+    from genesys.logs import configure_logging
     from genesys_plugin_sdk.errors import ProviderError
+
+    configure_logging()
 
     try:
         return int(args.func(args) or 0)

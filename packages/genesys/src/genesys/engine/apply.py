@@ -9,6 +9,7 @@ Node keys are "<step>:<address>" with step create|update|destroy. Edges:
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +20,8 @@ from genesys.engine.executor import DagResult, run_dag
 from genesys.engine.operations import OperationContext
 from genesys.engine.plan import Action, Plan, ResourceChange
 from genesys.engine.progress import Progress
+
+log = logging.getLogger("genesys.apply")
 
 
 @dataclass
@@ -110,8 +113,11 @@ class Applier:
             record_id = self._perform(step, change)
         except BaseException as error:
             self.progress.failed(token, _describe(error))
+            log.warning("%s %s failed: %s", step, address, type(error).__name__)
             raise
-        self.progress.finished(token, record_id, time.monotonic() - started)
+        elapsed = time.monotonic() - started
+        self.progress.finished(token, record_id, elapsed)
+        log.debug("%s %s done in %.3fs (id %s)", step, address, elapsed, record_id)
         self._count(step, change)
 
     def _perform(self, step: str, change: ResourceChange) -> str:

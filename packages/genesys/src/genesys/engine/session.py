@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,8 @@ from genesys.engine.plan import Plan
 from genesys.engine.progress import Progress
 from genesys.errors import GenesysError, PluginError
 from genesys.state import StateManager
+
+log = logging.getLogger("genesys.session")
 
 
 @dataclass
@@ -81,6 +85,14 @@ class Session:
                 config, Path(config_path), plugins, identity, operation=operation, lock=lock
             ) as state:
                 session = cls(config, desired, state, conn, identity, facts, digest)
+                log.info(
+                    "opened %s: provider %s %s, state serial %d, %d resources desired",
+                    config.display_name,
+                    conn.metadata.name,
+                    conn.metadata.version,
+                    state.serial,
+                    len(desired),
+                )
                 if lock:
                     session._recover()
                 yield session
@@ -122,7 +134,14 @@ class Session:
         records = dict(self.state.resources)
         drift: dict[str, str] = {}
         if options.refresh and records:
+            started = time.monotonic()
             refreshed = planner.refresh(self.conn, records)
+            log.info(
+                "refreshed %d resources in %.3fs (%d gone)",
+                len(records),
+                time.monotonic() - started,
+                len(refreshed.gone),
+            )
             for address in refreshed.gone:
                 del refreshed.records[address]
                 drift[address] = "deleted outside of Genesys"
