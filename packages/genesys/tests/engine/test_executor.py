@@ -1,11 +1,25 @@
 from __future__ import annotations
 
+import io
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
-from genesys.engine.executor import RetryPolicy, call_with_retries, run_dag
+from genesys.engine.executor import (
+    RetryDeadlineExceeded,
+    RetryPolicy,
+    ThrottleGate,
+    call_with_retries,
+    gate_for,
+    run_dag,
+)
+from genesys.engine.progress import Progress
+from genesys.engine.session import RunOptions, Session
 from genesys_plugin_sdk import errors as perr
+from genesys_provider_local.faults import TokenBucket
 
 
 def test_runs_each_node_after_its_dependencies() -> None:
@@ -111,3 +125,176 @@ def test_gives_up_after_attempts() -> None:
 
     with pytest.raises(perr.Unavailable):
         call_with_retries(down, RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.002))
+
+
+# ---------------------------------------------------------------- throttling and the gate
+
+
+def _rate_limited_provider(burst: int, per_second: float) -> tuple[Callable[[], str], list[int]]:
+    """A provider call behind the local provider's own token bucket; counts its answers."""
+    bucket = TokenBucket(burst, per_second)
+    counts = [0, 0]  # [ok, throttled]
+    lock = threading.Lock()
+
+    def create() -> str:
+        wait = bucket.take()
+        with lock:
+            counts[wait > 0] += 1
+        if wait > 0:
+            raise perr.Throttled("rate limit exceeded", retry_after=wait)
+        return "created"
+
+    return create, counts
+
+
+def _hammer(create: Callable[[], str], gate: ThrottleGate | None, calls: int) -> list[str]:
+    policy = RetryPolicy(attempts=10, base_delay=0.001)
+
+    def one(_: int) -> str:
+        deadline = time.monotonic() + 30
+        return call_with_retries(create, policy, gate=gate, deadline=deadline)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(one, range(calls)))
+
+
+def test_throttled_calls_retry_until_the_deadline_not_a_few_attempts() -> None:
+    create, counts = _rate_limited_provider(burst=5, per_second=40)
+
+    results = _hammer(create, None, 30)  # 8 threads, 10 attempts each would not be enough
+
+    assert results == ["created"] * 30
+    assert counts[1] > 10 * 8 // 4  # it was throttled plenty
+
+
+def test_the_gate_spares_the_provider_most_throttled_calls() -> None:
+    ungated, ungated_counts = _rate_limited_provider(burst=5, per_second=40)
+    gated, gated_counts = _rate_limited_provider(burst=5, per_second=40)
+    gate = ThrottleGate()
+
+    _hammer(ungated, None, 30)
+    assert _hammer(gated, gate, 30) == ["created"] * 30
+
+    assert gate.limited and gate.throttled == gated_counts[1] > 0
+    assert gated_counts[1] * 2 < ungated_counts[1]
+
+
+def test_a_throttle_closes_the_gate_for_every_caller_until_retry_after() -> None:
+    gate = ThrottleGate()
+    stop = threading.Event()
+    gate.throttled_call(gate.admit(stop), retry_after=0.3)
+    closed_at = time.monotonic()
+
+    admitted = gate.admit(stop)  # another caller, who never saw the throttle
+
+    assert time.monotonic() - closed_at >= 0.29
+    assert admitted >= closed_at + 0.29
+
+
+def test_gate_paces_after_a_throttle_at_a_rate_it_cuts_again_on_the_next_one() -> None:
+    gate = ThrottleGate()
+    stop = threading.Event()
+    for _ in range(20):  # 20 answered calls: a measured sending rate
+        gate.passed()
+    gate.throttled_call(gate.admit(stop), retry_after=0.0)
+    first_rate = gate.stats()["rate_per_s"]
+    gate.throttled_call(gate.admit(stop), retry_after=0.0)  # admitted after the cut: cuts
+    stale = time.monotonic() - 10
+    gate.throttled_call(stale, retry_after=0.0)  # admitted before the last cut: does not
+
+    assert gate.stats()["cuts"] == 2
+    assert gate.stats()["rate_per_s"] < first_rate
+    slots = [gate.admit(stop) for _ in range(3)]
+    assert slots[2] - slots[1] == pytest.approx(slots[1] - slots[0], rel=0.2)
+    assert slots[1] > slots[0]
+
+
+def test_still_throttled_at_the_deadline_is_one_clear_error() -> None:
+    def always_throttled() -> None:
+        raise perr.Throttled("rate limit exceeded", retry_after=0.05)
+
+    started = time.monotonic()
+    with pytest.raises(RetryDeadlineExceeded, match=r"still throttled .* rate limit exceeded"):
+        call_with_retries(always_throttled, gate=ThrottleGate(), deadline=started + 0.3)
+    assert time.monotonic() - started < 5
+
+
+def test_unavailable_stays_bounded_by_attempts_with_a_gate_and_a_deadline() -> None:
+    calls = []
+
+    def down() -> None:
+        calls.append(1)
+        raise perr.Unavailable("down")
+
+    policy = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.002)
+    with pytest.raises(perr.Unavailable):
+        call_with_retries(down, policy, gate=ThrottleGate(), deadline=time.monotonic() + 60)
+    assert len(calls) == 3
+
+
+def test_only_the_first_throttle_is_worth_a_note() -> None:
+    create, _ = _rate_limited_provider(burst=2, per_second=100)
+    gate = ThrottleGate()
+    notes: list[float] = []
+    for _ in range(10):
+        call_with_retries(create, gate=gate, deadline=time.monotonic() + 10,
+                          on_retry=lambda error, pause: notes.append(pause))
+    assert gate.throttled >= 1
+    assert len(notes) == 1
+
+
+def test_stop_ends_waits_at_the_gate_and_lets_calls_in_flight_finish() -> None:
+    gate = ThrottleGate()
+    stop = threading.Event()
+    in_call = threading.Event()
+    release = threading.Event()
+    finished: list[str] = []
+
+    def work(key: str) -> None:
+        def provider() -> str:
+            if key == "in-flight":
+                in_call.set()
+                release.wait(5)
+                return "done"
+            raise perr.Throttled("rate limit exceeded", retry_after=60)
+
+        call_with_retries(provider, gate=gate, deadline=time.monotonic() + 600)
+        finished.append(key)
+
+    def press_ctrl_c() -> None:
+        in_call.wait(5)
+        time.sleep(0.2)  # let the others reach the gate, closed for a minute
+        stop.set()
+        release.set()
+
+    threading.Thread(target=press_ctrl_c).start()
+    deps: dict[str, set[str]] = {"in-flight": set(), "a": set(), "b": set(), "after-a": {"a"}}
+    started = time.monotonic()
+    result = run_dag(deps, work, parallelism=3, stop=stop)
+
+    assert time.monotonic() - started < 10  # nobody sat out the minute
+    assert result.interrupted and finished == ["in-flight"]
+    assert not result.failed
+    assert "rate limit" in result.skipped["a"] and "rate limit" in result.skipped["b"]
+    assert "after-a" in result.skipped
+
+
+def test_apply_under_a_rate_limit_creates_everything_without_errors(tmp_path: Path) -> None:
+    """Real engine, real local plugin with its token bucket: throttling never surfaces."""
+    lines = ["provider: local", "providers:", "  local:",
+             "    rate_limit: {burst: 3, per_second: 40}", "resources:", "  storage:"]
+    for i in range(20):
+        lines += [f"    - name: b-{i:02d}", "      type: bucket"]
+    config = tmp_path / "genesys.yaml"
+    config.write_text("\n".join(lines) + "\n")
+    out = io.StringIO()
+
+    with Session.open(config, operation="apply") as session:
+        plan = session.plan(RunOptions(refresh=False))
+        result = session.apply(plan, Progress(out=out), RunOptions(parallelism=8))
+        gate = gate_for(session.conn)
+
+    assert result.ok, result.errors
+    assert result.counts["added"] == 20
+    assert gate.throttled > 0
+    assert sum("retrying" in line for line in out.getvalue().splitlines()) <= 1

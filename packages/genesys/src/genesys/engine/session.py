@@ -29,6 +29,7 @@ from genesys.engine.apply import Applier, ApplyResult
 from genesys.engine.operations import OperationContext, recover_intents
 from genesys.engine.plan import Plan
 from genesys.engine.progress import Progress
+from genesys.engine.versions import check_plugin_version
 from genesys.errors import GenesysError, PluginError
 from genesys.state import StateManager
 
@@ -79,6 +80,9 @@ class Session:
         plugins = PluginManager()
         try:
             conn = plugins.get(config.provider)
+            settings = config.providers.get(config.provider)
+            check_plugin_version(config.provider, conn.metadata.version,
+                                 settings.version if settings else None, config.base_dir)
             identity = configure_plugin(conn, config, config.base_dir.resolve(), config.provider)
             facts = _facts(conn)
             with open_state(

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-LOCK_FILE = "genesys.lock"
+from genesys.engine.versions import LOCK_FILE
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +26,8 @@ def write_lock(directory: Path, provider: str) -> Path:
         entry = {
             "version": conn.metadata.version,
             "protocol_version": conn.metadata.protocol_version,
-            "source": " ".join(find_plugin(provider)),
+            # Where it came from, by name only: the lock is committed and shared.
+            "executable": Path(find_plugin(provider)[-1]).name,
         }
     finally:
         manager.close()
