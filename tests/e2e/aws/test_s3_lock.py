@@ -136,7 +136,6 @@ def test_killed_apply_is_unlocked_and_converges_without_orphans(cli: AwsCli, aws
 
     converged = cli("apply", "--auto-approve")
     assert converged.returncode == 0, converged.stdout + converged.stderr
-    print("RECOVERY:", [l for l in converged.stderr.splitlines() if "interrupted" in l])
     noop = cli("plan", "--detailed-exitcode")
     assert noop.returncode == 0, noop.stdout + noop.stderr
     groups = _groups_in_vpc(aws)

@@ -83,6 +83,7 @@ def test_pull_then_push_into_another_state(filled, config, tmp_path, capsys) -> 
     other = tmp_path / "other"
     other.mkdir()
     other_config = str(other / "genesys.yaml")
+    Path(other_config).write_text("project: other\n")
     with StateManager.open(LocalBackend(other / ".genesys" / "state" / "default")) as manager:
         manager.set_outputs({"x": {"value": 1}})  # a state of its own (another lineage)
     code, _, err = run(capsys, "state", "push", str(dump), "-c", other_config)

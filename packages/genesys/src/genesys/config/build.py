@@ -9,7 +9,7 @@ from genesys.config.desired import DesiredResource, Location, Value
 from genesys.config.diagnostics import Path
 from genesys.config.model import Config
 from genesys.config.namespace import Namespace
-from genesys.config.reporter import Reporter
+from genesys.config.reporter import Reporter, locator
 
 
 @dataclass
@@ -23,6 +23,26 @@ class Build:
     owners: dict[Path, list[str]] = field(default_factory=dict)
     _locations: dict[Path, Location] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # What `cfg.location_of` reads, fetched once: private attributes of a pydantic
+        # model are slow to read, and every resource needs a location.
+        self._file = self.cfg.display_name
+        self._positions = self.cfg._positions
+        self._locate = locator(self._positions)
+        self._translate = self.cfg._translate
+
+    def location(self, path: Path) -> Location:
+        """`cfg.location_of(path)`, for the paths of blocks."""
+        location = self._locations.get(path)
+        if location is None:  # one lookup per block, however large its count
+            if not self._positions:
+                location = Location(self._file)
+            else:
+                written = self._translate(path) if self._translate else path
+                location = Location(self._file, *self._locate(written))
+            self._locations[path] = location
+        return location
+
     def add(
         self,
         address: str,
@@ -31,18 +51,18 @@ class Build:
         path: Path,
         origin: str = "",
     ) -> DesiredResource:
-        location = self._locations.get(path)
-        if location is None:  # one lookup per block, however large its count
-            location = self._locations[path] = self.cfg.location_of(path)
         resource = DesiredResource(
             address=address,
             kind=kind,
             attributes=attributes,
-            location=location,
+            location=self.location(path),
             origin=origin,
         )
         self.resources.append(resource)
-        self.owners.setdefault(path, []).append(address)
+        owners = self.owners.get(path)
+        if owners is None:
+            owners = self.owners[path] = []
+        owners.append(address)
         return resource
 
     def code(

@@ -21,6 +21,8 @@ from genesys.kinds import KINDS
 
 LITERAL_HINT = "write $${ for a literal '${'"
 Edge = tuple[str, str]
+# Values that can hold no reference (str is not among them).
+_SCALARS = (bool, int, float, type(None))
 
 
 def check_references(build: Build) -> dict[Edge, Path]:
@@ -28,21 +30,27 @@ def check_references(build: Build) -> dict[Edge, Path]:
     edges: dict[Edge, Path] = {}
     dump = build.cfg.model_dump(by_alias=True, exclude_unset=True)
     for section in ("resources", "outcomes", "outputs", "state", "providers"):
-        for path, text in _strings(dump.get(section), (section,)):
-            if "$" in text:
-                _check_string(build, _as_written(build, path), text, edges)
+        found: list[tuple[Path, str]] = []
+        _strings_with_dollar(dump.get(section), (section,), found)
+        for path, text in found:
+            _check_string(build, _as_written(build, path), text, edges)
     return edges
 
 
-def _strings(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
+def _strings_with_dollar(value: Any, path: Path, found: list[tuple[Path, str]]) -> None:
+    """Appends (path, text) of every string holding a `$`, in written order (the first
+    path of an edge is the one a cycle error names)."""
     if isinstance(value, str):
-        yield path, value
+        if "$" in value:
+            found.append((path, value))
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, (*path, key))
+            if not isinstance(item, _SCALARS):
+                _strings_with_dollar(item, (*path, key), found)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _strings(item, (*path, index))
+            if not isinstance(item, _SCALARS):
+                _strings_with_dollar(item, (*path, index), found)
 
 
 def _as_written(build: Build, path: Path) -> Path:
@@ -147,25 +155,34 @@ def link_attributes(build: Build) -> None:
     """Parses `${...}` strings in every resource's attributes into Ref/Template values and
     fills depends_on (explicit references and the implicit name links alike)."""
     for resource in build.resources:
-        resource.attributes = {k: _parsed(v) for k, v in resource.attributes.items()}
+        attributes: dict[str, Any] = {}
         sensitive = set(resource.sensitive)
         for key, value in resource.attributes.items():
-            for ref in refs_in(value):
+            refs: list[Ref] = []
+            attributes[key] = _parsed(value, refs)
+            for ref in refs:
                 if not ref.address or ref == COUNT_INDEX:
                     continue
                 resource.depends_on.add(ref.address)
                 if (build.ns.kind_of(ref.address), ref.attribute) in SENSITIVE_ATTRIBUTES:
                     sensitive.add(key)
+        resource.attributes = attributes
         resource.sensitive = frozenset(sensitive)
 
 
-def _parsed(value: Any) -> Any:
+def _parsed(value: Any, refs: list[Ref]) -> Any:
+    """The value with `${...}` strings parsed (containers copied); appends every Ref in it
+    (as `refs_in` would find them) to `refs`."""
     if isinstance(value, str):
-        return parse_value(value) if "$" in value else value
+        if "$" not in value:
+            return value
+        value = parse_value(value)
     if isinstance(value, dict):
-        return {k: _parsed(v) for k, v in value.items()}
+        return {k: v if isinstance(v, _SCALARS) else _parsed(v, refs) for k, v in value.items()}
     if isinstance(value, list):
-        return [_parsed(v) for v in value]
+        return [v if isinstance(v, _SCALARS) else _parsed(v, refs) for v in value]
+    if isinstance(value, (Ref, Template, tuple)):
+        refs.extend(refs_in(value))
     return value
 
 
@@ -174,7 +191,9 @@ def _parsed(value: Any) -> Any:
 
 def check_cycles(build: Build, edges: dict[Edge, Path]) -> None:
     """One error per strongly connected group of resources, naming one cycle in it."""
-    graph = {r.address: sorted(d for d in r.depends_on) for r in build.resources}
+    depends = {r.address: r.depends_on for r in build.resources}
+    # A resource that depends on nothing is in no cycle: leaving it out changes no result.
+    graph = {address: sorted(d) for address, d in depends.items() if d}
     paths = {r.address: r for r in build.resources}
     for component in _strongly_connected(graph):
         cycle = _cycle_in(component, graph)

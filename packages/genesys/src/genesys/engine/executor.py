@@ -154,20 +154,21 @@ class ThrottleGate:
     - until the first THROTTLED the gate is open and costs a clock read per call;
     - a THROTTLED with retry_after closes the gate for every caller until then;
     - from then on callers are admitted one at a time at a learned rate, CUBIC-style: on a
-      throttle the rate is cut to BETA x the rate actually sent; afterwards it grows back
-      along a cubic curve that flattens out near the rate last throttled at, then probes
-      beyond it. Only calls admitted after the last cut can cause another cut (one cut per
-      round trip, as in TCP), so a wave of answers to calls sent at the old rate counts once.
+      throttle the rate is cut to BETA x the rate calls were being answered at; afterwards
+      it grows back along a cubic curve that flattens out near the rate last throttled at,
+      then probes beyond it. Only calls admitted after the last cut can cause another cut
+      (one cut per round trip, as in TCP): a wave of answers to calls sent at the old rate
+      counts once.
     Under-admitting costs little while the provider's bucket has room to save tokens, and
-    over-admitting costs one throttled call per cut, so the learned rate settles just
-    around the provider's.
+    over-admitting costs one throttled call or so per cut, so the rate settles just around
+    the provider's. Waiters hold no reserved slot: each takes the next free one when it
+    wakes, so a rate that grows meanwhile applies to everyone at once.
     """
 
-    BETA = 0.7  # cut to this share of the sending rate on a throttle
+    BETA = 0.7  # cut to this share of the answered rate on a throttle
     CUBIC_C = 0.4  # growth of the cubic (calls/s per s^3), as in the AWS SDKs
     MIN_RATE = 0.5  # calls/s: never slower than this between throttles
-    MEASURE_EVERY = 0.5  # seconds per sample of the sending rate
-    SMOOTHING = 0.8  # weight of the newest sample
+    RECENT = 20  # answers the sending rate is measured over
     LONG_PAUSE = 5.0  # seconds: closures this long are worth telling the user about
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
@@ -179,10 +180,7 @@ class ThrottleGate:
         self._last_cut = -math.inf
         self._closed_until = -math.inf
         self._next_slot = -math.inf
-        self._measured = 0.0  # calls answered per second, smoothed
-        self._sample_start = clock()
-        self._sample_count = 0
-        self.admitted = 0
+        self._answers: deque[float] = deque(maxlen=self.RECENT)  # when recent calls returned
         self.throttled = 0
         self.cuts = 0
 
@@ -196,27 +194,30 @@ class ThrottleGate:
         while True:
             with self._lock:
                 now = self._clock()
-                slot = max(now, self._next_slot, self._closed_until)
-                self._next_slot = slot + 1.0 / self._rate_at(now)
-                self.admitted += 1
-            if slot > deadline:
-                raise RetryDeadlineExceeded("the provider is still throttling calls")
-            if slot > now and stop.wait(slot - now):
+                turn = max(self._next_slot, self._closed_until)
+                if turn <= now:
+                    interval = 1.0 / self._rate_at(now)
+                    # A waiter that woke late makes up at most one interval, never a burst.
+                    self._next_slot = max(turn, now - interval) + interval
+                    return now
+            if turn > deadline:
+                raise RetryDeadlineExceeded(
+                    "timed out waiting for the provider's rate limit (the provider is throttling)"
+                )
+            if stop.wait(turn - now):
                 raise Interrupted("interrupted while waiting for the provider's rate limit")
-            if self._closed_until <= self._clock():  # no new closure came while waiting
-                return slot
 
     def passed(self) -> None:
         """Counts an answered call towards the measured sending rate."""
         with self._lock:
-            self._observe(self._clock())
+            self._answers.append(self._clock())
 
     def throttled_call(self, admitted_at: float, retry_after: float) -> bool:
         """Closes the gate for `retry_after` and maybe cuts the rate; True if worth a note
         to the user (the first throttle, or a long pause)."""
         with self._lock:
             now = self._clock()
-            self._observe(now)
+            self._answers.append(now)
             self.throttled += 1
             noteworthy = not self.limited
             if now + retry_after > self._closed_until:
@@ -228,37 +229,27 @@ class ThrottleGate:
 
     def stats(self) -> dict[str, float]:
         with self._lock:
-            now = self._clock()
-            rate = self._rate_at(now) if self.limited else math.inf
-            return {
-                "throttled": self.throttled,
-                "cuts": self.cuts,
-                "paced_admissions": self.admitted,
-                "rate_per_s": round(rate, 2),
-                "measured_per_s": round(self._measured, 2),
-            }
+            rate = self._rate_at(self._clock()) if self.limited else math.inf
+            return {"throttled": self.throttled, "cuts": self.cuts, "rate_per_s": round(rate, 2)}
 
     def _cut(self, now: float) -> None:
-        sending = self._measured or self._sample_count / max(now - self._sample_start, 1e-3)
-        in_use = min(self._rate_at(now), sending) if self.limited else sending
+        answered = self._answered_rate(now)
+        in_use = min(self._rate_at(now), answered) if self.limited else answered
         self._max_rate = max(in_use, self.MIN_RATE)
         self._k = (self._max_rate * (1 - self.BETA) / self.CUBIC_C) ** (1 / 3)
         self._last_cut = now
         self.limited = True
         self.cuts += 1
 
+    def _answered_rate(self, now: float) -> float:
+        answers = self._answers
+        if len(answers) < 2:
+            return self.MIN_RATE
+        return (len(answers) - 1) / max(now - answers[0], 1e-3)
+
     def _rate_at(self, now: float) -> float:
         grown = self.CUBIC_C * (now - self._last_cut - self._k) ** 3 + self._max_rate
         return max(grown, self.MIN_RATE)
-
-    def _observe(self, now: float) -> None:
-        self._sample_count += 1
-        elapsed = now - self._sample_start
-        if elapsed >= self.MEASURE_EVERY:
-            sample = self._sample_count / elapsed
-            self._measured = self.SMOOTHING * sample + (1 - self.SMOOTHING) * self._measured
-            self._sample_start = now
-            self._sample_count = 0
 
 
 _GATES: weakref.WeakKeyDictionary[Any, ThrottleGate] = weakref.WeakKeyDictionary()
@@ -322,12 +313,20 @@ def call_with_retries(
     stop = stop or current_stop() or _NEVER
     limit = math.inf if deadline is None else deadline
     failures = 0
+    last_throttle: perr.Throttled | None = None
     while True:
-        admitted = gate.admit(stop, limit) if gate is not None else 0.0
+        try:
+            admitted = gate.admit(stop, limit) if gate is not None else 0.0
+        except RetryDeadlineExceeded:
+            if last_throttle is None:
+                raise
+            raise _throttled_too_long(last_throttle) from last_throttle
         try:
             result = call()
         except RETRYABLE as error:
             failures += 1
+            if isinstance(error, perr.Throttled):
+                last_throttle = error
             pause = _after_failure(error, failures, admitted, policy, gate, deadline, on_retry)
             if pause > 0 and stop.wait(pause):
                 raise Interrupted("interrupted while waiting to retry") from error
@@ -335,6 +334,12 @@ def call_with_retries(
         if gate is not None:
             gate.passed()
         return result
+
+
+def _throttled_too_long(error: perr.Throttled) -> RetryDeadlineExceeded:
+    return RetryDeadlineExceeded(
+        f"still throttled by the provider when the operation's time ran out: {error}"
+    )
 
 
 def _after_failure(
@@ -360,10 +365,8 @@ def _after_failure(
         pause = wait_hint = policy.delay(failures - 1, error)
         noteworthy = True
     if deadline is not None and time.monotonic() + wait_hint > deadline:
-        if throttled:
-            raise RetryDeadlineExceeded(
-                f"still throttled by the provider when the operation's time ran out: {error}"
-            ) from error
+        if isinstance(error, perr.Throttled):
+            raise _throttled_too_long(error) from error
         raise error
     if noteworthy and on_retry is not None:
         on_retry(error, wait_hint)

@@ -105,11 +105,11 @@ def backend_for_config(config_path: Path | None) -> Iterator[Any]:
     """The backend holding a config's state, for commands that only touch state (`state`,
     `output`, `force-unlock`): the config's local directory, or a remote backend served by
     its plugin (started and configured here for ${account_id}, stopped on exit). Without a
-    config: the local state beside the working directory."""
+    config file: the local state beside where it would be (or the working directory)."""
     from genesys.state import open_backend_for_config
 
-    if config_path is None:
-        yield open_backend_for_config(None)
+    if config_path is None or not Path(config_path).is_file():
+        yield open_backend_for_config(config_path)
         return
     from genesys.config import load_config
 
