@@ -71,19 +71,18 @@ def _existing_ids(project: Path) -> set[str]:
 
 @pytest.mark.parametrize("trial", range(4))
 def test_sigkill_during_apply_leaves_no_orphans(tmp_path: Path, trial: int) -> None:
-    (tmp_path / "genesys.yaml").write_text(_config(latency_ms=20))
-    rng = random.Random(trial)
-    process = subprocess.Popen(
-        [*GENESYS, "apply", "--auto-approve"],
-        cwd=tmp_path,
-        env=genesys_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    time.sleep(rng.uniform(0.8, 3.0))
+    (tmp_path / "genesys.yaml").write_text(_config(latency_ms=60))
+    process = subprocess.Popen([*GENESYS, "apply", "--auto-approve", "--parallelism", "4"],
+                               cwd=tmp_path, env=genesys_env(), stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    assert process.stdout is not None
+    while "Creating..." not in process.stdout.readline():  # the apply has begun
+        assert process.poll() is None
+    time.sleep(random.Random(trial).uniform(0.0, 1.2))
+    assert process.poll() is None, "apply finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
+    process.stdout.close()
 
     converged = run_genesys("apply", "--auto-approve", cwd=tmp_path)
     assert converged.returncode == 0, converged.stdout + converged.stderr

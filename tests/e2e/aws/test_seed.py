@@ -180,7 +180,7 @@ def _resize(cli: AwsCli) -> None:
     cli.config.write_text(text)
 
 
-def test_seed_applies_on_aws_with_state_in_s3(cli: AwsCli, aws: Aws) -> None:
+def apply_seed_and_check(cli: AwsCli, aws: Aws) -> list[str]:
     _copy_seed(cli)
     applied = _ok(cli("apply", "--auto-approve"))
     assert "WARN require_tags [advisory] storage.app-data" in applied  # the policy gate ran
@@ -191,30 +191,36 @@ def test_seed_applies_on_aws_with_state_in_s3(cli: AwsCli, aws: Aws) -> None:
     check_outcomes(aws)
     db = aws("rds").describe_db_instances()["DBInstances"][0]
     check_state_in_s3(aws, [*instance_ids, "web-server", "app-db", db["Endpoint"]["Address"]])
+    listed = _ok(cli("state", "list")).split()  # read back from S3 through the CLI
+    assert len(listed) == SEED_ADDRESSES and "compute.web-server[2]" in listed
     check_wrong_passphrase_refused(cli)
+    return instance_ids
 
-    noop = cli("plan", "--detailed-exitcode")
-    assert noop.returncode == 0, noop.stdout + noop.stderr
-    assert "No changes. Your infrastructure matches the configuration." in noop.stdout
 
+def resize_and_check(cli: AwsCli, aws: Aws, instance_ids: list[str]) -> None:
     _resize(cli)
     changed = cli("plan", "--detailed-exitcode")
     assert changed.returncode == 2, changed.stdout + changed.stderr
     assert "Plan: 0 to add, 4 to change, 0 to destroy." in changed.stdout
     assert '~ size = "medium" -> "large" (t3.large)' in changed.stdout
     assert '~ size = "medium" -> "large" (db.t3.large)' in changed.stdout
-    assert "Apply complete! Resources: 0 added, 4 changed, 0 destroyed." in _ok(
-        cli("apply", "--auto-approve")
-    )
+    applied = _ok(cli("apply", "--auto-approve"))
+    assert "Apply complete! Resources: 0 added, 4 changed, 0 destroyed." in applied
     assert check_instances(aws, "t3.large") == instance_ids  # updated in place, not replaced
     check_database_and_function(aws, "db.t3.large")
+
+
+def test_seed_applies_on_aws_with_state_in_s3(cli: AwsCli, aws: Aws) -> None:
+    instance_ids = apply_seed_and_check(cli, aws)
+    noop = cli("plan", "--detailed-exitcode")
+    assert noop.returncode == 0, noop.stdout + noop.stderr
+    assert "No changes. Your infrastructure matches the configuration." in noop.stdout
+
+    resize_and_check(cli, aws, instance_ids)
     assert cli("plan", "--detailed-exitcode").returncode == 0
 
     destroyed = _ok(cli("destroy", "--auto-approve"))
-    assert (
-        f"Destroy complete! Resources: 0 added, 0 changed, {SEED_ADDRESSES} destroyed." in destroyed
-    )
+    done = f"Destroy complete! Resources: 0 added, 0 changed, {SEED_ADDRESSES} destroyed."
+    assert done in destroyed
     check_nothing_left(aws)
-    again = cli("plan", "--detailed-exitcode")  # the S3 state is readable and empty
-    assert again.returncode == 2, again.stdout + again.stderr
-    assert f"Plan: {SEED_ADDRESSES} to add, 0 to change, 0 to destroy." in again.stdout
+    assert _ok(cli("state", "list")).strip() == ""  # the S3 state is readable and empty

@@ -268,7 +268,7 @@ def delete(clients: AwsClients, identifier: str) -> None:
     current = read_one(READER, clients, identifier)
     rds = clients.client("rds")
     rds.delete_db_instance(
-        DBInstanceIdentifier=identifier, SkipFinalSnapshot=True, DeleteAutomatedBackups=False
+        DBInstanceIdentifier=identifier, SkipFinalSnapshot=True, DeleteAutomatedBackups=True
     )
 
     def gone() -> bool | None:

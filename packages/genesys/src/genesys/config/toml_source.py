@@ -24,6 +24,24 @@ else:  # pragma: no cover - exercised on 3.10 only
 _AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SCALAR_END = re.compile(r"[,\]}\n\r#]")
+_SPACE = re.compile(r"(?:[ \t]+|#[^\n]*)*")
+_SPACE_AND_NEWLINES = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
+
+# Statements written on one line with simple values (nearly every line of a config) are
+# scanned with one regular expression each; anything else goes the character-wise way.
+_KEYS = r"[A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*"
+_SIMPLE = r""""[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\n]*'|[A-Za-z0-9_:.+-]+"""
+_INLINE_PAIR = rf"{_KEYS}[ \t]*=[ \t]*(?:{_SIMPLE})"
+_INLINE_TABLE = rf"\{{[ \t]*(?:{_INLINE_PAIR}(?:[ \t]*,[ \t]*{_INLINE_PAIR})*)?[ \t]*\}}"
+_ARRAY = rf"\[[ \t]*(?:(?:{_SIMPLE})(?:[ \t]*,[ \t]*(?:{_SIMPLE}))*[ \t]*,?)?[ \t]*\]"
+_LINE_PAIR = re.compile(
+    rf"(?P<keys>{_KEYS})[ \t]*=[ \t]*(?P<value>{_SIMPLE}|{_INLINE_TABLE}|{_ARRAY})"
+    r"(?=[ \t]*(?:#|\r?\n|\Z))"
+)
+_LINE_HEADER = re.compile(rf"\[(?P<array>\[)?[ \t]*(?P<keys>{_KEYS})[ \t]*\](?(array)\])")
+_ITEM_PAIR = re.compile(rf"(?P<keys>{_KEYS})[ \t]*=[ \t]*(?:{_SIMPLE})")
+_ITEM = re.compile(_SIMPLE)
+_BLANKS = re.compile(r"[ \t]*")
 
 
 def parse_toml(text: str) -> tuple[dict[str, Any], Positions]:
@@ -86,6 +104,8 @@ class _Scanner:
             if self.i >= len(self.text):
                 return
             start = self.i
+            if self._one_line_statement():
+                continue
             if self.text[self.i] == "[":
                 self._header()
             else:
@@ -99,6 +119,10 @@ class _Scanner:
         self.i += 2 if is_array else 1
         keys = self._keys()
         self.i += 2 if is_array else 1
+        self._open_table(start, keys, is_array)
+
+    def _open_table(self, start: int, keys: list[tuple[str, int, int]], is_array: bool) -> None:
+        """A `[table]` or `[[array]]` header from `start` to self.i with these keys."""
         self.headers.append((start, self.i, [self.text[o:e] for _, o, e in keys], is_array))
         path: Path = ()
         for number, (key, offset, _) in enumerate(keys):
@@ -115,13 +139,75 @@ class _Scanner:
                 self._record(path, offset)
         self.table = path
 
-    def _key_value(self, base: Path, top: bool = False) -> None:
-        start = self.i
-        keys = self._keys()
+    # ------------------------------------------------------------ one-line statements
+
+    def _one_line_statement(self) -> bool:
+        """Scans a one-line header, or a `key = value` whose value is a plain scalar, a
+        one-line string, or a one-line array or inline table of those; False otherwise.
+        Records exactly what the character-wise scan records."""
+        text, start = self.text, self.i
+        if text[start] == "[":
+            header = _LINE_HEADER.match(text, start)
+            if header is None:
+                return False
+            self.i = header.end()
+            keys = self._bare_keys(header.start("keys"), header.end("keys"))
+            self._open_table(start, keys, header["array"] is not None)
+            return True
+        pair = _LINE_PAIR.match(text, start)
+        if pair is None:
+            return False
+        keys = self._bare_keys(pair.start("keys"), pair.end("keys"))
+        path = self._record_keys(self.table, keys)
+        value = pair.start("value")
+        self.pairs.append((start, [text[o:e] for _, o, e in keys], value))
+        if text[value] == "{":
+            self._one_line_table(path, value + 1)
+        elif text[value] == "[":
+            self._one_line_array(path, value + 1)
+        self.i = pair.end()
+        return True
+
+    def _one_line_table(self, path: Path, i: int) -> None:
+        text = self.text
+        while True:
+            i = _BLANKS.match(text, i).end()  # type: ignore[union-attr]
+            if text[i] == "}":
+                return
+            pair = _ITEM_PAIR.match(text, i)
+            assert pair is not None  # the statement's expression matched it all
+            self._record_keys(path, self._bare_keys(pair.start("keys"), pair.end("keys")))
+            i = _BLANKS.match(text, pair.end()).end()  # type: ignore[union-attr]
+            if text[i] == ",":
+                i += 1
+
+    def _one_line_array(self, path: Path, i: int) -> None:
+        text = self.text
+        index = 0
+        while True:
+            i = _BLANKS.match(text, i).end()  # type: ignore[union-attr]
+            if text[i] == "]":
+                return
+            self._record((*path, index), i)
+            index += 1
+            i = _BLANKS.match(text, _ITEM.match(text, i).end()).end()  # type: ignore[union-attr]
+            if text[i] == ",":
+                i += 1
+
+    def _bare_keys(self, start: int, end: int) -> list[tuple[str, int, int]]:
+        return [(m.group(), m.start(), m.end()) for m in _BARE_KEY.finditer(self.text, start, end)]
+
+    def _record_keys(self, base: Path, keys: list[tuple[str, int, int]]) -> Path:
         path = base
         for key, offset, _ in keys:
             path = (*path, key)
             self._record(path, offset)
+        return path
+
+    def _key_value(self, base: Path, top: bool = False) -> None:
+        start = self.i
+        keys = self._keys()
+        path = self._record_keys(base, keys)
         self._skip()
         self.i += 1  # '='
         self._skip()
@@ -223,16 +309,8 @@ class _Scanner:
 
     def _skip(self, newlines: bool = False) -> None:
         """Skips spaces, tabs and comments (and newlines when asked)."""
-        text = self.text
-        while self.i < len(text):
-            char = text[self.i]
-            if char in " \t" or (newlines and char in "\r\n"):
-                self.i += 1
-            elif char == "#":
-                end = text.find("\n", self.i)
-                self.i = len(text) if end < 0 else end
-            else:
-                return
+        space = _SPACE_AND_NEWLINES if newlines else _SPACE
+        self.i = space.match(self.text, self.i).end()  # type: ignore[union-attr]
 
 
 def _escaped(text: str, index: int) -> bool:

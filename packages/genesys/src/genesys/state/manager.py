@@ -413,8 +413,15 @@ class StateManager:
 
 
 def _take_lock(backend: StateBackend, operation: str) -> LockInfo:
+    """Lock, or fail at once naming the holder. A holder that ran on this host and whose
+    process is gone (crashed, SIGKILLed) cannot be doing anything: its lock is taken over,
+    and the operations it left in flight are settled by the engine's crash recovery."""
     lock_info = LockInfo.new(operation)
     holder = backend.lock(lock_info)
+    if holder is not None and holder.holder_is_gone():
+        log.warning("taking over the state lock of a run that is gone: %s", holder.describe())
+        backend.unlock(holder.id, force=False)
+        holder = backend.lock(lock_info)
     if holder is not None:
         raise StateLockedError(locked_message(holder))
     return lock_info
