@@ -3,7 +3,7 @@ through the real CLI and moto."""
 
 from __future__ import annotations
 
-import re
+import json
 import signal
 import subprocess
 import time
@@ -116,8 +116,26 @@ def _groups_in_vpc(aws: Aws) -> dict[str, str]:
     return {g["GroupName"]: g["GroupId"] for g in groups if g["GroupName"] != "default"}
 
 
-def test_killed_apply_is_unlocked_and_converges_without_orphans(cli: AwsCli, aws: Aws) -> None:
-    cli.config.write_text(_groups_config(N_GROUPS))
+def _plant_foreign_lock(aws: Aws) -> str:
+    """The lock item a run on another machine would hold (this host cannot tell it is gone)."""
+    info = {
+        "id": "5d0c6a59-0000-4000-8000-000000000001",
+        "operation": "apply",
+        "who": "ci@build-7",
+        "pid": 4242,
+        "created": "2026-01-02T03:04:05Z",
+        "version": "0.1.0",
+    }
+    item = {
+        "LockID": {"S": f"{STATE_BUCKET}/team/locks/.genesys.lock"},
+        "HolderId": {"S": info["id"]},
+        "Info": {"S": json.dumps(info)},
+    }
+    aws("dynamodb").put_item(TableName="genesys-locks", Item=item)
+    return str(info["id"])
+
+
+def kill_apply_midway(cli: AwsCli) -> None:
     first = cli.start("apply", "--auto-approve", "--parallelism", "2")
     try:
         _read_until(first, "Creation complete", times=8)
@@ -125,15 +143,28 @@ def test_killed_apply_is_unlocked_and_converges_without_orphans(cli: AwsCli, aws
         first.send_signal(signal.SIGKILL)
     finally:
         _stop(first)
-    blocked = cli("apply", "--auto-approve")
-    assert blocked.returncode == 1 and "That process is gone" in blocked.stderr, blocked.stderr
-    lock_id = re.search(r"genesys force-unlock (\S+)", blocked.stderr)
-    assert lock_id is not None and _lock_ids(aws) == [lock_id.group(1)]
 
-    unlocked = cli("force-unlock", "--force", lock_id.group(1))
+
+def force_unlock_foreign_lock(cli: AwsCli, aws: Aws) -> None:
+    lock_id = _plant_foreign_lock(aws)
+    blocked = cli("apply", "--auto-approve")
+    assert blocked.returncode == 1, blocked.stdout + blocked.stderr
+    assert "pid 4242 on host build-7" in blocked.stderr
+    assert f"genesys force-unlock {lock_id}" in blocked.stderr
+    wrong = cli("force-unlock", "--force", "not-the-holder")
+    assert wrong.returncode == 1 and f"held by {lock_id}" in wrong.stderr, wrong.stderr
+    assert _lock_ids(aws) == [lock_id]
+    unlocked = cli("force-unlock", "--force", lock_id)
     assert unlocked.returncode == 0, unlocked.stdout + unlocked.stderr
     assert _lock_ids(aws) == []
 
+
+def test_killed_apply_converges_without_orphans_and_force_unlock(cli: AwsCli, aws: Aws) -> None:
+    cli.config.write_text(_groups_config(N_GROUPS))
+    kill_apply_midway(cli)
+    assert len(_lock_ids(aws)) == 1  # the killed run's lock is still there
+    # Its holder is gone from this host: the next apply takes the lock over, settles the
+    # create that was in flight (adopted by its token) and finishes the rest.
     converged = cli("apply", "--auto-approve")
     assert converged.returncode == 0, converged.stdout + converged.stderr
     noop = cli("plan", "--detailed-exitcode")
@@ -145,3 +176,6 @@ def test_killed_apply_is_unlocked_and_converges_without_orphans(cli: AwsCli, aws
     assert len(listed.stdout.split()) == N_GROUPS + 1  # the groups and the VPC
     recorded = cli("state", "show", "network.crash-vpc.security_group.group-7")
     assert groups["group-7"] in recorded.stdout, recorded.stdout + recorded.stderr
+
+    force_unlock_foreign_lock(cli, aws)
+    assert cli("plan", "--detailed-exitcode").returncode == 0

@@ -22,6 +22,8 @@ class Build:
     # Config path of each block -> the addresses built from it (for reference edges).
     owners: dict[Path, list[str]] = field(default_factory=dict)
     _locations: dict[Path, Location] = field(default_factory=dict)
+    # Whether a function or layer asked for code: such a build differs by `with_code`.
+    reads_code: bool = False
 
     def __post_init__(self) -> None:
         # What `cfg.location_of` reads, fetched once: private attributes of a pydantic
@@ -69,6 +71,7 @@ class Build:
         self, source: str | None, path: Path, *, name: str, runtime: str, handler: str
     ) -> dict[str, Value] | None:
         """`code` attribute for a function (placeholder when `source` is absent)."""
+        self.reads_code = True
         if source is None:
             if not has_placeholder(runtime):
                 self.reporter.error(
@@ -87,6 +90,7 @@ class Build:
         return self.source_code(source, (*path, "source"))
 
     def source_code(self, source: str, path: Path) -> dict[str, Value] | None:
+        self.reads_code = True
         problem = check_source(source, self.cfg.base_dir)
         if problem:
             self.reporter.error(path, problem)

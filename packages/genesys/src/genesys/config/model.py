@@ -268,6 +268,9 @@ class Config(Model):
     # to written paths (they differ when recovery dropped broken list items).
     _positions: dict[Path, tuple[int, int]] = PrivateAttr(default_factory=dict)
     _translate: Any = PrivateAttr(None)
+    # The resources the loader built while checking, for the first `expand()` to hand out
+    # when the config is unchanged since (see genesys.config.expand.expand).
+    _built: Any = PrivateAttr(None)
 
     @field_validator("outputs", mode="before")
     @classmethod

@@ -39,9 +39,9 @@ _LINE_PAIR = re.compile(
     r"(?=[ \t]*(?:#|\r?\n|\Z))"
 )
 _LINE_HEADER = re.compile(rf"\[(?P<array>\[)?[ \t]*(?P<keys>{_KEYS})[ \t]*\](?(array)\])")
-_ITEM_PAIR = re.compile(rf"(?P<keys>{_KEYS})[ \t]*=[ \t]*(?:{_SIMPLE})")
-_ITEM = re.compile(_SIMPLE)
-_BLANKS = re.compile(r"[ \t]*")
+# Inside a value the statement's expression matched: its items, one after another.
+_TABLE_ITEMS = re.compile(rf"(?:[ \t]*,)?[ \t]*(?P<keys>{_KEYS})[ \t]*=[ \t]*(?:{_SIMPLE})")
+_ARRAY_ITEMS = re.compile(rf"(?:[ \t]*,)?[ \t]*(?P<item>{_SIMPLE})")
 
 
 def parse_toml(text: str) -> tuple[dict[str, Any], Positions]:
@@ -151,50 +151,30 @@ class _Scanner:
             if header is None:
                 return False
             self.i = header.end()
-            keys = self._bare_keys(header.start("keys"), header.end("keys"))
+            keys = self._bare_keys(header, "keys")
             self._open_table(start, keys, header["array"] is not None)
             return True
         pair = _LINE_PAIR.match(text, start)
         if pair is None:
             return False
-        keys = self._bare_keys(pair.start("keys"), pair.end("keys"))
+        keys = self._bare_keys(pair, "keys")
         path = self._record_keys(self.table, keys)
         value = pair.start("value")
-        self.pairs.append((start, [text[o:e] for _, o, e in keys], value))
-        if text[value] == "{":
-            self._one_line_table(path, value + 1)
-        elif text[value] == "[":
-            self._one_line_array(path, value + 1)
+        self.pairs.append((start, [key for key, _, _ in keys], value))
         self.i = pair.end()
+        if text[value] == "{":
+            for item in _TABLE_ITEMS.finditer(text, value + 1, self.i - 1):
+                self._record_keys(path, self._bare_keys(item, "keys"))
+        elif text[value] == "[":
+            for index, item in enumerate(_ARRAY_ITEMS.finditer(text, value + 1, self.i - 1)):
+                self._record((*path, index), item.start("item"))
         return True
 
-    def _one_line_table(self, path: Path, i: int) -> None:
-        text = self.text
-        while True:
-            i = _BLANKS.match(text, i).end()  # type: ignore[union-attr]
-            if text[i] == "}":
-                return
-            pair = _ITEM_PAIR.match(text, i)
-            assert pair is not None  # the statement's expression matched it all
-            self._record_keys(path, self._bare_keys(pair.start("keys"), pair.end("keys")))
-            i = _BLANKS.match(text, pair.end()).end()  # type: ignore[union-attr]
-            if text[i] == ",":
-                i += 1
-
-    def _one_line_array(self, path: Path, i: int) -> None:
-        text = self.text
-        index = 0
-        while True:
-            i = _BLANKS.match(text, i).end()  # type: ignore[union-attr]
-            if text[i] == "]":
-                return
-            self._record((*path, index), i)
-            index += 1
-            i = _BLANKS.match(text, _ITEM.match(text, i).end()).end()  # type: ignore[union-attr]
-            if text[i] == ",":
-                i += 1
-
-    def _bare_keys(self, start: int, end: int) -> list[tuple[str, int, int]]:
+    def _bare_keys(self, match: re.Match[str], group: str) -> list[tuple[str, int, int]]:
+        """(key, start, end) of the bare keys a match's group holds (`a` or `a.b.c`)."""
+        start, end = match.span(group)
+        if "." not in match[group]:
+            return [(match[group], start, end)]
         return [(m.group(), m.start(), m.end()) for m in _BARE_KEY.finditer(self.text, start, end)]
 
     def _record_keys(self, base: Path, keys: list[tuple[str, int, int]]) -> Path:

@@ -7,18 +7,18 @@ what was in flight on the next run.
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from google.protobuf.message import Message
-
+from genesys.config.desired import DesiredResource
 from genesys.engine.convert import attributes_to_message, config_message, message_to_attributes
 from genesys.engine.executor import RetryPolicy, call_with_retries, gate_for
-from genesys.engine.plan import ResourceChange
-from genesys.engine.references import Lookup, resolve
+from genesys.engine.plan import Action, ResourceChange
+from genesys.engine.references import resolve
 from genesys.kinds import KINDS, Kind
 from genesys.provider.v1 import (
     common_pb2 as pb,
@@ -32,6 +32,7 @@ from genesys.provider.v1 import (
 )
 from genesys.state import Intent, ResourceRecord, StateManager
 from genesys_plugin_sdk import errors as perr
+from google.protobuf.message import Message
 
 SERVICE_MODULES = {
     "compute": compute_pb2,
@@ -50,7 +51,7 @@ class OperationContext:
     identity: dict[str, str]
     sensitive: dict[str, frozenset[str]]
     timeout: float = 1800.0
-    retry: RetryPolicy = RetryPolicy()
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
     on_retry: Callable[[str, BaseException, float], None] | None = None
 
     def lookup(self, address: str, attribute: str) -> Any:
@@ -91,7 +92,9 @@ def _record(
 ) -> ResourceRecord:
     desired = change.desired
     kind = KINDS[change.kind]
-    sensitive = ctx.sensitive.get(kind.name, frozenset()) | (desired.sensitive if desired else frozenset())
+    sensitive = ctx.sensitive.get(kind.name, frozenset())
+    if desired is not None:
+        sensitive |= desired.sensitive
     attributes = message_to_attributes(message)
     if change.prior is not None:  # secrets providers only return on create
         for name in sensitive:
@@ -149,19 +152,20 @@ def delete(ctx: OperationContext, change: ResourceChange) -> None:
         Intent(change.address, kind.name, ctx.provider, "delete",
                idempotency_token=prior.idempotency_token, id=prior.id)
     )
-    request = pb.DeleteRequest(id=prior.id, private=prior.private)
-    try:
-        ctx.call(change.address, kind, "delete", request)
-    except perr.NotFound:
-        pass  # already gone: the outcome we wanted
+    _delete_quietly(ctx, change.address, kind, pb.DeleteRequest(id=prior.id, private=prior.private))
     ctx.state.forget(change.address)
+
+
+def _delete_quietly(ctx: OperationContext, address: str, kind: Kind, request: Message) -> None:
+    with contextlib.suppress(perr.NotFound):  # already gone: the outcome we wanted
+        ctx.call(address, kind, "delete", request)
 
 
 # ---------------------------------------------------------------- crash recovery
 
 
 def recover_intents(
-    ctx: OperationContext, desired_addresses: set[str], report: Callable[[str], None]
+    ctx: OperationContext, desired: dict[str, DesiredResource], report: Callable[[str], None]
 ) -> None:
     """Settle operations a previous run left in flight, without asking.
 
@@ -185,7 +189,7 @@ def recover_intents(
         if intent.operation == "delete":
             _settle_delete(ctx, intent, resource, report)
         else:
-            _settle_create(ctx, intent, resource, desired_addresses, report)
+            _settle_create(ctx, intent, resource, desired, report)
 
 
 def _intent_ref(intent: Intent) -> pb.ResourceRef:
@@ -196,7 +200,10 @@ def _intent_ref(intent: Intent) -> pb.ResourceRef:
 
 
 def _settle_delete(
-    ctx: OperationContext, intent: Intent, resource: pb.Resource | None, report: Callable[[str], None]
+    ctx: OperationContext,
+    intent: Intent,
+    resource: pb.Resource | None,
+    report: Callable[[str], None],
 ) -> None:
     if resource is None:
         ctx.state.forget(intent.address)
@@ -210,7 +217,7 @@ def _settle_create(
     ctx: OperationContext,
     intent: Intent,
     resource: pb.Resource | None,
-    desired_addresses: set[str],
+    desired: dict[str, DesiredResource],
     report: Callable[[str], None],
 ) -> None:
     if resource is None:
@@ -218,18 +225,29 @@ def _settle_create(
         return
     kind = KINDS[intent.kind]
     message = getattr(resource, kind.oneof_field)
-    change = ResourceChange(intent.address, kind.name, action=None, prior=ctx.state.resources.get(intent.address))  # type: ignore[arg-type]
+    change = ResourceChange(
+        intent.address,
+        kind.name,
+        Action.CREATE,
+        desired=desired.get(intent.address),
+        prior=ctx.state.resources.get(intent.address),
+    )
     record = _record(ctx, change, message, intent.idempotency_token)
-    if intent.address in desired_addresses:
+    if intent.address in desired:
         ctx.state.commit(record)
         report(f"{intent.address}: adopted {record.id}, created by an interrupted run")
         return
-    try:
-        ctx.call(intent.address, kind, "delete", pb.DeleteRequest(id=message.id, private=message.private))
-    except perr.NotFound:
-        pass
+    request = pb.DeleteRequest(id=message.id, private=message.private)
+    _delete_quietly(ctx, intent.address, kind, request)
     ctx.state.clear_intent(intent.address)
     report(f"{intent.address}: deleted {message.id}, left over by an interrupted run")
 
 
-__all__ = ["OperationContext", "attributes_to_message", "create", "delete", "recover_intents", "update"]
+__all__ = [
+    "OperationContext",
+    "attributes_to_message",
+    "create",
+    "delete",
+    "recover_intents",
+    "update",
+]

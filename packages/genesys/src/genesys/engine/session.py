@@ -115,7 +115,7 @@ class Session:
 
     def _recover(self) -> None:
         recover_intents(
-            self._context(RunOptions()), {d.address for d in self.desired}, self.notes.append
+            self._context(RunOptions()), {d.address: d for d in self.desired}, self.notes.append
         )
 
     # ---------------------------------------------------------------- planning

@@ -10,10 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from genesys.errors import PluginError
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
-
-from genesys.errors import PluginError
 
 LOCK_FILE = "genesys.lock"
 
