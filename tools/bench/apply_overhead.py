@@ -58,12 +58,14 @@ class Stopwatch:
 
 
 def engine_run(
-    directory: Path, n: int, parallelism: int, *, persist: bool = True
+    config: Path, parallelism: int, *, persist: bool = True, commit_waits: bool = True
 ) -> tuple[Any, Stopwatch, Stopwatch, dict]:
     """One timed apply; returns (run, persisting stopwatch, operations stopwatch, state stats).
 
     persist=False swaps the state's begin/commit for in-memory bookkeeping only: the same
-    apply without persisting, to measure what persisting costs in wall time."""
+    apply without persisting, to measure what persisting costs in wall time.
+    commit_waits=False (a what-if): commits return once queued, as StateManager.commit
+    (wait=False) allows when the durable intent covers them."""
     from genesys.engine import operations
 
     persisting, operating = Stopwatch(), Stopwatch()
@@ -74,6 +76,9 @@ def engine_run(
         if not persist:
             state.begin = lambda intent: None
             state.commit = lambda record, **_: state.resources.__setitem__(record.address, record)
+        elif not commit_waits:
+            commit = state.commit
+            state.commit = lambda record, **_: commit(record, wait=False)
         state.begin = persisting.wrap(state.begin)
         state.commit = persisting.wrap(state.commit)
         stats["before"] = state.stats()  # type: ignore[assignment]
@@ -82,7 +87,7 @@ def engine_run(
     original_create = operations.create
     operations.create = operating.wrap(original_create)  # the Applier looks it up per call
     try:
-        run = timed_apply(write_config(directory, n), parallelism, instrument)
+        run = timed_apply(config, parallelism, instrument)
     finally:
         operations.create = original_create
     state = stats.pop("state")
@@ -96,9 +101,16 @@ def main() -> None:
     parser.add_argument("--resources", type=int, default=3000)
     parser.add_argument("--parallelism", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument(
+        "--commit-no-wait", action="store_true",
+        help="what-if: creates commit with wait=False (the durable intent covers the commit)",
+    )
     args = parser.parse_args()
     n, p = args.resources, args.parallelism
-    print(f"{n} bucket creates, no injected latency, parallelism {p}, best of {args.rounds}")
+    settings = {"latency_ms": args.latency_ms} if args.latency_ms else None
+    print(f"{n} bucket creates, {args.latency_ms:g} ms injected latency, parallelism {p}, "
+          f"best of {args.rounds}" + (", commits not waiting" if args.commit_no_wait else ""))
     base_best: tuple[float, float] | None = None
     engine_best: tuple[Any, Stopwatch, Stopwatch, dict] | None = None
     memory_best: Any = None
@@ -107,10 +119,12 @@ def main() -> None:
             base_dir, engine_dir, memory_dir = (Path(tmp, d) for d in ("base", "engine", "mem"))
             base_dir.mkdir()
             engine_dir.mkdir()
-            base = direct_creates(write_config(base_dir, n), n, p)
-            engine = engine_run(engine_dir, n, p)
             memory_dir.mkdir()
-            unpersisted = engine_run(memory_dir, n, p, persist=False)[0]
+            base = direct_creates(write_config(base_dir, n, settings), n, p)
+            engine = engine_run(
+                write_config(engine_dir, n, settings), p, commit_waits=not args.commit_no_wait
+            )
+            unpersisted = engine_run(write_config(memory_dir, n, settings), p, persist=False)[0]
         check_ok(engine[0], n)
         check_ok(unpersisted, n)
         print(

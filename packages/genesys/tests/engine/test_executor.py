@@ -235,6 +235,22 @@ def test_unavailable_stays_bounded_by_attempts_with_a_gate_and_a_deadline() -> N
     assert len(calls) == 3
 
 
+def test_throttles_do_not_use_up_the_attempts_unavailable_is_allowed() -> None:
+    answers = ["throttled"] * 6 + ["down"] * 2 + ["ok"]
+
+    def provider() -> str:
+        answer = answers.pop(0)
+        if answer == "throttled":
+            raise perr.Throttled("rate limit exceeded", retry_after=0.001)
+        if answer == "down":
+            raise perr.Unavailable("down")
+        return answer
+
+    policy = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.002)
+    result = call_with_retries(provider, policy, deadline=time.monotonic() + 30)
+    assert result == "ok" and not answers
+
+
 def test_only_the_first_throttle_is_worth_a_note() -> None:
     create, _ = _rate_limited_provider(burst=2, per_second=100)
     gate = ThrottleGate()

@@ -4,9 +4,18 @@
 and turns `${...}` references into Ref/Template values with dependency edges. The same
 code runs (without reading function code) when a config is loaded, so `load_config` and
 `expand` report the same undefined references, unknown attributes and cycles.
+
+Loading already builds every resource to check it. When that build read no function or
+layer code (so reading code could not change it) and the config is the same when
+`expand()` is called (same JSON of the whole model, same file and positions), the first
+`expand()` hands out those resources instead of building them again; any other call
+builds afresh. Large configs load and expand in about half the time this way.
 """
 
 from __future__ import annotations
+
+import weakref
+from typing import Any
 
 from genesys.config.build import Build
 from genesys.config.convert import (
@@ -18,6 +27,7 @@ from genesys.config.convert import (
 )
 from genesys.config.convert_network import build_implicit_groups, build_networks
 from genesys.config.desired import DesiredResource
+from genesys.config.gc_pause import paused_gc
 from genesys.config.model import Config
 from genesys.config.namespace import Namespace
 from genesys.config.outcomes import build_outcomes
@@ -27,10 +37,37 @@ from genesys.config.reporter import Reporter, locator
 
 def expand(cfg: Config) -> list[DesiredResource]:
     """Every resource the config asks for; raises ConfigError on reference problems."""
-    reporter = reporter_for(cfg)
-    resources = build_resources(cfg, reporter, with_code=True)
-    reporter.raise_if_errors()
-    return resources
+    with paused_gc():
+        text = model_text(cfg)
+        remembered, cfg._built = cfg._built, None
+        if remembered is not None and text is not None:
+            owner, key, resources = remembered
+            if owner() is cfg and key == _key(cfg, text):
+                return resources  # type: ignore[no-any-return]
+        reporter = reporter_for(cfg)
+        resources = run_build(cfg, reporter, with_code=True, text=text).resources
+        reporter.raise_if_errors()
+        return resources
+
+
+def remember(cfg: Config, build: Build, text: str | None) -> None:
+    """Keeps a loader's error-free build for the first `expand()` (see the docstring)."""
+    if text is not None and not build.reads_code:
+        cfg._built = (weakref.ref(cfg), _key(cfg, text), build.resources)
+
+
+def _key(cfg: Config, text: str) -> tuple[Any, ...]:
+    # Everything a build reads: the model, the file's name, positions and path map.
+    return (text, cfg.display_name, cfg._positions, cfg._translate)
+
+
+def model_text(cfg: Config) -> str | None:
+    """The whole model as JSON (defaults included), or None when some value (a provider
+    setting of an odd type) has no JSON form."""
+    try:
+        return cfg.model_dump_json(by_alias=True)
+    except Exception:
+        return None
 
 
 def reporter_for(cfg: Config) -> Reporter:
@@ -45,6 +82,19 @@ def build_resources(
     broken: frozenset[str] = frozenset(),
 ) -> list[DesiredResource]:
     """Builds the resources, reporting every problem to `reporter` (never raising)."""
+    return run_build(cfg, reporter, with_code=with_code, broken=broken).resources
+
+
+def run_build(
+    cfg: Config,
+    reporter: Reporter,
+    *,
+    with_code: bool,
+    broken: frozenset[str] = frozenset(),
+    text: str | None = None,
+) -> Build:
+    """`build_resources`, returning the whole Build. `text` (from `model_text`) lets the
+    reference check skip configs that contain no `$` at all."""
     build = Build(cfg, Namespace(cfg, reporter, broken), reporter, with_code)
     build_networks(build)
     build_compute(build)
@@ -54,7 +104,7 @@ def build_resources(
     build_functions(build)
     build_outcomes(build)
     build_implicit_groups(build)
-    edges = check_references(build)
+    edges = check_references(build, text)
     link_attributes(build)
     check_cycles(build, edges)
-    return build.resources
+    return build

@@ -7,7 +7,8 @@ from pathlib import Path as FsPath
 
 from genesys.config.checks import check_config
 from genesys.config.diagnostics import Diagnostic, format_path, sort_diagnostics
-from genesys.config.expand import build_resources
+from genesys.config.expand import model_text, remember, run_build
+from genesys.config.gc_pause import paused_gc
 from genesys.config.model import Config
 from genesys.config.reporter import Reporter, locator
 from genesys.config.source import detect_format, parse_document, read_text
@@ -45,6 +46,11 @@ def load_config(path: str | FsPath) -> Config:
 
 def inspect_config(path: str | FsPath) -> Inspection:
     """Like load_config, but returns the diagnostics instead of raising."""
+    with paused_gc():
+        return _inspect(path)
+
+
+def _inspect(path: str | FsPath) -> Inspection:
     display = str(path)
     file = FsPath(path)
     try:
@@ -57,6 +63,7 @@ def inspect_config(path: str | FsPath) -> Inspection:
     early = [_located(display, p) for p in document.problems]
     validated = validate_data(document.data, reporter)
     cfg = validated.config
+    build, model = None, None
     if cfg is not None:
         cfg._source_path = file.resolve()
         cfg._display_name = display
@@ -65,11 +72,14 @@ def inspect_config(path: str | FsPath) -> Inspection:
         cfg._translate = validated.translate
         reporter.translate = validated.translate
         check_config(cfg, reporter)
-        resources = build_resources(cfg, reporter, with_code=False, broken=validated.broken)
-        addresses = [r.address for r in resources]
+        model = model_text(cfg)
+        build = run_build(cfg, reporter, with_code=False, broken=validated.broken, text=model)
+        addresses = [r.address for r in build.resources]
         cfg._warnings = sort_diagnostics(reporter.warnings)
     diagnostics = sort_diagnostics(early + reporter.diagnostics)
     has_errors = any(d.severity == "error" for d in diagnostics)
+    if cfg is not None and build is not None and not has_errors:
+        remember(cfg, build, model)
     return Inspection(None if has_errors else cfg, diagnostics, addresses)
 
 

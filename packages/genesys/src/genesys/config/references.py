@@ -9,7 +9,6 @@ path), so each error points at the exact key; attributes a kind exposes come fro
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from typing import Any
 
 from genesys.config.build import Build
@@ -25,9 +24,12 @@ Edge = tuple[str, str]
 _SCALARS = (bool, int, float, type(None))
 
 
-def check_references(build: Build) -> dict[Edge, Path]:
-    """Reports bad references; returns each (from, to) edge with the path that made it."""
+def check_references(build: Build, text: str | None = None) -> dict[Edge, Path]:
+    """Reports bad references; returns each (from, to) edge with the path that made it.
+    `text` is the model as JSON, when known: without a `$` in it there is nothing to do."""
     edges: dict[Edge, Path] = {}
+    if text is not None and "$" not in text:
+        return edges
     dump = build.cfg.model_dump(by_alias=True, exclude_unset=True)
     for section in ("resources", "outcomes", "outputs", "state", "providers"):
         found: list[tuple[Path, str]] = []
@@ -156,8 +158,11 @@ def link_attributes(build: Build) -> None:
     fills depends_on (explicit references and the implicit name links alike)."""
     for resource in build.resources:
         attributes: dict[str, Any] = {}
-        sensitive = set(resource.sensitive)
+        sensitive: set[str] = set()
         for key, value in resource.attributes.items():
+            if isinstance(value, _SCALARS) or (isinstance(value, str) and "$" not in value):
+                attributes[key] = value  # the common case: nothing to parse or follow
+                continue
             refs: list[Ref] = []
             attributes[key] = _parsed(value, refs)
             for ref in refs:
@@ -167,7 +172,8 @@ def link_attributes(build: Build) -> None:
                 if (build.ns.kind_of(ref.address), ref.attribute) in SENSITIVE_ATTRIBUTES:
                     sensitive.add(key)
         resource.attributes = attributes
-        resource.sensitive = frozenset(sensitive)
+        if sensitive:
+            resource.sensitive = resource.sensitive | sensitive
 
 
 def _parsed(value: Any, refs: list[Ref]) -> Any:

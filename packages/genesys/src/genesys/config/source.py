@@ -127,7 +127,8 @@ def _move_positions(positions: Positions, old: Path, new: Path) -> None:
 
 
 def _depth(data: Any) -> int:
-    """Nesting depth of plain data, without recursion (TOML may nest deeply)."""
+    """Nesting depth of plain data, without recursion (TOML may nest deeply); once past
+    MAX_DEPTH, some depth past it."""
     deepest = 0
     stack = [(data, 1)]
     while stack:
@@ -135,8 +136,11 @@ def _depth(data: Any) -> int:
         deepest = max(deepest, depth)
         if depth > MAX_DEPTH:
             break
-        if isinstance(value, dict):
-            stack.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
+        children = value.values() if isinstance(value, dict) else value
+        if isinstance(value, (dict, list)):
+            for child in children:
+                if isinstance(child, (dict, list)):
+                    stack.append((child, depth + 1))
+                else:  # a scalar child is one level deeper, with nothing below it
+                    deepest = max(deepest, depth + 1)
     return deepest

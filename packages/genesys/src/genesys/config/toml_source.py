@@ -4,6 +4,10 @@
 already-valid text once more to find where each key, table header and array item was
 written. The scanner only has to understand valid TOML; if it ever stops early, the
 positions it found so far are kept and later paths fall back to their nearest ancestor.
+
+Statements on one line with simple values (nearly every line of a config) are matched by
+one regular expression each, which records the same offsets several times faster than
+stepping through them character by character; everything else is scanned the slow way.
 """
 
 from __future__ import annotations
@@ -27,18 +31,21 @@ _SCALAR_END = re.compile(r"[,\]}\n\r#]")
 _SPACE = re.compile(r"(?:[ \t]+|#[^\n]*)*")
 _SPACE_AND_NEWLINES = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
 
-# Statements written on one line with simple values (nearly every line of a config) are
-# scanned with one regular expression each; anything else goes the character-wise way.
+# One-line statements (see the module docstring): a value is a plain scalar (number, bool,
+# date), a one-line string, or a one-line array or inline table of those.
 _KEYS = r"[A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*"
 _SIMPLE = r""""[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\n]*'|[A-Za-z0-9_:.+-]+"""
 _INLINE_PAIR = rf"{_KEYS}[ \t]*=[ \t]*(?:{_SIMPLE})"
 _INLINE_TABLE = rf"\{{[ \t]*(?:{_INLINE_PAIR}(?:[ \t]*,[ \t]*{_INLINE_PAIR})*)?[ \t]*\}}"
 _ARRAY = rf"\[[ \t]*(?:(?:{_SIMPLE})(?:[ \t]*,[ \t]*(?:{_SIMPLE}))*[ \t]*,?)?[ \t]*\]"
+# What ends a one-line statement: the rest of its line, then blank and comment lines.
+_END = r"[ \t]*(?:#[^\n]*)?(?:\r?\n|\Z)(?:[ \t\r\n]+|#[^\n]*)*"
 _LINE_PAIR = re.compile(
-    rf"(?P<keys>{_KEYS})[ \t]*=[ \t]*(?P<value>{_SIMPLE}|{_INLINE_TABLE}|{_ARRAY})"
-    r"(?=[ \t]*(?:#|\r?\n|\Z))"
+    rf"(?P<keys>{_KEYS})[ \t]*=[ \t]*(?P<value>{_SIMPLE}|{_INLINE_TABLE}|{_ARRAY}){_END}"
 )
-_LINE_HEADER = re.compile(rf"\[(?P<array>\[)?[ \t]*(?P<keys>{_KEYS})[ \t]*\](?(array)\])")
+_LINE_HEADER = re.compile(
+    rf"\[(?P<array>\[)?[ \t]*(?P<keys>{_KEYS})[ \t]*\](?(array)\])(?P<end>){_END}"
+)
 # Inside a value the statement's expression matched: its items, one after another.
 _TABLE_ITEMS = re.compile(rf"(?:[ \t]*,)?[ \t]*(?P<keys>{_KEYS})[ \t]*=[ \t]*(?:{_SIMPLE})")
 _ARRAY_ITEMS = re.compile(rf"(?:[ \t]*,)?[ \t]*(?P<item>{_SIMPLE})")
@@ -62,9 +69,10 @@ def parse_toml(text: str) -> tuple[dict[str, Any], Positions]:
     return data, scanner.positions()
 
 
-def scan_toml(text: str) -> _Scanner:
-    """Scans valid TOML for positions (and, for the formatter, statements)."""
-    scanner = _Scanner(text)
+def scan_toml(text: str, *, one_line: bool = True) -> _Scanner:
+    """Scans valid TOML for positions (and, for the formatter, statements).
+    `one_line=False` scans every statement character by character (tests compare)."""
+    scanner = _Scanner(text, one_line)
     try:
         scanner.scan()
     except (IndexError, ValueError, RecursionError, tomllib.TOMLDecodeError):
@@ -73,8 +81,9 @@ def scan_toml(text: str) -> _Scanner:
 
 
 class _Scanner:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, one_line: bool = True) -> None:
         self.text = text
+        self.one_line = one_line
         self.i = 0
         self.complete = True
         self.offsets: dict[Path, int] = {}
@@ -104,7 +113,7 @@ class _Scanner:
             if self.i >= len(self.text):
                 return
             start = self.i
-            if self._one_line_statement():
+            if self.one_line and self._one_line_statements():
                 continue
             if self.text[self.i] == "[":
                 self._header()
@@ -141,40 +150,54 @@ class _Scanner:
 
     # ------------------------------------------------------------ one-line statements
 
-    def _one_line_statement(self) -> bool:
-        """Scans a one-line header, or a `key = value` whose value is a plain scalar, a
-        one-line string, or a one-line array or inline table of those; False otherwise.
-        Records exactly what the character-wise scan records."""
-        text, start = self.text, self.i
-        if text[start] == "[":
-            header = _LINE_HEADER.match(text, start)
-            if header is None:
-                return False
-            self.i = header.end()
-            keys = self._bare_keys(header, "keys")
-            self._open_table(start, keys, header["array"] is not None)
-            return True
-        pair = _LINE_PAIR.match(text, start)
-        if pair is None:
-            return False
-        keys = self._bare_keys(pair, "keys")
-        path = self._record_keys(self.table, keys)
-        value = pair.start("value")
-        self.pairs.append((start, [key for key, _, _ in keys], value))
-        self.i = pair.end()
-        if text[value] == "{":
-            for item in _TABLE_ITEMS.finditer(text, value + 1, self.i - 1):
-                self._record_keys(path, self._bare_keys(item, "keys"))
-        elif text[value] == "[":
-            for index, item in enumerate(_ARRAY_ITEMS.finditer(text, value + 1, self.i - 1)):
-                self._record((*path, index), item.start("item"))
-        return True
+    def _one_line_statements(self) -> bool:
+        """Scans statements from self.i while they are one-line headers, or `key = value`
+        with a plain scalar, a one-line string, or a one-line array or inline table of
+        those; False when the first is none of these. Records exactly what the
+        character-wise scan records, and stops where it would after skipping blanks."""
+        text, offsets, pairs = self.text, self.offsets, self.pairs
+        begin = i = self.i
+        while i < len(text):
+            if text[i] == "[":
+                header = _LINE_HEADER.match(text, i)
+                if header is None:
+                    break
+                self.i = header.start("end")
+                self._open_table(i, self._bare_keys(header), header["array"] is not None)
+                i = header.end()
+                continue
+            pair = _LINE_PAIR.match(text, i)
+            if pair is None:
+                break
+            keys = self._bare_keys(pair)
+            if len(keys) == 1:  # `_record_keys`, inline: most statements come this way
+                path = (*self.table, keys[0][0])
+                offsets.setdefault(path, i)
+            else:
+                path = self._record_keys(self.table, keys)
+            value, value_end = pair.span("value")
+            pairs.append((i, [key for key, _, _ in keys], value))  # bare: key == raw text
+            if text[value] in "{[":
+                self._one_line_items(path, value, value_end)
+            i = pair.end()
+        self.i = i
+        return i != begin
 
-    def _bare_keys(self, match: re.Match[str], group: str) -> list[tuple[str, int, int]]:
-        """(key, start, end) of the bare keys a match's group holds (`a` or `a.b.c`)."""
-        start, end = match.span(group)
-        if "." not in match[group]:
-            return [(match[group], start, end)]
+    def _one_line_items(self, path: Path, start: int, end: int) -> None:
+        """Keys of a one-line inline table, or items of a one-line array, at start..end."""
+        if self.text[start] == "{":
+            for item in _TABLE_ITEMS.finditer(self.text, start + 1, end - 1):
+                self._record_keys(path, self._bare_keys(item))
+        else:
+            for index, item in enumerate(_ARRAY_ITEMS.finditer(self.text, start + 1, end - 1)):
+                self._record((*path, index), item.start("item"))
+
+    def _bare_keys(self, match: re.Match[str]) -> list[tuple[str, int, int]]:
+        """(key, start, end) of the bare keys in a match's `keys` group (`a` or `a.b.c`)."""
+        keys = match["keys"]
+        start, end = match.span("keys")
+        if "." not in keys:
+            return [(keys, start, end)]
         return [(m.group(), m.start(), m.end()) for m in _BARE_KEY.finditer(self.text, start, end)]
 
     def _record_keys(self, base: Path, keys: list[tuple[str, int, int]]) -> Path:

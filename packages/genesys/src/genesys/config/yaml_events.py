@@ -50,7 +50,7 @@ def read_plain(
     loader = loader_class(text)
     try:
         return _Walker(loader, max_depth, max_nodes).document()
-    except Exception:  # noqa: BLE001 - whatever it is, the precise path reports it
+    except Exception:
         return None
     finally:
         loader.dispose()
@@ -137,16 +137,17 @@ class _Walker:
         key = event.value
         if key == "<<":
             raise _Unusual  # a merge key
-        mark = event.start_mark
+        mark: Any = event.start_mark
         line = mark.line + 1
+        path = (*frame.path, key)
         if key in frame.seen:
             message = f"duplicate key '{key}' (first written on line {frame.seen[key]})"
-            self.problems.append((line, mark.column + 1, message, (*frame.path, key)))
+            self.problems.append((line, mark.column + 1, message, path))
             self.skip()
             return
         frame.seen[key] = line
         frame.key = key
-        self.positions[(*frame.path, key)] = (line, mark.column + 1)
+        self.positions[path] = (line, mark.column + 1)
 
     def place(self, frame: _Frame, event: Any) -> Path:
         """The path of the node starting with `event`, checking the limits the precise

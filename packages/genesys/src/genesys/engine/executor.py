@@ -140,8 +140,6 @@ def _settle(future: Future[None], key: str, schedule: _Schedule, result: DagResu
         schedule.skip_dependents(key, result)
 
 
-
-
 # ---------------------------------------------------------------- the provider's throttle gate
 
 
@@ -311,23 +309,13 @@ def call_with_retries(
     of Unavailable, and of throttles only when noteworthy (the first; long pauses).
     """
     stop = stop or current_stop() or _NEVER
-    limit = math.inf if deadline is None else deadline
-    failures = 0
-    last_throttle: perr.Throttled | None = None
+    tries = _Tries(policy, gate, deadline, on_retry)
     while True:
-        try:
-            admitted = gate.admit(stop, limit) if gate is not None else 0.0
-        except RetryDeadlineExceeded:
-            if last_throttle is None:
-                raise
-            raise _throttled_too_long(last_throttle) from last_throttle
+        admitted = tries.admit(stop)
         try:
             result = call()
         except RETRYABLE as error:
-            failures += 1
-            if isinstance(error, perr.Throttled):
-                last_throttle = error
-            pause = _after_failure(error, failures, admitted, policy, gate, deadline, on_retry)
+            pause = tries.failed(error, admitted)
             if pause > 0 and stop.wait(pause):
                 raise Interrupted("interrupted while waiting to retry") from error
             continue
@@ -336,38 +324,64 @@ def call_with_retries(
         return result
 
 
+class _Tries:
+    """The retry bookkeeping of one call_with_retries: what failed so far, what comes next."""
+
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        gate: ThrottleGate | None,
+        deadline: float | None,
+        on_retry: Callable[[BaseException, float], None] | None,
+    ) -> None:
+        self.policy = policy
+        self.gate = gate
+        self.deadline = deadline
+        self.on_retry = on_retry
+        self.failures = 0  # of either kind
+        self.outages = 0  # Unavailable only
+        self.last_throttle: perr.Throttled | None = None
+
+    def admit(self, stop: threading.Event) -> float:
+        if self.gate is None:
+            return 0.0
+        try:
+            return self.gate.admit(stop, math.inf if self.deadline is None else self.deadline)
+        except RetryDeadlineExceeded:
+            if self.last_throttle is None:
+                raise
+            raise _throttled_too_long(self.last_throttle) from self.last_throttle
+
+    def failed(self, error: perr.ProviderError, admitted: float) -> float:
+        """Raises if `error` must not be retried again; otherwise returns the pause before
+        the next try (0 when the gate does the waiting), telling `on_retry` if it should."""
+        self.failures += 1
+        if isinstance(error, perr.Throttled):
+            self.last_throttle = error
+            # With a deadline, throttles are bounded by time, never by a count.
+            exhausted = self.deadline is None and self.failures >= self.policy.attempts
+        else:
+            self.outages += 1
+            exhausted = self.outages >= self.policy.attempts
+        if exhausted:
+            raise error
+        if isinstance(error, perr.Throttled) and self.gate is not None:
+            noteworthy = self.gate.throttled_call(admitted, error.retry_after)
+            pause, wait = 0.0, error.retry_after
+        else:
+            noteworthy = True
+            attempt = self.failures if isinstance(error, perr.Throttled) else self.outages
+            pause = wait = self.policy.delay(attempt - 1, error)
+        if self.deadline is not None and time.monotonic() + wait > self.deadline:
+            if isinstance(error, perr.Throttled):
+                raise _throttled_too_long(error) from error
+            raise error
+        if noteworthy and self.on_retry is not None:
+            self.on_retry(error, wait)
+        return pause
+
+
 def _throttled_too_long(error: perr.Throttled) -> RetryDeadlineExceeded:
     return RetryDeadlineExceeded(
         f"still throttled by the provider when the operation's time ran out: {error}"
     )
-
-
-def _after_failure(
-    error: perr.ProviderError,
-    failures: int,
-    admitted: float,
-    policy: RetryPolicy,
-    gate: ThrottleGate | None,
-    deadline: float | None,
-    on_retry: Callable[[BaseException, float], None] | None,
-) -> float:
-    """Raises if the error must not be retried again; otherwise returns the pause before
-    the next try (0 when the gate does the waiting) after telling `on_retry` if it should."""
-    throttled = isinstance(error, perr.Throttled)
-    if throttled and deadline is not None:
-        pass  # bounded by time below, not by attempts
-    elif failures >= policy.attempts:
-        raise error
-    if throttled and gate is not None:
-        noteworthy = gate.throttled_call(admitted, error.retry_after)
-        pause, wait_hint = 0.0, error.retry_after
-    else:
-        pause = wait_hint = policy.delay(failures - 1, error)
-        noteworthy = True
-    if deadline is not None and time.monotonic() + wait_hint > deadline:
-        if isinstance(error, perr.Throttled):
-            raise _throttled_too_long(error) from error
-        raise error
-    if noteworthy and on_retry is not None:
-        on_retry(error, wait_hint)
-    return pause
