@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from genesys.cost import complete_costs, estimate_plan, price_tables
 from genesys.engine.plan import UNKNOWN, Action
-from genesys.errors import PluginError
 from genesys.provider.v1 import provider_pb2_grpc
 from genesys_plugin_sdk import Plugin
 from genesys_plugin_sdk.testing import serve_in_process
@@ -83,8 +82,11 @@ def test_price_table_date_comes_from_the_schema(priced_plugin):
     assert (info.as_of, info.region) == ("2024-11-01", "us-east-1")
 
 
-def test_a_plugin_that_cannot_price_is_a_clear_error(change, plan_of):
+def test_a_plugin_that_cannot_price_leaves_costs_unknown(change, plan_of):
+    # PlanResources is optional for plugins: without it costs are unknown, not an error.
     silent = Plugin(name="silent", version="0", provider=provider_pb2_grpc.ProviderServicer())
     plan = plan_of(change("compute.a", "instance", Action.CREATE, {"size": "small"}))
-    with serve_in_process(silent) as conn, pytest.raises(PluginError, match="could not price"):
-        estimate_plan(conn, plan)
+    with serve_in_process(silent) as conn:
+        report = estimate_plan(conn, plan)
+    assert report.unpriced == ["compute.a"]
+    assert report.total_monthly == 0

@@ -137,13 +137,14 @@ def test_a_second_process_is_refused_at_once_naming_the_holder(state_dir: Path) 
         # A read-only open (plan, state list) is not blocked by the lock.
         StateManager.open(backend, lock=False).close()
 
+        # While the holder lives, force-unlock is the way out (and names the right ID).
+        with pytest.raises(StateError):
+            force_unlock(backend, "not-" + lock_id)
         child.kill()
         child.wait()
-        with pytest.raises(StateLockedError, match="That process is gone") as stale:
-            StateManager.open(backend)
-        assert f"genesys force-unlock {lock_id}" in str(stale.value)
-        force_unlock(backend, lock_id)
+        # Its process is gone on this host: the next run takes the lock over by itself.
         StateManager.open(backend).close()
+        assert backend.read_lock() is None
     finally:
         if child.poll() is None:
             child.kill()
