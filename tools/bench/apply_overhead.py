@@ -4,9 +4,9 @@
     uv run --all-packages python tools/bench/apply_overhead.py [--resources 3000]
         [--parallelism 16] [--rounds 2]
 
-Zero injected latency, so the provider's own time is as small as it gets and the engine's
-cost shows. Three runs per round, in this process, each on a fresh project, same plugin
-build, same parallelism; the best of each over the rounds is kept:
+Zero injected latency by default, so the provider's own time is as small as it gets and
+the engine's cost shows. Each round makes three runs in this process, each on a fresh
+project, same plugin build, same parallelism (their order alternates between rounds):
 - baseline: N CreateBucket calls from a plain thread pool straight to the plugin's generated
   stubs, no engine, no state;
 - engine: `Session.apply` of a plan creating the same N buckets (plan excluded from the
@@ -14,17 +14,20 @@ build, same parallelism; the best of each over the rounds is kept:
 - engine without persisting: the same apply with the state's begin/commit swapped for
   in-memory bookkeeping.
 
-Figures:
+Figures per round, then their medians (the machine is shared: pairs within a round are
+compared, never best-of-each):
 - overhead per operation = (engine wall - baseline wall) / N; target <= 0.5 ms.
-  Core CPU per operation (this process, all threads) is printed beside it.
+  Core CPU per operation (this process, all threads) above the baseline's is printed too.
 - persisting share = (engine wall - engine-without-persisting wall) / engine wall; target
   <= 10 %. Also printed: the thread time callers spent inside begin+commit, as a share of
   the thread time inside operations (each create is begin -> provider call -> commit).
+--commit-no-wait is a what-if for the create path: commit(record, wait=False).
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
 import threading
 import time
@@ -59,8 +62,8 @@ class Stopwatch:
 
 def engine_run(
     config: Path, parallelism: int, *, persist: bool = True, commit_waits: bool = True
-) -> tuple[Any, Stopwatch, Stopwatch, dict]:
-    """One timed apply; returns (run, persisting stopwatch, operations stopwatch, state stats).
+) -> tuple[Any, Stopwatch, Stopwatch]:
+    """One timed apply; returns (run, persisting stopwatch, operations stopwatch).
 
     persist=False swaps the state's begin/commit for in-memory bookkeeping only: the same
     apply without persisting, to measure what persisting costs in wall time.
@@ -69,7 +72,6 @@ def engine_run(
     from genesys.engine import operations
 
     persisting, operating = Stopwatch(), Stopwatch()
-    stats: dict[str, int] = {}
 
     def instrument(session: Any) -> None:
         state = session.state
@@ -81,8 +83,6 @@ def engine_run(
             state.commit = lambda record, **_: commit(record, wait=False)
         state.begin = persisting.wrap(state.begin)
         state.commit = persisting.wrap(state.commit)
-        stats["before"] = state.stats()  # type: ignore[assignment]
-        stats["state"] = state  # type: ignore[assignment]
 
     original_create = operations.create
     operations.create = operating.wrap(original_create)  # the Applier looks it up per call
@@ -90,17 +90,14 @@ def engine_run(
         run = timed_apply(config, parallelism, instrument)
     finally:
         operations.create = original_create
-    state = stats.pop("state")
-    after = state.stats()  # type: ignore[attr-defined]
-    appends = after["journal_appends"] - stats["before"]["journal_appends"]  # type: ignore[index]
-    return run, persisting, operating, {"appends": appends}
+    return run, persisting, operating
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resources", type=int, default=3000)
     parser.add_argument("--parallelism", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument(
         "--commit-no-wait", action="store_true",
@@ -108,63 +105,51 @@ def main() -> None:
     )
     args = parser.parse_args()
     n, p = args.resources, args.parallelism
-    settings = {"latency_ms": args.latency_ms} if args.latency_ms else None
     print(f"{n} bucket creates, {args.latency_ms:g} ms injected latency, parallelism {p}, "
-          f"best of {args.rounds}" + (", commits not waiting" if args.commit_no_wait else ""))
-    base_best: tuple[float, float] | None = None
-    engine_best: tuple[Any, Stopwatch, Stopwatch, dict] | None = None
-    memory_best: Any = None
-    for round_number in range(args.rounds):
-        with tempfile.TemporaryDirectory() as tmp:
-            base_dir, engine_dir, memory_dir = (Path(tmp, d) for d in ("base", "engine", "mem"))
-            base_dir.mkdir()
-            engine_dir.mkdir()
-            memory_dir.mkdir()
-            base = direct_creates(write_config(base_dir, n, settings), n, p)
-            engine = engine_run(
-                write_config(engine_dir, n, settings), p, commit_waits=not args.commit_no_wait
-            )
-            unpersisted = engine_run(write_config(memory_dir, n, settings), p, persist=False)[0]
-        check_ok(engine[0], n)
-        check_ok(unpersisted, n)
-        print(
-            f"  round {round_number + 1}: baseline {base[0]:.2f} s, "
-            f"engine {engine[0].seconds:.2f} s, without persisting {unpersisted.seconds:.2f} s"
-        )
-        if base_best is None or base[0] < base_best[0]:
-            base_best = base
-        if engine_best is None or engine[0].seconds < engine_best[0].seconds:
-            engine_best = engine
-        if memory_best is None or unpersisted.seconds < memory_best.seconds:
-            memory_best = unpersisted
-    assert base_best is not None and engine_best is not None and memory_best is not None
-    report(n, p, base_best, engine_best, memory_best)
+          f"{args.rounds} rounds" + (", commits not waiting" if args.commit_no_wait else ""))
+    print(f"{'':8} {'baseline s':>10} {'engine s':>9} {'no-persist s':>13} {'overhead ms/op':>15} "
+          f"{'CPU ms/op':>10} {'persisting':>11} {'(thread time)':>14}")
+    figures = [one_round(i, args) for i in range(args.rounds)]
+    overhead, cpu, share, thread_share = (statistics.median(f) for f in zip(*figures, strict=True))
+    print(f"{'median':8} {'':>10} {'':>9} {'':>13} {overhead:>15.3f} {cpu:>10.3f} "
+          f"{share:>11.1%} {thread_share:>14.1%}")
+    print(f"overhead per operation: {overhead:.3f} ms (target <= 0.5; core CPU {cpu:.3f} ms)")
+    print(f"persisting share of apply wall time: {share:.1%} (target <= 10%)")
 
 
-def report(
-    n: int,
-    p: int,
-    base: tuple[float, float],
-    engine: tuple[Any, Stopwatch, Stopwatch, dict],
-    unpersisted: Any,
-) -> None:
-    run, persisting, operating, extra = engine
-    per_op_ms = (run.seconds - base[0]) / n * 1000
-    cpu_ms = (run.cpu_seconds - base[1]) / n * 1000
-    print(f"{'':26} {'wall s':>8} {'per op ms':>10} {'core CPU ms/op':>15}")
-    rows = [("thread pool -> stubs", *base), ("engine apply", run.seconds, run.cpu_seconds)]
-    rows.append(("engine, no persisting", unpersisted.seconds, unpersisted.cpu_seconds))
-    for name, wall, cpu in rows:
-        print(f"{name:26} {wall:>8.2f} {wall / n * 1000:>10.3f} {cpu / n * 1000:>15.3f}")
-    print(f"overhead per operation: {per_op_ms:.3f} ms wall (target <= 0.5), "
-          f"{cpu_ms:.3f} ms core CPU")
-    wall_share = (run.seconds - unpersisted.seconds) / run.seconds
-    print(f"persisting share of apply wall time: {wall_share:.1%} (target <= 10%)")
-    print(
-        f"  threads spent {persisting.seconds:.2f} s in {persisting.calls} begin/commit calls "
-        f"({extra['appends']} journal appends) of {operating.seconds:.2f} s inside operations: "
-        f"{persisting.seconds / operating.seconds:.1%} of operation thread time"
+def one_round(index: int, args: argparse.Namespace) -> tuple[float, float, float, float]:
+    """Baseline, engine and engine-without-persisting on fresh projects, in an order that
+    alternates between rounds so drift in the machine's load does not favour one of them.
+    Returns (overhead ms/op, core CPU ms/op, persisting share, persisting thread-time share)."""
+    n, p = args.resources, args.parallelism
+    settings = {"latency_ms": args.latency_ms} if args.latency_ms else None
+    runs: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        order = ["base", "engine", "memory"]
+        for name in order if index % 2 == 0 else reversed(order):
+            directory = Path(tmp, name)
+            directory.mkdir()
+            config = write_config(directory, n, settings)
+            if name == "base":
+                runs[name] = direct_creates(config, n, p)
+            else:
+                runs[name] = engine_run(
+                    config, p, persist=name == "engine", commit_waits=not args.commit_no_wait
+                )
+    (base_wall, base_cpu), engine, memory = runs["base"], runs["engine"], runs["memory"][0]
+    run, persisting, operating = engine
+    check_ok(run, n)
+    check_ok(memory, n)
+    figures = (
+        (run.seconds - base_wall) / n * 1000,
+        (run.cpu_seconds - base_cpu) / n * 1000,
+        (run.seconds - memory.seconds) / run.seconds,
+        persisting.seconds / operating.seconds,
     )
+    print(f"{'round ' + str(index + 1):8} {base_wall:>10.2f} {run.seconds:>9.2f} "
+          f"{memory.seconds:>13.2f} {figures[0]:>15.3f} {figures[1]:>10.3f} "
+          f"{figures[2]:>11.1%} {figures[3]:>14.1%}")
+    return figures
 
 
 if __name__ == "__main__":

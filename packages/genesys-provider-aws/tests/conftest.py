@@ -8,11 +8,6 @@ the server without resetting it.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -22,70 +17,17 @@ from genesys.provider.v1 import provider_pb2
 from genesys_plugin_sdk.testing import InProcessConnection, serve_in_process
 from genesys_provider_aws.clients import AwsClients
 from genesys_provider_aws.main import build_plugin
+from genesys_provider_aws.testing import FAKE_CREDENTIALS, REGION, moto_server
 from google.protobuf import struct_pb2
 
-REGION = "us-east-1"
-AWS_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": REGION,
-    "AWS_REGION": REGION,
-}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"moto_server exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("moto_server did not start in 30 s")
+AWS_ENV = FAKE_CREDENTIALS
 
 
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
     """A moto server on a free port, with AMI and instance-type validation on."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        **AWS_ENV,
-        "MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION": "1",
-        "MOTO_ENABLE_AMI_VALIDATION": "1",
-    }
-    moto_server = os.path.join(os.path.dirname(sys.executable), "moto_server")
-    process = subprocess.Popen(
-        [moto_server, "-H", "127.0.0.1", "-p", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process)
-        # Lambda invocations without Docker: must be set before any function exists.
-        request = urllib.request.Request(
-            f"{url}/moto-api/config", data=b'{"lambda": {"use_docker": false}}', method="POST"
-        )
-        urllib.request.urlopen(request, timeout=5).close()
+    with moto_server() as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="session", autouse=True)

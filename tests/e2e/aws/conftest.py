@@ -8,18 +8,14 @@ and credentials files point at nothing, so no real profile can leak in.
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from genesys_provider_aws.testing import moto_server
 
 from ..conftest import GENESYS, genesys_env
 
@@ -33,56 +29,11 @@ FAKE_CREDENTIALS = {
 SEED = Path(__file__).resolve().parents[3] / "examples" / "seed" / "genesys.yaml"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"moto_server exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("moto_server did not start in 30 s")
-
-
 @pytest.fixture
 def moto_url(tmp_path: Path) -> Iterator[str]:
     """A moto server of this test's own (a clean account), with type and AMI validation on."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        **FAKE_CREDENTIALS,
-        "MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION": "1",
-        "MOTO_ENABLE_AMI_VALIDATION": "1",
-    }
-    moto_server = os.path.join(os.path.dirname(sys.executable), "moto_server")
-    with open(tmp_path / "moto.log", "wb") as log:
-        process = subprocess.Popen(
-            [moto_server, "-H", "127.0.0.1", "-p", str(port)], env=env, stdout=log, stderr=log
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process)
-        # Lambda without Docker; must be set before any function exists.
-        request = urllib.request.Request(
-            f"{url}/moto-api/config", data=b'{"lambda": {"use_docker": false}}', method="POST"
-        )
-        urllib.request.urlopen(request, timeout=5).close()
+    with open(tmp_path / "moto.log", "wb") as log, moto_server(log) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @dataclass
