@@ -173,9 +173,9 @@ def execute(session: Any, plan: Any, args: argparse.Namespace, options: Any) -> 
         session.state.set_outputs(session.compute_outputs())
     counts = result.counts
     if result.errors or result.dag.skipped:
-        for address, message in sorted(result.errors.items()):
-            print(f"Error: {address}: {message}", file=sys.stderr)
-        if result.dag.interrupted:
+        for message, addresses in result.grouped_errors():
+            print(f"Error: {', '.join(addresses)}: {message}", file=sys.stderr)
+        if result.dag.interrupted and not result.errors:
             print("Interrupted: operations in flight finished and were recorded.", file=sys.stderr)
         print(
             f"Apply incomplete! Resources: {counts['added']} added, {counts['changed']} changed, "

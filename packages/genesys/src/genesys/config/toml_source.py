@@ -133,19 +133,21 @@ class _Scanner:
     def _open_table(self, start: int, keys: list[tuple[str, int, int]], is_array: bool) -> None:
         """A `[table]` or `[[array]]` header from `start` to self.i with these keys."""
         self.headers.append((start, self.i, [self.text[o:e] for _, o, e in keys], is_array))
+        offsets, arrays = self.offsets, self.array_tables  # `_record`, inlined: hot
         path: Path = ()
+        last = len(keys) - 1
         for number, (key, offset, _) in enumerate(keys):
             path = (*path, key)
-            if number == len(keys) - 1 and is_array:
-                count = self.array_tables.get(path, 0)
-                self.array_tables[path] = count + 1
-                self._record(path, offset)
+            if number == last and is_array:
+                count = arrays.get(path, 0)
+                arrays[path] = count + 1
+                offsets.setdefault(path, offset)
                 path = (*path, count)
-                self._record(path, start)
-            elif path in self.array_tables:
-                path = (*path, self.array_tables[path] - 1)
+                offsets.setdefault(path, start)
+            elif path in arrays:
+                path = (*path, arrays[path] - 1)
             else:
-                self._record(path, offset)
+                offsets.setdefault(path, offset)
         self.table = path
 
     # ------------------------------------------------------------ one-line statements
@@ -169,14 +171,16 @@ class _Scanner:
             pair = _LINE_PAIR.match(text, i)
             if pair is None:
                 break
-            keys = self._bare_keys(pair)
-            if len(keys) == 1:  # `_record_keys`, inline: most statements come this way
-                path = (*self.table, keys[0][0])
-                offsets.setdefault(path, i)
-            else:
+            key = pair["keys"]
+            if "." in key:  # dotted: every part is recorded
+                keys = self._bare_keys(pair)
                 path = self._record_keys(self.table, keys)
+                pairs.append((i, [part for part, _, _ in keys], pair.start("value")))
+            else:  # one bare key, recorded inline: most statements come this way
+                path = (*self.table, key)
+                offsets.setdefault(path, i)
+                pairs.append((i, [key], pair.start("value")))
             value, value_end = pair.span("value")
-            pairs.append((i, [key for key, _, _ in keys], value))  # bare: key == raw text
             if text[value] in "{[":
                 self._one_line_items(path, value, value_end)
             i = pair.end()
@@ -187,7 +191,10 @@ class _Scanner:
         """Keys of a one-line inline table, or items of a one-line array, at start..end."""
         if self.text[start] == "{":
             for item in _TABLE_ITEMS.finditer(self.text, start + 1, end - 1):
-                self._record_keys(path, self._bare_keys(item))
+                if "." in item["keys"]:
+                    self._record_keys(path, self._bare_keys(item))
+                else:
+                    self.offsets.setdefault((*path, item["keys"]), item.start("keys"))
         else:
             for index, item in enumerate(_ARRAY_ITEMS.finditer(self.text, start + 1, end - 1)):
                 self._record((*path, index), item.start("item"))

@@ -20,6 +20,7 @@ from genesys.engine.executor import DagResult, run_dag
 from genesys.engine.operations import OperationContext
 from genesys.engine.plan import Action, Plan, ResourceChange
 from genesys.engine.progress import Progress
+from genesys.errors import PluginError
 
 log = logging.getLogger("genesys.apply")
 
@@ -35,6 +36,14 @@ class ApplyResult:
     @property
     def ok(self) -> bool:
         return self.dag.ok
+
+    def grouped_errors(self) -> list[tuple[str, list[str]]]:
+        """(message, addresses) with one entry per distinct message: a crashed plugin fails
+        every operation in flight with the same words, said once."""
+        groups: dict[str, list[str]] = {}
+        for address, message in sorted(self.errors.items()):
+            groups.setdefault(message, []).append(address)
+        return list(groups.items())
 
 
 def _steps(change: ResourceChange) -> list[str]:
@@ -90,7 +99,7 @@ class Applier:
         self.changes = plan.by_address()
         self.progress = progress
         self.parallelism = parallelism
-        self.stop = stop
+        self.stop = stop or threading.Event()
         self.result = ApplyResult(DagResult())
         self._lock = threading.Lock()
 
@@ -112,6 +121,8 @@ class Applier:
         try:
             record_id = self._perform(step, change)
         except BaseException as error:
+            if isinstance(error, PluginError):  # the plugin is gone: nothing more can work
+                self.stop.set()
             self.progress.failed(token, _describe(error))
             log.warning("%s %s failed: %s", step, address, type(error).__name__)
             raise
