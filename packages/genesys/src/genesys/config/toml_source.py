@@ -94,6 +94,7 @@ class _Scanner:
         self.pairs: list[tuple[int, list[str], int]] = []  # start, raw keys, value start
         self.long_strings: list[tuple[int, int]] = []
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._dotted: dict[str, list[tuple[str, int, int]]] = {}  # dotted keys -> parts
 
     def positions(self) -> Positions:
         found: Positions = {(): (1, 1)}
@@ -205,7 +206,10 @@ class _Scanner:
         start, end = match.span("keys")
         if "." not in keys:
             return [(keys, start, end)]
-        return [(m.group(), m.start(), m.end()) for m in _BARE_KEY.finditer(self.text, start, end)]
+        parts = self._dotted.get(keys)  # headers like [[resources.storage]] repeat
+        if parts is None:
+            parts = self._dotted[keys] = [(m.group(), m.start(), m.end()) for m in _BARE_KEY.finditer(keys)]
+        return [(key, start + begin, start + finish) for key, begin, finish in parts]
 
     def _record_keys(self, base: Path, keys: list[tuple[str, int, int]]) -> Path:
         path = base
