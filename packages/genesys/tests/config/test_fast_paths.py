@@ -56,8 +56,10 @@ toml_scalars = (
 )
 trees = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -83,7 +85,23 @@ def yaml_texts(data: Any, style: int, edits: list[tuple[int, str]]) -> str:
 
 
 YAML_EDITS = st.sampled_from(
-    ["", "\n", "  ", ": ", "- ", "&a ", "*a", "<<: ", "!t ", "!!str ", "---\n", "{", "]", "#", "x: 1\n"]
+    [
+        "",
+        "\n",
+        "  ",
+        ": ",
+        "- ",
+        "&a ",
+        "*a",
+        "<<: ",
+        "!t ",
+        "!!str ",
+        "---\n",
+        "{",
+        "]",
+        "#",
+        "x: 1\n",
+    ]
 )
 
 
@@ -161,7 +179,7 @@ def toml_string(text: str) -> str:
 
 
 def toml_key(key: str) -> str:
-    bare = key and all(c.isascii() and c.isalnum() or c in "_-" for c in key)
+    bare = key and all((c.isascii() and c.isalnum()) or c in "_-" for c in key)
     return key if bare else toml_string(key)
 
 
@@ -176,7 +194,9 @@ def toml_value(value: Any, style: int) -> str:
         sep = ",\n  " if style == 1 else ", "
         return "[" + sep.join(toml_value(v, style) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{toml_key(k)} = {toml_value(v, 0)}" for k, v in value.items()) + "}"
+        return (
+            "{" + ", ".join(f"{toml_key(k)} = {toml_value(v, 0)}" for k, v in value.items()) + "}"
+        )
     text = str(value)
     return f"'''{text}'''" if style == 2 and "'" not in text else toml_string(text)
 
@@ -194,7 +214,9 @@ def toml_text(data: dict[str, Any], style: int) -> str:
             lines.append(f"{toml_key(key)} = {toml_value(value, style)}  # note")
     for header, table in tables:
         lines += ["", f"[{header}]", "# a table"]
-        lines += [f"{toml_key(k)} = {toml_value(v, style)}" for k, v in table.items() if v is not None]
+        lines += [
+            f"{toml_key(k)} = {toml_value(v, style)}" for k, v in table.items() if v is not None
+        ]
     return "\r\n".join(lines) + "\n" if style == 2 else "\n".join(lines) + "\n"
 
 
@@ -211,7 +233,7 @@ def scan_of(text: str, one_line: bool) -> tuple[Any, ...]:
     )
 
 
-toml_keys = st.sampled_from(KEYS) | st.text(st.characters(exclude_categories=("Cs",)), max_size=5)
+toml_keys = st.sampled_from(KEYS) | st.text(st.characters(exclude_categories=["Cs"]), max_size=5)
 toml_trees = st.dictionaries(
     toml_keys,
     st.recursive(

@@ -208,7 +208,9 @@ class _Scanner:
             return [(keys, start, end)]
         parts = self._dotted.get(keys)  # headers like [[resources.storage]] repeat
         if parts is None:
-            parts = self._dotted[keys] = [(m.group(), m.start(), m.end()) for m in _BARE_KEY.finditer(keys)]
+            parts = self._dotted[keys] = [
+                (m.group(), m.start(), m.end()) for m in _BARE_KEY.finditer(keys)
+            ]
         return [(key, start + begin, start + finish) for key, begin, finish in parts]
 
     def _record_keys(self, base: Path, keys: list[tuple[str, int, int]]) -> Path:

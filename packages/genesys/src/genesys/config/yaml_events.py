@@ -212,4 +212,3 @@ def _plain(event: Any) -> None:
 def _expect(event: Any, kind: type) -> None:
     if type(event) is not kind:
         raise _Unusual
-
