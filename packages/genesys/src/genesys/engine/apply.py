@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from genesys.engine import operations
-from genesys.engine.executor import DagResult, run_dag
+from genesys.engine.executor import DagResult, Interrupted, run_dag
 from genesys.engine.operations import OperationContext
 from genesys.engine.plan import Action, Plan, ResourceChange
 from genesys.engine.progress import Progress
@@ -123,6 +123,9 @@ class Applier:
         except BaseException as error:
             if isinstance(error, PluginError):  # the plugin is gone: nothing more can work
                 self.stop.set()
+            if isinstance(error, Interrupted):  # never reached the provider: not a failure
+                self.progress.cancelled(token)
+                raise
             self.progress.failed(token, _describe(error))
             log.warning("%s %s failed: %s", step, address, type(error).__name__)
             raise

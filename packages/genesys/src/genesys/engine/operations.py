@@ -123,7 +123,8 @@ def create(ctx: OperationContext, change: ResourceChange) -> ResourceRecord:
     )
     message = ctx.call(change.address, kind, "create", _create_request(kind, attributes, token))
     record = _record(ctx, change, message, token)
-    ctx.state.commit(record)
+    # The intent made durable above covers this line until the next fsync carries it.
+    ctx.state.commit(record, wait=False)
     return record
 
 
@@ -153,7 +154,7 @@ def delete(ctx: OperationContext, change: ResourceChange) -> None:
                idempotency_token=prior.idempotency_token, id=prior.id)
     )
     _delete_quietly(ctx, change.address, kind, pb.DeleteRequest(id=prior.id, private=prior.private))
-    ctx.state.forget(change.address)
+    ctx.state.forget(change.address, wait=False)  # covered by the delete intent
 
 
 def _delete_quietly(ctx: OperationContext, address: str, kind: Kind, request: Message) -> None:

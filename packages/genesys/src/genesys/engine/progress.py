@@ -83,6 +83,12 @@ class Progress:
             address, verb, _ = self._in_flight.pop(token)
         self._emit(address, verb, f"Error: {message}", status="errored")
 
+    def cancelled(self, token: int) -> None:
+        """An operation stopped by Ctrl-C before it reached the provider."""
+        with self._lock:
+            address, verb, _ = self._in_flight.pop(token)
+        self._emit(address, verb, "Not started: interrupted", status="cancelled")
+
     def note(self, message: str) -> None:
         with self._lock:
             if self.json_lines:
