@@ -56,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         where = f" (attribute {err.attribute_path})" if err.attribute_path else ""
         print(f"Error: the provider answered {type(err).__name__}: {err}{where}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `genesys state list | head`: the reader left, not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
