@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from plan_noop import _apply, _config  # noqa: E402
+from plan_noop import _apply, _config
 
 
 def _with_latency(text: str, latency_ms: int, page: int) -> str:
