@@ -4,9 +4,11 @@ diagnostics, and expand it into the DesiredResources the engine plans.
     cfg = load_config("genesys.yaml")   # raises ConfigError listing every problem
     resources = expand(cfg)             # count, outcomes, implicit groups, ${...} refs
 
-Module map: source/yaml_source/toml_source read files with positions; model/resources
-are the pydantic models; validation reports every problem at once; namespace/convert*/
-outcomes/references/expand build DesiredResources; schema and fmt serve the CLI.
+Module map: source/yaml_source (yaml_events: its fast path)/toml_source read files with
+positions; model/resources are the pydantic models; validation reports every problem at
+once; namespace/convert*/outcomes/references/expand build DesiredResources; schema and fmt
+serve the CLI. Speed on large configs: tools/bench/config_load.py measures it; yaml_events,
+toml_data, expand (reusing the loader's build) and gc_pause say where it comes from.
 """
 
 from __future__ import annotations

@@ -136,9 +136,8 @@ def _depth(data: Any) -> int:
         deepest = max(deepest, depth)
         if depth > MAX_DEPTH:
             break
-        children = value.values() if isinstance(value, dict) else value
         if isinstance(value, (dict, list)):
-            for child in children:
+            for child in value.values() if isinstance(value, dict) else value:
                 if isinstance(child, (dict, list)):
                     stack.append((child, depth + 1))
                 else:  # a scalar child is one level deeper, with nothing below it

@@ -1,7 +1,7 @@
 """The fast way to read plain YAML: data and positions straight from libyaml's events.
 
-`yaml_source.parse_yaml` composes a node tree and walks it; composing is most of the time
-on large configs (a Python node object, two marks and a resolver call per scalar). Plain
+`yaml_source.parse_yaml_tree` composes a node tree and walks it; composing is most of the
+time on large configs (a Python node object, two marks and a resolver call per node). Plain
 documents (no anchors, aliases, tags or `<<` merges: nearly every config) need no tree:
 this walker builds the same data, positions and duplicate-key problems in one pass over
 the event stream, with the same resolver and constructor for scalars.
