@@ -8,7 +8,8 @@ Module map: source/yaml_source (yaml_events: its fast path)/toml_source read fil
 positions; model/resources are the pydantic models; validation reports every problem at
 once; namespace/convert*/outcomes/references/expand build DesiredResources; schema and fmt
 serve the CLI. Speed on large configs: tools/bench/config_load.py measures it; yaml_events,
-toml_data, expand (reusing the loader's build) and gc_pause say where it comes from.
+toml_source's one-line scan, expand (reusing the loader's build) and gc_pause say where it
+comes from.
 """
 
 from __future__ import annotations

@@ -8,8 +8,7 @@ positions it found so far are kept and later paths fall back to their nearest an
 Statements on one line with simple values (nearly every line of a config) are matched by
 one regular expression each, which records the same offsets several times faster than
 stepping through them character by character; everything else is scanned the slow way.
-A file made only of such statements, with plain values, is read in that one scan, data
-included (`read_plain_toml`, see genesys.config.toml_data); any other goes to tomllib.
+The data itself always comes from tomllib.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ import sys
 from typing import Any
 
 from genesys.config.diagnostics import Path
-from genesys.config.toml_data import NotPlain, Parts, PlainTable
 from genesys.config.yaml_source import Positions, SourceProblem
 
 if sys.version_info >= (3, 11):
@@ -31,8 +29,6 @@ else:  # pragma: no cover - exercised on 3.10 only
 _AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SCALAR_END = re.compile(r"[,\]}\n\r#]")
-# Control characters (tab aside) and a CR without its LF: tomllib judges such files.
-_NOT_PLAIN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)")
 _SPACE = re.compile(r"(?:[ \t]+|#[^\n]*)*")
 _SPACE_AND_NEWLINES = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
 
@@ -58,9 +54,6 @@ _ARRAY_ITEMS = re.compile(rf"(?:[ \t]*,)?[ \t]*(?P<item>{_SIMPLE})")
 
 def parse_toml(text: str) -> tuple[dict[str, Any], Positions]:
     """Returns (data, positions); raises SourceProblem on bad syntax."""
-    plain = read_plain_toml(text)
-    if plain is not None:
-        return plain
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -77,23 +70,6 @@ def parse_toml(text: str) -> tuple[dict[str, Any], Positions]:
     return data, scanner.positions()
 
 
-def read_plain_toml(text: str) -> tuple[dict[str, Any], Positions] | None:
-    """(data, positions) of a file of one-line statements with plain values, read in one
-    scan (see genesys.config.toml_data); None for any other file."""
-    if _NOT_PLAIN_TEXT.search(text):
-        return None
-    data = PlainTable()
-    scanner = _Scanner(text, data=data)
-    scanner._skip(newlines=True)
-    try:
-        scanner._one_line_statements()
-    except NotPlain:
-        return None
-    if scanner.i < len(text):
-        return None  # a statement that is not one line with plain values
-    return data.root, scanner.positions()
-
-
 def scan_toml(text: str, *, one_line: bool = True) -> _Scanner:
     """Scans valid TOML for positions (and, for the formatter, statements).
     `one_line=False` scans every statement character by character (tests compare)."""
@@ -106,10 +82,9 @@ def scan_toml(text: str, *, one_line: bool = True) -> _Scanner:
 
 
 class _Scanner:
-    def __init__(self, text: str, one_line: bool = True, data: PlainTable | None = None) -> None:
+    def __init__(self, text: str, one_line: bool = True) -> None:
         self.text = text
         self.one_line = one_line
-        self.data = data  # builds the data too (one-line statements only; see toml_data)
         self.i = 0
         self.complete = True
         self.offsets: dict[Path, int] = {}
@@ -194,8 +169,6 @@ class _Scanner:
                 self.i = header.start("end")
                 keys = self._bare_keys(header)
                 self._open_table(i, keys, header["array"] is not None)
-                if self.data is not None:
-                    self.data.header([key for key, _, _ in keys], header["array"] is not None)
                 i = header.end()
                 continue
             pair = _LINE_PAIR.match(text, i)
@@ -212,27 +185,21 @@ class _Scanner:
                 names = [key]
             value, value_end = pair.span("value")
             pairs.append((i, names, value))
-            parts = self._one_line_items(path, value, value_end) if text[value] in "{[" else []
-            if self.data is not None:
-                self.data.pair(names, pair["value"], parts)
+            if text[value] in "{[":
+                self._one_line_items(path, value, value_end)
             i = pair.end()
         self.i = i
         return i != begin
 
-    def _one_line_items(self, path: Path, start: int, end: int) -> Parts:
+    def _one_line_items(self, path: Path, start: int, end: int) -> None:
         """Records the keys of a one-line inline table, or the items of a one-line array,
-        at start..end; returns them as (keys, value as written)."""
-        parts: Parts = []
+        at start..end."""
         if self.text[start] == "{":
             for item in _TABLE_ITEMS.finditer(self.text, start + 1, end - 1):
-                keys = self._bare_keys(item)
-                self._record_keys(path, keys)
-                parts.append(([key for key, _, _ in keys], item["value"]))
+                self._record_keys(path, self._bare_keys(item))
         else:
             for index, item in enumerate(_ARRAY_ITEMS.finditer(self.text, start + 1, end - 1)):
                 self._record((*path, index), item.start("item"))
-                parts.append(([], item["item"]))
-        return parts
 
     def _bare_keys(self, match: re.Match[str]) -> list[tuple[str, int, int]]:
         """(key, start, end) of the bare keys in a match's `keys` group (`a` or `a.b.c`)."""
