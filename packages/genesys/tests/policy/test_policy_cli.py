@@ -98,3 +98,37 @@ def test_apply_refuses_mandatory_violations_before_touching_anything(workdir, ge
     assert code == 0, err
     assert sorted(genesys("state", "list")[1].split()) == sorted(ADDRESSES)
     assert genesys("destroy", "--auto-approve")[0] == 0
+
+
+WAIVED = """provider: local
+resources:
+  storage:
+    - name: site
+      type: bucket
+      public_access: true
+      encryption: true
+      tags: {Team: web}
+      policy_overrides:
+        no_public_buckets: "public downloads, approved in SEC-123"
+policies:
+  - no_public_buckets: true
+"""
+
+
+def test_a_waiver_in_the_config_is_reported_with_its_reason_and_lets_apply_go(workdir, genesys):
+    (workdir / "genesys.yaml").write_text(WAIVED)
+    code, out, _ = genesys("policy", "check")
+    assert code == 0
+    assert "WAIVED no_public_buckets storage.site" in out
+    assert "reason: public downloads, approved in SEC-123" in out
+    code, out, err = genesys("apply", "--auto-approve")
+    assert code == 0, err
+    assert "1 added" in out
+
+
+def test_a_waiver_of_an_unknown_policy_is_a_located_config_error(workdir, genesys):
+    typo = WAIVED.replace('no_public_buckets: "', 'no_public_bucket: "')
+    (workdir / "genesys.yaml").write_text(typo)
+    code, _, err = genesys("policy", "check")
+    assert code == 1
+    assert "genesys.yaml:10:9:" in err and "did you mean 'no_public_buckets'" in err

@@ -59,6 +59,7 @@ class Build:
             attributes=attributes,
             location=self.location(path),
             origin=origin,
+            policy_overrides=self.overrides(path),
         )
         self.resources.append(resource)
         owners = self.owners.get(path)
@@ -66,6 +67,18 @@ class Build:
             owners = self.owners[path] = []
         owners.append(address)
         return resource
+
+    def overrides(self, path: Path) -> dict[str, str]:
+        """The `policy_overrides` of the block at `path` (outcomes: the outcome's block)."""
+        block: object = self.cfg
+        for part in path:
+            if isinstance(part, int):
+                block = block[part] if isinstance(block, list) and part < len(block) else None
+            else:
+                block = getattr(block, str(part).replace("-", "_"), None)
+            if block is None:
+                return {}
+        return dict(getattr(block, "policy_overrides", None) or {})
 
     def code(
         self, source: str | None, path: Path, *, name: str, runtime: str, handler: str

@@ -77,3 +77,5 @@ class DesiredResource:
     # What created it when not a resource block: "outcome static-site", "implicit" (a
     # security group named but never declared). Lets messages say why a resource exists.
     origin: str = ""
+    # Policies waived for this resource: {rule: reason}, from the block's `policy_overrides`.
+    policy_overrides: dict[str, str] = field(default_factory=dict)

@@ -10,7 +10,14 @@ from genesys.config.desired import Location, Value
 from genesys.config.diagnostics import Diagnostic, Path, parse_path
 from genesys.config.refs import parse_value
 from genesys.config.reporter import locator
-from genesys.config.resources import Model, Resources, Runtime, Tags
+from genesys.config.resources import (
+    OVERRIDES_DOC,
+    Model,
+    PolicyOverrides,
+    Resources,
+    Runtime,
+    Tags,
+)
 from genesys.config.types import (
     Domain,
     EnvName,
@@ -47,6 +54,7 @@ class StaticSiteOutcome(Model):
     index_document: str = "index.html"
     error_document: str = "404.html"
     tags: Tags = Field(default_factory=dict)
+    policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
 
     def site_name(self) -> str:
         if self.name:
@@ -67,6 +75,7 @@ class ApiOutcome(Model):
     )
     source: str | None = None
     tags: Tags = Field(default_factory=dict)
+    policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
 
 
 class Outcomes(Model):

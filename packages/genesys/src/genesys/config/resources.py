@@ -22,6 +22,7 @@ from genesys.config.vocab import (
     HTTP_METHODS,
     LISTENER_PROTOCOLS,
     MAX_COUNT,
+    POLICY_NAMES,
     RULE_PROTOCOLS,
     RUNTIMES,
     SIZES,
@@ -38,6 +39,11 @@ class Model(BaseModel):
 
 
 Tags = dict[str, str]
+# Per-resource waivers of policies: {rule: reason}; the reason is recorded in the report.
+PolicyOverrides = dict[
+    Annotated[str, OneOf("policy", POLICY_NAMES)], Annotated[str, Field(min_length=1)]
+]
+OVERRIDES_DOC = 'waive a policy for this resource, with the reason: {no_public_buckets: "..."}'
 Size = Annotated[str, OneOf("size", SIZES)]
 Runtime = Annotated[str, OneOf("runtime", RUNTIMES)]
 Port = Annotated[int, Field(ge=0, le=65535)]
@@ -70,6 +76,7 @@ class ComputeSpec(Model):
     zone: str | None = None
     provider_type: str | None = Field(default=None, description="provider type overriding `type`")
     tags: Tags = Field(default_factory=dict)
+    policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
 
 
 # ---------------------------------------------------------------- storage
@@ -93,6 +100,7 @@ class BucketSpec(Model):
     lifecycle: LifecycleSpec | None = None
     website: WebsiteSpec | None = None
     tags: Tags = Field(default_factory=dict)
+    policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
 
 
 class VolumeSpec(Model):
@@ -107,6 +115,7 @@ class VolumeSpec(Model):
     )
     device: str | None = Field(default=None, description="device name, e.g. /dev/sdf")
     tags: Tags = Field(default_factory=dict)
+    policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
 
 
 StorageSpec = Annotated[BucketSpec | VolumeSpec, Field(discriminator="type")]
@@ -151,6 +160,7 @@ class SecurityGroupSpec(Model):
         None, description="absent: all outbound traffic allowed; [] allows none"
     )
     tags: Tags = Field(default_factory=dict)
+    policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
 
 
 class SubnetSpec(Model):
@@ -159,6 +169,7 @@ class SubnetSpec(Model):
     public: bool = False
     zone: str | None = None
     tags: Tags = Field(default_factory=dict)
+    policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
 
 
 class ListenerSpec(Model):
@@ -188,6 +199,7 @@ class LoadBalancerSpec(Model):
     )
     targets: list[InstanceName] = Field(default_factory=list)
     tags: Tags = Field(default_factory=dict)
+    policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
 
 
 class NetworkSpec(Model):
@@ -197,6 +209,7 @@ class NetworkSpec(Model):
     security_groups: list[SecurityGroupSpec] = Field(default_factory=list)
     load_balancers: list[LoadBalancerSpec] = Field(default_factory=list)
     tags: Tags = Field(default_factory=dict)
+    policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
 
 
 # ---------------------------------------------------------------- database
@@ -222,6 +235,7 @@ class DatabaseSpec(Model):
     security_groups: list[Name] = Field(default_factory=list)
     username: str | None = None
     tags: Tags = Field(default_factory=dict)
+    policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
 
 
 # ---------------------------------------------------------------- serverless
@@ -258,6 +272,7 @@ class FunctionSpec(Model):
         None, description="directory or .zip with the code, relative to the config file"
     )
     tags: Tags = Field(default_factory=dict)
+    policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
 
 
 class LayerSpec(Model):
@@ -265,6 +280,7 @@ class LayerSpec(Model):
     source: str = Field(description="directory or .zip, relative to the config file")
     compatible_runtimes: list[Runtime] = Field(default_factory=list)
     tags: Tags = Field(default_factory=dict)
+    policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
 
 
 class Resources(Model):
