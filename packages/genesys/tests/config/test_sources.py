@@ -118,3 +118,8 @@ def test_location_of_any_field_path(tmp_path):
     # Not written: the nearest written ancestor.
     assert cfg.location_of(("resources", "compute", 0, "user_data")).line == 17
     assert str(cfg.location_of("provider")) == f"{tmp_path / 'g.toml'}:2:1"
+
+
+def test_toml_integer_past_pythons_digit_limit_is_an_error_not_a_crash():
+    with pytest.raises(SourceProblem, match="invalid TOML: Exceeds the limit"):
+        parse_toml("x = " + "9" * 5000 + "\n")

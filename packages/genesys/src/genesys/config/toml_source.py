@@ -66,6 +66,8 @@ def parse_toml(text: str) -> tuple[dict[str, Any], Positions]:
         raise SourceProblem(line, column, f"invalid TOML: {message}") from None
     except RecursionError:
         raise SourceProblem(1, 1, "invalid TOML: nesting too deep") from None
+    except ValueError as err:  # e.g. an integer past Python's 4300-digit conversion limit
+        raise SourceProblem(1, 1, f"invalid TOML: {err}") from None
     scanner = scan_toml(text)
     return data, scanner.positions()
 
