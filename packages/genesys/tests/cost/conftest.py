@@ -88,16 +88,3 @@ def plan_of() -> Callable[..., Plan]:
 
     return build
 
-
-@pytest.fixture
-def genesys(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
-    """The real CLI in process: run(*argv) -> (exit code, stdout, stderr)."""
-    from genesys.cli.main import main
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run

@@ -78,15 +78,3 @@ def project(tmp_path: Path, moto_url: str, monkeypatch: pytest.MonkeyPatch) -> S
 
     return SimpleNamespace(dir=tmp_path, write=write, config=tmp_path / "genesys.yaml")
 
-
-@pytest.fixture
-def genesys(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
-    from genesys.cli.main import main
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
