@@ -163,10 +163,13 @@ def _interrupt_sets(stop: threading.Event, progress: Any) -> Iterator[None]:
 
 def execute(session: Any, plan: Any, args: argparse.Namespace, options: Any) -> int:
     """Apply a plan, record outputs, print the summary; exit code for the CLI."""
-    from genesys.engine.progress import Progress
+    from genesys.engine.progress_tty import progress_for
 
     stop = threading.Event()
-    progress = Progress(json_lines=args.json)
+    steps = sum(
+        2 if c.action.value == "replace" else 1 for c in plan.changes if c.action.value != "no-op"
+    )
+    progress = progress_for(steps, json_lines=args.json)
     with _interrupt_sets(stop, progress):
         result = session.apply(plan, progress, options, stop=stop)
     if not plan.destroy:
