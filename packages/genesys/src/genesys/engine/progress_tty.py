@@ -37,10 +37,10 @@ class TerminalProgress(Progress):
             return  # the live region shows these
         if fields.get("status") in ("complete", "errored", "cancelled"):
             self.done += 1
-        self.console.print(f"{address}: {text}", markup=False)
+        self.console.print(f"{address}: {text}", markup=False, highlight=False)
 
     def note(self, message: str) -> None:
-        self.console.print(message, markup=False)
+        self.console.print(message, markup=False, highlight=False)
 
     def _render(self) -> Any:
         from rich.spinner import Spinner
