@@ -118,7 +118,9 @@ def instance_from(raw: Mapping[str, Any], private: bytes = b"") -> pb.Instance:
         name=tags.get(NAME_TAG, ""),
         size=tables.size_of_instance_type(instance_type),
         provider_type=instance_type,
-        image=tags.get(IMAGE_TAG) or raw.get("ImageId", ""),
+        # The alias asked for (tag) or adopted under (private), so refresh reads what the
+        # config says; an untagged instance nobody adopted reads as its AMI id.
+        image=tags.get(IMAGE_TAG) or str(kept.get("image", "")) or raw.get("ImageId", ""),
         provider_image=raw.get("ImageId", ""),
         state=STATE_WORDS.get(state, state),
         private_ip=raw.get("PrivateIpAddress", ""),
@@ -139,7 +141,7 @@ def instance_from(raw: Mapping[str, Any], private: bytes = b"") -> pb.Instance:
                 "aws_state": state,
             }
         ),
-        private=private_json({"user_data": kept["user_data"]}) if kept.get("user_data") else b"",
+        private=private_json(kept) if kept else b"",
     )
 
 
@@ -295,11 +297,13 @@ def for_adoption(clients: AwsClients, instance: pb.Instance) -> pb.Instance:
         InstanceId=instance.id, Attribute="userData"
     )
     encoded = attribute.get("UserData", {}).get("Value", "")
+    kept: dict[str, Any] = {"image": instance.image}
     if encoded:
         import base64
 
         instance.user_data = base64.b64decode(encoded).decode("utf-8", "replace")
-        instance.private = private_json({"user_data": instance.user_data})
+        kept["user_data"] = instance.user_data
+    instance.private = private_json(kept)
     return instance
 
 
