@@ -280,7 +280,7 @@ def annotate_with_provider(conn: Any, changes: list[ResourceChange]) -> None:
 
 
 def _apply_requires_replace(change: ResourceChange, paths: Iterable[str]) -> None:
-    forced = {p.split(".")[0] for p in paths}
+    forced = {p.removeprefix("config.").split(".")[0] for p in paths}
     for attribute_change in change.attribute_changes:
         if attribute_change.name in forced:
             attribute_change.forces_replacement = True
