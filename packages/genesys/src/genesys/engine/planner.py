@@ -18,6 +18,7 @@ from typing import Any
 
 from genesys.config.desired import DesiredResource
 from genesys.engine.convert import (
+    attributes_to_message,
     config_message,
     is_map,
     is_repeated,
@@ -25,7 +26,7 @@ from genesys.engine.convert import (
     recorded_value,
 )
 from genesys.engine.plan import UNKNOWN, Action, AttributeChange, ResourceChange
-from genesys.engine.references import resolve
+from genesys.engine.references import contains_unknown, resolve
 from genesys.kinds import KINDS, kind_of
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import provider_pb2
@@ -293,55 +294,36 @@ def _apply_requires_replace(change: ResourceChange, paths: Iterable[str]) -> Non
 def _plan_item(change: ResourceChange) -> provider_pb2.PlanItem:
     kind = KINDS[change.kind]
     item = provider_pb2.PlanItem(address=change.address)
-    known = {k: v for k, v in change.after.items() if v is not UNKNOWN and not _has_unknown(v)}
+    known = {k: v for k, v in change.after.items() if not contains_unknown(v)}
     item.unknown_attributes.extend(sorted(set(change.after) - set(known)))
-    desired_message = (
-        config_message(kind, known) if kind.config is not None else kind.message(**known)
-    )
-    _set_resource(item.desired, kind.oneof_field, kind.message, desired_message)
+    desired = getattr(item.desired, kind.oneof_field)
+    if kind.config is not None:
+        _copy_config(desired, config_message(kind, known))
+    else:
+        desired.CopyFrom(attributes_to_message(kind.message, known))
+    desired.SetInParent()
     if change.prior is not None and change.action is not Action.CREATE:
-        _set_resource(item.prior, kind.oneof_field, kind.message, None, change.prior.attributes)
+        fields = kind.message.DESCRIPTOR.fields_by_name
+        recorded = {k: v for k, v in change.prior.attributes.items() if k in fields}
+        getattr(item.prior, kind.oneof_field).CopyFrom(
+            attributes_to_message(kind.message, recorded)
+        )
     return item
 
 
-def _has_unknown(value: Any) -> bool:
-    if isinstance(value, dict):
-        return any(v is UNKNOWN or _has_unknown(v) for v in value.values())
-    if isinstance(value, list):
-        return any(v is UNKNOWN or _has_unknown(v) for v in value)
-    return False
-
-
-def _set_resource(
-    target: pb.Resource,
-    field_name: str,
-    message_cls: Any,
-    config: Any,
-    attributes: dict[str, Any] | None = None,
-) -> None:
-    """Fill a Resource oneof from a *Config message (shared field names) or attributes."""
-    from genesys.engine.convert import attributes_to_message
-
-    body = getattr(target, field_name)
-    if config is not None:
-        names = {f.name for f in message_cls.DESCRIPTOR.fields}
-        for f, v in config.ListFields():
-            if f.name in names:
-                if is_map(f):
-                    getattr(body, f.name).update(v)
-                elif is_repeated(f):
-                    getattr(body, f.name).extend(v)
-                elif f.message_type is not None:
-                    getattr(body, f.name).CopyFrom(v)
-                else:
-                    setattr(body, f.name, v)
-        if hasattr(config, "code") and config.HasField("code"):
-            body.code_sha256 = config.code.sha256
-        body.SetInParent()
-    else:
-        known = {
-            k: v
-            for k, v in (attributes or {}).items()
-            if k in message_cls.DESCRIPTOR.fields_by_name
-        }
-        body.CopyFrom(attributes_to_message(message_cls, known))
+def _copy_config(body: Any, config: Any) -> None:
+    """A *Config message into its resource message: shared field names, code as digest."""
+    names = body.DESCRIPTOR.fields_by_name
+    for f, v in config.ListFields():
+        if f.name not in names:
+            continue
+        if is_map(f):
+            getattr(body, f.name).update(v)
+        elif is_repeated(f):
+            getattr(body, f.name).extend(v)
+        elif f.message_type is not None:
+            getattr(body, f.name).CopyFrom(v)
+        else:
+            setattr(body, f.name, v)
+    if "code" in config.DESCRIPTOR.fields_by_name and config.HasField("code"):
+        body.code_sha256 = config.code.sha256
