@@ -121,11 +121,36 @@ def create(ctx: OperationContext, change: ResourceChange) -> ResourceRecord:
     ctx.state.begin(
         Intent(change.address, kind.name, ctx.provider, "create", idempotency_token=token)
     )
-    message = ctx.call(change.address, kind, "create", _create_request(kind, attributes, token))
+    try:
+        message = ctx.call(change.address, kind, "create", _create_request(kind, attributes, token))
+    except BaseException:
+        _settle_failed_create(ctx, change, kind, token)
+        raise
     record = _record(ctx, change, message, token)
     # The intent made durable above covers this line until the next fsync carries it.
     ctx.state.commit(record, wait=False)
     return record
+
+
+def _settle_failed_create(
+    ctx: OperationContext, change: ResourceChange, kind: Kind, token: str
+) -> None:
+    """After a failed create, record whatever the provider made anyway (found by the token),
+    or drop the intent; if even that lookup fails, the intent stays for the next run."""
+    from genesys.provider.v1 import provider_pb2
+    from genesys_plugin_sdk.batching import read_results
+
+    ref = pb.ResourceRef(kind=kind.enum, idempotency_token=token)
+    try:
+        pages = ctx.conn.provider.ReadResources(provider_pb2.ReadResourcesRequest(refs=[ref]))
+        found = [r.resource for r in read_results(pages) if r.HasField("resource")]
+    except Exception:  # the plugin is gone or failing: recovery settles it next run
+        return
+    if found:
+        message = getattr(found[0], kind.oneof_field)
+        ctx.state.commit(_record(ctx, change, message, token))
+    else:
+        ctx.state.clear_intent(change.address)
 
 
 def update(ctx: OperationContext, change: ResourceChange) -> ResourceRecord:
@@ -150,8 +175,14 @@ def delete(ctx: OperationContext, change: ResourceChange) -> None:
     assert prior is not None
     kind = KINDS[prior.kind]
     ctx.state.begin(
-        Intent(change.address, kind.name, ctx.provider, "delete",
-               idempotency_token=prior.idempotency_token, id=prior.id)
+        Intent(
+            change.address,
+            kind.name,
+            ctx.provider,
+            "delete",
+            idempotency_token=prior.idempotency_token,
+            id=prior.id,
+        )
     )
     _delete_quietly(ctx, change.address, kind, pb.DeleteRequest(id=prior.id, private=prior.private))
     ctx.state.forget(change.address, wait=False)  # covered by the delete intent
