@@ -41,3 +41,20 @@ def test_refused_create_skips_dependents_keeps_the_rest_and_leaves_no_intent(
     converged = run_genesys("apply", "--auto-approve", cwd=tmp_path)
     assert converged.returncode == 0, converged.stderr
     assert "2 added" in converged.stdout
+
+
+def test_refused_delete_keeps_the_record_and_leaves_no_intent(tmp_path: Path) -> None:
+    (tmp_path / "genesys.yaml").write_text(
+        CONFIG.replace(
+            "cidr: 10.0.0.0/16\n      subnets", "cidr: 10.1.0.0/16\n      subnets"
+        ).replace("10.0.1.0/24", "10.1.1.0/24")
+    )
+    assert run_genesys("apply", "--auto-approve", cwd=tmp_path).returncode == 0
+    # Forget the subnet: the provider still has it, so network b is in use.
+    assert run_genesys("state", "rm", "network.b.subnet.s", cwd=tmp_path).returncode == 0
+    destroyed = run_genesys("destroy", "--auto-approve", cwd=tmp_path)
+    assert destroyed.returncode == 1
+    assert "network.b:" in destroyed.stderr and "Traceback" not in destroyed.stderr
+    listed = run_genesys("state", "list", cwd=tmp_path)
+    assert listed.stdout.split() == ["network.b"]
+    assert "in flight" not in listed.stdout + listed.stderr

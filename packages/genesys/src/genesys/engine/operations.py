@@ -170,6 +170,19 @@ def update(ctx: OperationContext, change: ResourceChange) -> ResourceRecord:
     return record
 
 
+# Typed answers that mean "nothing was done" (a timeout or an untyped error may mean the
+# opposite, so those keep their intent for the next run to settle).
+REFUSALS = (
+    perr.InvalidArgument,
+    perr.FailedPrecondition,
+    perr.PermissionDenied,
+    perr.Unauthenticated,
+    perr.Unimplemented,
+    perr.Throttled,
+    perr.Unavailable,
+)
+
+
 def delete(ctx: OperationContext, change: ResourceChange) -> None:
     prior = change.prior
     assert prior is not None
@@ -184,7 +197,12 @@ def delete(ctx: OperationContext, change: ResourceChange) -> None:
             id=prior.id,
         )
     )
-    _delete_quietly(ctx, change.address, kind, pb.DeleteRequest(id=prior.id, private=prior.private))
+    request = pb.DeleteRequest(id=prior.id, private=prior.private)
+    try:
+        _delete_quietly(ctx, change.address, kind, request)
+    except REFUSALS:  # the provider answered and deleted nothing: no operation in flight
+        ctx.state.clear_intent(change.address)
+        raise
     ctx.state.forget(change.address, wait=False)  # covered by the delete intent
 
 
