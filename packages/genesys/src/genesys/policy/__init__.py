@@ -25,7 +25,7 @@ from genesys.policy.evaluate import (
     check_plan,
 )
 from genesys.policy.formats import OUTPUT_FORMATS, format_report, refusal_message
-from genesys.policy.gate import check_session_plan, enforce_on_apply
+from genesys.policy.gate import check_session_plan, enforce_on_apply, show_policy_report
 from genesys.policy.rules import RULE_NAMES, RULES, Rule
 
 __all__ = [
@@ -44,4 +44,5 @@ __all__ = [
     "enforce_on_apply",
     "format_report",
     "refusal_message",
+    "show_policy_report",
 ]

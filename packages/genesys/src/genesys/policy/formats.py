@@ -39,12 +39,17 @@ def format_report(report: PolicyReport, output: str = "cli", *, version: str = "
     raise ValueError(f"unknown policy output {output!r}; expected one of {OUTPUT_FORMATS}")
 
 
-def refusal_message(report: PolicyReport) -> str:
-    """What apply says when mandatory violations block it."""
+def violations_summary(report: PolicyReport) -> str:
+    """ "2 mandatory policy violations (storage.a, storage.b)" """
     count = len(report.mandatory_failures)
     addresses = ", ".join(sorted({f.subject for f in report.mandatory_failures}))
     noun = "violation" if count == 1 else "violations"
-    return f"apply refused: {count} mandatory policy {noun} ({addresses}); nothing was changed"
+    return f"{count} mandatory policy {noun} ({addresses})"
+
+
+def refusal_message(report: PolicyReport) -> str:
+    """What apply says when mandatory violations block it."""
+    return f"apply refused: {violations_summary(report)}; nothing was changed"
 
 
 def relative_file(file: str) -> str:

@@ -42,14 +42,12 @@ def check_session_plan(session: Any, plan: Plan) -> PolicyReport:
     return check_plan(plan, policies, overrides=overrides_of(session.desired), locate=locate)
 
 
-def enforce_on_apply(session: Any, plan: Plan, *, as_json: bool = False) -> PolicyReport:
-    """What apply runs after showing the plan and before asking for approval: print the
-    policy report (an NDJSON `policy_report` line with --json) and raise GenesysError when a
-    mandatory policy is violated, so nothing is touched."""
+def show_policy_report(session: Any, plan: Plan, *, as_json: bool = False) -> PolicyReport:
+    """Evaluate and print the policy report after a plan (an NDJSON `policy_report` line
+    with --json); prints nothing when the config has no policies."""
     import json
 
-    from genesys.errors import GenesysError
-    from genesys.policy.formats import format_report, refusal_message, report_to_json
+    from genesys.policy.formats import format_report, report_to_json
 
     report = check_session_plan(session, plan)
     if report.settings:
@@ -57,6 +55,16 @@ def enforce_on_apply(session: Any, plan: Plan, *, as_json: bool = False) -> Poli
             print(json.dumps({"type": "policy_report", **report_to_json(report)}))
         else:
             print("\n" + format_report(report, "cli"))
+    return report
+
+
+def enforce_on_apply(session: Any, plan: Plan, *, as_json: bool = False) -> PolicyReport:
+    """What apply runs after showing the plan and before asking for approval: the report,
+    then GenesysError when a mandatory policy is violated, so nothing is touched."""
+    from genesys.errors import GenesysError
+    from genesys.policy.formats import refusal_message
+
+    report = show_policy_report(session, plan, as_json=as_json)
     if report.blocking:
         raise GenesysError(refusal_message(report))
     return report

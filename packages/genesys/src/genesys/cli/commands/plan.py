@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,9 +31,21 @@ def run(args: argparse.Namespace) -> int:
     with Session.open(path, operation="plan", lock=False) as session:
         plan = session.plan(options)
         workflow.print_plan(session, plan, args.json)
+        if plan.has_changes and not plan.destroy:
+            _show_policies(session, plan, as_json=args.json)
         if args.out:
             workflow.save_plan(Path(args.out), plan, path)
             print(f"\nSaved the plan to: {args.out}\nTo apply it: genesys apply {args.out}")
     if args.detailed_exitcode and plan.has_changes:
         return workflow.EXIT_CHANGES
     return workflow.EXIT_OK
+
+
+def _show_policies(session: Any, plan: Any, *, as_json: bool) -> None:
+    """The plan shows the policy report; a plan that apply would refuse says so."""
+    from genesys.policy import show_policy_report
+    from genesys.policy.formats import violations_summary
+
+    report = show_policy_report(session, plan, as_json=as_json)
+    if report.blocking and not as_json:
+        print(f"\nNote: `genesys apply` will refuse this plan: {violations_summary(report)}.")
