@@ -132,3 +132,11 @@ def test_a_waiver_of_an_unknown_policy_is_a_located_config_error(workdir, genesy
     code, _, err = genesys("policy", "check")
     assert code == 1
     assert "genesys.yaml:10:9:" in err and "did you mean 'no_public_buckets'" in err
+
+
+def test_plan_shows_violations_and_says_apply_would_refuse(workdir, genesys):
+    (workdir / "genesys.yaml").write_text(VIOLATING)
+    code, out, _ = genesys("plan")
+    assert code == 0  # a plan is information; apply is the gate
+    assert "FAIL no_public_buckets [mandatory] storage.public-b" in out
+    assert "`genesys apply` will refuse this plan: 3 mandatory policy violations" in out
