@@ -39,7 +39,7 @@ def find_config(cwd: Path | None = None) -> Path:
         raise GenesysError(
             f"several config files in {directory} ({names}): choose one with -c FILE"
         )
-    return found[0]
+    return Path(display_path(found[0]))  # messages then name it as the user would
 
 
 def config_path(args: argparse.Namespace) -> Path:
