@@ -21,11 +21,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _find_function(records: dict[str, Any], name: str) -> Any:
     from genesys.errors import GenesysError
 
-    candidates = [name, f"serverless.{name}"]
-    for address in candidates:
+    for address in (name, f"serverless.{name}"):
         record = records.get(address)
         if record is not None and record.kind == "function":
             return record
+    named = [
+        r for r in records.values() if r.kind == "function" and r.attributes.get("name") == name
+    ]
+    if len(named) == 1:  # e.g. the api outcome's function, by the name the config gave it
+        return named[0]
     functions = sorted(a for a, r in records.items() if r.kind == "function")
     raise GenesysError(
         f"no deployed function {name!r} (deployed: {', '.join(functions) or 'none'})"
