@@ -104,6 +104,18 @@ def _read_chunk(
             result.records[address] = _refreshed(records[address], answer.resource)
 
 
+def drifted_attributes(recorded: ResourceRecord, refreshed: ResourceRecord) -> list[str]:
+    """Config attributes whose value changed outside of Genesys since the last apply."""
+    kind = KINDS[recorded.kind]
+    names = []
+    for name in sorted(kind.config_fields):
+        recorded_name, _ = recorded_value(name, None)
+        before = recorded.attributes.get(recorded_name)
+        if not _same(before, refreshed.attributes.get(recorded_name)):
+            names.append(name)
+    return names
+
+
 def _ref(record: ResourceRecord) -> pb.ResourceRef:
     return pb.ResourceRef(kind=KINDS[record.kind].enum, id=record.id, private=record.private)
 

@@ -150,6 +150,7 @@ def plan_to_json(plan: Plan, sensitive: dict[str, frozenset[str]]) -> dict[str, 
                     for a in c.attribute_changes
                 ],
                 "provider_values": c.provider_values,
+                "drift": c.drift or None,
                 "monthly_cost": c.monthly_cost,
             }
             for c in plan.changes

@@ -151,6 +151,10 @@ class Session:
                 drift[address] = "deleted outside of Genesys"
             for address, message in refreshed.errors.items():
                 self.notes.append(f"Warning: could not refresh {address}: {message}")
+            for address, fresh in refreshed.records.items():
+                changed = planner.drifted_attributes(records[address], fresh)
+                if changed:
+                    drift[address] = "changed outside of Genesys: " + ", ".join(changed)
             records = refreshed.records
         changes = planner.diff_resources(
             self.desired, records, self.facts, self.identity, destroy=options.destroy
