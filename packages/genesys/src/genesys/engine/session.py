@@ -81,8 +81,12 @@ class Session:
         try:
             conn = plugins.get(config.provider)
             settings = config.providers.get(config.provider)
-            check_plugin_version(config.provider, conn.metadata.version,
-                                 settings.version if settings else None, config.base_dir)
+            check_plugin_version(
+                config.provider,
+                conn.metadata.version,
+                settings.version if settings else None,
+                config.base_dir,
+            )
             identity = configure_plugin(conn, config, config.base_dir.resolve(), config.provider)
             facts = _facts(conn)
             with open_state(
@@ -138,24 +142,7 @@ class Session:
         records = dict(self.state.resources)
         drift: dict[str, str] = {}
         if options.refresh and records:
-            started = time.monotonic()
-            refreshed = planner.refresh(self.conn, records)
-            log.info(
-                "refreshed %d resources in %.3fs (%d gone)",
-                len(records),
-                time.monotonic() - started,
-                len(refreshed.gone),
-            )
-            for address in refreshed.gone:
-                del refreshed.records[address]
-                drift[address] = "deleted outside of Genesys"
-            for address, message in refreshed.errors.items():
-                self.notes.append(f"Warning: could not refresh {address}: {message}")
-            for address, fresh in refreshed.records.items():
-                changed = planner.drifted_attributes(records[address], fresh)
-                if changed:
-                    drift[address] = "changed outside of Genesys: " + ", ".join(changed)
-            records = refreshed.records
+            records, drift = self._refresh(records)
         changes = planner.diff_resources(
             self.desired, records, self.facts, self.identity, destroy=options.destroy
         )
@@ -183,6 +170,28 @@ class Session:
 
             complete_costs(self.conn, plan)
         return plan
+
+    def _refresh(self, records: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+        """Records as they exist now, and why each drifted (address -> words)."""
+        started = time.monotonic()
+        refreshed = planner.refresh(self.conn, records)
+        log.info(
+            "refreshed %d resources in %.3fs (%d gone)",
+            len(records),
+            time.monotonic() - started,
+            len(refreshed.gone),
+        )
+        drift: dict[str, str] = {}
+        for address in refreshed.gone:
+            del refreshed.records[address]
+            drift[address] = "deleted outside of Genesys"
+        for address, message in refreshed.errors.items():
+            self.notes.append(f"Warning: could not refresh {address}: {message}")
+        for address, fresh in refreshed.records.items():
+            changed = planner.drifted_attributes(records[address], fresh)
+            if changed:
+                drift[address] = "changed outside of Genesys: " + ", ".join(changed)
+        return refreshed.records, drift
 
     # ---------------------------------------------------------------- applying
 
