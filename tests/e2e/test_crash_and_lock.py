@@ -71,7 +71,7 @@ def _existing_ids(project: Path) -> set[str]:
 
 @pytest.mark.parametrize("trial", range(4))
 def test_sigkill_during_apply_leaves_no_orphans(tmp_path: Path, trial: int) -> None:
-    (tmp_path / "genesys.yaml").write_text(_config(latency_ms=60))
+    (tmp_path / "genesys.yaml").write_text(_config(latency_ms=80))
     process = subprocess.Popen([*GENESYS, "apply", "--auto-approve", "--parallelism", "4"],
                                cwd=tmp_path, env=genesys_env(), stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL, text=True, start_new_session=True)
