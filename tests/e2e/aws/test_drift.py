@@ -42,3 +42,15 @@ def test_changes_made_outside_are_named_and_reverted(
     tags = s3.get_bucket_tagging(Bucket="drifty-data")["TagSet"]
     assert {"Key": "Team", "Value": "platform"} in tags
     assert cli("plan", "--detailed-exitcode").returncode == 0
+
+
+def test_discover_leaves_out_the_state_bucket(cli: AwsCli, aws: Callable[[str], Any]) -> None:
+    cli.config.write_text(CONFIG + "state:\n  backend: s3\n  bucket: genesys-state-${account_id}\n")
+    assert cli("apply", "--auto-approve").returncode == 0
+    aws("s3").create_bucket(Bucket="made-by-hand")
+    found = cli("discover", "--kind", "bucket", "--json")
+    assert found.returncode == 0, found.stderr
+    ids = {json.loads(line)["id"] for line in found.stdout.splitlines() if line.strip()}
+    assert "made-by-hand" in ids
+    assert not any(i.startswith("genesys-state-") for i in ids)
+    assert "drifty-data" not in ids  # managed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,7 +52,10 @@ def run(args: argparse.Namespace) -> int:
     with Session.open(config_path(args), operation="discover", lock=False) as session:
         stream = discover(session.conn, session.state.resources.values(), kinds, filters=filters,
                           on_skip=lambda kind, why: skipped.setdefault(why, []).append(kind))
+        state_bucket = _state_bucket(session)
         for resource in stream:
+            if resource.kind == "bucket" and resource.id == state_bucket:
+                continue  # holds Genesys's own state: never a resource to adopt
             if args.json:
                 print(json.dumps(resource.to_json(), sort_keys=True), flush=True)
             else:
@@ -60,6 +64,13 @@ def run(args: argparse.Namespace) -> int:
     if not args.json:
         print(render_discovered(found))
     return 0
+
+
+def _state_bucket(session: Any) -> str:
+    from genesys.engine.state_backend import state_block
+
+    block = state_block(session.config, session.identity)
+    return str(block.get("bucket") or "") if block.get("backend") != "local" else ""
 
 
 def _report_skipped(skipped: dict[str, list[str]], filters: dict[str, str], asked: int) -> None:
