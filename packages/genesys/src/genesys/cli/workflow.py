@@ -166,9 +166,7 @@ def execute(session: Any, plan: Any, args: argparse.Namespace, options: Any) -> 
     from genesys.engine.progress_tty import progress_for
 
     stop = threading.Event()
-    steps = sum(
-        2 if c.action.value == "replace" else 1 for c in plan.changes if c.action.value != "no-op"
-    )
+    steps = plan.to_add + plan.to_change + plan.to_destroy  # a replace is two steps
     progress = progress_for(steps, json_lines=args.json)
     with _interrupt_sets(stop, progress):
         result = session.apply(plan, progress, options, stop=stop)
