@@ -191,7 +191,7 @@ class KindOps(Generic[M]):
                 if token and (existing := self._existing_for_token(token)) is not None:
                     return existing
                 if attempt == 1 and self._is_stale_intent(rid):
-                    self._abandon(rid, config.name)  # a crashed create's leftovers
+                    self.abandon(rid, config.name)  # a crashed create's leftovers
                     continue
                 raise errors.AlreadyExists(f"{self.label} {rid!r} already exists") from None
         return self._build(rid, config)
@@ -236,7 +236,7 @@ class KindOps(Generic[M]):
                 return self.message.FromString(body)
         # An intent left by a crash, a failed create, or a resource gone since: clean up
         # whatever is left and create afresh (still only one resource for this token).
-        self._abandon(row.id, row.name)
+        self.abandon(row.id, row.name)
         return None
 
     def _build(self, rid: str, config: Any) -> M:
@@ -247,7 +247,7 @@ class KindOps(Generic[M]):
             self.rt.registry.save(rid, status=READY, body=body, aux=aux, name=config.name)
             return message
         except BaseException as exc:
-            self._abandon(rid, config.name)
+            self.abandon(rid, config.name)
             if isinstance(exc, OSError):
                 raise errors.FailedPrecondition(
                     f"could not create {self.label} {config.name!r}: {exc}"
@@ -256,7 +256,7 @@ class KindOps(Generic[M]):
         finally:
             self.rt.in_flight.discard(rid)
 
-    def _abandon(self, rid: str, name: str) -> None:
+    def abandon(self, rid: str, name: str) -> None:
         """Cleans a half-made resource; keeps it findable (FAILED) if cleaning fails."""
         try:
             self.destroy(rid, None)

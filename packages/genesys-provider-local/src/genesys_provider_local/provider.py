@@ -17,7 +17,7 @@ from google.protobuf.message import Message
 from genesys_provider_local import __version__, tables, validation
 from genesys_provider_local.compute import HOST_IMAGE, instance_type
 from genesys_provider_local.kinds import KINDS
-from genesys_provider_local.ops import top_field
+from genesys_provider_local.ops import is_stale, top_field
 from genesys_provider_local.registry import CREATING, Row
 from genesys_provider_local.runtime import Runtime
 from genesys_provider_local.settings import parse_settings
@@ -129,7 +129,17 @@ class ProviderServicer(provider_pb2_grpc.ProviderServicer):
             path, message = problems[0]
             raise errors.InvalidArgument(message, attribute_path=path)
         self.rt.configure(settings)
+        self._clean_crashed_creates()
         return provider_pb2.ConfigureResponse()
+
+    def _clean_crashed_creates(self) -> None:
+        """Creates a killed plugin left half made (their owner process is gone) are rolled
+        back, so they neither hold reservations (CIDRs, names) nor linger on disk; the core
+        finds nothing under their tokens and creates afresh."""
+        for row in self.rt.registry.with_status(CREATING):
+            abandon = getattr(self.observers.get(row.kind), "abandon", None)
+            if abandon is not None and is_stale(row, self.rt.in_flight):
+                abandon(row.id, row.name)
 
     def Authenticate(self, request: Any, context: Any) -> provider_pb2.Identity:
         user = _user()

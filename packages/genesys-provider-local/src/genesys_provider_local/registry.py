@@ -154,6 +154,10 @@ class Registry:
             rows = self._all(sql, (kind, name))
         return [_row(r) for r in rows]
 
+    def with_status(self, status: str) -> list[Row]:
+        rows = self._all(f"SELECT {_COLUMNS} FROM resources WHERE status = ?", (status,))
+        return [_row(r) for r in rows]
+
     def many(self, column: str, keys: list[str]) -> dict[str, Row]:
         """Rows whose `column` ("id" or "token") is in `keys`, one query per 900 keys."""
         assert column in ("id", "token")
