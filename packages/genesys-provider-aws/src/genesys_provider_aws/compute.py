@@ -16,11 +16,10 @@ from genesys.provider.v1 import compute_pb2_grpc
 from genesys_plugin_sdk import errors
 
 from genesys_provider_aws import tables
-from genesys_provider_aws.clients import AwsClients, chunked
+from genesys_provider_aws.clients import AwsClients
 from genesys_provider_aws.common import (
     IMAGE_TAG,
     NAME_TAG,
-    TOKEN_TAG,
     client_token,
     ec2_list_filters,
     ec2_tag_specs,
@@ -33,7 +32,7 @@ from genesys_provider_aws.common import (
     user_tags,
 )
 from genesys_provider_aws.errors import call_or_none, translate_errors
-from genesys_provider_aws.readers import KindReader, read_one
+from genesys_provider_aws.readers import KindReader, filtered_reader, read_one
 
 LIVE_STATES = ["pending", "running", "stopping", "stopped", "shutting-down"]
 STATE_WORDS = {"shutting-down": "terminated"}
@@ -154,24 +153,15 @@ def describe(clients: AwsClients, filters: list[dict[str, Any]]) -> Iterator[dic
             yield from reservation.get("Instances", [])
 
 
-def read_many(clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
-    """Batch read: one DescribeInstances per 200 ids (filters never fail on missing ids)."""
-    found: dict[str, Any] = {}
-    for chunk in chunked(sorted(set(ids)), 200):
-        for raw in describe(clients, [{"Name": "instance-id", "Values": chunk}]):
-            found[raw["InstanceId"]] = instance_from(raw, privates.get(raw["InstanceId"], b""))
-    return found
+def instances_where(
+    clients: AwsClients, filters: list[dict[str, Any]], privates: Mapping[str, bytes]
+) -> Iterator[pb.Instance]:
+    for raw in describe(clients, filters):
+        yield instance_from(raw, privates.get(raw["InstanceId"], b""))
 
 
-def find_by_token(clients: AwsClients, token: str) -> str | None:
-    for raw in describe(clients, [{"Name": f"tag:{TOKEN_TAG}", "Values": [token]}]):
-        return str(raw["InstanceId"])
-    return None
-
-
-READERS: dict[Any, KindReader] = {
-    pb.RESOURCE_KIND_INSTANCE: KindReader("instance", "instance", read_many, find_by_token),
-}
+INSTANCE_READER = filtered_reader("instance", "instance", instances_where, "instance-id")
+READERS: dict[Any, KindReader] = {pb.RESOURCE_KIND_INSTANCE: INSTANCE_READER}
 
 
 # ---------------------------------------------------------------- writing
@@ -227,7 +217,9 @@ def wait_state(clients: AwsClients, instance_id: str, wanted: str, private: byte
     """Polls until the instance reaches `wanted`; FailedPrecondition if it dies instead."""
 
     def probe() -> pb.Instance | None:
-        found = read_many(clients, [instance_id], {instance_id: private}).get(instance_id)
+        found = INSTANCE_READER.read_many(clients, [instance_id], {instance_id: private}).get(
+            instance_id
+        )
         if found is None:
             if wanted == "terminated":
                 return pb.Instance(id=instance_id, state="terminated")
@@ -243,7 +235,7 @@ def wait_state(clients: AwsClients, instance_id: str, wanted: str, private: byte
 
 def create(clients: AwsClients, config: pb.InstanceConfig, token: str) -> pb.Instance:
     private = private_json({"user_data": config.user_data}) if config.user_data else b""
-    existing = find_by_token(clients, token) if token else None
+    existing = INSTANCE_READER.find_by_token(clients, token) if token else None
     if existing is None:
         launched = clients.client("ec2").run_instances(**run_arguments(clients, config, token))
         existing = launched["Instances"][0]["InstanceId"]
@@ -259,7 +251,7 @@ def update(clients: AwsClients, request: Any) -> pb.Instance:
             f"changing {blocked[0]} replaces the instance; it cannot be updated in place",
             attribute_path=f"config.{blocked[0]}",
         )
-    current = read_one(READERS[pb.RESOURCE_KIND_INSTANCE], clients, instance_id, request.private)
+    current = read_one(INSTANCE_READER, clients, instance_id, request.private)
     ec2 = clients.client("ec2")
     if changed & {"name", "tags"}:
         retag_ec2(ec2, instance_id, current, config)
@@ -270,7 +262,7 @@ def update(clients: AwsClients, request: Any) -> pb.Instance:
     wanted_type = tables.instance_type_for(config.size, config.provider_type)
     if changed & {"size", "provider_type"} and wanted_type != current.provider_type:
         _change_type(clients, instance_id, wanted_type, request.private)
-    return read_one(READERS[pb.RESOURCE_KIND_INSTANCE], clients, instance_id, request.private)
+    return read_one(INSTANCE_READER, clients, instance_id, request.private)
 
 
 def _change_type(clients: AwsClients, instance_id: str, instance_type: str, private: bytes) -> None:
@@ -284,7 +276,7 @@ def _change_type(clients: AwsClients, instance_id: str, instance_type: str, priv
 
 
 def delete(clients: AwsClients, instance_id: str) -> None:
-    read_one(READERS[pb.RESOURCE_KIND_INSTANCE], clients, instance_id)  # NotFound when gone
+    read_one(INSTANCE_READER, clients, instance_id)  # NotFound when gone
     clients.client("ec2").terminate_instances(InstanceIds=[instance_id])
     wait_state(clients, instance_id, "terminated", b"")
 
@@ -319,9 +311,7 @@ class ComputeServicer(compute_pb2_grpc.ComputeServiceServicer):
         return create(self.clients, request.config, request.idempotency_token)
 
     def GetInstance(self, request: Any, context: Any) -> pb.Instance:
-        return read_one(
-            READERS[pb.RESOURCE_KIND_INSTANCE], self.clients, request.id, request.private
-        )
+        return read_one(INSTANCE_READER, self.clients, request.id, request.private)
 
     def UpdateInstance(self, request: Any, context: Any) -> pb.Instance:
         return update(self.clients, request)
@@ -339,5 +329,5 @@ class ComputeServicer(compute_pb2_grpc.ComputeServiceServicer):
             yield for_adoption(self.clients, instance_from(raw))
 
     def AdoptInstance(self, request: Any, context: Any) -> pb.Instance:
-        found = read_one(READERS[pb.RESOURCE_KIND_INSTANCE], self.clients, request.id)
+        found = read_one(INSTANCE_READER, self.clients, request.id)
         return for_adoption(self.clients, found)

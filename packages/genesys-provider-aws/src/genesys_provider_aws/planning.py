@@ -218,5 +218,5 @@ def plan_item(clients: AwsClients, index: int, item: Any) -> provider_pb2.Planne
 
 
 def _root(attribute_path: str) -> str:
-    """"lifecycle.delete_after_days" -> "lifecycle"; "listeners[0].port" -> "listeners"."""
+    """ "lifecycle.delete_after_days" -> "lifecycle"; "listeners[0].port" -> "listeners"."""
     return attribute_path.split(".")[0].split("[")[0]

@@ -8,13 +8,14 @@ exception that id's read raised; ids absent from the result do not exist.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from genesys_plugin_sdk import errors
 
-from genesys_provider_aws.clients import AwsClients
+from genesys_provider_aws.clients import AwsClients, chunked
+from genesys_provider_aws.common import TOKEN_TAG
 from genesys_provider_aws.errors import map_botocore_error
 
 ReadMany = Callable[[AwsClients, list[str], Mapping[str, bytes]], dict[str, Any]]
@@ -41,6 +42,33 @@ def read_one(
     if isinstance(found, Exception):
         raise found
     return found
+
+
+# Resources matching EC2-style Describe filters, as messages (each with an `id`); the
+# privates are the ids' recorded private bytes, for kinds that keep facts there.
+MessagesWhere = Callable[[AwsClients, list[dict[str, Any]], Mapping[str, bytes]], Iterable[Any]]
+FILTER_CHUNK = 200  # ids per Describe call
+
+
+def filtered_reader(field: str, label: str, where: MessagesWhere, id_filter: str) -> KindReader:
+    """The reader of a kind whose Describe call filters: by `id_filter` (one call per
+    FILTER_CHUNK ids; filters never fail on missing ids) and by the idempotency-token tag."""
+
+    def read_many(
+        clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]
+    ) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for chunk in chunked(sorted(set(ids)), FILTER_CHUNK):
+            for message in where(clients, [{"Name": id_filter, "Values": chunk}], privates):
+                found[message.id] = message
+        return found
+
+    def find_by_token(clients: AwsClients, token: str) -> str | None:
+        for message in where(clients, [{"Name": f"tag:{TOKEN_TAG}", "Values": [token]}], {}):
+            return str(message.id)
+        return None
+
+    return KindReader(field, label, read_many, find_by_token)
 
 
 def read_each(clients: AwsClients, ids: list[str], read: Callable[[str], Any]) -> dict[str, Any]:

@@ -16,9 +16,8 @@ from typing import Any, NamedTuple
 from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
 
-from genesys_provider_aws.clients import AwsClients, chunked
+from genesys_provider_aws.clients import AwsClients
 from genesys_provider_aws.common import (
-    TOKEN_TAG,
     ec2_tag_specs,
     retag_ec2,
     struct,
@@ -26,7 +25,7 @@ from genesys_provider_aws.common import (
     tag_list,
     user_tags,
 )
-from genesys_provider_aws.readers import KindReader, read_one
+from genesys_provider_aws.readers import filtered_reader, read_one
 
 LIST_FILTERS = {"name": "group-name", "network_id": "vpc-id", "id": "group-id"}
 PROTOCOLS = {"tcp": "tcp", "udp": "udp", "icmp": "icmp", "all": "-1", "-1": "-1"}
@@ -168,21 +167,13 @@ def describe(clients: AwsClients, filters: list[dict[str, Any]]) -> Iterator[dic
         yield from page.get("SecurityGroups", [])
 
 
-def read_many(clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for chunk in chunked(sorted(set(ids)), 200):
-        for raw in describe(clients, [{"Name": "group-id", "Values": chunk}]):
-            found[raw["GroupId"]] = group_from(raw)
-    return found
+def groups_where(
+    clients: AwsClients, filters: list[dict[str, Any]], privates: Mapping[str, bytes]
+) -> Iterator[pb.SecurityGroup]:
+    return (group_from(raw) for raw in describe(clients, filters))
 
 
-def find_by_token(clients: AwsClients, token: str) -> str | None:
-    for raw in describe(clients, [{"Name": f"tag:{TOKEN_TAG}", "Values": [token]}]):
-        return str(raw["GroupId"])
-    return None
-
-
-READER = KindReader("security_group", "security group", read_many, find_by_token)
+READER = filtered_reader("security_group", "security group", groups_where, "group-id")
 
 
 def list_groups(clients: AwsClients, filters: list[dict[str, Any]]) -> Iterator[pb.SecurityGroup]:
@@ -232,7 +223,7 @@ def create_group(
         raise errors.InvalidArgument("a security group needs a name", attribute_path="config.name")
     atoms_of_rules(config.ingress, "config.ingress")  # reject bad rules before creating anything
     atoms_of_rules(config.egress, "config.egress")
-    existing = find_by_token(clients, token) if token else None
+    existing = READER.find_by_token(clients, token) if token else None
     if existing is None:
         args: dict[str, Any] = {
             "GroupName": config.name,

@@ -16,7 +16,6 @@ from genesys_provider_aws import tables
 from genesys_provider_aws.clients import AwsClients, chunked
 from genesys_provider_aws.common import (
     NAME_TAG,
-    TOKEN_TAG,
     client_token,
     ec2_tag_specs,
     retag_ec2,
@@ -25,7 +24,7 @@ from genesys_provider_aws.common import (
     tag_list,
     user_tags,
 )
-from genesys_provider_aws.readers import KindReader, read_one
+from genesys_provider_aws.readers import KindReader, filtered_reader, read_one
 
 ATTACHMENT_TOKEN_TAG = "genesys:attachment-token"
 LIST_FILTERS = {
@@ -91,26 +90,18 @@ def describe(clients: AwsClients, filters: list[dict[str, Any]]) -> Iterator[dic
                 yield raw
 
 
-def read_many(clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for chunk in chunked(sorted(set(ids)), 200):
-        for raw in describe(clients, [{"Name": "volume-id", "Values": chunk}]):
-            found[raw["VolumeId"]] = volume_from(raw)
-    return found
+def volumes_where(
+    clients: AwsClients, filters: list[dict[str, Any]], privates: Mapping[str, bytes]
+) -> Iterator[pb.Volume]:
+    return (volume_from(raw) for raw in describe(clients, filters))
 
 
-def find_by_token(clients: AwsClients, token: str) -> str | None:
-    for raw in describe(clients, [{"Name": f"tag:{TOKEN_TAG}", "Values": [token]}]):
-        return str(raw["VolumeId"])
-    return None
-
-
-VOLUME_READER = KindReader("volume", "volume", read_many, find_by_token)
+VOLUME_READER = filtered_reader("volume", "volume", volumes_where, "volume-id")
 
 
 def _wait_volume(clients: AwsClients, volume_id: str, wanted: str) -> pb.Volume:
     def probe() -> pb.Volume | None:
-        found = read_many(clients, [volume_id], {}).get(volume_id)
+        found = VOLUME_READER.read_many(clients, [volume_id], {}).get(volume_id)
         if found is None:
             return pb.Volume(id=volume_id, state="deleted") if wanted == "deleted" else None
         if found.state == "error":
@@ -121,7 +112,7 @@ def _wait_volume(clients: AwsClients, volume_id: str, wanted: str) -> pb.Volume:
 
 
 def create_volume(clients: AwsClients, config: pb.VolumeConfig, token: str) -> pb.Volume:
-    existing = find_by_token(clients, token) if token else None
+    existing = VOLUME_READER.find_by_token(clients, token) if token else None
     if existing is None:
         volume_type = tables.volume_type_for(config.volume_class)
         if volume_type not in tables.EBS_VOLUME_TYPES:

@@ -19,7 +19,6 @@ from genesys_provider_aws.clients import AwsClients, chunked
 from genesys_provider_aws.common import (
     NAME_TAG,
     ROLE_TAG,
-    TOKEN_TAG,
     ec2_tag_specs,
     retag_ec2,
     struct,
@@ -28,7 +27,7 @@ from genesys_provider_aws.common import (
     user_tags,
 )
 from genesys_provider_aws.errors import call_or_none
-from genesys_provider_aws.readers import KindReader, read_one
+from genesys_provider_aws.readers import filtered_reader, read_one
 
 NETWORK_FILTERS = {
     "name": "tag:Name",
@@ -113,30 +112,14 @@ def networks_where(clients: AwsClients, filters: list[dict[str, Any]]) -> Iterat
         yield network_from(raw, subnets[raw["VpcId"]])
 
 
-def read_networks(
-    clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]
-) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for chunk in chunked(sorted(set(ids)), 200):
-        for network in networks_where(clients, [{"Name": "vpc-id", "Values": chunk}]):
-            found[network.id] = network
-    return found
-
-
-def find_network_by_token(clients: AwsClients, token: str) -> str | None:
-    for raw in _paged(
-        clients, "describe_vpcs", "Vpcs", [{"Name": f"tag:{TOKEN_TAG}", "Values": [token]}]
-    ):
-        return str(raw["VpcId"])
-    return None
-
-
-NETWORK_READER = KindReader("network", "network", read_networks, find_network_by_token)
+NETWORK_READER = filtered_reader(
+    "network", "network", lambda c, f, _p: networks_where(c, f), "vpc-id"
+)
 
 
 def create_network(clients: AwsClients, config: pb.NetworkConfig, token: str) -> pb.Network:
     check_cidr(config.cidr)
-    existing = find_network_by_token(clients, token) if token else None
+    existing = NETWORK_READER.find_by_token(clients, token) if token else None
     if existing is None:
         tags = tag_list(config.tags, name=config.name, token=token)
         created = clients.client("ec2").create_vpc(
@@ -145,7 +128,7 @@ def create_network(clients: AwsClients, config: pb.NetworkConfig, token: str) ->
         existing = created["Vpc"]["VpcId"]
 
     def available() -> pb.Network | None:
-        found = read_networks(clients, [str(existing)], {}).get(str(existing))
+        found = NETWORK_READER.read_many(clients, [str(existing)], {}).get(str(existing))
         state = found.provider_data["state"] if found is not None else ""
         return found if state == "available" else None  # type: ignore[no-any-return]
 
@@ -220,23 +203,9 @@ def subnets_where(clients: AwsClients, filters: list[dict[str, Any]]) -> Iterato
         yield subnet_from(raw)
 
 
-def read_subnets(
-    clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]
-) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for chunk in chunked(sorted(set(ids)), 200):
-        for subnet in subnets_where(clients, [{"Name": "subnet-id", "Values": chunk}]):
-            found[subnet.id] = subnet
-    return found
-
-
-def find_subnet_by_token(clients: AwsClients, token: str) -> str | None:
-    for subnet in subnets_where(clients, [{"Name": f"tag:{TOKEN_TAG}", "Values": [token]}]):
-        return subnet.id
-    return None
-
-
-SUBNET_READER = KindReader("subnet", "subnet", read_subnets, find_subnet_by_token)
+SUBNET_READER = filtered_reader(
+    "subnet", "subnet", lambda c, f, _p: subnets_where(c, f), "subnet-id"
+)
 
 
 def create_subnet(clients: AwsClients, config: pb.SubnetConfig, token: str) -> pb.Subnet:
@@ -245,7 +214,7 @@ def create_subnet(clients: AwsClients, config: pb.SubnetConfig, token: str) -> p
             "a subnet needs network_id", attribute_path="config.network_id"
         )
     check_cidr(config.cidr)
-    existing = find_subnet_by_token(clients, token) if token else None
+    existing = SUBNET_READER.find_by_token(clients, token) if token else None
     if existing is None:
         args: dict[str, Any] = {
             "VpcId": config.network_id,
