@@ -171,6 +171,7 @@ def complete_costs(conn: Any, plan: Plan) -> CostReport:
                 change.provider_values = dict(cost.provider_values)
         if change.prior is not None:
             change.prior_monthly_cost = cost.before.monthly
+    plan.costs_complete = True
     return report
 
 

@@ -82,6 +82,8 @@ class Plan:
     changes: list[ResourceChange]
     warnings: list[str] = field(default_factory=list)
     destroy: bool = False
+    # Every change (no-ops included) carries its monthly cost: see genesys.cost.complete_costs.
+    costs_complete: bool = False
 
     def count(self, *actions: Action) -> int:
         return sum(1 for c in self.changes if c.action in actions)

@@ -34,7 +34,7 @@ def overrides_of(desired: Any) -> dict[str, dict[str, str]]:
 def check_session_plan(session: Any, plan: Plan) -> PolicyReport:
     """Evaluate `session.config.policies` on `plan` (costs completed through the plugin)."""
     policies = session.config.policies
-    if needs_costs(policies) and not plan.destroy:
+    if needs_costs(policies) and not plan.destroy and not plan.costs_complete:
         from genesys.cost import complete_costs
 
         complete_costs(session.conn, plan)
