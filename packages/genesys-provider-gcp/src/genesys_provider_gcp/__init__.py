@@ -1,0 +1,3 @@
+"""Genesys GCP provider plugin: Compute Engine, Cloud Storage, Cloud SQL, Cloud Functions and a GCS state backend."""
+
+__version__ = "0.1.0"
