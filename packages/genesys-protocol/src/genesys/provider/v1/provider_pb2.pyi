@@ -392,3 +392,55 @@ class StateVersion(_message.Message):
     modified: _timestamp_pb2.Timestamp
     size: int
     def __init__(self, version: _Optional[str] = ..., modified: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., size: _Optional[int] = ...) -> None: ...
+
+class GenerateDataKeyRequest(_message.Message):
+    __slots__ = ("location", "key_id", "context")
+    class ContextEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    LOCATION_FIELD_NUMBER: _ClassVar[int]
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_FIELD_NUMBER: _ClassVar[int]
+    location: StateLocation
+    key_id: str
+    context: _containers.ScalarMap[str, str]
+    def __init__(self, location: _Optional[_Union[StateLocation, _Mapping]] = ..., key_id: _Optional[str] = ..., context: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class GenerateDataKeyResponse(_message.Message):
+    __slots__ = ("plaintext", "wrapped", "key_id")
+    PLAINTEXT_FIELD_NUMBER: _ClassVar[int]
+    WRAPPED_FIELD_NUMBER: _ClassVar[int]
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    plaintext: bytes
+    wrapped: bytes
+    key_id: str
+    def __init__(self, plaintext: _Optional[bytes] = ..., wrapped: _Optional[bytes] = ..., key_id: _Optional[str] = ...) -> None: ...
+
+class DecryptDataKeyRequest(_message.Message):
+    __slots__ = ("location", "key_id", "wrapped", "context")
+    class ContextEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    LOCATION_FIELD_NUMBER: _ClassVar[int]
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    WRAPPED_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_FIELD_NUMBER: _ClassVar[int]
+    location: StateLocation
+    key_id: str
+    wrapped: bytes
+    context: _containers.ScalarMap[str, str]
+    def __init__(self, location: _Optional[_Union[StateLocation, _Mapping]] = ..., key_id: _Optional[str] = ..., wrapped: _Optional[bytes] = ..., context: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class DecryptDataKeyResponse(_message.Message):
+    __slots__ = ("plaintext",)
+    PLAINTEXT_FIELD_NUMBER: _ClassVar[int]
+    plaintext: bytes
+    def __init__(self, plaintext: _Optional[bytes] = ...) -> None: ...

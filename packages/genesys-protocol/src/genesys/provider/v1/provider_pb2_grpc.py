@@ -518,6 +518,16 @@ class StateStoreStub:
                 request_serializer=genesys_dot_provider_dot_v1_dot_provider__pb2.ListStateVersionsRequest.SerializeToString,
                 response_deserializer=genesys_dot_provider_dot_v1_dot_provider__pb2.StateVersion.FromString,
                 _registered_method=True)
+        self.GenerateDataKey = channel.unary_unary(
+                '/genesys.provider.v1.StateStore/GenerateDataKey',
+                request_serializer=genesys_dot_provider_dot_v1_dot_provider__pb2.GenerateDataKeyRequest.SerializeToString,
+                response_deserializer=genesys_dot_provider_dot_v1_dot_provider__pb2.GenerateDataKeyResponse.FromString,
+                _registered_method=True)
+        self.DecryptDataKey = channel.unary_unary(
+                '/genesys.provider.v1.StateStore/DecryptDataKey',
+                request_serializer=genesys_dot_provider_dot_v1_dot_provider__pb2.DecryptDataKeyRequest.SerializeToString,
+                response_deserializer=genesys_dot_provider_dot_v1_dot_provider__pb2.DecryptDataKeyResponse.FromString,
+                _registered_method=True)
 
 
 class StateStoreServicer:
@@ -580,6 +590,30 @@ class StateStoreServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GenerateDataKey(self, request, context):
+        """Makes a fresh 256-bit data key for client-side state encryption (`state.kms_key`):
+        the plaintext key (32 bytes) and the same key wrapped (encrypted) by the cloud's key
+        service under key_id, with the context bound in (AWS KMS encryption context, GCP Cloud
+        KMS additional authenticated data, ...). The core encrypts state with the plaintext key,
+        keeps only `wrapped` (in the state's plaintext header) and never writes the plaintext
+        key anywhere. Not idempotent (each call makes a new key). INVALID_ARGUMENT for a key_id
+        the service does not know, PERMISSION_DENIED when the caller may not use it.
+        UNIMPLEMENTED: this plugin offers no key service.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DecryptDataKey(self, request, context):
+        """Unwraps a data key made by GenerateDataKey: the plaintext key, only if `wrapped` was made
+        under key_id (when given) with exactly this context. PERMISSION_DENIED when the key
+        service refuses or the wrapped key, key or context do not match (never a wrong key).
+        Idempotent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_StateStoreServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -617,6 +651,16 @@ def add_StateStoreServicer_to_server(servicer, server):
                     servicer.ListStateVersions,
                     request_deserializer=genesys_dot_provider_dot_v1_dot_provider__pb2.ListStateVersionsRequest.FromString,
                     response_serializer=genesys_dot_provider_dot_v1_dot_provider__pb2.StateVersion.SerializeToString,
+            ),
+            'GenerateDataKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.GenerateDataKey,
+                    request_deserializer=genesys_dot_provider_dot_v1_dot_provider__pb2.GenerateDataKeyRequest.FromString,
+                    response_serializer=genesys_dot_provider_dot_v1_dot_provider__pb2.GenerateDataKeyResponse.SerializeToString,
+            ),
+            'DecryptDataKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.DecryptDataKey,
+                    request_deserializer=genesys_dot_provider_dot_v1_dot_provider__pb2.DecryptDataKeyRequest.FromString,
+                    response_serializer=genesys_dot_provider_dot_v1_dot_provider__pb2.DecryptDataKeyResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -813,6 +857,60 @@ class StateStore:
             '/genesys.provider.v1.StateStore/ListStateVersions',
             genesys_dot_provider_dot_v1_dot_provider__pb2.ListStateVersionsRequest.SerializeToString,
             genesys_dot_provider_dot_v1_dot_provider__pb2.StateVersion.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GenerateDataKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/genesys.provider.v1.StateStore/GenerateDataKey',
+            genesys_dot_provider_dot_v1_dot_provider__pb2.GenerateDataKeyRequest.SerializeToString,
+            genesys_dot_provider_dot_v1_dot_provider__pb2.GenerateDataKeyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DecryptDataKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/genesys.provider.v1.StateStore/DecryptDataKey',
+            genesys_dot_provider_dot_v1_dot_provider__pb2.DecryptDataKeyRequest.SerializeToString,
+            genesys_dot_provider_dot_v1_dot_provider__pb2.DecryptDataKeyResponse.FromString,
             options,
             channel_credentials,
             insecure,
