@@ -111,7 +111,7 @@ def test_health_reports_served_services_only(plugin: PluginConnection) -> None:
 
 def test_clients_without_the_core_certificate_are_refused(plugin: PluginConnection) -> None:
     target = plugin.handshake.grpc_target
-    plaintext = open_channel(target, b"", None)
+    plaintext = grpc.insecure_channel(target)
     intruder = open_channel(target, plugin.handshake.server_cert_der, generate_self_signed("x"))
     for channel in (plaintext, intruder):
         with channel, pytest.raises(grpc.RpcError) as refused:

@@ -23,3 +23,9 @@ def broken_plugin() -> str:
 def sloppy_handshake_plugin() -> str:
     """The memory plugin that accepts a missing cookie and hangs on unknown versions."""
     return str(FIXTURES / "sloppy_handshake_plugin.py")
+
+
+@pytest.fixture
+def plugin_fixture():
+    """The path of a fixture plugin by file name."""
+    return lambda name: str(FIXTURES / name)

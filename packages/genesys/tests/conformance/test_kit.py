@@ -36,6 +36,8 @@ def test_a_correct_plugin_passes_every_check(memory_plugin: str) -> None:
         "handshake: unsupported protocol version refused",
         "handshake: missing magic cookie refused",
         "handshake: missing client certificate refused (no plaintext fallback)",
+        "handshake: announces a certificate and serves mutual TLS",
+        "handshake: a client without the core's certificate refused",
         "metadata: answers in < 100 ms",
         "errors: invalid network CIDR -> InvalidArgument",
         "provider: batch read of an unknown id -> not_found",
@@ -92,6 +94,35 @@ def test_a_plugin_that_hangs_or_ignores_the_cookie_fails_the_refusal_checks(
     }
     assert "still running after 3 s" in failures["handshake: unsupported protocol version refused"]
     assert "exited 0" in failures["handshake: missing magic cookie refused"]
+
+
+def test_a_plaintext_plugin_fails_the_mtls_checks(plugin_fixture) -> None:
+    report = run_conformance(plugin_fixture("plaintext_plugin.py"))
+
+    failures = {r.name: r.reason for r in report.failures()}
+    assert set(failures) == {
+        "handshake: launch",
+        "handshake: missing client certificate refused (no plaintext fallback)",
+        "handshake: announces a certificate and serves mutual TLS",
+        "handshake: a client without the core's certificate refused",
+    }
+    assert "announced no TLS certificate" in failures["handshake: launch"]
+    assert "announced no certificate" in failures[
+        "handshake: announces a certificate and serves mutual TLS"
+    ]
+    assert "accepted a plaintext client" in failures[
+        "handshake: a client without the core's certificate refused"
+    ]
+
+
+def test_a_plugin_that_lets_any_client_in_fails_by_name(plugin_fixture) -> None:
+    report = run_conformance(plugin_fixture("any_client_plugin.py"))
+
+    failures = {r.name: r.reason for r in report.failures()}
+    assert set(failures) == {"handshake: a client without the core's certificate refused"}
+    assert "accepted a client with a stranger's certificate" in failures[
+        "handshake: a client without the core's certificate refused"
+    ]
 
 
 def test_a_plugin_that_dies_mid_run_ends_the_run_quickly_and_says_so(memory_plugin: str) -> None:

@@ -72,6 +72,17 @@ def test_plaintext_client_is_refused(conn):
             stub.GetMetadata(provider_pb2.GetMetadataRequest(), timeout=5)
 
 
+def test_a_plugin_that_announces_no_certificate_is_refused(helpers):
+    with pytest.raises(PluginError) as refused:
+        launch_plugin(str(FIXTURES / "plaintext_plugin.py"))
+    message = str(refused.value)
+    assert message.startswith("provider 'plaintext_plugin' announced no TLS certificate")
+    assert "refuses plaintext" in message
+    found = re.search(r"\(pid (\d+)\)", message)
+    assert found is not None
+    assert helpers.wait_until(lambda: not helpers.process_alive(int(found[1])))
+
+
 def test_health_service_reports_serving(conn):
     health = health_pb2_grpc.HealthStub(conn.channel)
     serving = health_pb2.HealthCheckResponse.SERVING
@@ -159,7 +170,7 @@ def test_unknown_provider_lists_where_it_looked():
     assert "no entry point 'nosuchcloud' in group 'genesys.providers'" in str(missing.value)
 
 
-def test_reattach_to_a_plugin_started_by_hand(monkeypatch):
+def test_reattach_to_a_plugin_started_by_hand(monkeypatch, capsys):
     env = dict(os.environ, **{protocol.DEBUG_ENV: "1"})
     debug = subprocess.Popen(
         [sys.executable, MINIMAL],
@@ -174,9 +185,13 @@ def test_reattach_to_a_plugin_started_by_hand(monkeypatch):
         line = debug.stdout.readline().strip()
         assert line.endswith("|grpc|")  # debug mode without a client cert: no TLS
         monkeypatch.setenv(protocol.REATTACH_ENV, json.dumps({"minimal_provider": line}))
+        capsys.readouterr()
         with launch_plugin(MINIMAL) as connection:
             assert connection.pid is None
             assert connection.metadata.name == "fixture"
+        warned = capsys.readouterr().err
+        assert "provider 'minimal_provider' reattached" in warned
+        assert "without mutual TLS (debug reattach mode" in warned
         assert debug.poll() is None  # closing a reattached plugin leaves it running
     finally:
         debug.terminate()

@@ -68,7 +68,7 @@ def _check_missing_client_cert(s: Session, command: list[str]) -> None:
 
 def run_refused(command: list[str], extra_env: dict[str, str], timeout_s: float) -> Exited:
     """Starts the plugin with a handshake environment it must refuse; checks that it did."""
-    exited = _run(command, _clean_env(extra_env), timeout_s)
+    exited = _run(command, clean_env(extra_env), timeout_s)
     if protocol.HandshakeLine.find(exited.stdout) is not None:
         raise CheckFailed("the plugin announced itself instead of refusing")
     expect(exited.code != 0, "the plugin exited 0; a refusal must exit non-zero")
@@ -96,7 +96,7 @@ def _run(command: list[str], env: dict[str, str], timeout_s: float) -> Exited:
         return Exited(code, _text(out.read()), _text(err.read()))
 
 
-def _clean_env(extra: dict[str, str]) -> dict[str, str]:
+def clean_env(extra: dict[str, str]) -> dict[str, str]:
     """Our environment without any handshake variable, plus `extra`."""
     env = {
         key: value

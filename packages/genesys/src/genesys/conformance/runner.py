@@ -1,8 +1,9 @@
 """`run_conformance`: every check, in order, against one plugin, with cleanup guaranteed.
 
-Order: launch -> handshake refusals -> metadata -> schema -> configure/authenticate -> per-kind
-creates (dependency order) -> error mapping -> batch read -> discover/adopt -> invoke ->
-per-kind deletes (reverse order) -> cleanup of anything left, even after a failure or Ctrl-C.
+Order: launch -> handshake refusals -> mutual TLS both ways -> metadata -> schema ->
+configure/authenticate -> per-kind creates (dependency order) -> error mapping -> batch read ->
+discover/adopt -> invoke -> per-kind deletes (reverse order) -> cleanup of anything left, even
+after a failure or Ctrl-C.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from genesys.conformance.provider_checks import (
 from genesys.conformance.read_checks import batch_read_checks, discover_adopt_checks, invoke_checks
 from genesys.conformance.results import CheckResult, ConformanceReport
 from genesys.conformance.session import ConformanceOptions, Session
+from genesys.conformance.tls_checks import tls_checks
 
 EXECUTABLE_PREFIX = "genesys-provider-"
 
@@ -79,6 +81,7 @@ def _run(s: Session, scratch: str) -> None:
             ),
         )
         handshake_checks(s, command)
+        tls_checks(s, command)
         if s.conn is None:
             return
         metadata_checks(s, expected_name(s.options.target))

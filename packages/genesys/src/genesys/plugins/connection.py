@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
@@ -22,7 +23,7 @@ from genesys.plugins.discovery import find_plugin, provider_name_of
 from genesys.plugins.handshake import CORE_PROTOCOL_VERSIONS, await_handshake
 from genesys.plugins.logs import plugin_logger
 from genesys.plugins.process import DEATH_CONFIRM_SECONDS, PluginProcess
-from genesys.plugins.tls import core_certificate, open_channel
+from genesys.plugins.tls import core_certificate, open_channel, open_debug_channel
 from genesys.provider.v1 import provider_pb2
 from genesys_plugin_sdk import protocol
 from genesys_plugin_sdk.client import ServiceStubs
@@ -162,6 +163,20 @@ def _reattach_line(name: str) -> HandshakeLine | None:
         raise PluginError(f"{protocol.REATTACH_ENV} is not valid: {exc}") from None
 
 
+def _reattached(name: str, line: HandshakeLine) -> PluginConnection:
+    """A connection to a plugin a developer started by hand; the only one allowed plaintext."""
+    if line.server_cert_der:
+        channel = open_channel(line.grpc_target, line.server_cert_der, core_certificate())
+    else:
+        print(
+            f"warning: provider {name!r} reattached at {line.address} without mutual TLS "
+            f"(debug reattach mode, {protocol.REATTACH_ENV}); never use this outside a debugger",
+            file=sys.stderr,
+        )
+        channel = open_debug_channel(line.grpc_target)
+    return PluginConnection(name, channel, line, None)
+
+
 def _connect(conn: PluginConnection, timeout: float) -> PluginConnection:
     """First call: GetMetadata. Any failure closes the plugin and raises PluginError."""
     try:
@@ -194,12 +209,20 @@ def launch_plugin(
     name = provider_name_of(name_or_path)
     reattach = _reattach_line(name)
     if reattach is not None:
-        client = core_certificate() if reattach.server_cert_der else None
-        channel = open_channel(reattach.grpc_target, reattach.server_cert_der, client)
-        return _connect(PluginConnection(name, channel, reattach, None), start_timeout)
+        return _connect(_reattached(name, reattach), start_timeout)
     command = argv or find_plugin(name_or_path)
     process = PluginProcess(name, command, _plugin_env(env, protocol_versions))
     handshake = await_handshake(process, protocol_versions, start_timeout)
+    if not handshake.server_cert_der:
+        process.kill()
+        _remove_socket_dir(handshake)
+        raise PluginError(
+            f"provider {name!r} announced no TLS certificate in its handshake line (pid "
+            f"{process.pid}); the core refuses plaintext connections to the plugins it starts: "
+            f"the plugin must serve mutual TLS with the certificate in "
+            f"{protocol.CLIENT_CERT_ENV} (only a plugin reattached through "
+            f"{protocol.REATTACH_ENV} may skip it)"
+        )
     channel = open_channel(handshake.grpc_target, handshake.server_cert_der, core_certificate())
     conn = PluginConnection(name, channel, handshake, process)
     return _connect(conn, start_timeout)

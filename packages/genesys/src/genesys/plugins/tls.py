@@ -2,7 +2,9 @@
 
 The core sends its certificate (PEM) to every plugin in GENESYS_PLUGIN_CLIENT_CERT; the plugin
 trusts only it. The plugin returns its own certificate in the handshake line; the core trusts
-only that one for that connection, verifying it for the name "localhost".
+only that one for that connection, verifying it for the name "localhost". A plugin that
+announces no certificate is refused (no plaintext fallback); only a plugin a developer started
+by hand and reattached through GENESYS_REATTACH_PROVIDERS may be reached in plaintext.
 """
 
 from __future__ import annotations
@@ -26,17 +28,22 @@ def core_certificate() -> CertKeyPair:
         return _core_cert
 
 
-def open_channel(target: str, server_cert_der: bytes, client: CertKeyPair | None) -> grpc.Channel:
-    """A channel to a plugin: mTLS pinned to its certificate, or plaintext when it sent none."""
-    options: list[tuple[str, object]] = list(MESSAGE_SIZE_OPTIONS)
+def open_channel(target: str, server_cert_der: bytes, client: CertKeyPair) -> grpc.Channel:
+    """A channel to a plugin: mTLS, trusting only the certificate it announced."""
     if not server_cert_der:
-        return grpc.insecure_channel(target, options=options)
-    if client is None:
-        raise ValueError("a TLS plugin needs the core's client certificate")
+        # No plaintext fallback: a plugin that announces no certificate is refused by the
+        # caller; reaching here without one is a bug in the core.
+        raise ValueError("a plugin channel needs the plugin's certificate")
     credentials = grpc.ssl_channel_credentials(
         root_certificates=der_to_pem(server_cert_der),
         private_key=client.key_pem,
         certificate_chain=client.cert_pem,
     )
+    options: list[tuple[str, object]] = list(MESSAGE_SIZE_OPTIONS)
     options.append(("grpc.ssl_target_name_override", TLS_SERVER_NAME))
     return grpc.secure_channel(target, credentials, options=options)
+
+
+def open_debug_channel(target: str) -> grpc.Channel:
+    """A plaintext channel, only for a plugin reattached by a developer (debug mode)."""
+    return grpc.insecure_channel(target, options=list(MESSAGE_SIZE_OPTIONS))
