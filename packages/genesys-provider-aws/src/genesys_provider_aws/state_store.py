@@ -15,6 +15,7 @@ an S3 object `<prefix>.genesys.lock` written with If-None-Match: *.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import uuid
 from collections.abc import Iterator
@@ -93,6 +94,36 @@ def _etag(version: str) -> str:
 def _version_id(version: str) -> str:
     etag, sep, version_id = version.partition("@")
     return version_id if sep else etag
+
+
+# KMS answers that mean "this key cannot serve you": the user's key or context is wrong.
+_KMS_REFUSALS = frozenset(
+    {
+        "InvalidCiphertextException",
+        "IncorrectKeyException",
+        "DisabledException",
+        "KMSInvalidStateException",
+    }
+)
+
+
+@contextlib.contextmanager
+def _kms_errors(key_id: str) -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        code = error_code(exc)
+        if code == "NotFoundException":
+            raise errors.InvalidArgument(
+                f"KMS key {key_id!r} does not exist", attribute_path="state.kms_key"
+            ) from exc
+        if code in _KMS_REFUSALS:
+            raise errors.PermissionDenied(
+                f"KMS refused the state's data key under {key_id or 'its key'!r} ({code}): "
+                "wrong key or encryption context, or the key is disabled",
+                provider_code=code,
+            ) from exc
+        raise
 
 
 @translate_errors
@@ -261,6 +292,30 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
             )
             out.modified.FromDatetime(item["LastModified"])
             yield out
+
+    # ------------------------------------------------------------ data keys (KMS)
+
+    def GenerateDataKey(self, request: Any, context: Any) -> provider_pb2.GenerateDataKeyResponse:
+        """A fresh AES-256 data key from KMS; the plaintext only crosses the (mTLS) channel."""
+        kms = self.clients.client("kms", backend_of(request.location).region)
+        with _kms_errors(request.key_id):
+            made = kms.generate_data_key(
+                KeyId=request.key_id, KeySpec="AES_256", EncryptionContext=dict(request.context)
+            )
+        return provider_pb2.GenerateDataKeyResponse(
+            plaintext=made["Plaintext"], wrapped=made["CiphertextBlob"], key_id=made["KeyId"]
+        )
+
+    def DecryptDataKey(self, request: Any, context: Any) -> provider_pb2.DecryptDataKeyResponse:
+        kms = self.clients.client("kms", backend_of(request.location).region)
+        args: dict[str, Any] = {
+            "CiphertextBlob": request.wrapped,
+            "EncryptionContext": dict(request.context),
+        }
+        if request.key_id:  # KMS then refuses a blob made under any other key
+            args["KeyId"] = request.key_id
+        with _kms_errors(request.key_id):
+            return provider_pb2.DecryptDataKeyResponse(plaintext=kms.decrypt(**args)["Plaintext"])
 
     # ------------------------------------------------------------ lock
 

@@ -100,6 +100,10 @@ class StateConfig(Model):
     container: str | None = None
     storage_account: str | None = None
     encrypt: bool = False
+    kms_key: str | None = Field(
+        default=None,
+        description="with encrypt: a cloud KMS key (id, ARN or alias) that wraps the data key",
+    )
     settings: dict[str, Any] = Field(default_factory=dict, description="backend-specific")
 
     def as_values(self) -> dict[str, Value]:

@@ -19,6 +19,8 @@ from genesys.errors import StateError
 # Which provider plugin serves each remote backend.
 BACKEND_PLUGINS = {"s3": "aws", "gcs": "gcp", "azureblob": "azure"}
 PASSPHRASE_ENV = "GENESYS_STATE_PASSPHRASE"
+# State block keys the core acts on; the rest are the backend plugin's location settings.
+CORE_KEYS = frozenset({"backend", "encrypt", "kms_key"})
 
 
 def state_block(config: Any, identity: dict[str, str]) -> dict[str, Any]:
@@ -57,9 +59,7 @@ def make_backend(config: Any, config_path: Path, plugins: Any, identity: dict[st
         configure_plugin(conn, config, config.base_dir.resolve(), plugin_name)
     settings = struct_pb2.Struct()
     extra = block.pop("settings", None) or {}
-    settings.update(
-        {**{k: v for k, v in block.items() if k not in ("backend", "encrypt")}, **extra}
-    )
+    settings.update({**{k: v for k, v in block.items() if k not in CORE_KEYS}, **extra})
     location = provider_pb2.StateLocation(
         backend=backend, config=settings, workspace=block.get("workspace") or "default"
     )
@@ -67,15 +67,27 @@ def make_backend(config: Any, config_path: Path, plugins: Any, identity: dict[st
     return RemoteBackend(conn.state_store.raw, location), block
 
 
-def encryption_key(block: dict[str, Any]) -> bytes | None:
+def key_sources(block: dict[str, Any]) -> dict[str, Any]:
+    """StateManager.open's key arguments for a state block: `kms_key` (a data key wrapped
+    by the backend plugin's key service) when the block names one, else the passphrase."""
     if not block.get("encrypt"):
-        return None
+        return {}
+    kms_key = str(block.get("kms_key") or "")
+    if kms_key and block["backend"] == "local":
+        raise StateError(
+            "state.kms_key needs a remote backend (s3, gcs, azureblob): its plugin wraps the "
+            f"data key. With local state, set {PASSPHRASE_ENV} instead"
+        )
+    if kms_key:
+        return {"kms_key": kms_key}
     passphrase = os.environ.get(PASSPHRASE_ENV)
     if not passphrase:
         raise StateError(
-            f"state.encrypt is true: set {PASSPHRASE_ENV} to the passphrase that protects the state"
+            "state.encrypt is true but no key source is set: name a KMS key in state.kms_key "
+            f"(e.g. alias/genesys-state; its data key is wrapped by the cloud), or set "
+            f"{PASSPHRASE_ENV} to the passphrase that protects the state"
         )
-    return passphrase.encode()
+    return {"passphrase": passphrase.encode()}
 
 
 @contextlib.contextmanager
@@ -91,9 +103,7 @@ def open_state(
     from genesys.state import StateManager
 
     backend, block = make_backend(config, config_path, plugins, identity)
-    manager = StateManager.open(
-        backend, operation=operation, lock=lock, passphrase=encryption_key(block)
-    )
+    manager = StateManager.open(backend, operation=operation, lock=lock, **key_sources(block))
     try:
         yield manager
     finally:

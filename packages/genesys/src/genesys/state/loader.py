@@ -93,10 +93,9 @@ def list_journals(backend: StateBackend) -> dict[int, str]:
 
 def _decode(envelope: dict[str, Any], where: str, keys: KeySource) -> LoadedState:
     encrypted = "encryption" in envelope
-    if encrypted and not keys.present:
-        raise StateError(
-            f"the state snapshot {where} is encrypted: set GENESYS_STATE_PASSPHRASE to read it"
-        )
+    reason = keys.unreadable_reason(envelope_kdf(envelope)) if encrypted else None
+    if reason is not None:
+        raise StateError(f"the state snapshot {where} is encrypted: {reason}")
     if encrypted:
         kdf = envelope_kdf(envelope)
         sealer: Sealer | None = keys.sealer_for(kdf)

@@ -36,7 +36,7 @@ from genesys.state.codec import (
     parse_envelope,
     snapshot_body,
 )
-from genesys.state.crypto import KeySource
+from genesys.state.crypto import DataKeyService, KeySource
 from genesys.state.journal import GroupCommitJournal
 from genesys.state.loader import InconsistentStateError, LoadedState, load_state
 from genesys.state.records import Intent, LockInfo, ResourceRecord, locked_message
@@ -85,19 +85,23 @@ class StateManager:
         lock: bool = True,
         encryption_key: bytes | None = None,
         passphrase: str | bytes | None = None,
+        kms_key: str | None = None,
         keep_backups: int = DEFAULT_BACKUPS_KEPT,
         compact_after_bytes: int = COMPACT_AFTER_BYTES,
     ) -> StateManager:
         """Locks (unless lock=False: read-only) and loads the state.
 
         Encryption: `encryption_key` (32 raw bytes) or `passphrase` (scrypt-derived, the salt
-        kept in the snapshot header). Given either, the state is written encrypted from now on
-        (plaintext state is converted); an encrypted state cannot be read without one.
+        kept in the snapshot header), or `kms_key`: a data key wrapped by the backend's key
+        service (a backend that is a `DataKeyService`; the wrapped key kept in the header).
+        Given any, the state is written encrypted from now on (plaintext state is converted);
+        an encrypted state cannot be read without its key source.
 
         Raises StateLockedError naming the holder when another run has the lock, and
         StateError when the state cannot be read or fails verification.
         """
-        keys = KeySource(encryption_key, passphrase)
+        data_keys = backend if isinstance(backend, DataKeyService) else None
+        keys = KeySource(encryption_key, passphrase, kms_key, data_keys)
         lock_info = _take_lock(backend, operation) if lock else None
         try:
             loaded = _load_with_retries(backend, keys, attempts=1 if lock else 5)

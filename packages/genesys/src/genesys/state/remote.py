@@ -160,6 +160,22 @@ class RemoteBackend:
                 f"({err.details})"
             ) from None
 
+    # ------------------------------------------------------------ data keys
+
+    def generate_data_key(self, key_id: str, context: dict[str, str]) -> tuple[bytes, bytes, str]:
+        request = provider_pb2.GenerateDataKeyRequest(
+            location=self._location, key_id=key_id, context=context
+        )
+        made = self._call(self._stub.GenerateDataKey, request, f"making a data key ({key_id})")
+        return bytes(made.plaintext), bytes(made.wrapped), str(made.key_id)
+
+    def decrypt_data_key(self, key_id: str, wrapped: bytes, context: dict[str, str]) -> bytes:
+        request = provider_pb2.DecryptDataKeyRequest(
+            location=self._location, key_id=key_id, wrapped=wrapped, context=context
+        )
+        what = f"unwrapping the state's data key ({key_id or 'KMS'})"
+        return bytes(self._call(self._stub.DecryptDataKey, request, what).plaintext)
+
     # ------------------------------------------------------------ calls
 
     def _call(self, method: Any, request: Any, what: str) -> Any:
@@ -189,6 +205,8 @@ def _map_error(err: grpc.RpcError, backend: str, what: str) -> StateError:
         return _Transient(f"{prefix}: the store is unreachable ({details})")
     if code in (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED):
         return StateError(f"{prefix}: access denied ({details})")
+    if code == grpc.StatusCode.UNIMPLEMENTED:
+        return StateError(f"{prefix}: the {backend} backend's plugin does not offer this")
     return StateError(f"{prefix}: {details}")
 
 
