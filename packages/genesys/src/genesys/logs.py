@@ -6,7 +6,8 @@
 Plugin logs arrive on the stdlib logger "genesys.plugin" with the provider's name as a
 record attribute (see genesys.plugins.logs); they come out here as JSON lines with
 `provider` set, next to the core's own. Sensitive values never reach a log: the engine
-logs addresses and ids, never attribute values.
+logs addresses and ids, never attribute values, and every line (plugins' included) has the
+secrets seen this run masked (genesys.redaction) before it is written.
 """
 
 from __future__ import annotations
@@ -41,6 +42,16 @@ def _carry_plugin_fields(
     return event
 
 
+def _redact_secrets(
+    _logger: Any, _name: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    from genesys.redaction import SECRETS
+
+    for key, value in list(event.items()):
+        event[key] = SECRETS.redact_value(value)
+    return event
+
+
 def configure_logging(environ: dict[str, str] | None = None) -> None:
     """Set up logging from GENESYS_LOG / GENESYS_LOG_PATH; silent when unset."""
     environ = dict(os.environ) if environ is None else environ
@@ -62,6 +73,7 @@ def configure_logging(environ: dict[str, str] | None = None) -> None:
             processors=[
                 _carry_plugin_fields,
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                _redact_secrets,
                 structlog.processors.JSONRenderer(),
             ],
             foreign_pre_chain=[

@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     from genesys.errors import GenesysError
     from genesys.logs import configure_logging
+    from genesys.redaction import redact
     from genesys_plugin_sdk.errors import ProviderError
 
     configure_logging()
@@ -50,11 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except GenesysError as err:
-        print(f"Error: {err}", file=sys.stderr)
+        print(f"Error: {redact(str(err))}", file=sys.stderr)
         return 1
     except ProviderError as err:  # a plugin's typed error no command put in context
         where = f" (attribute {err.attribute_path})" if err.attribute_path else ""
-        print(f"Error: the provider answered {type(err).__name__}: {err}{where}", file=sys.stderr)
+        said = redact(f"{err}{where}")
+        print(f"Error: the provider answered {type(err).__name__}: {said}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `genesys state list | head`: the reader left, not an error
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import signal
 import sys
 import threading
@@ -109,7 +110,12 @@ def save_plan(path: Path, plan: Any, config: Path) -> None:
         "targets": [],
         "actions": {c.address: c.action.value for c in plan.changes},
     }
-    path.write_text(json.dumps(payload, indent=2) + "\n")
+    # Attribute values are deliberately not saved (apply re-plans and checks the actions
+    # match), so the file holds no secret; still only the owner may read it.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT
+    with os.fdopen(fd, "w") as out:
+        out.write(json.dumps(payload, indent=2) + "\n")
 
 
 def load_saved_plan(path: Path) -> dict[str, Any]:
@@ -164,6 +170,7 @@ def _interrupt_sets(stop: threading.Event, progress: Any) -> Iterator[None]:
 def execute(session: Any, plan: Any, args: argparse.Namespace, options: Any) -> int:
     """Apply a plan, record outputs, print the summary; exit code for the CLI."""
     from genesys.engine.progress_tty import progress_for
+    from genesys.redaction import redact
 
     stop = threading.Event()
     steps = plan.to_add + plan.to_change + plan.to_destroy  # a replace is two steps
@@ -175,7 +182,8 @@ def execute(session: Any, plan: Any, args: argparse.Namespace, options: Any) -> 
     counts = result.counts
     if result.errors or result.dag.skipped:
         for message, addresses in result.grouped_errors():
-            print(f"Error: {', '.join(addresses)}: {message}", file=sys.stderr)
+            shown = redact(message)  # a provider's error may echo a secret it was sent
+            print(f"Error: {', '.join(addresses)}: {shown}", file=sys.stderr)
         if result.dag.interrupted and not result.errors:
             print("Interrupted: operations in flight finished and were recorded.", file=sys.stderr)
         print(

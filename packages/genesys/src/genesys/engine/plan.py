@@ -67,6 +67,9 @@ class ResourceChange:
     prior_monthly_cost: float | None = None
     drift: str = ""  # why refresh found this resource different from the record
     diagnostics: list[str] = field(default_factory=list)
+    # Attributes never shown: the provider's schema says so, or they read a secret through
+    # a reference (planner._Differ works this out).
+    sensitive: frozenset[str] = frozenset()
 
     @property
     def changed_attributes(self) -> list[str]:

@@ -26,10 +26,11 @@ from genesys.engine.convert import (
     recorded_value,
 )
 from genesys.engine.plan import UNKNOWN, Action, AttributeChange, ResourceChange
-from genesys.engine.references import contains_unknown, resolve
+from genesys.engine.references import contains_unknown, references_in, resolve
 from genesys.kinds import KINDS, kind_of
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import provider_pb2
+from genesys.redaction import SECRETS
 from genesys.state import ResourceRecord
 from genesys_plugin_sdk import errors as perr
 from genesys_plugin_sdk.batching import read_results
@@ -168,6 +169,41 @@ class _Differ:
         self.facts = facts
         self.identity = identity
         self.pending: set[str] = set()  # addresses created/replaced by this plan
+        # Sensitive attributes of the desired resources diffed so far (topological order,
+        # so a reference's target is always here before the resources reading it).
+        self.secret: dict[str, frozenset[str]] = {}
+
+    def is_secret(self, address: str, attribute: str) -> bool:
+        """Whether `${address.attribute}` reads a secret (a whole one or a part of one)."""
+        if not address:
+            return False
+        names = self.secret.get(address)
+        if names is None:
+            record = self.records.get(address)
+            if record is None:
+                return False
+            names = frozenset(record.sensitive) | self.facts.sensitive.get(record.kind, frozenset())
+        return any(n == attribute or n.startswith(attribute + ".") for n in names)
+
+    def sensitive_of(self, resource: DesiredResource) -> frozenset[str]:
+        """The schema's sensitive attributes, the config's, and every attribute whose value
+        reads a secret through a reference (a secret inside a larger string makes the whole
+        value secret)."""
+        derived = {
+            name
+            for name, value in resource.attributes.items()
+            if any(self.is_secret(r.address, r.attribute) for r in references_in(value))
+        }
+        if not derived <= resource.sensitive:
+            # Apply records what the desired resource marks sensitive (operations._record),
+            # so the state and later plans keep hiding these values.
+            resource.sensitive = resource.sensitive | derived
+        record = self.records.get(resource.address)
+        names = self.facts.sensitive.get(resource.kind, frozenset()) | resource.sensitive
+        if record is not None and record.kind == resource.kind:
+            names |= frozenset(record.sensitive)
+        self.secret[resource.address] = names
+        return names
 
     def lookup(self, address: str, attribute: str) -> Any:
         if not address:
@@ -183,11 +219,15 @@ class _Differ:
         change = ResourceChange(
             resource.address, resource.kind, Action.CREATE, resource, record, after
         )
+        change.sensitive = self.sensitive_of(resource)
+        SECRETS.add_attributes(after, change.sensitive)
         if record is None or record.kind != resource.kind:
             change.action = Action.CREATE if record is None else Action.REPLACE
             self.pending.add(resource.address)
             return change
-        change.attribute_changes = self._attribute_changes(resource, after, record)
+        change.attribute_changes = self._attribute_changes(
+            resource, after, record, change.sensitive
+        )
         if not change.attribute_changes:
             change.action = Action.NOOP
         elif any(c.forces_replacement for c in change.attribute_changes):
@@ -198,11 +238,14 @@ class _Differ:
         return change
 
     def _attribute_changes(
-        self, resource: DesiredResource, after: dict[str, Any], record: ResourceRecord
+        self,
+        resource: DesiredResource,
+        after: dict[str, Any],
+        record: ResourceRecord,
+        sensitive: frozenset[str],
     ) -> list[AttributeChange]:
         kind = KINDS[resource.kind]
         force_new = self.facts.force_new.get(kind.name, frozenset())
-        sensitive = self.facts.sensitive.get(kind.name, frozenset()) | resource.sensitive
         changes = []
         for name, value in after.items():
             recorded_name, comparable = recorded_value(name, value)
@@ -231,6 +274,9 @@ def diff_resources(
 ) -> list[ResourceChange]:
     """One ResourceChange per desired or recorded address."""
     by_address = {r.address: r for r in desired} if not destroy else {}
+    for record in records.values():  # what they hold may surface in any message later
+        hidden = facts.sensitive.get(record.kind, frozenset()) | frozenset(record.sensitive)
+        SECRETS.add_attributes(record.attributes, hidden)
     differ = _Differ(records, facts, identity)
     changes = [differ.change_for(by_address[a]) for a in _topological(by_address)]
     for address, record in records.items():

@@ -19,6 +19,8 @@ import time
 from collections.abc import Iterator
 from typing import TextIO
 
+from genesys.redaction import SECRETS
+
 _WORDS = {
     "create": ("Creating...", "Still creating...", "Creation complete"),
     "update": ("Modifying...", "Still modifying...", "Modifications complete"),
@@ -42,6 +44,8 @@ class Progress:
         self._lock = threading.Lock()
 
     def _emit(self, address: str, verb: str, text: str, **fields: object) -> None:
+        # A provider's error may echo what it was sent (a connection string, a password).
+        text = SECRETS.redact(text)
         if self.json_lines:
             line = json.dumps(
                 {
@@ -90,6 +94,7 @@ class Progress:
         self._emit(address, verb, "Not started: interrupted", status="cancelled")
 
     def note(self, message: str) -> None:
+        message = SECRETS.redact(message)
         with self._lock:
             if self.json_lines:
                 self.out.write(json.dumps({"type": "log", "message": message}) + "\n")

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from genesys.engine.progress import Progress
+from genesys.redaction import SECRETS
 
 _ACTIVE = {"create": "Creating", "update": "Modifying", "destroy": "Destroying"}
 _SHOWN = 8  # in-flight rows drawn; the rest are counted
@@ -37,10 +38,11 @@ class TerminalProgress(Progress):
             return  # the live region shows these
         if fields.get("status") in ("complete", "errored", "cancelled"):
             self.done += 1
+        text = SECRETS.redact(text)
         self.console.print(f"{address}: {text}", markup=False, highlight=False)
 
     def note(self, message: str) -> None:
-        self.console.print(message, markup=False, highlight=False)
+        self.console.print(SECRETS.redact(message), markup=False, highlight=False)
 
     def _render(self) -> Any:
         from rich.spinner import Spinner

@@ -47,3 +47,16 @@ def has_references(value: Any) -> bool:
     if isinstance(value, list):
         return any(has_references(v) for v in value)
     return False
+
+
+def references_in(value: Any) -> list[Ref]:
+    """Every Ref in `value`, those inside templates included."""
+    if isinstance(value, Ref):
+        return [value]
+    if isinstance(value, Template):
+        return [p for p in value.parts if isinstance(p, Ref)]
+    if isinstance(value, dict):
+        return [r for v in value.values() for r in references_in(v)]
+    if isinstance(value, list):
+        return [r for v in value for r in references_in(v)]
+    return []

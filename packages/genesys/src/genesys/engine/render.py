@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from genesys.engine.plan import UNKNOWN, Action, AttributeChange, Plan, ResourceChange
+from genesys.redaction import SECRETS
 
 _HEADLINE = {
     Action.CREATE: "will be created",
@@ -17,6 +18,12 @@ _HEADLINE = {
 }
 _COLORS = {Action.CREATE: "32", Action.UPDATE: "33", Action.REPLACE: "35", Action.DELETE: "31"}
 SENSITIVE = "(sensitive value)"
+
+
+def _hidden(change: ResourceChange, sensitive: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The schema's sensitive attributes of the kind and those the planner found reading a
+    secret through a reference."""
+    return sensitive.get(change.kind, frozenset()) | change.sensitive
 
 
 def use_color(stream: Any = None) -> bool:
@@ -111,7 +118,7 @@ def render_plan(plan: Plan, sensitive: dict[str, frozenset[str]], color: bool = 
         if change.drift:
             out.append(f"  # ({change.drift})")
         out.append(f'{symbol:>3} {change.kind} "{change.address}" {{')
-        out.extend(_attribute_lines(change, sensitive.get(change.kind, frozenset())))
+        out.extend(_attribute_lines(change, _hidden(change, sensitive)))
         out.append("    }\n")
     out.append(
         f"Plan: {plan.to_add} to add, {plan.to_change} to change, {plan.to_destroy} to destroy."
@@ -120,15 +127,17 @@ def render_plan(plan: Plan, sensitive: dict[str, frozenset[str]], color: bool = 
     if total or prior:
         sign = "+" if total >= prior else "-"
         out.append(f"Monthly cost: ${total:,.2f} ({sign}${abs(total - prior):,.2f})")
-    return "\n".join(out)
+    # Values masked above never get here; this catches a secret inside free text
+    # (a drift note, a provider's translation).
+    return SECRETS.redact("\n".join(out))
 
 
 def plan_to_json(plan: Plan, sensitive: dict[str, frozenset[str]]) -> dict[str, Any]:
     def attrs(change: ResourceChange) -> dict[str, Any]:
-        hidden = sensitive.get(change.kind, frozenset())
+        hidden = _hidden(change, sensitive)
         return {k: (SENSITIVE if k in hidden else _jsonable(v)) for k, v in change.after.items()}
 
-    return {
+    document = {
         "format_version": "1",
         "provider": plan.provider,
         "lineage": plan.lineage,
@@ -158,3 +167,5 @@ def plan_to_json(plan: Plan, sensitive: dict[str, frozenset[str]]) -> dict[str, 
         "summary": {"add": plan.to_add, "change": plan.to_change, "destroy": plan.to_destroy},
         "monthly_cost": round(plan.monthly_cost, 2),
     }
+    redacted: dict[str, Any] = SECRETS.redact_value(document)
+    return redacted
