@@ -7,6 +7,15 @@
 `serve` runs the handshake with the core and serves until Shutdown, parent death or SIGTERM.
 Raise `errors.NotFound(...)` & co. from servicers; `testing.serve_in_process` runs a plugin in
 a test. `get_logger(name)` gives a logger whose records reach the core's log.
+
+What every cloud plugin repeats (see docs/plugin-sdk.md):
+- `handlers.KindHandler` / `KindFunctions`: one object per resource kind;
+  `servicers.servicers_for(handlers, extra=..., translate=...)` makes the gRPC servicers.
+- `reads`: `read_one`, `read_in_chunks`, `ReadPool`, `read_each`, `read_resources`.
+- `waiters.Waiter`: many concurrent waits of one kind served by one polling loop.
+- `cloud_errors`: `ErrorTable` + `ErrorTranslator` map cloud errors to typed ones.
+- `tags`, `paging`, `client_cache`, `schema`, `kinds`: tokens, filters, pages, lazy clients,
+  GetSchema plumbing and the protocol's kind table.
 """
 
 from __future__ import annotations
