@@ -15,6 +15,7 @@ _BACKEND_NEEDS = {
     "s3": ("bucket",),
     "gcs": ("bucket",),
     "azureblob": ("storage_account", "container"),
+    "oss": ("bucket",),
 }
 
 
