@@ -10,7 +10,7 @@ from genesys.config import Diagnostic, inspect_config
 REPO = Path(__file__).resolve().parents[4]
 SEED_YAML = REPO / "examples" / "seed" / "genesys.yaml"
 SEED_TOML = REPO / "examples" / "seed" / "genesys.toml"
-SEED_DOC = Path("/work/shared/seed/genesys-provider-architecture.md")
+SEED_DOC = REPO / "examples" / "seed" / "genesys-provider-architecture.md"  # the product seed
 
 
 @pytest.fixture
