@@ -209,3 +209,16 @@ def test_every_command_takes_config(capsys):
         with pytest.raises(SystemExit):
             main([command, "--help"])
         assert "-c FILE, --config FILE" in capsys.readouterr().out
+
+
+def test_schema_accepts_unknown_price_only_on_the_cost_limit(capsys):
+    assert main(["schema"]) == 0
+    validator = jsonschema.Draft202012Validator(json.loads(capsys.readouterr().out))
+    good = {"policies": [{"max_cost_per_month": {"value": 5, "unknown_price": "warn"}}]}
+    assert list(validator.iter_errors(good)) == []
+    for bad in (
+        {"policies": {"max_cost_per_month": {"value": 5, "unknown_price": "maybe"}}},
+        {"policies": {"require_encryption": {"value": True, "unknown_price": "fail"}}},
+        {"policies": {"unknown_price": {"max_cost_per_month": "fail"}}},
+    ):
+        assert list(validator.iter_errors(bad)) != [], bad

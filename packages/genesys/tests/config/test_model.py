@@ -37,6 +37,48 @@ def test_policy_enforcement_levels_in_both_forms(write):
     assert listed.require_encryption is False
 
 
+def test_unknown_price_option_in_both_forms_and_a_bad_value_located(write, errors_of):
+    listed = load_config(
+        write(
+            "a.yaml",
+            """
+        policies:
+          - max_cost_per_month: {value: 10, unknown_price: warn}
+    """,
+        )
+    ).policies
+    tabled = load_config(
+        write(
+            "a.toml",
+            """
+        [policies]
+        max_cost_per_month = { value = 10, unknown_price = "warn" }
+    """,
+        )
+    ).policies
+    assert listed == tabled
+    assert listed.unknown_price_handling("max_cost_per_month") == "warn"
+    errors = errors_of(
+        "genesys.yaml",
+        """
+        policies:
+          - no_public_buckets: true
+          - max_cost_per_month: {value: 10, unknown_price: maybe}
+    """,
+    )
+    assert [(e.line, e.path) for e in errors] == [(3, "policies.max_cost_per_month")]
+    assert errors[0].message == "unknown `unknown_price` value 'maybe'"
+    assert errors[0].hint == "expected 'fail' or 'warn'"
+    misplaced = errors_of(
+        "genesys.yaml",
+        """
+        policies:
+          - require_encryption: {value: true, unknown_price: fail}
+    """,
+    )
+    assert [(e.line, e.path) for e in misplaced] == [(2, "policies.require_encryption")]
+
+
 def test_unknown_policy_and_repeated_policy(errors_of):
     errors = errors_of(
         "genesys.yaml",

@@ -129,17 +129,58 @@ def test_max_cost_blocks_three_xlarge_instances_and_names_the_total(change, plan
     assert report.blocking
 
 
-def test_max_cost_passes_under_the_limit_and_counts_unpriced(change, plan_of):
-    plan = plan_of(
+def _unpriced_plan(change, plan_of):
+    return plan_of(
         change("compute.a", "instance", {}, cost=30.0),
-        change("compute.b", "instance", {}, cost=None),
+        change("compute.b", "instance", {"size": "xlarge"}, cost=None, line=7),
         change("compute.c", "instance", {}, action=Action.DELETE, cost=500.0),
     )
-    report = check_plan(plan, Policies(max_cost_per_month=50))
 
-    assert report.violations == [] and report.passed == 1
+
+def test_a_mandatory_cost_limit_fails_each_unpriced_resource_by_default(change, plan_of):
+    report = check_plan(_unpriced_plan(change, plan_of), Policies(max_cost_per_month=50))
+
     assert report.unpriced == ["compute.b"]
-    assert "1 resources without a price" in report.findings[0].message
+    [unpriced] = report.violations
+    assert (unpriced.rule, unpriced.address, unpriced.enforcement) == (
+        "max_cost_per_month", "compute.b", "mandatory")
+    assert unpriced.message == "no price is known for this resource; the limit cannot be checked"
+    assert "unknown_price: warn" in unpriced.fix
+    assert str(unpriced.location) == "genesys.yaml:7:5"
+    assert report.blocking
+    total = next(f for f in report.findings if f.address == "")
+    assert total.status == "passed" and "1 resources without a price" in total.message
+
+
+def test_unknown_price_warn_reports_without_blocking(change, plan_of):
+    policies = Policies.model_validate(
+        {"max_cost_per_month": {"value": 50, "unknown_price": "warn"}}
+    )
+    report = check_plan(_unpriced_plan(change, plan_of), policies)
+
+    assert [(f.address, f.enforcement) for f in report.violations] == [("compute.b", "advisory")]
+    assert not report.blocking
+
+
+def test_an_advisory_cost_limit_warns_on_unpriced_unless_told_to_fail(change, plan_of):
+    advisory = Policies.model_validate(
+        {"max_cost_per_month": {"value": 50, "enforcement": "advisory"}}
+    )
+    assert advisory.unknown_price_handling("max_cost_per_month") == "warn"
+    warned = check_plan(_unpriced_plan(change, plan_of), advisory)
+    assert [f.address for f in warned.advisory_failures] == ["compute.b"]
+
+    strict = Policies.model_validate(
+        {"max_cost_per_month": {"value": 50, "enforcement": "advisory", "unknown_price": "fail"}}
+    )
+    assert strict.unknown_price_handling("max_cost_per_month") == "fail"
+    assert Policies(max_cost_per_month=1).unknown_price_handling("max_cost_per_month") == "fail"
+
+
+def test_a_waived_unpriced_resource_is_not_reported(change, plan_of):
+    report = check_plan(_unpriced_plan(change, plan_of), Policies(max_cost_per_month=50),
+                        overrides={"compute.b": {"max_cost_per_month": "priced by hand"}})
+    assert report.violations == [] and report.unpriced == []
 
 
 def test_a_cost_waiver_leaves_the_resource_out_of_the_total(change, plan_of):
@@ -176,7 +217,7 @@ def test_settings_come_from_the_config_block_with_their_levels():
     })
     assert active_settings(policies) == [
         PolicySetting("require_tags", ["Team"], "advisory"),
-        PolicySetting("max_cost_per_month", 100.0, "mandatory"),
+        PolicySetting("max_cost_per_month", 100.0, "mandatory", unknown_price="fail"),
     ]
     given = [PolicySetting("no_public_buckets", True)]
     assert active_settings(given) == given
@@ -209,7 +250,7 @@ def test_both_seed_forms_give_the_same_policies_and_the_same_verdicts(change, pl
         PolicySetting("no_public_buckets", True),
         PolicySetting("require_encryption", True),
         PolicySetting("require_tags", ["Environment", "Team"], "advisory"),
-        PolicySetting("max_cost_per_month", 1000.0),
+        PolicySetting("max_cost_per_month", 1000.0, unknown_price="fail"),
     ]
     assert active_settings(yaml_policies) == active_settings(toml_policies) == expected
     plan = plan_of(change("compute.web", "instance", {"tags": {"Team": "a"}}, cost=1200.0))

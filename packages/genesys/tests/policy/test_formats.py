@@ -95,6 +95,42 @@ def test_sarif_describes_rules_and_results_with_locations_and_suppressions(repor
     assert waived["suppressions"] == [{"kind": "inSource", "justification": "static website"}]
 
 
+@pytest.fixture
+def unpriced_report(change, plan_of):
+    """A mandatory cost limit with one resource missing from the price table."""
+    plan = plan_of(
+        change("compute.web", "instance", {"size": "small"}, line=30, cost=15.0),
+        change("compute.odd", "instance", {"size": "xlarge"}, line=40, cost=None),
+    )
+    return check_plan(plan, Policies(max_cost_per_month=100))
+
+
+def test_every_format_reports_unpriced_resources(unpriced_report):
+    text = format_report(unpriced_report, "cli")
+    assert "FAIL max_cost_per_month [mandatory] compute.odd" in text
+    assert "Unpriced (not counted): compute.odd" in text
+
+    data = json.loads(format_report(unpriced_report, "json"))
+    assert data["unpriced"] == ["compute.odd"] and data["blocking"] is True
+    assert data["unknown_price"] == "fail"
+    failed = [r for r in data["results"] if r["status"] == "failed"]
+    assert [(r["address"], r["message"]) for r in failed] == [
+        ("compute.odd", "no price is known for this resource; the limit cannot be checked")
+    ]
+
+    root = ET.fromstring(format_report(unpriced_report, "junit"))
+    cases = root.findall("testsuite[@name='max_cost_per_month']/testcase")
+    assert [c.get("name") for c in cases] == ["compute.odd", "plan total"]
+    failure = cases[0].find("failure")
+    assert failure is not None and failure.get("type") == "mandatory"
+
+    sarif = json.loads(format_report(unpriced_report, "sarif"))
+    [result] = sarif["runs"][0]["results"]
+    assert result["level"] == "error"
+    assert result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "compute.odd"
+    assert result["message"]["text"].startswith("compute.odd: no price is known")
+
+
 def test_refusal_names_the_blocking_addresses(report):
     assert refusal_message(report) == (
         "apply refused: 1 mandatory policy violation (storage.public); nothing was changed"

@@ -22,6 +22,7 @@ def config_schema() -> dict[str, Any]:
     policies = definitions.get("Policies")
     if policies:
         policies["properties"].pop("enforcement", None)
+        policies["properties"].pop("unknown_price", None)
         one_key_maps = {
             "type": "array",
             "description": "the list form: one `policy: value` map per item",

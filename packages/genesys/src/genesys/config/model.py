@@ -125,14 +125,21 @@ def _parse_strings(value: Any) -> Any:
 
 _SETTING_KEYS = frozenset({"value", "enforcement"})
 _POLICY_VALUE_DOC = "a value, or {value: ..., enforcement: advisory|mandatory}"
+# What max_cost_per_month does with a resource the provider's price table does not know
+# (it would otherwise count as $0 and slip under the limit).
+UNKNOWN_PRICE_CHOICES = ("fail", "warn")
+_UNKNOWN_PRICE_DOC = (
+    "resources without a price: fail (default when mandatory) or warn (default when advisory)"
+)
 
 
-def _policy_schema(value_schema: dict[str, Any]) -> Any:
+def _policy_schema(value_schema: dict[str, Any], **more: dict[str, Any]) -> Any:
     setting = {
         "type": "object",
         "properties": {
             "value": value_schema,
             "enforcement": {"type": "string", "enum": list(ENFORCEMENT_LEVELS)},
+            **more,
         },
         "required": ["value"],
         "additionalProperties": False,
@@ -155,12 +162,25 @@ class Policies(Model):
         list[str], _policy_schema({"type": "array", "items": {"type": "string"}})
     ] = Field(default_factory=list)
     max_cost_per_month: Annotated[
-        float | None, Field(ge=0), _policy_schema({"type": "number", "minimum": 0})
+        float | None,
+        Field(ge=0),
+        _policy_schema(
+            {"type": "number", "minimum": 0},
+            unknown_price={
+                "type": "string",
+                "enum": list(UNKNOWN_PRICE_CHOICES),
+                "description": _UNKNOWN_PRICE_DOC,
+            },
+        ),
     ] = None
     # Filled from the `{value, enforcement}` form; policies absent here use DEFAULT_LEVELS.
     enforcement: dict[str, Annotated[str, OneOf("enforcement level", ENFORCEMENT_LEVELS)]] = Field(
         default_factory=dict, exclude=True, json_schema_extra={"readOnly": True}
     )
+    # Filled from `max_cost_per_month: {value, unknown_price}`; see unknown_price_handling().
+    unknown_price: dict[
+        str, Annotated[str, OneOf("`unknown_price` value", UNKNOWN_PRICE_CHOICES)]
+    ] = Field(default_factory=dict, exclude=True, json_schema_extra={"readOnly": True})
 
     @model_validator(mode="before")
     @classmethod
@@ -171,19 +191,31 @@ class Policies(Model):
         values = dict(data)
         given = values.get("enforcement")
         levels = dict(given) if isinstance(given, dict) else {}
+        unknown_price: dict[str, Any] = {}
         for name in POLICY_NAMES:
             setting = values.get(name)
-            if isinstance(setting, dict) and "value" in setting and set(setting) <= _SETTING_KEYS:
+            keys = _SETTING_KEYS | ({"unknown_price"} if name == "max_cost_per_month" else set())
+            if isinstance(setting, dict) and "value" in setting and set(setting) <= keys:
                 values[name] = setting["value"]
                 if "enforcement" in setting:
                     levels[name] = setting["enforcement"]
+                if "unknown_price" in setting:
+                    unknown_price[name] = setting["unknown_price"]
         if levels:
             values["enforcement"] = levels
+        if unknown_price:
+            values["unknown_price"] = unknown_price
         return values
 
     def level(self, policy: str) -> str:
         """ "advisory" or "mandatory" for a policy name (DEFAULT_LEVELS when not set)."""
         return self.enforcement.get(policy, DEFAULT_LEVELS.get(policy, "mandatory"))
+
+    def unknown_price_handling(self, policy: str) -> str:
+        """ "fail" or "warn": what a cost policy does with unpriced resources (by default,
+        fail when it is mandatory, warn when advisory)."""
+        default = "fail" if self.level(policy) == "mandatory" else "warn"
+        return self.unknown_price.get(policy, default)
 
     def active(self) -> list[str]:
         """Names of the policies that are switched on."""

@@ -178,7 +178,9 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     if model is None:
         return []
     return [
-        field.alias or name for name, field in model.model_fields.items() if name != "enforcement"
+        field.alias or name
+        for name, field in model.model_fields.items()
+        if name not in ("enforcement", "unknown_price")  # filled from the setting form
     ]
 
 

@@ -35,6 +35,14 @@ class PolicySetting:
     rule: str
     value: Any
     enforcement: str = MANDATORY
+    unknown_price: str = ""  # max_cost_per_month: "fail" or "warn" on unpriced resources
+
+    @property
+    def fails_unpriced(self) -> bool:
+        """Whether an unpriced resource is a violation at this policy's level (else a warning).
+        Unset: fail when mandatory, warn when advisory."""
+        mode = self.unknown_price or ("fail" if self.enforcement == MANDATORY else "warn")
+        return mode == "fail"
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,7 @@ class PolicyReport:
     settings: list[PolicySetting] = field(default_factory=list)
     monthly_cost: float | None = None  # what max_cost_per_month compared (when set)
     unpriced: list[str] = field(default_factory=list)  # addresses without a cost estimate
+    unknown_price: str | None = None  # what the cost rule did with them: "fail" | "warn"
 
     @property
     def violations(self) -> list[Finding]:
@@ -117,7 +126,11 @@ def active_settings(policies: Any) -> list[PolicySetting]:
     settings = []
     for name in policies.active():
         if name in RULE_NAMES:
-            settings.append(PolicySetting(name, getattr(policies, name), policies.level(name)))
+            unknown_price = ""
+            if name == MAX_COST_PER_MONTH:
+                unknown_price = policies.unknown_price_handling(name)
+            value, level = getattr(policies, name), policies.level(name)
+            settings.append(PolicySetting(name, value, level, unknown_price))
     return settings
 
 
@@ -190,6 +203,23 @@ def _finding(
     return Finding(status="failed", message=problem.message, fix=problem.fix, **common)
 
 
+def _unpriced_findings(counted: list[ResourceChange], setting: PolicySetting) -> list[Finding]:
+    """One violation per resource the price table does not know: counted as $0 it could
+    slip a plan under the limit. `unknown_price: warn` makes them warnings (advisory)."""
+    level = setting.enforcement if setting.fails_unpriced else ADVISORY
+    return [
+        Finding(
+            MAX_COST_PER_MONTH, c.address, "failed", level,
+            "no price is known for this resource; the limit cannot be checked",
+            fix="choose a size or type the provider's price table knows, waive the rule for "
+                "this resource in `policy_overrides`, or set `unknown_price: warn` on "
+                "`max_cost_per_month`",
+            kind=c.kind, location=c.desired.location if c.desired else None)
+        for c in counted
+        if c.monthly_cost is None
+    ]
+
+
 def _check_cost(
     report: PolicyReport,
     kept: list[ResourceChange],
@@ -213,6 +243,8 @@ def _check_cost(
     total = sum(c.monthly_cost or 0.0 for c in counted)
     report.monthly_cost = total
     report.unpriced = [c.address for c in counted if c.monthly_cost is None]
+    report.unknown_price = "fail" if setting.fails_unpriced else "warn"
+    findings.extend(_unpriced_findings(counted, setting))
     unpriced = f" ({len(report.unpriced)} resources without a price)" if report.unpriced else ""
     if total <= limit:
         message = f"estimated ${total:,.2f}/month is within the limit ${limit:,.2f}{unpriced}"

@@ -97,6 +97,8 @@ def render_cli(report: PolicyReport) -> str:
         lines.append("  Every resource complies.")
     if report.monthly_cost is not None:
         lines.append(f"  Estimated monthly cost: ${report.monthly_cost:,.2f}")
+    if report.unpriced:
+        lines.append(f"  Unpriced (not counted): {', '.join(report.unpriced)}")
     lines.append("")
     lines.append(report.summary())
     return "\n".join(lines)
@@ -123,6 +125,7 @@ def report_to_json(report: PolicyReport) -> dict[str, Any]:
         ],
         "monthly_cost": None if report.monthly_cost is None else round(report.monthly_cost, 2),
         "unpriced": report.unpriced,
+        "unknown_price": report.unknown_price,
         "results": [
             {
                 "rule": f.rule,
