@@ -19,10 +19,10 @@ A plugin describes its cloud once:
 and hands `TRANSLATOR` to `servicers_for(..., translate=TRANSLATOR)` (or decorates hand-written
 servicer classes with `translate_errors(TRANSLATOR)`). The order of decisions, first match wins:
 
-1. the code is in `codes` (exact) -> that class
-2. the code is in `argument_paths` -> InvalidArgument at that attribute path
-3. the code is in `reference_paths` and the operation creates -> InvalidArgument at that path
-4. a `rules` regex matches the code -> that class
+1. the code is in `argument_paths` -> InvalidArgument at that attribute path
+2. the code is in `reference_paths` and the operation creates -> InvalidArgument at that path
+3. the code is in `codes` (exact) -> that class
+4. a `rules` regex matches the code (first matching rule) -> that class
 5. the HTTP status is in `statuses` (defaults: 400 InvalidArgument, 401 Unauthenticated,
    403 PermissionDenied, 404 NotFound, 409 AlreadyExists, 412 FailedPrecondition,
    429 Throttled, 501 Unimplemented, other 5xx Unavailable)
@@ -103,12 +103,12 @@ class ErrorTable:
 
     def _class_and_path(self, error: CloudError) -> tuple[ErrorClass, str]:
         code = error.code
-        if code in self.codes:
-            return self.codes[code], ""
         if code in self.argument_paths:
             return errors.InvalidArgument, self.argument_paths[code]
         if code in self.reference_paths and error.operation.startswith(self.creating_operations):
             return errors.InvalidArgument, self.reference_paths[code]
+        if code in self.codes:
+            return self.codes[code], ""
         for pattern, cls in self._compiled:  # type: ignore[attr-defined]
             if code and pattern.search(code):
                 return cls, ""

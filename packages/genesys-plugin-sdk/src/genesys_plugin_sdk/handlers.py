@@ -39,7 +39,9 @@ from genesys_plugin_sdk.reads import read_one
 class KindHandler:
     """Base class of a kind's implementation; override the verbs the cloud offers."""
 
-    field: str = ""  # the kind, e.g. "instance" (a pb.Resource oneof field); set per class
+    # The kind, e.g. "instance" (a pb.Resource oneof field): set it in each subclass. No
+    # default here, or it would become a default of KindFunctions' first dataclass field.
+    field: str
 
     @property
     def spec(self) -> KindSpec:
