@@ -13,11 +13,12 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.client_cache import ClientCache
+from genesys_plugin_sdk.reads import ReadPool, chunked
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -124,8 +125,9 @@ class AwsClients:
         self._lock = threading.Lock()
         self._settings = settings or AwsSettings(region=_env_region())
         self._session: Any = None
-        self._clients: dict[tuple[str, str], Any] = {}
-        self._pool: ThreadPoolExecutor | None = None
+        self._clients = ClientCache()  # per (service, region), made on first use
+        # The shared pool of one-read-per-id batch reads (the SDK's read_each).
+        self.pool = ReadPool(max_workers=16, name="aws-read")
         # Small caches of facts that do not change during a run (AMI ids, zones, account).
         self.cache: dict[str, Any] = {}
 
@@ -141,7 +143,7 @@ class AwsClients:
         with self._lock:
             self._settings = settings
             self._session = None
-            self._clients = {}
+            self._clients.clear()
             self.cache = {}
 
     def endpoint_for(self, service: str) -> str | None:
@@ -150,14 +152,10 @@ class AwsClients:
         return settings.endpoints.get(service) or settings.endpoint or None
 
     def client(self, service: str, region: str = "") -> Any:
-        key = (service, region or self.region)
-        cached = self._clients.get(key)
-        if cached is not None:
-            return cached
-        with self._lock:  # boto3 sessions are not thread-safe while creating clients
-            if key not in self._clients:
-                self._clients[key] = self._make_client(service, key[1])
-            return self._clients[key]
+        # The cache builds under its lock: boto3 sessions are not thread-safe while creating
+        # clients.
+        wanted = region or self.region
+        return self._clients.get((service, wanted), lambda: self._make_client(service, wanted))
 
     def _make_client(self, service: str, region: str) -> Any:
         import boto3
@@ -182,23 +180,8 @@ class AwsClients:
     def fan_out(
         self, fn: Callable[[T], R], items: Iterable[T]
     ) -> Iterator[tuple[T, R | Exception]]:
-        """Runs fn over items on a shared pool; yields (item, result or exception) as done."""
-        from concurrent.futures import as_completed
-
-        pool = self._executor()
-        futures = {pool.submit(fn, item): item for item in items}
-        for future in as_completed(futures):
-            item = futures[future]
-            try:
-                yield item, future.result()
-            except Exception as exc:  # handed back to the caller, per item
-                yield item, exc
-
-    def _executor(self) -> ThreadPoolExecutor:
-        with self._lock:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="aws-read")
-            return self._pool
+        """Runs fn over items on the shared pool; yields (item, result or exception) as done."""
+        return self.pool.fan_out(fn, items)
 
     def wait_until(self, what: str, probe: Callable[[], T | None]) -> T:
         """Polls probe() until it returns non-None; Unavailable after the wait timeout.
@@ -217,10 +200,7 @@ class AwsClients:
             delay = min(delay * 2, self._settings.poll_interval) or 0.05
 
     def close(self) -> None:
-        with self._lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = None
+        self.pool.close()
 
 
 def quiet_sdk_logs() -> None:
@@ -231,6 +211,4 @@ def quiet_sdk_logs() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def chunked(items: list[T], size: int) -> Iterator[list[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+__all__ = ["AwsClients", "AwsSettings", "chunked", "quiet_sdk_logs", "settings_from_request"]

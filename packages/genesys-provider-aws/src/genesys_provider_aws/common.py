@@ -9,28 +9,25 @@ can find a resource by token alone (crash recovery).
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.tags import (  # re-exported: the SDK's, shared by every cloud
+    TOKEN_TAG,
+    client_token,
+    match_tag_filters,
+    tag_changes,
+    unknown_filter,
+)
 from google.protobuf import struct_pb2
 
 from genesys_provider_aws.clients import AwsClients
 
-TOKEN_TAG = "genesys:token"
 IMAGE_TAG = "genesys:image"
 ROLE_TAG = "genesys:role"  # marks helper resources the plugin made (IGW, route table, ...)
 NAME_TAG = "Name"
 SYSTEM_PREFIXES = ("genesys:", "aws:")
-
-
-def client_token(token: str) -> str:
-    """An AWS ClientToken (at most 64 ASCII characters) standing for the core's token."""
-    if token and len(token) <= 64 and token.isascii():
-        return token
-    return hashlib.sha256(token.encode()).hexdigest()[:64]
 
 
 def tag_list(
@@ -62,15 +59,6 @@ def user_tags(all_tags: Mapping[str, str], *, drop_name: bool = False) -> dict[s
 
 def ec2_tag_specs(resource_type: str, tags: list[dict[str, str]]) -> list[dict[str, Any]]:
     return [{"ResourceType": resource_type, "Tags": tags}] if tags else []
-
-
-def tag_changes(
-    current: Mapping[str, str], desired: Mapping[str, str]
-) -> tuple[dict[str, str], list[str]]:
-    """(tags to set, keys to remove) turning the current user tags into the desired ones."""
-    to_set = {k: v for k, v in desired.items() if current.get(k) != v}
-    to_remove = [k for k in current if k not in desired]
-    return to_set, to_remove
 
 
 def retag_ec2(ec2: Any, resource_id: str, current: Any, config: Any) -> None:
@@ -160,26 +148,29 @@ def ec2_list_filters(filters: Mapping[str, str], known: Mapping[str, str]) -> li
     for key, value in filters.items():
         name = key if key.startswith("tag:") else known.get(key)
         if name is None:
-            words = ", ".join(sorted(known)) + ", tag:<key>"
-            raise errors.InvalidArgument(
-                f"unknown filter {key!r}; known: {words}", attribute_path=f"filters.{key}"
-            )
+            raise unknown_filter(key, known)
         out.append({"Name": name, "Values": value.split(",")})
     return out
 
 
-def match_tag_filters(
-    filters: Mapping[str, str], tags: Mapping[str, str], known: Iterable[str]
-) -> bool:
-    """Client-side filter for services without server-side tag filters; checks keys too."""
-    allowed = set(known)
-    for key, value in filters.items():
-        if key.startswith("tag:"):
-            if tags.get(key[4:]) not in value.split(","):
-                return False
-        elif key not in allowed:
-            words = ", ".join(sorted(allowed)) + ", tag:<key>"
-            raise errors.InvalidArgument(
-                f"unknown filter {key!r}; known: {words}", attribute_path=f"filters.{key}"
-            )
-    return True
+__all__ = [
+    "IMAGE_TAG",
+    "NAME_TAG",
+    "ROLE_TAG",
+    "TOKEN_TAG",
+    "arns_by_token",
+    "client_token",
+    "ec2_filters",
+    "ec2_list_filters",
+    "ec2_tag_specs",
+    "hex_sha256",
+    "match_tag_filters",
+    "private_json",
+    "read_private",
+    "retag_ec2",
+    "struct",
+    "tag_changes",
+    "tag_dict",
+    "tag_list",
+    "user_tags",
+]

@@ -9,11 +9,12 @@ is not returned by DescribeInstances; the plugin keeps it in the resource's `pri
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import partial
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
-from genesys.provider.v1 import compute_pb2_grpc
 from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.handlers import KindFunctions
 
 from genesys_provider_aws import tables
 from genesys_provider_aws.clients import AwsClients
@@ -31,7 +32,7 @@ from genesys_provider_aws.common import (
     tag_list,
     user_tags,
 )
-from genesys_provider_aws.errors import call_or_none, translate_errors
+from genesys_provider_aws.errors import call_or_none
 from genesys_provider_aws.readers import KindReader, filtered_reader, read_one
 
 LIVE_STATES = ["pending", "running", "stopping", "stopped", "shutting-down"]
@@ -299,35 +300,33 @@ def for_adoption(clients: AwsClients, instance: pb.Instance) -> pb.Instance:
     return instance
 
 
-# ---------------------------------------------------------------- servicer
+# ---------------------------------------------------------------- the kind
 
 
-@translate_errors
-class ComputeServicer(compute_pb2_grpc.ComputeServiceServicer):
-    def __init__(self, clients: AwsClients) -> None:
-        self.clients = clients
+def list_instances(clients: AwsClients, filters: Mapping[str, str]) -> Iterator[pb.Instance]:
+    for raw in describe(clients, ec2_list_filters(filters, LIST_FILTERS)):
+        yield instance_from(raw)
 
-    def CreateInstance(self, request: Any, context: Any) -> pb.Instance:
-        return create(self.clients, request.config, request.idempotency_token)
 
-    def GetInstance(self, request: Any, context: Any) -> pb.Instance:
-        return read_one(INSTANCE_READER, self.clients, request.id, request.private)
+def discover_instances(clients: AwsClients, filters: Mapping[str, str]) -> Iterator[pb.Instance]:
+    for instance in list_instances(clients, filters):
+        yield for_adoption(clients, instance)
 
-    def UpdateInstance(self, request: Any, context: Any) -> pb.Instance:
-        return update(self.clients, request)
 
-    def DeleteInstance(self, request: Any, context: Any) -> pb.DeleteResponse:
-        delete(self.clients, request.id)
-        return pb.DeleteResponse()
+def adopt_instance(clients: AwsClients, instance_id: str) -> pb.Instance:
+    return for_adoption(clients, read_one(INSTANCE_READER, clients, instance_id))
 
-    def ListInstances(self, request: Any, context: Any) -> Iterator[pb.Instance]:
-        for raw in describe(self.clients, ec2_list_filters(request.filters, LIST_FILTERS)):
-            yield instance_from(raw)
 
-    def DiscoverInstances(self, request: Any, context: Any) -> Iterator[pb.Instance]:
-        for raw in describe(self.clients, ec2_list_filters(request.filters, LIST_FILTERS)):
-            yield for_adoption(self.clients, instance_from(raw))
-
-    def AdoptInstance(self, request: Any, context: Any) -> pb.Instance:
-        found = read_one(INSTANCE_READER, self.clients, request.id)
-        return for_adoption(self.clients, found)
+def kinds(clients: AwsClients) -> list[KindFunctions]:
+    """The compute service's kinds (the SDK generates the servicer from them)."""
+    return [
+        INSTANCE_READER.bind(
+            clients,
+            create_fn=partial(create, clients),
+            update_fn=partial(update, clients),
+            delete_fn=partial(delete, clients),
+            list_fn=partial(list_instances, clients),
+            discover_fn=partial(discover_instances, clients),
+            adopt_fn=partial(adopt_instance, clients),
+        )
+    ]

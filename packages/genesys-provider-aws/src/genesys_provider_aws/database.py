@@ -14,11 +14,12 @@ import re
 import secrets
 import string
 from collections.abc import Iterator, Mapping
+from functools import partial
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
-from genesys.provider.v1 import database_pb2_grpc
 from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.handlers import KindFunctions
 
 from genesys_provider_aws import tables
 from genesys_provider_aws.clients import AwsClients, chunked
@@ -31,7 +32,7 @@ from genesys_provider_aws.common import (
     tag_list,
     user_tags,
 )
-from genesys_provider_aws.errors import call_or_none, translate_errors
+from genesys_provider_aws.errors import call_or_none
 from genesys_provider_aws.readers import KindReader, read_one
 
 VERSION_TAG = "genesys:version"
@@ -301,29 +302,14 @@ def list_databases(clients: AwsClients, filters: Mapping[str, str]) -> Iterator[
             yield database
 
 
-@translate_errors
-class DatabaseServicer(database_pb2_grpc.DatabaseServiceServicer):
-    def __init__(self, clients: AwsClients) -> None:
-        self.clients = clients
-
-    def CreateDatabase(self, request: Any, context: Any) -> pb.Database:
-        return create(self.clients, request.config, request.idempotency_token)
-
-    def GetDatabase(self, request: Any, context: Any) -> pb.Database:
-        return read_one(READER, self.clients, request.id)  # type: ignore[no-any-return]
-
-    def UpdateDatabase(self, request: Any, context: Any) -> pb.Database:
-        return update(self.clients, request)
-
-    def DeleteDatabase(self, request: Any, context: Any) -> pb.DeleteResponse:
-        delete(self.clients, request.id)
-        return pb.DeleteResponse()
-
-    def ListDatabases(self, request: Any, context: Any) -> Iterator[pb.Database]:
-        yield from list_databases(self.clients, dict(request.filters))
-
-    def DiscoverDatabases(self, request: Any, context: Any) -> Iterator[pb.Database]:
-        yield from list_databases(self.clients, dict(request.filters))
-
-    def AdoptDatabase(self, request: Any, context: Any) -> pb.Database:
-        return read_one(READER, self.clients, request.id)  # type: ignore[no-any-return]
+def kinds(clients: AwsClients) -> list[KindFunctions]:
+    """The database service's kinds (the SDK generates the servicer from them)."""
+    return [
+        READER.bind(
+            clients,
+            create_fn=partial(create, clients),
+            update_fn=partial(update, clients),
+            delete_fn=partial(delete, clients),
+            list_fn=partial(list_databases, clients),
+        )
+    ]

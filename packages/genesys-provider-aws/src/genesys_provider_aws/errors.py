@@ -1,10 +1,13 @@
 """The one boundary where AWS errors become the protocol's typed errors.
 
-Every servicer class is decorated with `translate_errors`: any botocore exception escaping an
-RPC method is mapped here (`map_client_error` for API errors, `map_botocore_error` for client
-side failures) and re-raised as a `genesys_plugin_sdk.errors.ProviderError` subclass, which the
-SDK turns into a gRPC status. Nothing else in the plugin inspects AWS error codes except where a
-code is an expected answer (e.g. "no lifecycle configuration" means "none").
+The code sets below are AWS's entries in the SDK's `ErrorTable`; `TRANSLATOR` (the SDK's
+`ErrorTranslator` over it) is applied to every RPC: the generated kind servicers get it via
+`servicers_for(translate=...)`, hand-written servicers via the `translate_errors` decorator. Any
+botocore exception escaping an RPC is mapped (`map_client_error` for API errors,
+`map_botocore_error` for client side failures) and re-raised as a
+`genesys_plugin_sdk.errors.ProviderError` subclass, which the SDK turns into a gRPC status.
+Nothing else in the plugin inspects AWS error codes except where a code is an expected answer
+(e.g. "no lifecycle configuration" means "none").
 
 Error codes that name a *referenced* resource (a subnet given to RunInstances) are invalid
 arguments of the create call, but NOT_FOUND when the resource is the call's own target.
@@ -12,14 +15,17 @@ arguments of the create call, but NOT_FOUND when the resource is the call's own 
 
 from __future__ import annotations
 
-import functools
-import inspect
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from genesys_plugin_sdk import errors
-
-T = TypeVar("T", bound=type)
+from genesys_plugin_sdk.cloud_errors import (
+    CloudError,
+    ErrorTable,
+    ErrorTranslator,
+    retry_after_seconds,
+)
+from genesys_plugin_sdk.cloud_errors import translate_errors as sdk_translate_errors
 
 THROTTLING_CODES = frozenset(
     {
@@ -174,66 +180,71 @@ REFERENCE_PATHS: dict[str, str] = {
     "InvalidZone.NotFound": "config.zone",
     "CertificateNotFound": "config.certificate_id",
 }
-CREATING_OPERATIONS = ("Run", "Create", "Request", "Publish")
-DEFAULT_RETRY_AFTER_S = 1.0
+NOT_FOUND_CODES = frozenset(
+    {"ResourceNotFoundException", "NotFoundException", "404", "ParameterNotFound"}
+)
+UNIMPLEMENTED_CODES = frozenset({"NotImplemented", "UnsupportedOperationException"})
+
+
+def _codes() -> dict[str, type[errors.ProviderError]]:
+    """Exact code -> class; later sets win where AWS's own order put them first."""
+    by_code: dict[str, type[errors.ProviderError]] = {}
+    for codes, cls in (
+        (UNIMPLEMENTED_CODES, errors.Unimplemented),
+        (UNAVAILABLE_CODES, errors.Unavailable),
+        (INVALID_ARGUMENT_CODES, errors.InvalidArgument),
+        (NOT_FOUND_CODES, errors.NotFound),
+        (FAILED_PRECONDITION_CODES, errors.FailedPrecondition),
+        (ALREADY_EXISTS_CODES, errors.AlreadyExists),
+        (PERMISSION_CODES, errors.PermissionDenied),
+        (UNAUTHENTICATED_CODES, errors.Unauthenticated),
+        (THROTTLING_CODES, errors.Throttled),
+    ):
+        by_code.update(dict.fromkeys(codes, cls))
+    return by_code
+
+
+# Code families, in the order AWS's codes need them checked.
+FAMILY_RULES: tuple[tuple[str, type[errors.ProviderError]], ...] = (
+    (r"\.Duplicate$|AlreadyExists", errors.AlreadyExists),
+    (r"NotFound$|NotFoundFault$|^NoSuch", errors.NotFound),
+    (r"\.Malformed$|^Invalid", errors.InvalidArgument),
+)
+TABLE = ErrorTable(
+    codes=_codes(),
+    argument_paths=ARGUMENT_PATHS,
+    reference_paths=REFERENCE_PATHS,
+    rules=FAMILY_RULES,
+    # Only these statuses decide on their own; an unknown 400 stays a plain error (INTERNAL).
+    statuses={404: errors.NotFound, 429: errors.Throttled},
+    creating_operations=("Run", "Create", "Request", "Publish"),
+)
+
+
+def cloud_error_of(exc: Exception) -> CloudError | None:
+    """What a botocore ClientError says, in the SDK's words; None for anything else."""
+    from botocore.exceptions import ClientError
+
+    if not isinstance(exc, ClientError):
+        return None
+    response = exc.response if isinstance(exc.response, dict) else {}
+    info = response.get("Error", {})
+    code = str(info.get("Code", "") or "")
+    metadata = response.get("ResponseMetadata", {})
+    headers = metadata.get("HTTPHeaders", {}) or {}
+    return CloudError(
+        code=code,
+        message=str(info.get("Message") or ("" if code else exc)),
+        http_status=int(metadata.get("HTTPStatusCode", 0) or 0),
+        retry_after=retry_after_seconds(headers.get("retry-after") or headers.get("Retry-After")),
+        operation=getattr(exc, "operation_name", "") or "",
+    )
 
 
 def map_client_error(err: Any) -> errors.ProviderError:
     """A botocore ClientError -> the typed error it stands for."""
-    info = err.response.get("Error", {}) if isinstance(err.response, dict) else {}
-    code = str(info.get("Code", "") or "")
-    message = f"{info.get('Message') or code or err}".strip()
-    operation = getattr(err, "operation_name", "") or ""
-    status = int(err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
-    text = f"{operation}: {message}" if operation else message
-    kw: dict[str, Any] = {"provider_code": code}
-    if code in THROTTLING_CODES or status == 429:
-        return errors.Throttled(text, retry_after=_retry_after(err), **kw)
-    if code in UNAUTHENTICATED_CODES:
-        return errors.Unauthenticated(text, **kw)
-    if code in PERMISSION_CODES:
-        return errors.PermissionDenied(text, **kw)
-    if code in ARGUMENT_PATHS:
-        return errors.InvalidArgument(text, attribute_path=ARGUMENT_PATHS[code], **kw)
-    if code in REFERENCE_PATHS and operation.startswith(CREATING_OPERATIONS):
-        return errors.InvalidArgument(text, attribute_path=REFERENCE_PATHS[code], **kw)
-    return _by_code_family(code, status, text, kw)
-
-
-def _by_code_family(code: str, status: int, text: str, kw: dict[str, Any]) -> errors.ProviderError:
-    if code in ALREADY_EXISTS_CODES or code.endswith(".Duplicate") or "AlreadyExists" in code:
-        return errors.AlreadyExists(text, **kw)
-    if code in FAILED_PRECONDITION_CODES:
-        return errors.FailedPrecondition(text, **kw)
-    if _is_not_found(code) or status == 404:
-        return errors.NotFound(text, **kw)
-    if code in INVALID_ARGUMENT_CODES or code.endswith(".Malformed") or code.startswith("Invalid"):
-        return errors.InvalidArgument(text, **kw)
-    if code in UNAVAILABLE_CODES or status >= 500:
-        return errors.Unavailable(text, **kw)
-    if code in ("NotImplemented", "UnsupportedOperationException"):
-        return errors.Unimplemented(text, **kw)
-    return errors.ProviderError(text, **kw)
-
-
-def _is_not_found(code: str) -> bool:
-    return (
-        code.endswith(".NotFound")
-        or code.endswith("NotFound")
-        or code.endswith("NotFoundFault")
-        or code.startswith("NoSuch")
-        or code in ("ResourceNotFoundException", "NotFoundException", "404", "ParameterNotFound")
-    )
-
-
-def _retry_after(err: Any) -> float:
-    """Seconds to wait, from a Retry-After header when AWS sends one."""
-    headers = err.response.get("ResponseMetadata", {}).get("HTTPHeaders", {}) or {}
-    raw = headers.get("retry-after") or headers.get("Retry-After")
-    try:
-        return max(float(raw), 0.0) if raw is not None else DEFAULT_RETRY_AFTER_S
-    except ValueError:
-        return DEFAULT_RETRY_AFTER_S
+    cloud = cloud_error_of(err)
+    return TABLE.classify(cloud) if cloud is not None else errors.ProviderError(str(err))
 
 
 def map_botocore_error(exc: Exception) -> errors.ProviderError | None:
@@ -259,55 +270,16 @@ def map_botocore_error(exc: Exception) -> errors.ProviderError | None:
     return None
 
 
-def _translate(exc: Exception) -> Exception:
-    if isinstance(exc, errors.ProviderError):
-        return exc
+def _client_side(exc: Exception) -> errors.ProviderError | None:
     if type(exc).__module__.startswith(("botocore", "boto3")):
-        return map_botocore_error(exc) or exc
-    return exc
+        return map_botocore_error(exc)
+    return None
 
 
-def _wrap(method: Callable[..., Any]) -> Callable[..., Any]:
-    if inspect.isgeneratorfunction(method):
-
-        @functools.wraps(method)
-        def streaming(*args: Any, **kwargs: Any) -> Any:
-            try:
-                yield from method(*args, **kwargs)
-            except Exception as exc:
-                mapped = _translate(exc)
-                if mapped is exc:
-                    raise
-                raise mapped from exc
-
-        return streaming
-
-    @functools.wraps(method)
-    def unary(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(*args, **kwargs)
-        except Exception as exc:
-            mapped = _translate(exc)
-            if mapped is exc:
-                raise
-            raise mapped from exc
-
-    return unary
-
-
-def translate_errors(cls: T) -> T:
-    """Class decorator: every RPC method (CamelCase, from the generated base) maps AWS errors."""
-    rpc_names = {
-        name
-        for base in cls.__mro__[1:]
-        for name, value in vars(base).items()
-        if name[:1].isupper() and callable(value)
-    }
-    for name in rpc_names:
-        own = cls.__dict__.get(name)
-        if own is not None:
-            setattr(cls, name, _wrap(own))
-    return cls
+# Every RPC's exceptions pass through this (the servicers are built with it).
+TRANSLATOR = ErrorTranslator(TABLE, cloud_error_of, _client_side)
+# Class decorator for hand-written servicers (the provider and state store services).
+translate_errors = sdk_translate_errors(TRANSLATOR)
 
 
 def call_or_none(fn: Callable[..., Any], *absent_codes: str, **kwargs: Any) -> Any:

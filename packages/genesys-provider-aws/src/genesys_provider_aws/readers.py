@@ -1,22 +1,25 @@
 """The per-kind read interface that Get*, ReadResources and token lookups share.
 
-Each service module registers one `KindReader` per kind it serves. `read_many` reads many ids
-with as few API calls as the service allows (EC2/RDS: Describe* with id filters in chunks;
-others: one read per id on the shared pool) and returns, per id, the resource message or the
-exception that id's read raised; ids absent from the result do not exist.
+Each service module registers one `KindReader` per kind it serves: AWS's way of reading many
+ids (EC2/RDS: Describe* with id filters in chunks; others: one read per id on the shared
+pool) and finding an id by its idempotency token. `KindReader.bind(clients)` turns it into the
+SDK's reader (`genesys_plugin_sdk.handlers.KindFunctions`), which the generated servicers and
+the SDK's ReadResources use; the helpers below are the SDK's, with AWS's clients passed in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from genesys_plugin_sdk import errors
+from genesys_plugin_sdk import reads
+from genesys_plugin_sdk.handlers import KindFunctions
+from genesys_plugin_sdk.tags import TOKEN_TAG
 
-from genesys_provider_aws.clients import AwsClients, chunked
-from genesys_provider_aws.common import TOKEN_TAG
-from genesys_provider_aws.errors import map_botocore_error
+from genesys_provider_aws.clients import AwsClients
+from genesys_provider_aws.errors import TRANSLATOR
 
 ReadMany = Callable[[AwsClients, list[str], Mapping[str, bytes]], dict[str, Any]]
 FindByToken = Callable[[AwsClients, str], "str | None"]
@@ -29,19 +32,22 @@ class KindReader:
     read_many: ReadMany
     find_by_token: FindByToken
 
+    def bind(self, clients: AwsClients, **verbs: Any) -> KindFunctions:
+        """The SDK handler of this kind over `clients`; `verbs` adds create_fn= & co."""
+        return KindFunctions(
+            field=self.field,
+            label_text=self.label,
+            read_many_fn=partial(self.read_many, clients),
+            find_by_token_fn=partial(self.find_by_token, clients),
+            **verbs,
+        )
+
 
 def read_one(
     reader: KindReader, clients: AwsClients, resource_id: str, private: bytes = b""
 ) -> Any:
     """One resource by id; NotFound when it does not exist."""
-    if not resource_id:
-        raise errors.InvalidArgument(f"{reader.label} id is empty", attribute_path="id")
-    found = reader.read_many(clients, [resource_id], {resource_id: private}).get(resource_id)
-    if found is None:
-        raise errors.NotFound(f"{reader.label} {resource_id} not found")
-    if isinstance(found, Exception):
-        raise found
-    return found
+    return reads.read_one(reader.bind(clients), resource_id, private)
 
 
 # Resources matching EC2-style Describe filters, as messages (each with an `id`); the
@@ -57,11 +63,10 @@ def filtered_reader(field: str, label: str, where: MessagesWhere, id_filter: str
     def read_many(
         clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]
     ) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        for chunk in chunked(sorted(set(ids)), FILTER_CHUNK):
-            for message in where(clients, [{"Name": id_filter, "Values": chunk}], privates):
-                found[message.id] = message
-        return found
+        def fetch(chunk: list[str]) -> Iterable[Any]:
+            return where(clients, [{"Name": id_filter, "Values": chunk}], privates)
+
+        return reads.read_in_chunks(ids, fetch, FILTER_CHUNK)
 
     def find_by_token(clients: AwsClients, token: str) -> str | None:
         for message in where(clients, [{"Name": f"tag:{TOKEN_TAG}", "Values": [token]}], {}):
@@ -76,11 +81,4 @@ def read_each(clients: AwsClients, ids: list[str], read: Callable[[str], Any]) -
 
     `read` returns None for a missing resource; NotFound raised by it means the same.
     """
-    results: dict[str, Any] = {}
-    for resource_id, outcome in clients.fan_out(read, ids):
-        if isinstance(outcome, Exception) and not isinstance(outcome, errors.ProviderError):
-            outcome = map_botocore_error(outcome) or outcome
-        if outcome is None or isinstance(outcome, errors.NotFound):
-            continue
-        results[resource_id] = outcome
-    return results
+    return reads.read_each(clients.pool, ids, read, translate=TRANSLATOR)

@@ -15,11 +15,13 @@ import base64
 import json
 import time
 from collections.abc import Iterator, Mapping
+from functools import partial
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
-from genesys.provider.v1 import serverless_pb2, serverless_pb2_grpc
+from genesys.provider.v1 import serverless_pb2
 from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.handlers import KindFunctions
 
 from genesys_provider_aws import tables
 from genesys_provider_aws.clients import AwsClients
@@ -34,7 +36,7 @@ from genesys_provider_aws.common import (
     tag_changes,
     user_tags,
 )
-from genesys_provider_aws.errors import call_or_none, error_code, translate_errors
+from genesys_provider_aws.errors import call_or_none, error_code
 from genesys_provider_aws.layers import LAYER_READER, create_layer, delete_layer, list_layers
 from genesys_provider_aws.readers import KindReader, read_each, read_one
 
@@ -400,61 +402,33 @@ def invoke(clients: AwsClients, request: Any) -> serverless_pb2.InvokeFunctionRe
     )
 
 
-# ---------------------------------------------------------------- servicer
+# ---------------------------------------------------------------- the kinds
 
 
-@translate_errors
-class ServerlessServicer(serverless_pb2_grpc.ServerlessServiceServicer):
-    def __init__(self, clients: AwsClients) -> None:
-        self.clients = clients
+def kinds(clients: AwsClients) -> list[KindFunctions]:
+    """The serverless service's kinds (the SDK generates the servicer from them)."""
+    return [
+        FUNCTION_READER.bind(
+            clients,
+            create_fn=partial(create_function, clients),
+            update_fn=partial(update_function, clients),
+            delete_fn=partial(delete_function, clients),
+            list_fn=partial(list_functions, clients),
+        ),
+        LAYER_READER.bind(
+            clients,
+            create_fn=partial(create_layer, clients),
+            # Every layer attribute is force_new (versions are immutable): nothing to change.
+            update_fn=lambda request: read_one(LAYER_READER, clients, request.id),
+            delete_fn=partial(delete_layer, clients),
+            list_fn=partial(list_layers, clients),
+        ),
+    ]
 
-    def CreateFunction(self, request: Any, context: Any) -> pb.Function:
-        return create_function(self.clients, request.config, request.idempotency_token)
 
-    def GetFunction(self, request: Any, context: Any) -> pb.Function:
-        return read_one(FUNCTION_READER, self.clients, request.id, request.private)  # type: ignore[no-any-return]
-
-    def UpdateFunction(self, request: Any, context: Any) -> pb.Function:
-        return update_function(self.clients, request)
-
-    def DeleteFunction(self, request: Any, context: Any) -> pb.DeleteResponse:
-        delete_function(self.clients, request.id)
-        return pb.DeleteResponse()
-
-    def ListFunctions(self, request: Any, context: Any) -> Iterator[pb.Function]:
-        yield from list_functions(self.clients, dict(request.filters))
-
-    def DiscoverFunctions(self, request: Any, context: Any) -> Iterator[pb.Function]:
-        yield from list_functions(self.clients, dict(request.filters))
-
-    def AdoptFunction(self, request: Any, context: Any) -> pb.Function:
-        return read_one(FUNCTION_READER, self.clients, request.id)  # type: ignore[no-any-return]
-
-    def CreateLayer(self, request: Any, context: Any) -> pb.Layer:
-        return create_layer(self.clients, request.config, request.idempotency_token)
-
-    def GetLayer(self, request: Any, context: Any) -> pb.Layer:
-        return read_one(LAYER_READER, self.clients, request.id)  # type: ignore[no-any-return]
-
-    def UpdateLayer(self, request: Any, context: Any) -> pb.Layer:
-        # Every layer attribute is force_new (versions are immutable): nothing to change.
-        return read_one(LAYER_READER, self.clients, request.id)  # type: ignore[no-any-return]
-
-    def DeleteLayer(self, request: Any, context: Any) -> pb.DeleteResponse:
-        delete_layer(self.clients, request.id)
-        return pb.DeleteResponse()
-
-    def ListLayers(self, request: Any, context: Any) -> Iterator[pb.Layer]:
-        yield from list_layers(self.clients, dict(request.filters))
-
-    def DiscoverLayers(self, request: Any, context: Any) -> Iterator[pb.Layer]:
-        yield from list_layers(self.clients, dict(request.filters))
-
-    def AdoptLayer(self, request: Any, context: Any) -> pb.Layer:
-        return read_one(LAYER_READER, self.clients, request.id)  # type: ignore[no-any-return]
-
-    def InvokeFunction(self, request: Any, context: Any) -> serverless_pb2.InvokeFunctionResponse:
-        return invoke(self.clients, request)
+def extra_rpcs(clients: AwsClients) -> dict[str, Any]:
+    """RPCs of the service that are not a kind's verbs."""
+    return {"InvokeFunction": lambda request, context: invoke(clients, request)}
 
 
 READERS: dict[Any, KindReader] = {
