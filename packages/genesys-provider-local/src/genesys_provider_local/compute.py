@@ -88,7 +88,7 @@ class InstanceOps(KindOps[pb.Instance]):
             allocate_ip(self.rt.registry, subnet, rid)
 
     def build(self, rid: str, config: pb.InstanceConfig) -> tuple[pb.Instance, dict[str, Any]]:
-        directory = make_dir(self.directory(rid))
+        directory = make_dir(self.directory(rid), 0o700)  # spec.json, console: owner only
         (directory / "volumes").mkdir(exist_ok=True)
         private_ip = self.rt.registry.ip_of(rid) or "127.0.0.1"
         provider_type = instance_type(config.size, config.provider_type)

@@ -12,14 +12,21 @@ from pathlib import Path
 from typing import Any
 
 from genesys_provider_local import processes
+from genesys_provider_local.fs import write_atomic
 from genesys_provider_local.supervisor import LOG_FILE, SPEC_FILE, STATE_FILE
 
 READY_TIMEOUT_SECONDS = 15.0
 
 
+# What a child gets from the plugin's own environment: enough to find programs and speak
+# the user's locale. Nothing else (cloud credentials, tokens the core passed the plugin):
+# instances, gateways and handlers see only what their config gives them.
+HOST_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL")
+
+
 def child_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The plugin's environment minus the handshake secrets the core gave the plugin."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GENESYS_PLUGIN_")}
+    """A minimal environment for something the provider starts, plus `extra`."""
+    env = {k: os.environ[k] for k in HOST_VARIABLES if k in os.environ}
     env.update(extra or {})
     return env
 
@@ -41,7 +48,8 @@ def _tail(path: Path, limit: int = 2000) -> str:
 
 def launch(directory: Path, spec: dict[str, Any]) -> dict[str, Any]:
     """Starts a detached supervisor for `directory`; returns its {"pid", "start"}."""
-    (directory / SPEC_FILE).write_text(json.dumps(spec))
+    # The spec holds the child's environment (a function's may hold secrets): owner only.
+    write_atomic(directory / SPEC_FILE, json.dumps(spec).encode(), 0o600)
     launcher = subprocess.run(
         [sys.executable, "-m", "genesys_provider_local.supervisor", str(directory)],
         stdin=subprocess.DEVNULL,

@@ -4,7 +4,9 @@
   state "available" while the file exists.
 - postgres: a cluster of its own on a free 127.0.0.1 port (postgres.py); endpoint
   "127.0.0.1:<port>", username as asked (default "postgres"), a generated password; state
-  "running" or "stopped" as the postmaster is alive or not.
+  "running" or "stopped" as the postmaster is alive or not. The password is in the create
+  response only (the core keeps it in its state); the registry never holds it, and reads
+  leave it out. It is kept sealed (sealed.py) for a create retried with the same token.
 - mysql, mongodb: not offered (UNIMPLEMENTED; ValidateResources says so up front).
 Sizes, storage, multi-AZ and backups are recorded labels.
 """
@@ -21,13 +23,14 @@ from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import database_pb2, database_pb2_grpc
 from genesys_plugin_sdk import errors
 
-from genesys_provider_local import postgres, tables
+from genesys_provider_local import postgres, sealed, tables
 from genesys_provider_local.fs import make_dir, remove_path
 from genesys_provider_local.ops import KindOps, struct
 from genesys_provider_local.registry import FAILED, Row
 from genesys_provider_local.runtime import Runtime
 
 DEFAULT_USERNAME = "postgres"
+PASSWORD_FILE = "password.sealed"
 # Written into the sqlite header: marks files this provider made ("GNSY").
 SQLITE_APPLICATION_ID = 0x474E5359
 
@@ -60,8 +63,15 @@ class DatabaseOps(KindOps[pb.Database]):
                 raise errors.FailedPrecondition(problem[0], attribute_path="config.engine")
         super().check(config, fields)
 
+    def create(self, config: Any, token: str) -> pb.Database:
+        database = super().create(config, token)
+        sealed_password = self.directory(database.id) / PASSWORD_FILE
+        if database.engine == pb.DATABASE_ENGINE_POSTGRES and sealed_password.is_file():
+            database.password = sealed.unseal(self.rt.root, sealed_password, database.id)
+        return database
+
     def build(self, rid: str, config: pb.DatabaseConfig) -> tuple[pb.Database, dict[str, Any]]:
-        directory = make_dir(self.directory(rid))
+        directory = make_dir(self.directory(rid), 0o700)
         database = pb.Database(
             id=rid,
             name=config.name,
@@ -93,10 +103,12 @@ class DatabaseOps(KindOps[pb.Database]):
     def _build_postgres(self, directory: Path, database: pb.Database, username: str) -> None:
         password = secrets.token_urlsafe(24)
         cluster = postgres.create(directory, database.name, username, password, database.version)
+        sealed.seal(self.rt.root, directory / PASSWORD_FILE, password, database.id)
         database.endpoint = f"127.0.0.1:{cluster.port}"
         database.port = cluster.port
         database.username = username
-        database.password = password
+        # Not set on the message: it is what the registry stores; create() adds it to the
+        # response alone.
         database.state = "running"
         database.provider_data.CopyFrom(
             struct(

@@ -17,6 +17,7 @@ disk before it returns.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -267,5 +268,13 @@ class Registry:
 
 
 def open_registry(root: Path) -> Registry:
+    """The registry of `root`, private to its owner: it and the resources' files under the
+    root can hold secrets (function environments, instance specs)."""
     root.mkdir(parents=True, exist_ok=True)
-    return Registry(root / REGISTRY_FILE)
+    root.chmod(0o700)
+    path = root / REGISTRY_FILE
+    # Created 0600 before sqlite opens it; sqlite gives its -wal/-shm files the same mode.
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for existing in root.glob(f"{REGISTRY_FILE}*"):  # made 0644 by an older version
+        existing.chmod(0o600)
+    return Registry(path)

@@ -110,7 +110,8 @@ class FunctionOps(KindOps[pb.Function]):
     def _publish(self, rid: str, function: pb.Function, aux: dict[str, Any]) -> dict[str, Any]:
         """Writes function.json and starts or stops the HTTP gateway; fills url and facts."""
         directory = self.directory(rid)
-        write_atomic(directory / "function.json", json.dumps(self.spec(rid, function)).encode())
+        spec = json.dumps(self.spec(rid, function)).encode()
+        write_atomic(directory / "function.json", spec, 0o600)  # holds its environment
         gateway = directory / "gateway"
         http = [t for t in function.triggers if t.type == "http"]
         port = int(aux.get("gateway_port", 0))
@@ -135,7 +136,7 @@ class FunctionOps(KindOps[pb.Function]):
 
     def _start_gateway(self, gateway: Path, directory: Path) -> int:
         port = daemons.free_port()
-        gateway.mkdir(exist_ok=True)
+        gateway.mkdir(mode=0o700, exist_ok=True)
         command = [sys.executable, "-m", "genesys_provider_local.gateway"]
         spec = {
             "command": [*command, str(directory), str(port)],
@@ -146,7 +147,7 @@ class FunctionOps(KindOps[pb.Function]):
         return port
 
     def build(self, rid: str, config: pb.FunctionConfig) -> tuple[pb.Function, dict[str, Any]]:
-        directory = make_dir(self.directory(rid))
+        directory = make_dir(self.directory(rid), 0o700)  # its environment is in there
         digest = unpack(config.code, directory / "code", "config.code")
         function = pb.Function(
             id=rid,

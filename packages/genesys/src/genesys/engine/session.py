@@ -73,11 +73,12 @@ class Session:
         from genesys.config import expand, load_config
         from genesys.engine.state_backend import open_state
         from genesys.plugins import PluginManager
+        from genesys.plugins.manager import env_passthrough_of
 
         config = load_config(config_path)
         desired = expand(config)
         digest = hashlib.sha256(Path(config_path).read_bytes()).hexdigest()
-        plugins = PluginManager()
+        plugins = PluginManager(env_passthrough=env_passthrough_of(config))
         try:
             conn = plugins.get(config.provider)
             settings = config.providers.get(config.provider)
@@ -217,13 +218,20 @@ class Session:
 
 def configure_plugin(conn: Any, config: Any, working_dir: Path, name: str) -> dict[str, str]:
     """Configure + Authenticate one plugin; its identity fills ${account_id} & co."""
+    from genesys.plugins.manager import PASSTHROUGH_KEY
     from genesys.provider.v1 import provider_pb2
     from genesys_plugin_sdk import errors as perr
     from google.protobuf import struct_pb2
 
     block = config.providers.get(name)
     settings = struct_pb2.Struct()
-    settings.update({k: v for k, v in (block.settings if block else {}).items() if v is not None})
+    settings.update(
+        {  # env_passthrough is for the core, which starts the plugin; not a plugin setting
+            k: v
+            for k, v in (block.settings if block else {}).items()
+            if v is not None and k != PASSTHROUGH_KEY
+        }
+    )
     request = provider_pb2.ConfigureRequest(
         region=config.region or "",
         project=config.project or "",

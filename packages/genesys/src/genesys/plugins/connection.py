@@ -13,7 +13,7 @@ import logging
 import os
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -22,7 +22,11 @@ from genesys.errors import PluginError
 from genesys.plugins.discovery import find_plugin, provider_name_of
 from genesys.plugins.handshake import CORE_PROTOCOL_VERSIONS, await_handshake
 from genesys.plugins.logs import plugin_logger
-from genesys.plugins.process import DEATH_CONFIRM_SECONDS, PluginProcess
+from genesys.plugins.process import (
+    DEATH_CONFIRM_SECONDS,
+    PluginProcess,
+    scrubbed_environment,
+)
 from genesys.plugins.tls import core_certificate, open_channel, open_debug_channel
 from genesys.provider.v1 import provider_pb2
 from genesys_plugin_sdk import protocol
@@ -135,8 +139,14 @@ def _level_name(level: int) -> str:
     return "error"
 
 
-def _plugin_env(extra: Mapping[str, str] | None, versions: tuple[int, ...]) -> dict[str, str]:
-    env = dict(os.environ)
+def _plugin_env(
+    name: str,
+    extra: Mapping[str, str] | None,
+    versions: tuple[int, ...],
+    passthrough: Iterable[str] = (),
+) -> dict[str, str]:
+    # Scrubbed: a plugin and whatever it starts see only what they need of the user's shell.
+    env = scrubbed_environment(name, os.environ, passthrough)
     env.update(
         {
             protocol.MAGIC_COOKIE_KEY: protocol.MAGIC_COOKIE_VALUE,
@@ -204,6 +214,7 @@ def launch_plugin(
     *,
     argv: list[str] | None = None,
     protocol_versions: tuple[int, ...] = CORE_PROTOCOL_VERSIONS,
+    env_passthrough: Iterable[str] = (),
 ) -> PluginConnection:
     """Starts a plugin (or reattaches to one), handshakes and connects. Usable in `with`."""
     name = provider_name_of(name_or_path)
@@ -211,7 +222,8 @@ def launch_plugin(
     if reattach is not None:
         return _connect(_reattached(name, reattach), start_timeout)
     command = argv or find_plugin(name_or_path)
-    process = PluginProcess(name, command, _plugin_env(env, protocol_versions))
+    plugin_env = _plugin_env(name, env, protocol_versions, env_passthrough)
+    process = PluginProcess(name, command, plugin_env)
     handshake = await_handshake(process, protocol_versions, start_timeout)
     if not handshake.server_cert_der:
         process.kill()

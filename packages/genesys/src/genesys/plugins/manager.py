@@ -3,15 +3,49 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
+from genesys.errors import ConfigError
 from genesys.plugins.connection import PluginConnection, launch_plugin
+from genesys.plugins.discovery import provider_name_of
+from genesys.plugins.process import PATTERN
+
+PASSTHROUGH_KEY = "env_passthrough"
+
+
+def env_passthrough_of(config: Any) -> dict[str, tuple[str, ...]]:
+    """`providers.<name>.env_passthrough` of every provider block: the variables (NAME or
+    PREFIX_*) of the user's environment that plugin may see beyond the built-in table."""
+    found: dict[str, tuple[str, ...]] = {}
+    for name, block in (getattr(config, "providers", None) or {}).items():
+        value = (block.model_extra or {}).get(PASSTHROUGH_KEY) if block is not None else None
+        if value is None:
+            continue
+        if not isinstance(value, list) or not all(
+            isinstance(v, str) and PATTERN.match(v) for v in value
+        ):
+            raise ConfigError(
+                [
+                    f"providers.{name}.{PASSTHROUGH_KEY}: expected a list of variable names "
+                    f"(MY_TOKEN) or prefixes ending in * (MYCLOUD_*), got {value!r}"
+                ]
+            )
+        found[name] = tuple(value)
+    return found
 
 
 class PluginManager:
-    def __init__(self, env: Mapping[str, str] | None = None, start_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        start_timeout: float = 10.0,
+        *,
+        env_passthrough: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self._env = dict(env or {})
+        self._passthrough = dict(env_passthrough or {})
         self._start_timeout = start_timeout
         self._connections: dict[str, PluginConnection] = {}
         self._locks: dict[str, threading.Lock] = {}
@@ -28,7 +62,12 @@ class PluginManager:
             with self._lock:
                 conn = self._connections.get(name_or_path)
             if conn is None:
-                conn = launch_plugin(name_or_path, self._env, self._start_timeout)
+                conn = launch_plugin(
+                    name_or_path,
+                    self._env,
+                    self._start_timeout,
+                    env_passthrough=self._passthrough.get(provider_name_of(name_or_path), ()),
+                )
                 with self._lock:
                     self._connections[name_or_path] = conn
             return conn

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from genesys.errors import PluginError
 from genesys.plugins.logs import PluginLog
@@ -16,6 +17,44 @@ from genesys.plugins.logs import PluginLog
 DEATH_CONFIRM_SECONDS = 1.0
 # How long stderr may keep flowing after exit before a crash message is composed.
 STDERR_DRAIN_SECONDS = 1.0
+
+
+# What every plugin gets from the user's environment: where programs are, who and where the
+# user is, locale, time zone, temp dir, proxies and CA bundles. Nothing else of the shell
+# (tokens, the state passphrase) reaches a plugin or what it starts.
+BASE_PASSTHROUGH = (
+    "PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_*", "TZ", "TMPDIR",
+    "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
+    "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE",
+    # Chosen by the user for a plugin under development; the handshake variables the core
+    # sets itself (genesys.plugins.connection) are added after scrubbing.
+    "GENESYS_PLUGIN_TRANSPORT",
+)  # fmt: skip
+# Each cloud's credential chain, by provider name. A third-party plugin names its own with
+# `providers.<name>.env_passthrough` in the config (genesys.plugins.environment).
+PROVIDER_PASSTHROUGH: dict[str, tuple[str, ...]] = {
+    "aws": ("AWS_*",),
+    "gcp": ("GOOGLE_*", "CLOUDSDK_*", "GCE_*"),
+    "azure": ("AZURE_*", "MSI_*", "IDENTITY_*"),
+    "alibaba": ("ALIBABA_CLOUD_*", "ALICLOUD_*"),
+    "tencent": ("TENCENTCLOUD_*", "QCLOUD_*"),
+}
+# Never passed, whatever a pattern says: the key to the state.
+NEVER_PASSED = frozenset({"GENESYS_STATE_PASSPHRASE"})
+PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\*?$")
+
+
+def _matches(name: str, patterns: Iterable[str]) -> bool:
+    return any(name.startswith(p[:-1]) if p.endswith("*") else name == p for p in patterns)
+
+
+def scrubbed_environment(
+    provider: str, environ: Mapping[str, str], extra_patterns: Iterable[str] = ()
+) -> dict[str, str]:
+    """The part of `environ` a plugin for `provider` may see: BASE_PASSTHROUGH, its cloud's
+    credential chain and `extra_patterns` (NAME or PREFIX_*)."""
+    patterns = (*BASE_PASSTHROUGH, *PROVIDER_PASSTHROUGH.get(provider, ()), *extra_patterns)
+    return {k: v for k, v in environ.items() if k not in NEVER_PASSED and _matches(k, patterns)}
 
 
 def describe_exit(returncode: int) -> str:
