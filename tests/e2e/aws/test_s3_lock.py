@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -116,6 +118,53 @@ def _groups_in_vpc(aws: Aws) -> dict[str, str]:
     return {g["GroupName"]: g["GroupId"] for g in groups if g["GroupName"] != "default"}
 
 
+def _plant_lock(aws: Aws, lock_id: str, who: str, pid: int) -> None:
+    info = {
+        "id": lock_id,
+        "operation": "apply",
+        "who": who,
+        "pid": pid,
+        "created": "2026-01-02T03:04:05Z",
+        "version": "0.1.0",
+    }
+    item = {
+        "LockID": {"S": f"{STATE_BUCKET}/team/locks/.genesys.lock"},
+        "HolderId": {"S": lock_id},
+        "Info": {"S": json.dumps(info)},
+    }
+    aws("dynamodb").put_item(TableName="genesys-locks", Item=item)
+
+
+def _exited_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_racing_runs_take_over_a_dead_holders_lock_once(cli: AwsCli, aws: Aws) -> None:
+    cli.config.write_text(_buckets_config(1))
+    first = cli("apply", "--auto-approve")  # makes the state bucket and the lock table
+    assert first.returncode == 0, first.stdout + first.stderr
+    dead_pid = _exited_pid()
+    _plant_lock(aws, "5d0c6a59-0000-4000-8000-00000000dead", f"ci@{socket.gethostname()}", dead_pid)
+    racers = [cli.start("apply", "--auto-approve") for _ in range(4)]
+    try:
+        finished = [racer.communicate(timeout=120) for racer in racers]
+    finally:
+        for racer in racers:
+            _stop(racer)
+    took_over = (
+        f"Took over the lock of pid {dead_pid} on {socket.gethostname()}, "
+        "which is no longer running"
+    )
+    winners = [err for _, err in finished if took_over in err]
+    assert len(winners) == 1, [err for _, err in finished]
+    for racer, (out, err) in zip(racers, finished, strict=True):
+        assert "Traceback" not in err
+        assert racer.returncode == 0 or "state is locked by apply" in err, out + err
+    assert _lock_ids(aws) == []
+
+
 def _plant_foreign_lock(aws: Aws) -> str:
     """The lock item a run on another machine would hold (this host cannot tell it is gone)."""
     info = {
@@ -167,6 +216,7 @@ def test_killed_apply_converges_without_orphans_and_force_unlock(cli: AwsCli, aw
     # create that was in flight (adopted by its token) and finishes the rest.
     converged = cli("apply", "--auto-approve")
     assert converged.returncode == 0, converged.stdout + converged.stderr
+    assert "Took over the lock of pid" in converged.stderr
     noop = cli("plan", "--detailed-exitcode")
     assert noop.returncode == 0, noop.stdout + noop.stderr
     groups = _groups_in_vpc(aws)

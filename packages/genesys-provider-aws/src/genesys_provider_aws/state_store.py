@@ -326,7 +326,11 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
         info.CopyFrom(request.info)
         if not info.id:
             info.id = str(uuid.uuid4())
-        holder = (self._dynamo_lock if backend.lock_table else self._object_lock)(backend, info)
+        if request.replace_lock_id:  # an atomic take-over of a holder the core found gone
+            take = self._dynamo_take_over if backend.lock_table else self._object_take_over
+            holder = take(backend, request.replace_lock_id, info)
+        else:
+            holder = (self._dynamo_lock if backend.lock_table else self._object_lock)(backend, info)
         if holder is None or holder.id == info.id:
             return provider_pb2.LockResponse(acquired=True, holder=info)
         return provider_pb2.LockResponse(acquired=False, holder=holder)
@@ -349,17 +353,43 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
         except Exception as exc:
             if error_code(exc) != "ConditionalCheckFailedException":
                 raise
+        return self._dynamo_lock_info(backend) or provider_pb2.LockInfo(id="?")
+
+    def _dynamo_lock_info(self, backend: Backend) -> Any:
+        ddb = self.clients.client("dynamodb", backend.region)
         held = ddb.get_item(
-            TableName=backend.lock_table,
-            Key=backend.lock_item,
-            ConsistentRead=True,
+            TableName=backend.lock_table, Key=backend.lock_item, ConsistentRead=True
         )
-        raw = held.get("Item", {}).get("Info", {}).get("S")
+        if "Item" not in held:
+            return None
+        raw = held["Item"].get("Info", {}).get("S")
         return (
             json_format.Parse(raw, provider_pb2.LockInfo())
             if raw
             else provider_pb2.LockInfo(id="?")
         )
+
+    def _dynamo_take_over(self, backend: Backend, gone: str, info: Any) -> Any:
+        """A conditional put on the holder's id: of several runs taking over, one wins."""
+        ddb = self.clients.client("dynamodb", backend.region)
+        item = {
+            **backend.lock_item,
+            "HolderId": {"S": info.id},
+            "Info": {"S": json_format.MessageToJson(info)},
+        }
+        try:
+            ddb.put_item(
+                TableName=backend.lock_table,
+                Item=item,
+                ConditionExpression="HolderId = :gone",
+                ExpressionAttributeValues={":gone": {"S": gone}},
+            )
+            return None
+        except Exception as exc:
+            if error_code(exc) != "ConditionalCheckFailedException":
+                raise
+        holder = self._dynamo_lock_info(backend)
+        return holder if holder is not None else self._dynamo_lock(backend, info)
 
     def _object_lock(self, backend: Backend, info: Any) -> Any:
         s3 = self._s3(backend)
@@ -377,6 +407,25 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
             if holder is not None:
                 return holder[0]
         return provider_pb2.LockInfo(id="?")
+
+    def _object_take_over(self, backend: Backend, gone: str, info: Any) -> Any:
+        """A put conditional on the ETag of the gone holder's lock object (If-Match)."""
+        holder = self._lock_holder(backend)
+        if holder is None:
+            return self._object_lock(backend, info)
+        if holder[0].id != gone:
+            return holder[0]
+        body = json_format.MessageToJson(info).encode()
+        try:
+            self._s3(backend).put_object(
+                Bucket=backend.bucket, Key=backend.lock_key, Body=body, IfMatch=holder[1]
+            )
+            return None
+        except Exception as exc:
+            if error_code(exc) not in ("PreconditionFailed", "ConditionalRequestConflict"):
+                raise
+        now = self._lock_holder(backend)
+        return now[0] if now is not None else provider_pb2.LockInfo(id="?")
 
     def _lock_holder(self, backend: Backend) -> tuple[Any, str] | None:
         found = call_or_none(

@@ -78,6 +78,12 @@ class StateBackend(Protocol):
         """Takes the lock; returns None on success or the holder's info when busy."""
         ...
 
+    def take_over(self, gone: LockInfo, info: LockInfo) -> LockInfo | None:
+        """Atomically replaces the lock of `gone` (a holder found dead) with `info`: None on
+        success, else the current holder (someone else took it over first, or it changed).
+        A compare-and-swap on the holder's id: of several runs taking over, one wins."""
+        ...
+
     def unlock(self, lock_id: str, force: bool = False) -> None:
         """Releases the lock if `lock_id` holds it (any holder with force); else StateError."""
         ...

@@ -3,7 +3,10 @@
 Whole objects are replaced atomically (temp file, fsync, rename, fsync of the directory), so
 a crash leaves the old bytes or the new, never a mix. Journals are appended with O_APPEND
 and fdatasync. The lock is a file created exclusively (hard link of a complete temp file,
-so it is never seen half-written) holding the holder's LockInfo as JSON.
+so it is never seen half-written) holding the holder's LockInfo as JSON. Taking over a dead
+holder's lock and releasing a lock are compare-and-swaps on that file (read, compare the
+holder's id, replace or delete) under the same flock that serialises object writes, so two
+runs taking over at once cannot both win.
 """
 
 from __future__ import annotations
@@ -190,15 +193,35 @@ class LocalBackend:
                 "is using this state, delete that file"
             ) from None
 
+    def take_over(self, gone: LockInfo, info: LockInfo) -> LockInfo | None:
+        """Replaces the lock with `info` only if `gone` still holds it; else the holder."""
+        lock_path = self.directory / LOCK_FILE
+        temp = self._write_temp(self.directory, json.dumps(info.to_json()).encode())
+        try:
+            with self._cas_guard():
+                holder = self.read_lock()
+                if holder is None or holder.id != gone.id:
+                    return holder or self.lock(info)
+                os.replace(temp, lock_path)
+            self._fsync_dir(self.directory)
+            return None
+        except OSError as err:
+            raise StateError(f"cannot take over the state lock {lock_path}: {err}") from None
+        finally:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+
     def unlock(self, lock_id: str, force: bool = False) -> None:
-        holder = self.read_lock()
-        if holder is None:
-            raise StateError(f"the state in {self.directory} is not locked")
-        if not force and holder.id != lock_id:
-            raise StateError(
-                f"lock ID {lock_id} does not match the current lock: held by {holder.describe()}"
-            )
-        self.delete_object(LOCK_FILE)
+        with self._cas_guard():  # a take-over must not slip between our read and delete
+            holder = self.read_lock()
+            if holder is None:
+                raise StateError(f"the state in {self.directory} is not locked")
+            if not force and holder.id != lock_id:
+                raise StateError(
+                    f"lock ID {lock_id} does not match the current lock: held by "
+                    f"{holder.describe()}"
+                )
+            self.delete_object(LOCK_FILE)
 
     # ------------------------------------------------------------ files
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -40,6 +41,7 @@ from genesys.state.crypto import DataKeyService, KeySource
 from genesys.state.journal import GroupCommitJournal
 from genesys.state.loader import InconsistentStateError, LoadedState, load_state
 from genesys.state.records import Intent, LockInfo, ResourceRecord, locked_message
+from genesys.state.sealing import conversion_note, seal_plaintext_backups, sealed_backup
 
 log = logging.getLogger("genesys.state")
 
@@ -370,9 +372,7 @@ class StateManager:
         if loaded.snapshot_version is not None:
             state.seq += 1  # a new journal key, so no journal is ever rewritten in place
         data = encode_snapshot(state, loaded.sealer, loaded.kdf)
-        previous = backend.read_object(SNAPSHOT_KEY) if loaded.snapshot_version else None
-        if previous is not None:
-            self._backup(previous[0])
+        note = self._keep_previous_snapshot()
         loaded.snapshot_version = backend.write_object(SNAPSHOT_KEY, data, loaded.snapshot_version)
         loaded.snapshot_seq = state.seq
         loaded.snapshot_encrypted = loaded.sealer is not None
@@ -391,12 +391,28 @@ class StateManager:
                 backend.delete_journal(key)
         loaded.obsolete_journals, loaded.live_journal = [], live
         loaded.replayed = 0
+        if note:  # the user turned encryption on: say what happened to the old copies
+            print(note, file=sys.stderr, flush=True)
         log.info(
             "state saved: serial %d, %d resources, %d bytes",
             state.serial,
             len(state.resources),
             len(data),
         )
+
+    def _keep_previous_snapshot(self) -> str:
+        """Backs up the snapshot about to be replaced. The first encrypted write over a
+        plaintext state first re-encrypts the older backups (state/sealing.py) and keeps
+        this one sealed too; it returns the line to tell the user then, else ""."""
+        loaded, backend = self._loaded, self._backend
+        previous = backend.read_object(SNAPSHOT_KEY) if loaded.snapshot_version else None
+        if previous is None:
+            return ""
+        note = ""
+        if loaded.sealer is not None and not loaded.snapshot_encrypted:
+            note = conversion_note(*seal_plaintext_backups(backend, loaded.sealer, loaded.kdf))
+        self._backup(sealed_backup(previous[0], loaded.sealer, loaded.kdf))
+        return note
 
     def _backup(self, previous: bytes) -> None:
         """Keeps the snapshot being replaced; a failed backup is logged, never fatal."""
@@ -423,9 +439,18 @@ def _take_lock(backend: StateBackend, operation: str) -> LockInfo:
     lock_info = LockInfo.new(operation)
     holder = backend.lock(lock_info)
     if holder is not None and holder.holder_is_gone():
-        log.warning("taking over the state lock of a run that is gone: %s", holder.describe())
-        backend.unlock(holder.id, force=False)
-        holder = backend.lock(lock_info)
+        gone = holder
+        holder = backend.take_over(gone, lock_info)
+        if holder is None:
+            # Visible, not only logged: the user should know a run died holding the lock.
+            print(
+                f"Took over the lock of pid {gone.pid} on {gone.host}, which is no longer "
+                f"running ({gone.operation} since "
+                f"{gone.created.strftime('%Y-%m-%d %H:%M:%S UTC')}, lock ID {gone.id})",
+                file=sys.stderr,
+                flush=True,
+            )
+            log.warning("took over the state lock of a run that is gone: %s", gone.describe())
     if holder is not None:
         raise StateLockedError(locked_message(holder))
     return lock_info

@@ -150,6 +150,13 @@ class RemoteBackend:
         response = self._call(self._stub.Lock, request, "taking the lock")
         return None if response.acquired else lock_from_proto(response.holder)
 
+    def take_over(self, gone: LockInfo, info: LockInfo) -> LockInfo | None:
+        request = provider_pb2.LockRequest(
+            location=self._location, info=lock_to_proto(info), replace_lock_id=gone.id
+        )
+        response = self._call(self._stub.Lock, request, "taking over the lock")
+        return None if response.acquired else lock_from_proto(response.holder)
+
     def unlock(self, lock_id: str, force: bool = False) -> None:
         request = provider_pb2.UnlockRequest(location=self._location, lock_id=lock_id, force=force)
         try:

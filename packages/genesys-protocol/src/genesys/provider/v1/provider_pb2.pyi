@@ -346,12 +346,14 @@ class LockInfo(_message.Message):
     def __init__(self, id: _Optional[str] = ..., operation: _Optional[str] = ..., who: _Optional[str] = ..., pid: _Optional[int] = ..., created: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[str] = ...) -> None: ...
 
 class LockRequest(_message.Message):
-    __slots__ = ("location", "info")
+    __slots__ = ("location", "info", "replace_lock_id")
     LOCATION_FIELD_NUMBER: _ClassVar[int]
     INFO_FIELD_NUMBER: _ClassVar[int]
+    REPLACE_LOCK_ID_FIELD_NUMBER: _ClassVar[int]
     location: StateLocation
     info: LockInfo
-    def __init__(self, location: _Optional[_Union[StateLocation, _Mapping]] = ..., info: _Optional[_Union[LockInfo, _Mapping]] = ...) -> None: ...
+    replace_lock_id: str
+    def __init__(self, location: _Optional[_Union[StateLocation, _Mapping]] = ..., info: _Optional[_Union[LockInfo, _Mapping]] = ..., replace_lock_id: _Optional[str] = ...) -> None: ...
 
 class LockResponse(_message.Message):
     __slots__ = ("acquired", "holder")

@@ -570,7 +570,8 @@ class StateStoreServicer:
 
     def Lock(self, request, context):
         """Takes the backend's lock. Never blocks: when someone else holds it, returns
-        acquired=false and the holder's LockInfo. Atomic.
+        acquired=false and the holder's LockInfo. Atomic. With replace_lock_id: an atomic
+        take-over of that holder's lock (see LockRequest).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
