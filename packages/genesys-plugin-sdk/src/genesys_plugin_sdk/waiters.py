@@ -12,9 +12,10 @@ every id being waited for and asks the cloud about all of them with ONE call per
     waiter.wait_gone("i-2", gone={"TERMINATED"})    # absent from the answer also means gone
 
 Semantics:
-- The first poll for a new id happens at once (fast APIs and emulators finish there); later
-  polls back off from `timing.first_delay` by `timing.backoff` up to `timing.max_delay`.
-  A new caller resets the backoff so it is served promptly.
+- When nobody was waiting, the first poll happens at once (fast APIs and emulators finish
+  there); later polls back off from `timing.first_delay` by `timing.backoff` up to
+  `timing.max_delay`. A caller joining a running loop is polled within `first_delay` (callers
+  arriving together share that poll) and resets the backoff.
 - An id absent from the poll's answer is "not visible yet" for `wait_for` (clouds are
   eventually consistent right after a create) and "gone" for `wait_gone`.
 - A status in `failed` raises FailedPrecondition; running past the deadline raises
@@ -164,12 +165,20 @@ class Waiter(Generic[S]):
             delay = self._sleep(max(delay, pause), batch)
 
     def _sleep(self, delay: float, batch: list[_Pending]) -> float:
-        """Sleeps until the next poll (or a new caller); returns the following delay."""
+        """Sleeps until the next poll; returns the delay after it.
+
+        A caller arriving meanwhile shortens the sleep to `first_delay` after the last poll
+        (not to zero: a burst of callers then shares one poll instead of one poll each) and
+        resets the backoff.
+        """
         timing = self.timing
         with self._lock:
+            polled_at = self._clock()
             open_deadlines = [p.deadline for p in self._pending if not p.done.is_set()]
-            until = min([self._clock() + delay, *open_deadlines])
-            while not self._fresh and self._pending and self._clock() < until:
+            until = min([polled_at + delay, *open_deadlines])
+            while self._pending and self._clock() < until:
+                if self._fresh:
+                    until = min(until, polled_at + timing.first_delay)
                 self._wake.wait(max(until - self._clock(), 0.0))
             if self._fresh:
                 return timing.first_delay
