@@ -222,7 +222,7 @@ def test_verbs_a_handler_leaves_out_answer_unimplemented_saying_which() -> None:
 def test_read_resources_by_id_and_token_with_per_ref_outcomes(
     served: tuple[Any, Instances],
 ) -> None:
-    conn, instances = served
+    conn, _ = served
     made = conn.compute.CreateInstance(create_request("web", "tok-1"))
     kind = pb.RESOURCE_KIND_INSTANCE
     refs = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Mapping
@@ -156,7 +157,7 @@ def test_backoff_grows_to_the_ceiling_between_polls() -> None:
     waiter: Waiter[Any] = Waiter(poll, timing=timing)
     with pytest.raises(errors.Unavailable):
         waiter.wait_for("slow", {"ready"})
-    gaps = [b - a for a, b in zip(stamps, stamps[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
     assert gaps[0] < 0.06  # the first re-poll comes soon
     assert max(gaps) < 0.2  # never beyond the ceiling (plus scheduling slack)
     assert 5 <= len(stamps) <= 15  # backoff: far fewer polls than 0.5s / 0.02s
