@@ -153,3 +153,21 @@ def test_progress_errors_and_logs_never_carry_a_known_secret(tmp_path: Path) -> 
 def test_short_values_are_not_redacted_everywhere() -> None:
     SECRETS.add("ab")
     assert redact("abc ab") == "abc ab"
+
+
+def test_a_secret_first_seen_at_apply_is_masked_from_then_on(tmp_path: Path) -> None:
+    from genesys.state import LocalBackend, StateManager
+
+    generated = "generated-at-apply-7c41e0"
+    record = ResourceRecord(
+        address="database.new",
+        kind="database",
+        provider="local",
+        id="db-2",
+        attributes={"id": "db-2", "password": generated},
+        sensitive=["password"],
+    )
+    assert redact(generated) == generated
+    with StateManager.open(LocalBackend(tmp_path / "state")) as state:
+        state.commit(record)
+    assert redact(f"connect failed: {generated}") == "connect failed: (sensitive value)"

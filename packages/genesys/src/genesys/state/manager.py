@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from genesys.errors import StateError, StateLockedError
+from genesys.redaction import SECRETS
 from genesys.state.backend import BACKUP_PREFIX, SNAPSHOT_KEY, StateBackend, journal_key
 from genesys.state.codec import (
     StateData,
@@ -185,6 +186,8 @@ class StateManager:
         intent, which the next run resolves exactly as this commit would have; this halves
         the fsyncs a create waits for. Without a pending intent, wait=False still waits.
         """
+        # A secret first seen here (a generated password) is masked in any later message.
+        SECRETS.add_attributes(record.attributes, record.sensitive)
         self._record("commit", record, wait=wait)
 
     def forget(self, address: str, *, wait: bool = True) -> None:
