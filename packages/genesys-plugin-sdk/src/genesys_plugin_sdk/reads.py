@@ -141,7 +141,8 @@ def read_each(
     """
     results: dict[str, Any] = {}
     for resource_id, outcome in pool.fan_out(read, sorted(set(ids))):
-        if isinstance(outcome, Exception) and translate is not None:
+        typed = isinstance(outcome, errors.ProviderError)
+        if isinstance(outcome, Exception) and not typed and translate is not None:
             outcome = translate(outcome)
         if outcome is None or isinstance(outcome, errors.NotFound):
             continue
