@@ -1,8 +1,8 @@
 """GetSchema: provider settings, per-kind attribute facts, translation and price tables.
 
-Attribute facts are derived from the protocol's *Config messages (so they never drift from the
-protocol); what is AWS-specific is which attributes force replacement, which are required and
-which are sensitive, listed here per kind.
+Attribute facts are derived from the protocol's *Config messages by the SDK's schema plumbing
+(so they never drift from the protocol); what is AWS-specific is which attributes force
+replacement, which are required and which are sensitive, listed here per kind.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import provider_pb2
-from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from genesys_plugin_sdk import schema as sdk_schema
+from genesys_plugin_sdk.kinds import kind_spec
+from genesys_plugin_sdk.schema import PriceList, SchemaFacts, Setting
 
 from genesys_provider_aws import tables
 
@@ -65,7 +67,6 @@ REQUIRED: dict[int, frozenset[str]] = {
 }
 
 SENSITIVE = frozenset({"password"})
-_BOOKKEEPING = frozenset({"private", "provider_data"})
 
 PROVIDER_SETTINGS: tuple[tuple[str, str, str], ...] = (
     ("region", "string", "AWS region (else AWS_REGION / AWS_DEFAULT_REGION, else us-east-1)"),
@@ -83,60 +84,23 @@ PROVIDER_SETTINGS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _type_word(field: FieldDescriptor) -> str:
-    if field.message_type is not None and field.message_type.GetOptions().map_entry:
-        return "map"
-    if getattr(field, "label", None) == FieldDescriptor.LABEL_REPEATED:
-        return "list"
-    if field.type == FieldDescriptor.TYPE_ENUM:
-        return "enum"
-    if field.type == FieldDescriptor.TYPE_MESSAGE:
-        return "object"
-    if field.type == FieldDescriptor.TYPE_BOOL:
-        return "bool"
-    if field.type in (FieldDescriptor.TYPE_STRING, FieldDescriptor.TYPE_BYTES):
-        return "string"
-    return "int"
+def _field(kind: int) -> str:
+    return kind_spec(kind).field
+
+
+FACTS = SchemaFacts(
+    force_new={_field(kind): names for kind, names in FORCE_NEW.items()},
+    required={_field(kind): names for kind, names in REQUIRED.items()},
+    sensitive=SENSITIVE,
+    settings=[Setting(name, kind, text) for name, kind, text in PROVIDER_SETTINGS],
+    kinds=[_field(kind) for kind in KIND_MESSAGES],
+)
 
 
 def kind_schema(kind: Any) -> provider_pb2.KindSchema:
-    resource, config = KIND_MESSAGES[kind]
-    config_descriptor: Descriptor = (config or resource).DESCRIPTOR
-    config_names = {f.name for f in config_descriptor.fields}
-    attributes = [
-        provider_pb2.AttributeSchema(
-            name=f.name,
-            type=_type_word(f),
-            required=f.name in REQUIRED.get(kind, frozenset()),
-            force_new=f.name in FORCE_NEW[kind],
-            sensitive=f.name in SENSITIVE,
-        )
-        for f in config_descriptor.fields
-        if config is not None or f.name not in ("id", "state", *_BOOKKEEPING)
-    ]
-    attributes += [
-        provider_pb2.AttributeSchema(
-            name=f.name, type=_type_word(f), computed=True, sensitive=f.name in SENSITIVE
-        )
-        for f in resource.DESCRIPTOR.fields
-        if f.name not in config_names and f.name not in _BOOKKEEPING
-    ]
-    return provider_pb2.KindSchema(kind=kind, attributes=attributes)
+    return sdk_schema.kind_schema(_field(kind), FACTS)
 
 
 def provider_schema() -> provider_pb2.ProviderSchema:
-    schema = provider_pb2.ProviderSchema(
-        provider_settings=[
-            provider_pb2.AttributeSchema(name=name, type=kind, description=text)
-            for name, kind, text in PROVIDER_SETTINGS
-        ],
-        kinds=[kind_schema(kind) for kind in KIND_MESSAGES],
-        translations=[
-            provider_pb2.TranslationTable(name=name, entries=entries)
-            for name, entries in tables.translation_tables().items()
-        ],
-    )
-    prices = schema.prices.add(as_of=tables.PRICES_AS_OF, region=tables.PRICES_REGION)
-    for item, usd, unit in tables.price_entries():
-        prices.entries.add(item=item, usd=usd, unit=unit)
-    return schema
+    prices = PriceList(tables.PRICES_AS_OF, tables.PRICES_REGION, tables.price_entries())
+    return sdk_schema.provider_schema(FACTS, tables.translation_tables(), prices)
