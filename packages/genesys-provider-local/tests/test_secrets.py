@@ -15,6 +15,7 @@ import pytest
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import compute_pb2, database_pb2, serverless_pb2
 from genesys_provider_local import postgres
+from genesys_provider_local.database import PASSWORD_FILE
 from genesys_provider_local.registry import REGISTRY_FILE
 
 from .conftest import make_zip, served
@@ -127,6 +128,29 @@ def test_postgres_password_is_not_kept_in_the_clear(tmp_path, shell):
             # still hands the password back.
             again = conn.database.CreateDatabase(request)
             assert again.id == db.id and again.password == db.password
+
+            # A registry an older version wrote holds the password in the row, and no
+            # sealed copy: the first read moves it out of the registry.
+            (root / "databases" / db.id / PASSWORD_FILE).unlink()
+            with sqlite3.connect(root / REGISTRY_FILE) as registry:
+                old = pb.Database.FromString(
+                    registry.execute(
+                        "select body from resources where id = ?", (db.id,)
+                    ).fetchone()[0]
+                )
+                old.password = db.password
+                registry.execute(
+                    "update resources set body = ? where id = ?",
+                    (old.SerializeToString(), db.id),
+                )
+            read = conn.database.GetDatabase(pb.GetRequest(id=db.id))
+            assert read.password == "" and read.state == "running"
+            with sqlite3.connect(root / REGISTRY_FILE) as registry:
+                (body,) = registry.execute(
+                    "select body from resources where id = ?", (db.id,)
+                ).fetchone()
+            assert db.password.encode() not in body
+            assert conn.database.CreateDatabase(request).password == db.password
             postmaster = int(
                 (Path(db.provider_data["data_dir"]) / "postmaster.pid").read_text().split()[0]
             )

@@ -141,12 +141,24 @@ class DatabaseOps(KindOps[pb.Database]):
         if not self.directory(row.id).is_dir():
             return None
         database = pb.Database.FromString(row.body)
+        if database.password:
+            self._seal_stored_password(row, database)
         if database.engine == pb.DATABASE_ENGINE_POSTGRES:
             running = postgres.is_running(self._data_dir(row.id))
             database.state = "running" if running else "stopped"
         elif not Path(_fact(database, "path")).is_file():
             return None
         return database.SerializeToString()
+
+    def _seal_stored_password(self, row: Row, database: pb.Database) -> None:
+        """A registry written by an older version kept the password in the row: seal it
+        (for a create retried by token) and rewrite the row without it."""
+        path = self.directory(row.id) / PASSWORD_FILE
+        if not path.exists():
+            sealed.seal(self.rt.root, path, database.password, row.id)
+        database.password = ""
+        body = database.SerializeToString()
+        self.rt.registry.save(row.id, status=row.status, body=body, aux=row.aux, name=row.name)
 
     def on_update(
         self, rid: str, message: pb.Database, aux: dict[str, Any], config: Any, fields: set[str]

@@ -104,6 +104,8 @@ class Registry:
         )
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
+        # Overwritten rows are zeroed, not left in free pages (old rows may have held secrets).
+        self._conn.execute("PRAGMA secure_delete=ON")
         self._conn.executescript(_SCHEMA)
 
     def close(self) -> None:
