@@ -1,0 +1,71 @@
+"""The few lines that point Tencent's real SDKs at this emulator (tests and docs use them).
+
+    api_client("cvm", ready["sdk"]["cvm"])   # tencentcloud.cvm.v20170312.cvm_client.CvmClient
+    cos_client(ready["sdk"]["cos"])          # qcloud_cos.CosS3Client, virtual-host style
+
+Only the endpoint changes: the SDK still signs with TC3-HMAC-SHA256 (API 3.0) or q-sign (COS).
+Imported lazily, so the emulator itself never loads an SDK.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# sdk key → (module under tencentcloud, API version module, client class)
+PRODUCTS = {
+    "cvm": ("cvm", "v20170312", "CvmClient"),
+    "cbs": ("cbs", "v20170312", "CbsClient"),
+    "vpc": ("vpc", "v20170312", "VpcClient"),
+    "postgres": ("postgres", "v20170312", "PostgresClient"),
+    "scf": ("scf", "v20180416", "ScfClient"),
+    "cam": ("cam", "v20190116", "CamClient"),
+    "clb": ("clb", "v20180317", "ClbClient"),
+    "cdb": ("cdb", "v20170320", "CdbClient"),
+}
+
+
+def api_client(
+    product: str,
+    url: str,
+    region: str = "ap-guangzhou",
+    secret_id: str = "AKIDtest",
+    secret_key: str = "test",
+) -> Any:
+    from tencentcloud.common import credential
+    from tencentcloud.common.profile.client_profile import ClientProfile
+    from tencentcloud.common.profile.http_profile import HttpProfile
+
+    name, version, cls = PRODUCTS[product]
+    module = importlib.import_module(f"tencentcloud.{name}.{version}.{name}_client")
+    profile = ClientProfile(httpProfile=HttpProfile(protocol="http", endpoint=url.split("://")[-1]))
+    return getattr(module, cls)(credential.Credential(secret_id, secret_key), region, profile)
+
+
+def models(product: str) -> Any:
+    name, version, _ = PRODUCTS[product]
+    return importlib.import_module(f"tencentcloud.{name}.{version}.models")
+
+
+def cos_client(
+    url: str,
+    region: str = "ap-guangzhou",
+    secret_id: str = "AKIDtest",
+    secret_key: str = "test",
+    retry: int = 1,
+) -> Any:
+    """Requests go to the emulator's IP and port; the Host header stays
+    `<bucket>.cos.<region>.myqcloud.com`, which names the bucket (virtual-host style)."""
+    from qcloud_cos import CosConfig, CosS3Client
+
+    host, _, port = url.split("://")[-1].partition(":")
+    config = CosConfig(
+        Region=region,
+        SecretId=secret_id,
+        SecretKey=secret_key,
+        Scheme="http",
+        IP=host,
+        Port=int(port),
+        ServiceDomain=f"{host}:{port}",
+    )
+    return CosS3Client(config, retry=retry)
