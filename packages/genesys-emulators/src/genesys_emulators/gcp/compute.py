@@ -1,0 +1,11 @@
+"""Compute Engine REST API (`/compute/v1/...`) on one port: the mixins put together."""
+
+from __future__ import annotations
+
+from genesys_emulators.gcp.compute_base import OPERATION_RULES
+from genesys_emulators.gcp.compute_instances import INSTANCE_RULES, InstancesMixin
+from genesys_emulators.gcp.compute_network import NETWORK_RULES, NetworksMixin
+
+
+class ComputeApp(InstancesMixin, NetworksMixin):
+    rules = (*OPERATION_RULES, *INSTANCE_RULES, *NETWORK_RULES)
