@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
-from genesys.provider.v1 import compute_pb2, compute_pb2_grpc
 from genesys_plugin_sdk import errors
 
 from genesys_provider_local import daemons, processes, tables
@@ -23,7 +22,6 @@ from genesys_provider_local.fs import make_dir, remove_path
 from genesys_provider_local.network import allocate_ip, load_message
 from genesys_provider_local.ops import Dep, KindOps, struct
 from genesys_provider_local.registry import FAILED, Row
-from genesys_provider_local.runtime import Runtime
 
 HOST_IMAGE = f"host:{platform.system().lower()}-{platform.machine().lower()}"
 
@@ -153,30 +151,3 @@ class InstanceOps(KindOps[pb.Instance]):
         if "security_group_ids" in fields:
             self._check_groups(message, message.network_id)
         return aux
-
-
-class ComputeServicer(compute_pb2_grpc.ComputeServiceServicer):
-    def __init__(self, rt: Runtime) -> None:
-        self.instances = InstanceOps(rt)
-
-    def CreateInstance(self, request: compute_pb2.CreateInstanceRequest, context: Any) -> Any:
-        return self.instances.create(request.config, request.idempotency_token)
-
-    def GetInstance(self, request: pb.GetRequest, context: Any) -> Any:
-        return self.instances.get(request.id)
-
-    def UpdateInstance(self, request: compute_pb2.UpdateInstanceRequest, context: Any) -> Any:
-        return self.instances.update(request.id, request.config, request.changed)
-
-    def DeleteInstance(self, request: pb.DeleteRequest, context: Any) -> Any:
-        self.instances.delete(request.id)
-        return pb.DeleteResponse()
-
-    def ListInstances(self, request: pb.ListRequest, context: Any) -> Any:
-        return self.instances.list(request.filters)
-
-    def DiscoverInstances(self, request: pb.DiscoverRequest, context: Any) -> Any:
-        return self.instances.discover(request.filters)
-
-    def AdoptInstance(self, request: pb.AdoptRequest, context: Any) -> Any:
-        return self.instances.adopt(request.id)

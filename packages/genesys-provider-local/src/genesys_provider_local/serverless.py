@@ -21,14 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
-from genesys.provider.v1 import serverless_pb2, serverless_pb2_grpc
+from genesys.provider.v1 import serverless_pb2
 from genesys_plugin_sdk import errors
 
 from genesys_provider_local import daemons, invoke, runtimes
 from genesys_provider_local.fs import make_dir, remove_path, unzip_into, write_atomic
 from genesys_provider_local.ops import Dep, KindOps, struct
 from genesys_provider_local.registry import FAILED, Row
-from genesys_provider_local.runtime import Runtime
 
 GATEWAY_READY_SECONDS = 10.0
 
@@ -237,58 +236,3 @@ class LayerOps(KindOps[pb.Layer]):
                 message.version += 1  # new code is a new layer version, as clouds number them
             message.code_sha256 = digest
         return aux
-
-
-class ServerlessServicer(serverless_pb2_grpc.ServerlessServiceServicer):
-    def __init__(self, rt: Runtime) -> None:
-        self.functions = FunctionOps(rt)
-        self.layers = LayerOps(rt)
-
-    # functions
-    def CreateFunction(self, request: serverless_pb2.CreateFunctionRequest, context: Any) -> Any:
-        return self.functions.create(request.config, request.idempotency_token)
-
-    def GetFunction(self, request: pb.GetRequest, context: Any) -> Any:
-        return self.functions.get(request.id)
-
-    def UpdateFunction(self, request: serverless_pb2.UpdateFunctionRequest, context: Any) -> Any:
-        return self.functions.update(request.id, request.config, request.changed)
-
-    def DeleteFunction(self, request: pb.DeleteRequest, context: Any) -> Any:
-        self.functions.delete(request.id)
-        return pb.DeleteResponse()
-
-    def ListFunctions(self, request: pb.ListRequest, context: Any) -> Any:
-        return self.functions.list(request.filters)
-
-    def DiscoverFunctions(self, request: pb.DiscoverRequest, context: Any) -> Any:
-        return self.functions.discover(request.filters)
-
-    def AdoptFunction(self, request: pb.AdoptRequest, context: Any) -> Any:
-        return self.functions.adopt(request.id)
-
-    def InvokeFunction(self, request: serverless_pb2.InvokeFunctionRequest, context: Any) -> Any:
-        return self.functions.invoke(request.id, request.payload)
-
-    # layers
-    def CreateLayer(self, request: serverless_pb2.CreateLayerRequest, context: Any) -> Any:
-        return self.layers.create(request.config, request.idempotency_token)
-
-    def GetLayer(self, request: pb.GetRequest, context: Any) -> Any:
-        return self.layers.get(request.id)
-
-    def UpdateLayer(self, request: serverless_pb2.UpdateLayerRequest, context: Any) -> Any:
-        return self.layers.update(request.id, request.config, request.changed)
-
-    def DeleteLayer(self, request: pb.DeleteRequest, context: Any) -> Any:
-        self.layers.delete(request.id)
-        return pb.DeleteResponse()
-
-    def ListLayers(self, request: pb.ListRequest, context: Any) -> Any:
-        return self.layers.list(request.filters)
-
-    def DiscoverLayers(self, request: pb.DiscoverRequest, context: Any) -> Any:
-        return self.layers.discover(request.filters)
-
-    def AdoptLayer(self, request: pb.AdoptRequest, context: Any) -> Any:
-        return self.layers.adopt(request.id)

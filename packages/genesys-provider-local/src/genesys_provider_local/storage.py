@@ -17,15 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
-from genesys.provider.v1 import storage_pb2, storage_pb2_grpc
 from genesys_plugin_sdk import errors
 
 from genesys_provider_local import objects, tables, validation
-from genesys_provider_local.attachments import AttachmentOps
 from genesys_provider_local.fs import make_dir, remove_path
 from genesys_provider_local.ops import KindOps, struct
 from genesys_provider_local.registry import FAILED, READY, Row
-from genesys_provider_local.runtime import Runtime
 
 GIB = 1024**3
 
@@ -183,69 +180,3 @@ class VolumeOps(KindOps[pb.Volume]):
             os.truncate(path, wanted)
         message.provider_type = tables.VOLUME_TYPES[message.volume_class or "standard"]
         return aux
-
-
-class StorageServicer(storage_pb2_grpc.StorageServiceServicer):
-    def __init__(self, rt: Runtime) -> None:
-        self.buckets = BucketOps(rt)
-        self.volumes = VolumeOps(rt)
-        self.attachments = AttachmentOps(rt)
-
-    # buckets
-    def CreateBucket(self, request: storage_pb2.CreateBucketRequest, context: Any) -> Any:
-        return self.buckets.create(request.config, request.idempotency_token)
-
-    def GetBucket(self, request: pb.GetRequest, context: Any) -> Any:
-        return self.buckets.get(request.id)
-
-    def UpdateBucket(self, request: storage_pb2.UpdateBucketRequest, context: Any) -> Any:
-        return self.buckets.update(request.id, request.config, request.changed)
-
-    def DeleteBucket(self, request: pb.DeleteRequest, context: Any) -> Any:
-        self.buckets.delete(request.id)
-        return pb.DeleteResponse()
-
-    def ListBuckets(self, request: pb.ListRequest, context: Any) -> Any:
-        return self.buckets.list(request.filters)
-
-    def DiscoverBuckets(self, request: pb.DiscoverRequest, context: Any) -> Any:
-        return self.buckets.discover(request.filters)
-
-    def AdoptBucket(self, request: pb.AdoptRequest, context: Any) -> Any:
-        return self.buckets.adopt(request.id)
-
-    # volumes
-    def CreateVolume(self, request: storage_pb2.CreateVolumeRequest, context: Any) -> Any:
-        return self.volumes.create(request.config, request.idempotency_token)
-
-    def GetVolume(self, request: pb.GetRequest, context: Any) -> Any:
-        return self.volumes.get(request.id)
-
-    def UpdateVolume(self, request: storage_pb2.UpdateVolumeRequest, context: Any) -> Any:
-        return self.volumes.update(request.id, request.config, request.changed)
-
-    def DeleteVolume(self, request: pb.DeleteRequest, context: Any) -> Any:
-        self.volumes.delete(request.id)
-        return pb.DeleteResponse()
-
-    def ListVolumes(self, request: pb.ListRequest, context: Any) -> Any:
-        return self.volumes.list(request.filters)
-
-    def DiscoverVolumes(self, request: pb.DiscoverRequest, context: Any) -> Any:
-        return self.volumes.discover(request.filters)
-
-    def AdoptVolume(self, request: pb.AdoptRequest, context: Any) -> Any:
-        return self.volumes.adopt(request.id)
-
-    # attachments
-    def AttachVolume(self, request: storage_pb2.AttachVolumeRequest, context: Any) -> Any:
-        return self.attachments.attach(
-            request.volume_id, request.instance_id, request.device, request.idempotency_token
-        )
-
-    def GetVolumeAttachment(self, request: pb.GetRequest, context: Any) -> Any:
-        return self.attachments.get(request.id)
-
-    def DetachVolume(self, request: pb.DeleteRequest, context: Any) -> Any:
-        self.attachments.detach(request.id)
-        return pb.DeleteResponse()
