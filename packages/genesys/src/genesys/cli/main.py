@@ -11,7 +11,11 @@ import argparse
 import importlib
 import os
 import pkgutil
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from genesys.cli import commands
 
@@ -49,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging()
 
     try:
-        return int(args.func(args) or 0)
+        with _sigterm_interrupts():
+            return int(args.func(args) or 0)
     except GenesysError as err:
         print(f"Error: {redact(str(err))}", file=sys.stderr)
         return 1
@@ -63,8 +68,28 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
+        # Session context managers have released the state lock on the way out.
+        print(f"Interrupted: genesys {args.command} stopped.", file=sys.stderr)
         return 130
+
+
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (a CI job cancelled, `kill PID`) stops a command as Ctrl-C does: cleanly,
+    releasing the lock, exit 130; not the interpreter's default of dying on the spot."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    except ValueError:  # not the main thread (main() called from a worker): leave it be
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

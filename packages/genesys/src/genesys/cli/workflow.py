@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,10 @@ from typing import Any
 from genesys.errors import GenesysError
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a run stopped by Ctrl-C
+# A second Ctrl-C (or SIGTERM) this soon after the first stops waiting for operations in
+# flight; a later one only repeats how to force the exit (a stray key press must not).
+FORCE_WINDOW_S = 5.0
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
@@ -70,11 +75,12 @@ def config_path(args: argparse.Namespace) -> Path:
 
 def print_plan(session: Any, plan: Any, as_json: bool) -> None:
     from genesys.engine.render import plan_to_json, render_plan, use_color
+    from genesys.redaction import redact
 
-    for note in session.notes:
-        print(note, file=sys.stderr)
+    for note in session.notes:  # recovery notes may quote what a provider said
+        print(redact(note), file=sys.stderr)
     for warning in plan.warnings:  # located diagnostics: "file:line:col: warning: ..."
-        print(warning, file=sys.stderr)
+        print(redact(warning), file=sys.stderr)
     if as_json:
         print(
             json.dumps({"type": "planned_changes", **plan_to_json(plan, session.facts.sensitive)})
@@ -147,24 +153,48 @@ def check_saved_plan(saved: dict[str, Any], plan: Any, path: Path) -> None:
 
 
 @contextlib.contextmanager
-def _interrupt_sets(stop: threading.Event, progress: Any) -> Iterator[None]:
-    """Ctrl-C stops new operations and lets those in flight finish and be recorded;
-    a second Ctrl-C gives up waiting."""
+def _interrupt_sets(stop: threading.Event, progress: Any, what: str) -> Iterator[None]:
+    """Ctrl-C or SIGTERM stops new operations and lets those in flight finish and be
+    recorded; a second one within FORCE_WINDOW_S exits at once."""
+    last: list[float] = []
 
     def on_interrupt(signum: int, frame: Any) -> None:
-        if stop.is_set():
-            raise KeyboardInterrupt
+        now = time.monotonic()
+        if stop.is_set() and last and now - last[-1] <= FORCE_WINDOW_S:
+            _force_exit(what)
+        last.append(now)
+        name = "SIGTERM" if signum == signal.SIGTERM else "Interrupt"
         stop.set()
-        progress.note("Interrupt received: waiting for operations in flight to finish...")
+        progress.note(
+            f"{name} received: stopping the {what}, waiting for operations in flight to "
+            f"finish and be recorded (interrupt again within {FORCE_WINDOW_S:g}s to exit "
+            f"at once)..."
+        )
 
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, on_interrupt)
+    previous = {sig: signal.signal(sig, on_interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _force_exit(what: str) -> None:
+    """Leaves at once. Every operation in flight has a durable intent, so the next run
+    settles it, and takes over this process's lock (its pid will be gone)."""
+    print(
+        f"\nSecond interrupt: the {what} stops now without waiting for the operations in "
+        f"flight. Their intents are recorded: the next run on this host takes over the state "
+        f"lock and settles them.",
+        file=sys.stderr,
+        flush=True,
+    )
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+    os._exit(EXIT_INTERRUPTED)
 
 
 def execute(session: Any, plan: Any, args: argparse.Namespace, options: Any) -> int:
@@ -175,24 +205,28 @@ def execute(session: Any, plan: Any, args: argparse.Namespace, options: Any) -> 
     stop = threading.Event()
     steps = plan.to_add + plan.to_change + plan.to_destroy  # a replace is two steps
     progress = progress_for(steps, json_lines=args.json)
-    with _interrupt_sets(stop, progress):
+    word = "Destroy" if plan.destroy else "Apply"
+    with _interrupt_sets(stop, progress, word.lower()):
         result = session.apply(plan, progress, options, stop=stop)
     if not plan.destroy:
         session.state.set_outputs(session.compute_outputs())
     counts = result.counts
-    if result.errors or result.dag.skipped:
+    interrupted = result.dag.interrupted
+    if result.errors or result.dag.skipped or interrupted:
         for message, addresses in result.grouped_errors():
             shown = redact(message)  # a provider's error may echo a secret it was sent
             print(f"Error: {', '.join(addresses)}: {shown}", file=sys.stderr)
-        if result.dag.interrupted and not result.errors:
-            print("Interrupted: operations in flight finished and were recorded.", file=sys.stderr)
+        if interrupted:
+            print(
+                f"{word} interrupted: operations in flight finished and were recorded.",
+                file=sys.stderr,
+            )
         print(
-            f"Apply incomplete! Resources: {counts['added']} added, {counts['changed']} changed, "
-            f"{counts['destroyed']} destroyed; {len(result.dag.skipped)} not attempted.",
+            f"{word} incomplete! Resources: {counts['added']} added, {counts['changed']} "
+            f"changed, {counts['destroyed']} destroyed; {len(result.dag.skipped)} not attempted.",
             file=sys.stderr,
         )
-        return EXIT_ERROR
-    word = "Destroy" if plan.destroy else "Apply"
+        return EXIT_INTERRUPTED if interrupted else EXIT_ERROR
     print(
         f"\n{word} complete! Resources: {counts['added']} added, {counts['changed']} changed, "
         f"{counts['destroyed']} destroyed."

@@ -46,6 +46,6 @@ def apply_or_destroy(args: argparse.Namespace, *, destroy: bool) -> int:
             enforce_on_apply(session, plan, as_json=args.json)
         verb = "destroy all resources" if destroy else "perform these actions"
         if not saved and not workflow.confirm(args, f"Do you want to {verb}?"):
-            print("\nApply cancelled.")
+            print(f"\n{'Destroy' if destroy else 'Apply'} cancelled.")
             return workflow.EXIT_ERROR
         return workflow.execute(session, plan, args, options)
