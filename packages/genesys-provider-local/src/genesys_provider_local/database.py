@@ -20,14 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
-from genesys.provider.v1 import database_pb2, database_pb2_grpc
 from genesys_plugin_sdk import errors
 
 from genesys_provider_local import postgres, sealed, tables
 from genesys_provider_local.fs import make_dir, remove_path
 from genesys_provider_local.ops import KindOps, struct
 from genesys_provider_local.registry import FAILED, Row
-from genesys_provider_local.runtime import Runtime
 
 DEFAULT_USERNAME = "postgres"
 PASSWORD_FILE = "password.sealed"
@@ -165,30 +163,3 @@ class DatabaseOps(KindOps[pb.Database]):
     ) -> dict[str, Any]:
         message.provider_class = tables.DATABASE_CLASSES.get(message.size, "local.db.small")
         return aux
-
-
-class DatabaseServicer(database_pb2_grpc.DatabaseServiceServicer):
-    def __init__(self, rt: Runtime) -> None:
-        self.databases = DatabaseOps(rt)
-
-    def CreateDatabase(self, request: database_pb2.CreateDatabaseRequest, context: Any) -> Any:
-        return self.databases.create(request.config, request.idempotency_token)
-
-    def GetDatabase(self, request: pb.GetRequest, context: Any) -> Any:
-        return self.databases.get(request.id)
-
-    def UpdateDatabase(self, request: database_pb2.UpdateDatabaseRequest, context: Any) -> Any:
-        return self.databases.update(request.id, request.config, request.changed)
-
-    def DeleteDatabase(self, request: pb.DeleteRequest, context: Any) -> Any:
-        self.databases.delete(request.id)
-        return pb.DeleteResponse()
-
-    def ListDatabases(self, request: pb.ListRequest, context: Any) -> Any:
-        return self.databases.list(request.filters)
-
-    def DiscoverDatabases(self, request: pb.DiscoverRequest, context: Any) -> Any:
-        return self.databases.discover(request.filters)
-
-    def AdoptDatabase(self, request: pb.AdoptRequest, context: Any) -> Any:
-        return self.databases.adopt(request.id)
