@@ -135,13 +135,21 @@ def test_throttling_is_retried_and_other_poll_errors_reach_the_callers() -> None
 def test_statuses_may_be_messages_matched_by_predicates() -> None:
     cloud = FakeCloud()
     cloud.status["i-1"] = {"state": "running", "ip": "10.0.0.5"}
-    waiter: Waiter[Any] = Waiter(cloud.poll, timing=lambda: FAST)  # timing read at each wait
+    waiter: Waiter[Any] = Waiter(
+        cloud.poll,
+        what="vm",
+        timing=lambda: FAST,  # read at each wait: settings may change after Configure
+        describe=lambda s: s["state"],
+    )
     found = waiter.wait_for(
         "i-1",
         ready=lambda s: s["state"] == "running",
         failed=lambda s: s["state"] == "error",
     )
     assert found["ip"] == "10.0.0.5"
+    cloud.status["i-2"] = {"state": "error"}
+    with pytest.raises(errors.FailedPrecondition, match="vm i-2 is error"):
+        waiter.wait_for("i-2", ready=lambda s: False, failed=lambda s: s["state"] == "error")
 
 
 def test_backoff_grows_to_the_ceiling_between_polls() -> None:

@@ -25,7 +25,8 @@ Semantics:
 - The poll loop is one daemon thread that exists only while someone waits.
 
 Statuses may be any value: strings, enums, or whole resource messages (then pass predicates:
-`ready=lambda inst: inst.state == "running"`). `wait_for` returns the status that satisfied it.
+`ready=lambda inst: inst.state == "running"`, and `describe=lambda inst: inst.state` for
+messages). `wait_for` returns the status that satisfied it.
 """
 
 from __future__ import annotations
@@ -91,9 +92,11 @@ class Waiter(Generic[S]):
         timing: WaitTiming | Callable[[], WaitTiming] = WaitTiming(),
         max_batch: int = 100,
         clock: Callable[[], float] = time.monotonic,
+        describe: Callable[[Any], str] = str,
     ) -> None:
         self._poll = poll
         self.what = what
+        self.describe = describe  # a status in words, for error messages
         self._timing = timing
         self.max_batch = max_batch
         self._clock = clock
@@ -228,7 +231,7 @@ class Waiter(Generic[S]):
             return entry.gone
         status = statuses[entry.id]
         if entry.failed(status):
-            message = f"{self.what} {entry.id} is {status} (waited for it to be "
+            message = f"{self.what} {entry.id} is {self.describe(status)} (waited for it to be "
             message += "gone)" if entry.gone else "ready)"
             entry.finish(error=errors.FailedPrecondition(message))
         elif entry.ready(status):
