@@ -51,7 +51,10 @@ class ServiceServer:
         self._thread.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
+        # shutdown() waits for serve_forever to notice; a server never started would hang it
+        # (a child failing at start stops servers bound but not yet serving).
+        if self._thread.is_alive():
+            self._server.shutdown()
         self._server.server_close()
 
 
