@@ -127,6 +127,27 @@ def test_injected_latency_and_rate_limit(root):
         conn.storage.GetBucket(pb.GetRequest(id="b-one"))  # reads are never throttled
 
 
+def _unavailable_pattern(root, seed):
+    """Which of 20 creates the provider refused as UNAVAILABLE, and what it then holds."""
+    refused = []
+    with served(root, unavailable_rate=0.5, fault_seed=seed) as conn:
+        for i in range(20):
+            request = storage_pb2.CreateBucketRequest(config=pb.BucketConfig(name=f"u-{i}"))
+            try:
+                conn.storage.CreateBucket(request)
+            except errors.Unavailable:
+                refused.append(i)
+        held = {b.name for b in conn.storage.ListBuckets(pb.ListRequest())}
+    return refused, held
+
+
+def test_injected_unavailable_is_seeded_and_has_no_effect(tmp_path):
+    first, held = _unavailable_pattern(tmp_path / "a", seed=7)
+    assert 0 < len(first) < 20
+    assert held == {f"u-{i}" for i in range(20) if i not in first}  # refused: nothing made
+    assert _unavailable_pattern(tmp_path / "b", seed=7)[0] == first  # repeatable
+
+
 def test_shutdown_refuses_new_mutations(conn):
     conn.provider.Shutdown(provider_pb2.ShutdownRequest())
     assert conn.shutdown_requested.is_set()

@@ -1,15 +1,17 @@
-"""Fault injection for benchmarks (DESIGN.md §5): per-call latency and a token-bucket limit.
+"""Fault injection for benchmarks (DESIGN.md §5) and chaos trials (tools/chaos): per-call
+latency, a token-bucket limit and random UNAVAILABLE answers (a cloud's 5xx).
 
-Real applies are slow because clouds answer slowly and throttle; these two settings make the
-local provider behave that way on purpose, so the engine's parallelism, batching and retry
-logic can be measured without a cloud.
+Real applies are slow because clouds answer slowly, throttle and sometimes fail; these
+settings make the local provider behave that way on purpose, so the engine's parallelism,
+batching and retry logic can be measured and exercised without a cloud.
 """
 
 from __future__ import annotations
 
+import random
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from genesys_plugin_sdk import errors
 
@@ -42,11 +44,21 @@ class TokenBucket:
 class Faults:
     latency_s: float = 0.0
     bucket: TokenBucket | None = None
+    unavailable_rate: float = 0.0  # share of mutating calls refused with UNAVAILABLE
+    rng: random.Random = field(default_factory=random.Random)  # seeded: repeatable trials
+    _rng_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def before_call(self, mutating: bool) -> None:
-        """Sleeps the configured latency, then throttles a mutating call if the bucket is dry."""
+        """Sleeps the configured latency, may answer a mutating call UNAVAILABLE (before it
+        does anything, as a 5xx from a cloud's front end), then throttles it if the bucket
+        is dry."""
         if self.latency_s > 0:
             time.sleep(self.latency_s)
+        if mutating and self.unavailable_rate > 0:
+            with self._rng_lock:
+                refused = self.rng.random() < self.unavailable_rate
+            if refused:
+                raise errors.Unavailable("injected fault: service unavailable (503)")
         if mutating and self.bucket is not None:
             wait = self.bucket.take()
             if wait > 0:

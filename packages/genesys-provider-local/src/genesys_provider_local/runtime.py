@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import random
 import threading
 from pathlib import Path
 
@@ -39,7 +40,12 @@ class Runtime:
                     ) from None
             self._settings = settings
             bucket = TokenBucket(settings.burst, settings.per_second) if settings.burst else None
-            self.faults = Faults(latency_s=settings.latency_ms / 1000.0, bucket=bucket)
+            self.faults = Faults(
+                latency_s=settings.latency_ms / 1000.0,
+                bucket=bucket,
+                unavailable_rate=settings.unavailable_rate,
+                rng=random.Random(settings.fault_seed),
+            )
 
     @property
     def settings(self) -> LocalSettings:

@@ -6,6 +6,8 @@ settings:
   latency_ms: 200               # sleep before answering each resource call
   rate_limit: {burst: 50, per_second: 5}   # token bucket over mutating calls
   read_page_size: 100           # ReadResources pays latency_ms once per this many refs
+  unavailable_rate: 0.05        # share of mutating calls answered UNAVAILABLE (a 5xx)
+  fault_seed: 7                 # seeds unavailable_rate's choices (default: random)
 """
 
 from __future__ import annotations
@@ -20,7 +22,14 @@ from genesys.provider.v1 import provider_pb2
 from google.protobuf.json_format import MessageToDict
 
 DEFAULT_ROOT = Path(".genesys") / "local"
-KNOWN_KEYS = ("root", "latency_ms", "rate_limit", "read_page_size")
+KNOWN_KEYS = (
+    "root",
+    "latency_ms",
+    "rate_limit",
+    "read_page_size",
+    "unavailable_rate",
+    "fault_seed",
+)
 RATE_LIMIT_KEYS = ("burst", "per_second")
 
 Problem = tuple[str, str]  # (attribute path, message)
@@ -34,6 +43,8 @@ class LocalSettings:
     per_second: float = 0.0
     read_page_size: int = 100
     project: str = ""
+    unavailable_rate: float = 0.0
+    fault_seed: int | None = None
 
 
 def _hint(key: str, known: tuple[str, ...]) -> str:
@@ -87,6 +98,11 @@ def parse_settings(request: provider_pb2.ConfigureRequest) -> tuple[LocalSetting
     latency = _number(raw.get("latency_ms", 0), "settings.latency_ms", problems)
     burst, per_second = _rate_limit(raw.get("rate_limit"), problems)
     page = _number(raw.get("read_page_size", 100), "settings.read_page_size", problems, 1)
+    unavailable = _number(raw.get("unavailable_rate", 0), "settings.unavailable_rate", problems)
+    if unavailable > 1:
+        problems.append(("settings.unavailable_rate", "unavailable_rate must be at most 1"))
+    seed = raw.get("fault_seed")
+    seed = None if seed is None else int(_number(seed, "settings.fault_seed", problems))
     settings = LocalSettings(
         root=root,
         latency_ms=latency,
@@ -94,5 +110,7 @@ def parse_settings(request: provider_pb2.ConfigureRequest) -> tuple[LocalSetting
         per_second=per_second,
         read_page_size=int(page),
         project=request.project,
+        unavailable_rate=min(unavailable, 1.0),
+        fault_seed=seed,
     )
     return settings, problems

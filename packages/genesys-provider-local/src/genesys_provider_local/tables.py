@@ -227,4 +227,11 @@ def provider_settings_schema() -> list[provider_pb2.AttributeSchema]:
             type="int",
             description="ReadResources pays latency_ms once per this many refs (default 100)",
         ),
+        attr(
+            name="unavailable_rate",
+            type="float",
+            description="Share (0-1) of mutating calls answered UNAVAILABLE, a 5xx, before "
+            "they do anything",
+        ),
+        attr(name="fault_seed", type="int", description="Seeds unavailable_rate's choices"),
     ]
