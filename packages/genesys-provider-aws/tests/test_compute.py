@@ -174,3 +174,51 @@ def test_ubuntu_alias_falls_back_to_describe_images(conn: Any, aws: Any) -> None
     (image,) = aws("ec2").describe_images(ImageIds=[made.provider_image])["Images"]
     assert image["OwnerId"] == "099720109477" and "ubuntu" in image["Name"]
     assert made.image == "ubuntu-lts"
+
+
+def test_concurrent_instance_waits_share_describe_calls(
+    conn: Any, aws: Any, plugin_clients: Any, suffix: str
+) -> None:
+    """Six creates waiting at once are served by a few DescribeInstances, not six or more."""
+    import threading
+
+    from genesys_provider_aws.compute import wait_state
+
+    launched = aws("ec2").run_instances(
+        ImageId=aws("ec2").describe_images(Owners=["amazon"])["Images"][0]["ImageId"],
+        MinCount=6,
+        MaxCount=6,
+        TagSpecifications=[
+            {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": f"w-{suffix}"}]}
+        ],
+    )
+    ids = [i["InstanceId"] for i in launched["Instances"]]
+    polled: list[list[str]] = []
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        for f in params.get("Filters", []):
+            if f["Name"] == "instance-id" and set(f["Values"]) & set(ids):
+                polled.append(list(f["Values"]))
+
+    ec2 = plugin_clients.client("ec2")
+    ec2.meta.events.register("provide-client-params.ec2.DescribeInstances", record)
+    states: dict[str, str] = {}
+    try:
+        threads = [
+            threading.Thread(
+                target=lambda i=i: states.__setitem__(
+                    i, wait_state(plugin_clients, i, "running", b"").state
+                )
+            )
+            for i in ids
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        ec2.meta.events.unregister("provide-client-params.ec2.DescribeInstances", record)
+    assert states == dict.fromkeys(ids, "running")
+    assert 1 <= len(polled) < len(ids)
+    assert max(len(p) for p in polled) >= 2  # one call asked about several instances
+    aws("ec2").terminate_instances(InstanceIds=ids)

@@ -12,13 +12,14 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from genesys_plugin_sdk import errors
 from genesys_plugin_sdk.client_cache import ClientCache
 from genesys_plugin_sdk.reads import ReadPool, chunked
+from genesys_plugin_sdk.waiters import Waiter, WaitTiming
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -128,6 +129,8 @@ class AwsClients:
         self._clients = ClientCache()  # per (service, region), made on first use
         # The shared pool of one-read-per-id batch reads (the SDK's read_each).
         self.pool = ReadPool(max_workers=16, name="aws-read")
+        # One SDK Waiter per kind: concurrent waits share one Describe call per poll.
+        self._waiters: dict[str, Waiter[Any]] = {}
         # Small caches of facts that do not change during a run (AMI ids, zones, account).
         self.cache: dict[str, Any] = {}
 
@@ -182,6 +185,24 @@ class AwsClients:
     ) -> Iterator[tuple[T, R | Exception]]:
         """Runs fn over items on the shared pool; yields (item, result or exception) as done."""
         return self.pool.fan_out(fn, items)
+
+    def wait_timing(self) -> WaitTiming:
+        """Poll timing from the settings (read at each wait: Configure may change them)."""
+        interval = self._settings.poll_interval
+        return WaitTiming(
+            first_delay=min(interval, 0.2) or 0.05,
+            max_delay=interval or 0.05,
+            timeout=self._settings.wait_timeout,
+        )
+
+    def waiter(
+        self, kind: str, poll: Callable[[list[str]], Mapping[str, Any]], **options: Any
+    ) -> Waiter[Any]:
+        """The process's one Waiter for `kind` (made on first use with `poll`)."""
+        with self._lock:
+            if kind not in self._waiters:
+                self._waiters[kind] = Waiter(poll, what=kind, timing=self.wait_timing, **options)
+            return self._waiters[kind]
 
     def wait_until(self, what: str, probe: Callable[[], T | None]) -> T:
         """Polls probe() until it returns non-None; Unavailable after the wait timeout.

@@ -15,6 +15,7 @@ from typing import Any
 from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
 from genesys_plugin_sdk.handlers import KindFunctions
+from genesys_plugin_sdk.waiters import Waiter
 
 from genesys_provider_aws import tables
 from genesys_provider_aws.clients import AwsClients
@@ -22,6 +23,7 @@ from genesys_provider_aws.common import (
     IMAGE_TAG,
     NAME_TAG,
     client_token,
+    ec2_filters,
     ec2_list_filters,
     ec2_tag_specs,
     private_json,
@@ -214,24 +216,38 @@ def run_arguments(clients: AwsClients, config: pb.InstanceConfig, token: str) ->
     return args
 
 
+def _state_of(raw: Mapping[str, Any]) -> str:
+    state = raw.get("State", {}).get("Name", "")
+    return STATE_WORDS.get(state, state)
+
+
+def _instance_waiter(clients: AwsClients) -> Waiter[Any]:
+    """Every instance wait of the process, served by one DescribeInstances per poll."""
+
+    def poll(ids: list[str]) -> dict[str, Any]:
+        return {
+            raw["InstanceId"]: raw for raw in describe(clients, ec2_filters(ids, "instance-id"))
+        }
+
+    return clients.waiter("instance", poll, describe=_state_of)
+
+
 def wait_state(clients: AwsClients, instance_id: str, wanted: str, private: bytes) -> pb.Instance:
-    """Polls until the instance reaches `wanted`; FailedPrecondition if it dies instead."""
+    """Waits until the instance reaches `wanted`; FailedPrecondition if it dies instead.
 
-    def probe() -> pb.Instance | None:
-        found = INSTANCE_READER.read_many(clients, [instance_id], {instance_id: private}).get(
-            instance_id
-        )
-        if found is None:
-            if wanted == "terminated":
-                return pb.Instance(id=instance_id, state="terminated")
-            return None  # not visible yet (EC2 is eventually consistent right after launch)
-        if found.state == wanted:
-            return found  # type: ignore[no-any-return]
-        if found.state == "terminated":
-            raise errors.FailedPrecondition(f"instance {instance_id} terminated while starting")
-        return None
-
-    return clients.wait_until(f"instance {instance_id} to be {wanted}", probe)
+    Not yet visible counts as not ready (EC2 is eventually consistent right after launch);
+    gone counts as terminated.
+    """
+    waiter = _instance_waiter(clients)
+    if wanted == "terminated":
+        waiter.wait_gone(instance_id, gone=lambda raw: _state_of(raw) == "terminated")
+        return pb.Instance(id=instance_id, state="terminated")
+    raw = waiter.wait_for(
+        instance_id,
+        ready=lambda found: _state_of(found) == wanted,
+        failed=lambda found: _state_of(found) == "terminated",
+    )
+    return instance_from(raw, private)
 
 
 def create(clients: AwsClients, config: pb.InstanceConfig, token: str) -> pb.Instance:
@@ -263,6 +279,11 @@ def update(clients: AwsClients, request: Any) -> pb.Instance:
     wanted_type = tables.instance_type_for(config.size, config.provider_type)
     if changed & {"size", "provider_type"} and wanted_type != current.provider_type:
         _change_type(clients, instance_id, wanted_type, request.private)
+    elif changed & {"size", "provider_type"} and current.state in ("stopping", "stopped"):
+        # A resize interrupted after the modify (the core retries the update): finish it.
+        wait_state(clients, instance_id, "stopped", request.private)
+        ec2.start_instances(InstanceIds=[instance_id])
+        wait_state(clients, instance_id, "running", request.private)
     return read_one(INSTANCE_READER, clients, instance_id, request.private)
 
 
