@@ -241,12 +241,14 @@ class Arm(ServiceApp):
                 rtype.created(self, record)
             elif existing is not None and rtype.updated is not None:
                 rtype.updated(self, record)
-        status = 200 if existing else 201
+        status = 200 if existing else rtype.create_status
         if not rtype.long_running:
             return self.dialect.json_response(self.view(record), status)
         state = "Updating" if existing else "Creating"
         record["properties"]["provisioningState"] = state
         operation = self._start(rid, lambda: _succeed(record))
+        if rtype.accepted:
+            return Response(status=202, headers=self._poll_headers(operation, location=True))
         return self.dialect.json_response(self.view(record), status, self._poll_headers(operation))
 
     def _record(

@@ -185,7 +185,11 @@ def _now() -> str:
 
 TYPES = (
     ResourceType(
-        ACCOUNT, _build_account, created=_account_created, actions={"listKeys": _list_keys}
+        ACCOUNT,
+        _build_account,
+        accepted=True,
+        created=_account_created,
+        actions={"listKeys": _list_keys},
     ),
     ResourceType(BLOB_SERVICE, _build_blob_service, long_running=False, located=False),
     ResourceType(CONTAINER, _build_container, long_running=False, located=False),

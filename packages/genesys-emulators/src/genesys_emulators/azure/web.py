@@ -212,13 +212,19 @@ def _site_deleted(arm: Arm, record: Record) -> None:
 
 
 TYPES = (
-    ResourceType(PLAN, _build_plan, in_use=_plan_in_use),
+    ResourceType(PLAN, _build_plan, in_use=_plan_in_use, create_status=200),
     ResourceType(
-        SITE, _build_site, created=_site_stored, updated=_site_stored, deleted=_site_deleted
+        SITE,
+        _build_site,
+        create_status=200,
+        created=_site_stored,
+        updated=_site_stored,
+        deleted=_site_deleted,
     ),
     ResourceType(
         CONFIG,
         _build_config,
+        create_status=200,
         long_running=False,
         located=False,
         view=_view_config,
