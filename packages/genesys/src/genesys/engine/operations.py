@@ -1,8 +1,8 @@
 """One resource operation at a time: build the request, call the plugin, record the result.
 
-Every create and delete is preceded by a durable intent in state, so a crash between the
-plugin's answer and the record leaves enough behind for `recover_intents` to adopt or clean
-what was in flight on the next run.
+Every create, update and delete is preceded by a durable intent in state, so a crash between
+the plugin's answer and the record leaves enough behind for `recover_intents` to adopt, clean
+up or finish what was in flight on the next run.
 """
 
 from __future__ import annotations
@@ -164,9 +164,27 @@ def update(ctx: OperationContext, change: ResourceChange) -> ResourceRecord:
         config=config_message(kind, attributes),
         changed=change.changed_attributes,
     )
-    message = ctx.call(change.address, kind, "update", request)
-    record = _record(ctx, change, message, change.prior.idempotency_token)
-    ctx.state.commit(record)
+    prior = change.prior
+    # An update can take several steps (an EC2 resize is stop, modify, start): a crash in
+    # the middle must leave a trace, or the resource stays half-changed with nothing to say so.
+    ctx.state.begin(
+        Intent(
+            change.address,
+            kind.name,
+            ctx.provider,
+            "update",
+            idempotency_token=prior.idempotency_token,
+            id=prior.id,
+            changed=list(change.changed_attributes),
+        )
+    )
+    try:
+        message = ctx.call(change.address, kind, "update", request)
+    except (*REFUSALS, perr.NotFound):  # answered, and changed nothing
+        ctx.state.clear_intent(change.address)
+        raise
+    record = _record(ctx, change, message, prior.idempotency_token)
+    ctx.state.commit(record, wait=False)  # covered by the update intent
     return record
 
 
@@ -222,6 +240,9 @@ def recover_intents(
     A create whose resource exists (found by its idempotency token) is recorded when the
     config still wants it and deleted otherwise; a create that never happened is dropped. A
     delete whose resource is gone is recorded as gone; one that still exists stays recorded.
+    An update's resource is read back: unchanged, the intent is dropped (the plan shows the
+    update again); changed, what exists is recorded, marked so the plan applies the update
+    again to finish it (an instance stopped mid-resize is started); gone, recorded as gone.
     """
     from genesys.provider.v1 import provider_pb2
     from genesys_plugin_sdk.batching import read_results
@@ -238,13 +259,15 @@ def recover_intents(
         resource = found.get(index)
         if intent.operation == "delete":
             _settle_delete(ctx, intent, resource, report)
+        elif intent.operation == "update":
+            _settle_update(ctx, intent, resource, desired, report)
         else:
             _settle_create(ctx, intent, resource, desired, report)
 
 
 def _intent_ref(intent: Intent) -> pb.ResourceRef:
     kind = KINDS[intent.kind]
-    if intent.operation == "delete" and intent.id:
+    if intent.operation in ("delete", "update") and intent.id:
         return pb.ResourceRef(kind=kind.enum, id=intent.id)
     return pb.ResourceRef(kind=kind.enum, idempotency_token=intent.idempotency_token)
 
@@ -261,6 +284,41 @@ def _settle_delete(
     else:
         ctx.state.clear_intent(intent.address)
         report(f"{intent.address}: interrupted delete had not completed; still recorded")
+
+
+def _settle_update(
+    ctx: OperationContext,
+    intent: Intent,
+    resource: pb.Resource | None,
+    desired: dict[str, DesiredResource],
+    report: Callable[[str], None],
+) -> None:
+    prior = ctx.state.resources.get(intent.address)
+    if prior is None:  # nothing recorded to finish (removed from state by hand)
+        ctx.state.clear_intent(intent.address)
+        return
+    if resource is None:
+        ctx.state.forget(intent.address)
+        report(f"{intent.address}: interrupted update: {prior.id} no longer exists")
+        return
+    kind = KINDS[intent.kind]
+    message = getattr(resource, kind.oneof_field)
+    change = ResourceChange(
+        intent.address, kind.name, Action.UPDATE, desired=desired.get(intent.address), prior=prior
+    )
+    record = _record(ctx, change, message, prior.idempotency_token)
+    if record.attributes == prior.attributes:
+        ctx.state.clear_intent(intent.address)
+        report(f"{intent.address}: interrupted update had changed nothing; it runs again")
+        return
+    if change.desired is None:  # the config dropped it: the plan deletes it anyway
+        record.dependencies = list(prior.dependencies)
+    record.unfinished_update = list(intent.changed) or sorted(kind.config_fields)
+    ctx.state.commit(record)
+    report(
+        f"{intent.address}: interrupted update left {record.id} half changed; recorded as it "
+        f"is, and the plan applies the update again"
+    )
 
 
 def _settle_create(

@@ -151,6 +151,7 @@ class Session:
             changes = planner.select_targets(changes, options.targets)
         for change in changes:
             change.drift = drift.get(change.address, "")
+            self._finish_interrupted_update(change)
         planner.annotate_with_provider(self.conn, changes)
         errors = [f"{c.address}: {d}" for c in changes for d in c.diagnostics]
         if errors:
@@ -171,6 +172,27 @@ class Session:
 
             complete_costs(self.conn, plan)
         return plan
+
+    def _finish_interrupted_update(self, change: Any) -> None:
+        """An update a crashed run left half done (recovery marked its record) is planned
+        again, even where what exists already matches the config: only the provider's update
+        finishes it (e.g. starts an instance stopped mid-resize)."""
+        from genesys.engine.convert import recorded_value
+        from genesys.engine.plan import Action, AttributeChange
+
+        recorded = self.state.resources.get(change.address)
+        names = recorded.unfinished_update if recorded is not None else []
+        if not names or change.desired is None or change.action not in (Action.NOOP, Action.UPDATE):
+            return
+        change.action = Action.UPDATE
+        before = change.prior.attributes if change.prior is not None else {}
+        for name in names:
+            if name not in change.changed_attributes:
+                value = before.get(recorded_value(name, None)[0])
+                change.attribute_changes.append(
+                    AttributeChange(name, value, change.after.get(name))
+                )
+        change.drift = "an interrupted update did not finish; it is applied again"
 
     def _refresh(self, records: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         """Records as they exist now, and why each drifted (address -> words)."""

@@ -36,6 +36,9 @@ class ResourceRecord:
     dependencies: list[str] = field(default_factory=list)  # addresses
     sensitive: list[str] = field(default_factory=list)  # attribute names (dotted for nesting)
     idempotency_token: str = ""
+    # Config attributes an interrupted update was changing when the run died: what exists was
+    # recorded, and the next plan applies the update again (then this is cleared).
+    unfinished_update: list[str] = field(default_factory=list)
 
     def masked_attributes(self) -> dict[str, Any]:
         """The attributes with every sensitive value replaced by "(sensitive)"."""
@@ -47,7 +50,8 @@ class ResourceRecord:
             f"provider={self.provider!r}, id={self.id!r}, "
             f"attributes={self.masked_attributes()!r}, private=<{len(self.private)} bytes>, "
             f"dependencies={self.dependencies!r}, sensitive={self.sensitive!r}, "
-            f"idempotency_token={self.idempotency_token!r})"
+            f"idempotency_token={self.idempotency_token!r}, "
+            f"unfinished_update={self.unfinished_update!r})"
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -66,6 +70,8 @@ class ResourceRecord:
             data["sensitive"] = self.sensitive
         if self.idempotency_token:
             data["idempotency_token"] = self.idempotency_token
+        if self.unfinished_update:
+            data["unfinished_update"] = self.unfinished_update
         return data
 
     @classmethod
@@ -80,6 +86,7 @@ class ResourceRecord:
             dependencies=list(data.get("dependencies", [])),
             sensitive=list(data.get("sensitive", [])),
             idempotency_token=data.get("idempotency_token", ""),
+            unfinished_update=list(data.get("unfinished_update", [])),
         )
 
 
@@ -90,13 +97,14 @@ class Intent:
     address: str
     kind: str
     provider: str
-    operation: str  # "create" | "delete" | "replace"
+    operation: str  # "create" | "update" | "delete" | "replace"
     idempotency_token: str
-    id: str = ""  # known for deletes and replaces
+    id: str = ""  # known for updates, deletes and replaces
     started: float = field(default_factory=time.time)
+    changed: list[str] = field(default_factory=list)  # an update's config attributes
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "kind": self.kind,
             "provider": self.provider,
             "operation": self.operation,
@@ -104,6 +112,9 @@ class Intent:
             "id": self.id,
             "started": self.started,
         }
+        if self.changed:
+            data["changed"] = self.changed
+        return data
 
     @classmethod
     def from_json(cls, address: str, data: dict[str, Any]) -> Intent:
@@ -115,6 +126,7 @@ class Intent:
             idempotency_token=data.get("idempotency_token", ""),
             id=data.get("id", ""),
             started=float(data.get("started", 0.0)),
+            changed=list(data.get("changed", [])),
         )
 
 
