@@ -1,0 +1,285 @@
+"""Serverless: Function Compute 3.0 functions with their code, environment and HTTP trigger,
+and InvokeFunction, which returns what the handler returned.
+
+The function name is its id. FC 3.0 has no python3.11: `tables.RUNTIMES` picks the runtime
+that runs the code, and the runtime asked for is kept in the private bytes so a refresh
+reads the config's word. FC reports a code checksum, not a sha256: the sha256 of the
+uploaded zip is kept in the private bytes with the checksum it had; a different checksum
+on refresh (code changed outside Genesys) reads as drift. An http trigger is FC's trigger
+named `http` (anonymous, the config's methods); its path is kept in the trigger's
+description, the function's URL is the trigger's internet URL.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from genesys.provider.v1 import common_pb2 as pb
+from genesys.provider.v1 import serverless_pb2
+from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.handlers import KindHandler
+from genesys_plugin_sdk.reads import read_each, read_one
+from genesys_plugin_sdk.tags import TOKEN_TAG
+
+from genesys_provider_alibaba import tables
+from genesys_provider_alibaba.clients import AlibabaClients
+from genesys_provider_alibaba.common import (
+    private_json,
+    read_private,
+    struct,
+    token_value,
+    visible_tags,
+)
+from genesys_provider_alibaba.errors import TRANSLATOR, call_or_none
+
+TRIGGER = "http"
+DEFAULT_METHODS = ["GET", "POST", "PUT", "DELETE"]
+
+
+def _models() -> Any:
+    from alibabacloud_fc20230330 import models
+
+    return models
+
+
+class Functions(KindHandler):
+    field = "function"
+
+    def __init__(self, clients: AlibabaClients) -> None:
+        self.clients = clients
+
+    # ------------------------------------------------------------ reading
+
+    def _read(self, name: str, private: bytes) -> pb.Function | None:
+        models = _models()
+        fc = self.clients.fc()
+        got = call_or_none(
+            fc.get_function,
+            "FunctionNotFound",
+            function_name=name,
+            request=models.GetFunctionRequest(),
+        )
+        if got is None:
+            return None
+        body = got.body
+        triggers = fc.list_triggers(name, models.ListTriggersRequest()).body.triggers or []
+        kept = read_private(private)
+        tags = {t.key: t.value for t in body.tags or []}
+        function = pb.Function(
+            id=name,
+            name=name,
+            runtime=str(kept.get("runtime") or body.runtime),
+            handler=body.handler or "",
+            memory_mb=int(body.memory_size or 0),
+            timeout_s=int(body.timeout or 0),
+            environment=dict(body.environment_variables or {}),
+            code_sha256=self._code_sha(kept, str(body.code_checksum or "")),
+            state=(body.state or "").lower(),
+            tags=visible_tags(tags),
+            provider_data=struct(
+                {
+                    "arn": body.function_arn,
+                    "fc_runtime": body.runtime,
+                    "checksum": body.code_checksum,
+                }
+            ),
+            private=private if kept else b"",
+        )
+        for trigger in triggers:
+            if trigger.trigger_type == "http":
+                config = json.loads(trigger.trigger_config or "{}")
+                function.triggers.add(
+                    type="http", path=trigger.description or "", methods=config.get("methods", [])
+                )
+                function.url = trigger.http_trigger.url_internet if trigger.http_trigger else ""
+        return function
+
+    @staticmethod
+    def _code_sha(kept: Mapping[str, Any], checksum: str) -> str:
+        if kept.get("checksum") and kept["checksum"] != checksum:
+            return f"fc-checksum:{checksum}"  # changed outside Genesys: differs from any sha256
+        return str(kept.get("code_sha256") or f"fc-checksum:{checksum}")
+
+    def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
+        return read_each(
+            self.clients.pool,
+            ids,
+            lambda name: self._read(name, privates.get(name, b"")),
+            TRANSLATOR,
+        )
+
+    def _all(self) -> Iterable[Any]:
+        models = _models()
+        token = None
+        while True:
+            page = (
+                self.clients.fc()
+                .list_functions(models.ListFunctionsRequest(limit=100, next_token=token))
+                .body
+            )
+            yield from page.functions or []
+            token = page.next_token
+            if not token:
+                return
+
+    def find_by_token(self, token: str) -> str | None:
+        wanted = token_value(token)
+        for function in self._all():
+            if any(t.key == TOKEN_TAG and t.value == wanted for t in function.tags or []):
+                return str(function.function_name)
+        return None
+
+    def list(self, filters: Mapping[str, str]) -> Iterable[pb.Function]:
+        for function in self._all():
+            if "name" in filters and function.function_name not in filters["name"].split(","):
+                continue
+            found = self._read(function.function_name, b"")
+            if found is not None:
+                yield found
+
+    # ------------------------------------------------------------ writing
+
+    def _input(self, config: pb.FunctionConfig) -> dict[str, Any]:
+        runtime = tables.RUNTIMES.get(config.runtime)
+        if runtime is None:
+            raise errors.InvalidArgument(
+                f"runtime {config.runtime!r} is not offered by Function Compute; one of {', '.join(tables.RUNTIMES)}",
+                attribute_path="config.runtime",
+            )
+        return {
+            "runtime": runtime,
+            "handler": config.handler,
+            "memory_size": config.memory_mb or 128,
+            "timeout": config.timeout_s or 3,
+            "environment_variables": dict(config.environment),
+        }
+
+    def _kept(self, config: pb.FunctionConfig, checksum: str) -> bytes:
+        sha = config.code.sha256 or hashlib.sha256(config.code.zip).hexdigest()
+        return private_json({"runtime": config.runtime, "code_sha256": sha, "checksum": checksum})
+
+    def create(self, config: pb.FunctionConfig, token: str) -> pb.Function:
+        models = _models()
+        fc = self.clients.fc()
+        existing = self.find_by_token(token) if token else None
+        if existing is None:
+            tags = [models.Tag(key=k, value=v) for k, v in config.tags.items()]
+            if token:
+                tags.append(models.Tag(key=TOKEN_TAG, value=token_value(token)))
+            body = models.CreateFunctionInput(
+                function_name=config.name,
+                code=models.InputCodeLocation(zip_file=base64.b64encode(config.code.zip).decode()),
+                tags=tags,
+                **self._input(config),
+            )
+            fc.create_function(models.CreateFunctionRequest(body=body))
+        self._sync_triggers(config.name, list(config.triggers))
+        checksum = str(
+            fc.get_function(config.name, models.GetFunctionRequest()).body.code_checksum or ""
+        )
+        return read_one(self, config.name, self._kept(config, checksum))
+
+    def _sync_triggers(self, name: str, wanted: list[pb.Trigger]) -> None:
+        models = _models()
+        fc = self.clients.fc()
+        http = [t for t in wanted if t.type == "http"]
+        if [t for t in wanted if t.type != "http"]:
+            raise errors.InvalidArgument(
+                "this provider offers http triggers only", attribute_path="config.triggers"
+            )
+        have = call_or_none(
+            fc.get_trigger, "TriggerNotFound", function_name=name, trigger_name=TRIGGER
+        )
+        if not http:
+            if have is not None:
+                fc.delete_trigger(name, TRIGGER)
+            return
+        trigger_config = json.dumps(
+            {"authType": "anonymous", "methods": list(http[0].methods) or DEFAULT_METHODS}
+        )
+        if have is None:
+            body = models.CreateTriggerInput(
+                trigger_name=TRIGGER,
+                trigger_type="http",
+                trigger_config=trigger_config,
+                description=http[0].path,
+            )
+            fc.create_trigger(name, models.CreateTriggerRequest(body=body))
+        else:
+            body = models.UpdateTriggerInput(
+                trigger_config=trigger_config, description=http[0].path
+            )
+            fc.update_trigger(name, TRIGGER, models.UpdateTriggerRequest(body=body))
+
+    def update(self, request: Any) -> pb.Function:
+        models = _models()
+        config = request.config
+        name = request.id
+        body = models.UpdateFunctionInput(**self._input(config))
+        if "code" in set(request.changed) or not request.changed:
+            body.code = models.InputCodeLocation(
+                zip_file=base64.b64encode(config.code.zip).decode()
+            )
+        fc = self.clients.fc()
+        fc.update_function(name, models.UpdateFunctionRequest(body=body))
+        self._sync_triggers(name, list(config.triggers))
+        checksum = str(fc.get_function(name, models.GetFunctionRequest()).body.code_checksum or "")
+        return read_one(self, name, self._kept(config, checksum))
+
+    def delete(self, resource_id: str) -> None:
+        read_one(self, resource_id)
+        fc = self.clients.fc()
+        if (
+            call_or_none(
+                fc.get_trigger, "TriggerNotFound", function_name=resource_id, trigger_name=TRIGGER
+            )
+            is not None
+        ):
+            fc.delete_trigger(resource_id, TRIGGER)
+        fc.delete_function(resource_id)
+
+
+def invoke(clients: AlibabaClients, request: Any) -> serverless_pb2.InvokeFunctionResponse:
+    """Runs the function once; the handler's result, or its error as function_error."""
+    models = _models()
+    started = time.monotonic()
+    headers = models.InvokeFunctionHeaders(x_fc_log_type="Tail")
+    try:
+        answer = clients.fc().invoke_function_with_options(
+            request.id,
+            models.InvokeFunctionRequest(body=io.BytesIO(request.payload or b"{}")),
+            headers,
+            _runtime(),
+        )
+    except Exception as exc:
+        raise TRANSLATOR(exc) from exc
+    payload = answer.body.read() if hasattr(answer.body, "read") else bytes(answer.body or b"")
+    response_headers = {k.lower(): v for k, v in (answer.headers or {}).items()}
+    logs = base64.b64decode(response_headers.get("x-fc-log-result", "")).decode(errors="replace")
+    failed = response_headers.get("x-fc-error-type", "")
+    return serverless_pb2.InvokeFunctionResponse(
+        payload=payload,
+        function_error=payload.decode(errors="replace") if failed else "",
+        logs=logs,
+        duration_ms=int((time.monotonic() - started) * 1000),
+    )
+
+
+def _runtime() -> Any:
+    from darabonba.runtime import RuntimeOptions
+
+    return RuntimeOptions()
+
+
+def extra_rpcs(clients: AlibabaClients) -> dict[str, Any]:
+    return {"InvokeFunction": lambda request, context: invoke(clients, request)}
+
+
+def kinds(clients: AlibabaClients) -> list[KindHandler]:
+    return [Functions(clients)]
