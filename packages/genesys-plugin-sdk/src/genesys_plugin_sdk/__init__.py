@@ -11,6 +11,8 @@ a test. `get_logger(name)` gives a logger whose records reach the core's log.
 What every cloud plugin repeats (see docs/plugin-sdk.md):
 - `handlers.KindHandler` / `KindFunctions`: one object per resource kind;
   `servicers.servicers_for(handlers, extra=..., translate=...)` makes the gRPC servicers.
+- `provider_base.ProviderBase`: the Provider service over hooks (metadata, schema, settings,
+  identity, validate, plan, close); `provider_metadata(...)`.
 - `reads`: `read_one`, `read_in_chunks`, `ReadPool`, `read_each`, `read_resources`.
 - `waiters.Waiter`: many concurrent waits of one kind served by one polling loop.
 - `cloud_errors`: `ErrorTable` + `ErrorTranslator` map cloud errors to typed ones.
