@@ -12,10 +12,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from .conftest import AwsCli
 
 Aws = Callable[[str], Any]
 STATE_BUCKET = "genesys-state-123456789012"  # moto's account id
+LOCK_OBJECT = "team/locks/.genesys.lock"
 STATE_BLOCK = [
     "state:",
     "  backend: s3",
@@ -118,7 +121,7 @@ def _groups_in_vpc(aws: Aws) -> dict[str, str]:
     return {g["GroupName"]: g["GroupId"] for g in groups if g["GroupName"] != "default"}
 
 
-def _plant_lock(aws: Aws, lock_id: str, who: str, pid: int) -> None:
+def _plant_lock(aws: Aws, lock_id: str, who: str, pid: int, *, table: bool = True) -> None:
     info = {
         "id": lock_id,
         "operation": "apply",
@@ -132,7 +135,15 @@ def _plant_lock(aws: Aws, lock_id: str, who: str, pid: int) -> None:
         "HolderId": {"S": lock_id},
         "Info": {"S": json.dumps(info)},
     }
-    aws("dynamodb").put_item(TableName="genesys-locks", Item=item)
+    if table:
+        aws("dynamodb").put_item(TableName="genesys-locks", Item=item)
+    else:
+        aws("s3").put_object(Bucket=STATE_BUCKET, Key=LOCK_OBJECT, Body=json.dumps(info).encode())
+
+
+def _lock_object_exists(aws: Aws) -> bool:
+    listed = aws("s3").list_objects_v2(Bucket=STATE_BUCKET, Prefix=LOCK_OBJECT)
+    return bool(listed.get("Contents"))
 
 
 def _exited_pid() -> int:
@@ -141,12 +152,18 @@ def _exited_pid() -> int:
     return child.pid
 
 
-def test_racing_runs_take_over_a_dead_holders_lock_once(cli: AwsCli, aws: Aws) -> None:
-    cli.config.write_text(_buckets_config(1))
-    first = cli("apply", "--auto-approve")  # makes the state bucket and the lock table
+@pytest.mark.parametrize("lock", ["dynamodb", "s3-object"])
+def test_racing_runs_take_over_a_dead_holders_lock_once(cli: AwsCli, aws: Aws, lock: str) -> None:
+    table = lock == "dynamodb"
+    config = _buckets_config(1)
+    if not table:
+        config = config.replace("  lock_table: genesys-locks\n", "")
+    cli.config.write_text(config)
+    first = cli("apply", "--auto-approve")  # makes the state bucket (and the lock table)
     assert first.returncode == 0, first.stdout + first.stderr
     dead_pid = _exited_pid()
-    _plant_lock(aws, "5d0c6a59-0000-4000-8000-00000000dead", f"ci@{socket.gethostname()}", dead_pid)
+    holder = f"ci@{socket.gethostname()}"
+    _plant_lock(aws, "5d0c6a59-0000-4000-8000-00000000dead", holder, dead_pid, table=table)
     racers = [cli.start("apply", "--auto-approve") for _ in range(4)]
     try:
         finished = [racer.communicate(timeout=120) for racer in racers]
@@ -162,7 +179,7 @@ def test_racing_runs_take_over_a_dead_holders_lock_once(cli: AwsCli, aws: Aws) -
     for racer, (out, err) in zip(racers, finished, strict=True):
         assert "Traceback" not in err
         assert racer.returncode == 0 or "state is locked by apply" in err, out + err
-    assert _lock_ids(aws) == []
+    assert not _lock_object_exists(aws) and (not table or _lock_ids(aws) == [])
 
 
 def _plant_foreign_lock(aws: Aws) -> str:
