@@ -16,6 +16,7 @@ _BACKEND_NEEDS = {
     "gcs": ("bucket",),
     "azureblob": ("storage_account", "container"),
     "oss": ("bucket",),
+    "cos": ("bucket",),
 }
 
 

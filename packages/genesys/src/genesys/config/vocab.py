@@ -34,7 +34,7 @@ POLICY_NAMES = ("no_public_buckets", "require_encryption", "require_tags", "max_
 # Providers shipped by the Genesys project; others may exist as third-party plugins, so an
 # unknown name is only a warning (with a hint when it looks like a typo of one of these).
 KNOWN_PROVIDERS = ("local", "aws", "gcp", "azure", "alibaba", "tencent")
-KNOWN_STATE_BACKENDS = ("local", "s3", "gcs", "azureblob", "oss")
+KNOWN_STATE_BACKENDS = ("local", "s3", "gcs", "azureblob", "oss", "cos")
 
 # `${account_id}`-style references, filled from the provider's authenticated identity.
 IDENTITY_ATTRIBUTES = ("account_id", "project_id", "region")

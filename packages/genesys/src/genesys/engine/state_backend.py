@@ -17,7 +17,13 @@ from genesys.engine.references import resolve
 from genesys.errors import StateError
 
 # Which provider plugin serves each remote backend.
-BACKEND_PLUGINS = {"s3": "aws", "gcs": "gcp", "azureblob": "azure", "oss": "alibaba"}
+BACKEND_PLUGINS = {
+    "s3": "aws",
+    "gcs": "gcp",
+    "azureblob": "azure",
+    "oss": "alibaba",
+    "cos": "tencent",
+}
 PASSPHRASE_ENV = "GENESYS_STATE_PASSPHRASE"
 # State block keys the core acts on; the rest are the backend plugin's location settings.
 CORE_KEYS = frozenset({"backend", "encrypt", "kms_key"})
