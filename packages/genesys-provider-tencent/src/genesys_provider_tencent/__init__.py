@@ -1,3 +1,4 @@
-"""Genesys Tencent Cloud provider plugin: CVM, CBS, VPC, CLB, PostgreSQL, MySQL, SCF, CDN and a COS state backend."""
+"""Genesys Tencent Cloud provider plugin: CVM, VPC, COS, TencentDB for PostgreSQL, SCF, CDN,
+SSL certificates and a COS state backend."""
 
 __version__ = "0.1.0"

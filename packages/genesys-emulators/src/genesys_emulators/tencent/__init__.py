@@ -8,6 +8,8 @@
     scf       SCF 2018-04-16: functions, HTTP triggers (function URLs), invoke
     cos       COS (XML): buckets, objects, versioning, conditional writes
     cam       CAM 2019-01-16: GetUserAppId (the APPID, `${account_id}`)
+    cdn       CDN 2018-06-06: acceleration domains with a COS origin, HTTPS
+    ssl       SSL Certificates 2019-12-05: free DV certificates awaiting DNS validation
 
 Every product shares one `World` (store, account, zones), so an instance sees the subnet
 the VPC service made and a subnet refuses deletion while a database uses it.
@@ -21,11 +23,13 @@ from genesys_emulators.core import Emulator, FaultPlan
 from genesys_emulators.tencent.api import World
 from genesys_emulators.tencent.cam import Cam
 from genesys_emulators.tencent.cbs import Cbs
+from genesys_emulators.tencent.cdn import Cdn
 from genesys_emulators.tencent.cos import Cos
 from genesys_emulators.tencent.cvm import Cvm
 from genesys_emulators.tencent.postgres import Postgres
 from genesys_emulators.tencent.scf import Scf
-from genesys_emulators.tencent.vpc import Vpc
+from genesys_emulators.tencent.ssl import Ssl
+from genesys_emulators.tencent.vpc import Vpc, add_default_network
 
 REGION = "ap-guangzhou"
 APPID = "1250000000"
@@ -35,6 +39,7 @@ SECRET_KEY = "genesys-emulator-secret"
 
 def build(faults: FaultPlan) -> Emulator:
     world = World(REGION, APPID)
+    add_default_network(world, REGION)
     services = {
         "cvm": Cvm(faults, world),
         "cbs": Cbs(faults, world),
@@ -43,6 +48,8 @@ def build(faults: FaultPlan) -> Emulator:
         "scf": Scf(faults, world),
         "cos": Cos(faults, world),
         "cam": Cam(faults, world),
+        "cdn": Cdn(faults, world),
+        "ssl": Ssl(faults, world),
     }
     return Emulator(
         cloud="tencent",
@@ -60,5 +67,6 @@ def settings_for(urls: dict[str, str]) -> dict[str, Any]:
         "region": REGION,
         "secret_id": SECRET_ID,
         "secret_key": SECRET_KEY,
+        "poll_interval": 0.1,  # states here change within 0.1 s: poll often
         "endpoints": dict(urls),
     }

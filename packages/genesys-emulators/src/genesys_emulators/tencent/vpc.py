@@ -13,6 +13,7 @@ from typing import Any
 from genesys_emulators.tencent.api import (
     ActionService,
     Record,
+    World,
     apply_filters,
     by_ids,
     check_cidr,
@@ -270,6 +271,45 @@ class Vpc(ActionService):
         return record
 
 
+def add_default_network(world: World, region: str) -> None:
+    """The default VPC (172.16.0.0/16) with a default /20 subnet per zone, as an account has."""
+    vpc: Record = {
+        "VpcId": new_id("vpc"),
+        "VpcName": "Default-VPC",
+        "CidrBlock": "172.16.0.0/16",
+        "IsDefault": True,
+        "EnableMulticast": False,
+        "CreatedTime": now(),
+        "DnsServerSet": [],
+        "DomainName": "",
+        "TagSet": [],
+        "AssistantCidrSet": [],
+        "_region": region,
+    }
+    world.store.put("vpc.vpcs", vpc["VpcId"], vpc)
+    for index, zone in enumerate(world.zones(region)[:-1]):  # none in the sold-out zone
+        cidr = f"172.16.{index * 16}.0/20"
+        total = ipaddress.IPv4Network(cidr).num_addresses - 3
+        subnet: Record = {
+            "VpcId": vpc["VpcId"],
+            "SubnetId": new_id("subnet"),
+            "SubnetName": "Default-Subnet",
+            "CidrBlock": cidr,
+            "IsDefault": True,
+            "EnableBroadcast": False,
+            "Zone": zone,
+            "RouteTableId": "rtb-default",
+            "CreatedTime": now(),
+            "AvailableIpAddressCount": total,
+            "TotalIpAddressCount": total,
+            "NetworkAclId": "",
+            "TagSet": [],
+            "_region": region,
+            "_used_ips": [],
+        }
+        world.store.put("vpc.subnets", subnet["SubnetId"], subnet)
+
+
 def _tags(body: Record) -> list[Record]:
     return [{"Key": t["Key"], "Value": t.get("Value", "")} for t in body.get("Tags") or []]
 
@@ -313,6 +353,7 @@ _SUBNET_FILTERS: dict[str, Any] = {
     "vpc-id": lambda r: r["VpcId"],
     "cidr-block": lambda r: r["CidrBlock"],
     "zone": lambda r: r["Zone"],
+    "is-default": lambda r: str(r["IsDefault"]).lower(),
 }
 _GROUP_FILTERS: dict[str, Any] = {
     "security-group-id": lambda r: r["SecurityGroupId"],

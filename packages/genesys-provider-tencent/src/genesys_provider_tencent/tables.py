@@ -1,0 +1,209 @@
+"""Every translation and price table of the Tencent Cloud provider, in one place.
+
+`genesys providers schema tencent` shows these tables (GetSchema); the planner shows the
+translated values and costs (PlanResources); discovery uses the reverse lookups. Nothing else
+in the plugin hard-codes a Tencent size, spec, image, runtime or price.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from genesys.provider.v1 import common_pb2 as pb
+
+# ---------------------------------------------------------------- sizes
+
+# Standard S5 closest in vCPU and memory to the seed's AWS sizes:
+#   t3.small 2 vCPU/2 GiB, t3.medium 2/4, t3.large 2/8, t3.xlarge 4/16.
+INSTANCE_TYPES: dict[int, str] = {
+    pb.SIZE_SMALL: "S5.MEDIUM2",
+    pb.SIZE_MEDIUM: "S5.MEDIUM4",
+    pb.SIZE_LARGE: "S5.MEDIUM8",
+    pb.SIZE_XLARGE: "S5.LARGE16",
+}
+# TencentDB for PostgreSQL specs (vCPU/GiB): small 1/2, medium 2/4, large 2/8, xlarge 4/16.
+DATABASE_SPECS: dict[int, str] = {
+    pb.SIZE_SMALL: "pg.it.small2",
+    pb.SIZE_MEDIUM: "pg.it.medium4",
+    pb.SIZE_LARGE: "pg.it.medium8",
+    pb.SIZE_XLARGE: "pg.it.large16",
+}
+# spec -> (vCPU, memory GiB), what ModifyDBInstanceSpec takes
+DATABASE_SPEC_SHAPES: dict[str, tuple[int, int]] = {
+    "pg.it.small2": (1, 2),
+    "pg.it.medium4": (2, 4),
+    "pg.it.medium8": (2, 8),
+    "pg.it.large8": (4, 8),
+    "pg.it.large16": (4, 16),
+    "pg.it.2xlarge32": (8, 32),
+}
+SIZE_WORDS: dict[int, str] = {
+    pb.SIZE_SMALL: "small",
+    pb.SIZE_MEDIUM: "medium",
+    pb.SIZE_LARGE: "large",
+    pb.SIZE_XLARGE: "xlarge",
+}
+
+
+def instance_type_for(size: int, override: str = "") -> str:
+    """CVM instance type for an abstract size (an explicit provider_type wins)."""
+    return override or INSTANCE_TYPES.get(size, INSTANCE_TYPES[pb.SIZE_SMALL])
+
+
+def database_spec_for(size: int) -> str:
+    return DATABASE_SPECS.get(size, DATABASE_SPECS[pb.SIZE_SMALL])
+
+
+def size_of_instance_type(instance_type: str) -> Any:
+    return {v: k for k, v in INSTANCE_TYPES.items()}.get(instance_type, pb.SIZE_UNSPECIFIED)
+
+
+def size_of_database_spec(spec: str) -> Any:
+    return {v: k for k, v in DATABASE_SPECS.items()}.get(spec, pb.SIZE_UNSPECIFIED)
+
+
+# ---------------------------------------------------------------- images
+
+# Alias -> public image id (Tencent's public image ids are the same in every region).
+IMAGE_ALIASES: dict[str, str] = {
+    "ubuntu-lts": "img-487zeit5",  # Ubuntu Server 22.04 LTS 64bit
+    "ubuntu-22.04": "img-487zeit5",
+    "ubuntu-20.04": "img-22trbn9x",
+    "centos-7": "img-l8og963d",
+    "debian-12": "img-eb30mz89",
+    "windows-2022": "img-9id7emv7",
+}
+DEFAULT_IMAGE = "ubuntu-lts"
+
+
+def is_image_id(image: str) -> bool:
+    return image.startswith("img-")
+
+
+def image_id_for(image: str) -> str | None:
+    wanted = image or DEFAULT_IMAGE
+    return wanted if is_image_id(wanted) else IMAGE_ALIASES.get(wanted)
+
+
+# ---------------------------------------------------------------- disks
+
+SYSTEM_DISK: dict[str, Any] = {"DiskType": "CLOUD_PREMIUM", "DiskSize": 50}
+VOLUME_TYPES: dict[str, str] = {"standard": "CLOUD_PREMIUM", "ssd": "CLOUD_SSD"}
+CBS_TYPES = frozenset({"CLOUD_BASIC", "CLOUD_PREMIUM", "CLOUD_SSD", "CLOUD_HSSD", "CLOUD_BSSD"})
+
+
+def volume_type_for(volume_class: str) -> str:
+    wanted = volume_class or "standard"
+    return VOLUME_TYPES.get(wanted, wanted)
+
+
+def volume_class_of(disk_type: str) -> str:
+    return {v: k for k, v in VOLUME_TYPES.items()}.get(disk_type, disk_type)
+
+
+# ---------------------------------------------------------------- databases
+
+POSTGRES_VERSIONS = ("10", "11", "12", "13", "14", "15", "16")
+DEFAULT_POSTGRES_VERSION = "14"
+POSTGRES_PORT = 5432
+DEFAULT_DATABASE_USERNAME = "genesys"
+DEFAULT_STORAGE_GB = 20
+DEFAULT_BACKUP_WINDOW = ("00:00:00", "01:00:00")
+
+# ---------------------------------------------------------------- functions
+
+# The seed's runtime words -> SCF runtimes.
+RUNTIMES: dict[str, str] = {
+    "python3.9": "Python3.9",
+    "python3.10": "Python3.10",
+    "python3.11": "Python3.11",
+    "python3.12": "Python3.12",
+    "nodejs16": "Nodejs16.13",
+    "nodejs18": "Nodejs18.15",
+    "nodejs20": "Nodejs20.18",
+}
+DEFAULT_MEMORY_MB = 128
+DEFAULT_TIMEOUT_S = 3
+NAMESPACE = "default"
+
+
+def scf_runtime_for(runtime: str) -> str | None:
+    return RUNTIMES.get(runtime) or (runtime if runtime in RUNTIMES.values() else None)
+
+
+def runtime_of(scf_runtime: str) -> str:
+    return {v: k for k, v in RUNTIMES.items()}.get(scf_runtime, scf_runtime)
+
+
+# ---------------------------------------------------------------- prices
+
+# Pay-as-you-go list prices in USD for ap-guangzhou, read from Tencent Cloud's international
+# price pages on this date (approximate: Tencent adjusts them, and other regions differ).
+PRICES_AS_OF = "2024-11-01"
+PRICES_REGION = "ap-guangzhou"
+HOURS_PER_MONTH = 730
+
+INSTANCE_HOURLY: dict[str, float] = {
+    "S5.SMALL1": 0.0139,
+    "S5.SMALL2": 0.0235,
+    "S5.SMALL4": 0.0426,
+    "S5.MEDIUM2": 0.0278,
+    "S5.MEDIUM4": 0.0470,
+    "S5.MEDIUM8": 0.0852,
+    "S5.LARGE8": 0.0940,
+    "S5.LARGE16": 0.1704,
+    "S5.2XLARGE16": 0.1880,
+    "S5.2XLARGE32": 0.3408,
+}
+DATABASE_HOURLY: dict[str, float] = {
+    "pg.it.small2": 0.0410,
+    "pg.it.medium4": 0.0820,
+    "pg.it.medium8": 0.1370,
+    "pg.it.large8": 0.1640,
+    "pg.it.large16": 0.2740,
+    "pg.it.2xlarge32": 0.5480,
+}
+DATABASE_STORAGE_GB_MONTH = 0.095  # local SSD, per node; a standby (multi_az) doubles it
+SYSTEM_DISK_GB_MONTH = 0.05  # CLOUD_PREMIUM
+VOLUME_GB_MONTH: dict[str, float] = {
+    "CLOUD_BASIC": 0.03,
+    "CLOUD_PREMIUM": 0.05,
+    "CLOUD_SSD": 0.14,
+    "CLOUD_HSSD": 0.09,
+    "CLOUD_BSSD": 0.07,
+}
+COS_GB_MONTH = 0.0186  # STANDARD storage
+SCF_REQUEST_MILLION = 0.20
+CDN_GB = 0.0406
+CLB_HOURLY = 0.0280
+
+
+def price_entries() -> list[tuple[str, float, str]]:
+    """(item, usd, unit) rows of the shipped price table, for GetSchema."""
+    rows: list[tuple[str, float, str]] = []
+    rows += [(f"instance:{t}", usd, "hour") for t, usd in INSTANCE_HOURLY.items()]
+    rows.append(("instance:system-disk", SYSTEM_DISK_GB_MONTH, "gb-month"))
+    rows += [(f"database:postgres:{s}", usd, "hour") for s, usd in DATABASE_HOURLY.items()]
+    rows.append(("database-storage:gb-month", DATABASE_STORAGE_GB_MONTH, "gb-month"))
+    rows += [(f"volume:{t}", usd, "gb-month") for t, usd in VOLUME_GB_MONTH.items()]
+    rows.append(("bucket:storage", COS_GB_MONTH, "gb-month"))
+    rows.append(("function:requests", SCF_REQUEST_MILLION, "request-million"))
+    rows.append(("cdn:transfer", CDN_GB, "gb-month"))
+    rows.append(("load_balancer:clb", CLB_HOURLY, "hour"))
+    rows.append(("certificate:free-dv", 0.0, "month"))
+    return rows
+
+
+def translation_tables() -> dict[str, dict[str, str]]:
+    """Name -> entries, as GetSchema publishes them."""
+    return {
+        "instance.size": {SIZE_WORDS[k]: v for k, v in INSTANCE_TYPES.items()},
+        "database.size": {SIZE_WORDS[k]: v for k, v in DATABASE_SPECS.items()},
+        "instance.image": dict(IMAGE_ALIASES),
+        "volume.volume_class": dict(VOLUME_TYPES),
+        "database.engine": {"postgres": "TencentDB for PostgreSQL"},
+        "function.runtime": dict(RUNTIMES),
+        "bucket.name": {"<name>": "<name>-<APPID> (COS bucket names end with the APPID)"},
+        "cdn": {"cdn": "CDN domain with a COS origin"},
+        "certificate": {"certificate": "SSL free DV certificate (DNS validation)"},
+    }
