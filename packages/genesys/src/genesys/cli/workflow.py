@@ -153,9 +153,10 @@ def check_saved_plan(saved: dict[str, Any], plan: Any, path: Path) -> None:
 
 
 @contextlib.contextmanager
-def _interrupt_sets(stop: threading.Event, progress: Any, what: str) -> Iterator[None]:
+def _interrupt_sets(stop: threading.Event, progress: Any, what: str) -> Iterator[list[float]]:
     """Ctrl-C or SIGTERM stops new operations and lets those in flight finish and be
-    recorded; a second one within FORCE_WINDOW_S exits at once."""
+    recorded; a second one within FORCE_WINDOW_S exits at once. Yields the times of the
+    interrupts received (empty: none; `stop` is also set by a plugin crash)."""
     last: list[float] = []
 
     def on_interrupt(signum: int, frame: Any) -> None:
@@ -172,11 +173,11 @@ def _interrupt_sets(stop: threading.Event, progress: Any, what: str) -> Iterator
         )
 
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield last
         return
     previous = {sig: signal.signal(sig, on_interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield
+        yield last
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -206,12 +207,12 @@ def execute(session: Any, plan: Any, args: argparse.Namespace, options: Any) -> 
     steps = plan.to_add + plan.to_change + plan.to_destroy  # a replace is two steps
     progress = progress_for(steps, json_lines=args.json)
     word = "Destroy" if plan.destroy else "Apply"
-    with _interrupt_sets(stop, progress, word.lower()):
+    with _interrupt_sets(stop, progress, word.lower()) as interrupts:
         result = session.apply(plan, progress, options, stop=stop)
     if not plan.destroy:
         session.state.set_outputs(session.compute_outputs())
     counts = result.counts
-    interrupted = result.dag.interrupted
+    interrupted = bool(interrupts)  # not a stop for a crashed plugin: that is an error
     if result.errors or result.dag.skipped or interrupted:
         for message, addresses in result.grouped_errors():
             shown = redact(message)  # a provider's error may echo a secret it was sent
