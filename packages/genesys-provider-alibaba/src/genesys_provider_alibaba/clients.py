@@ -27,7 +27,7 @@ from genesys_plugin_sdk.schema import number_setting, settings_dict
 from genesys_plugin_sdk.waiters import WaitTiming
 
 DEFAULT_REGION = "cn-hangzhou"
-PRODUCTS = frozenset({"ecs", "vpc", "slb", "rds", "cdn", "sts", "fc", "oss"})
+PRODUCTS = frozenset({"ecs", "vpc", "slb", "rds", "cdn", "cas", "sts", "fc", "oss"})
 # Product key -> (request package of the old SDK, API version).
 RPC_PACKAGES = {
     "ecs": "aliyunsdkecs.request.v20140526",
@@ -37,6 +37,9 @@ RPC_PACKAGES = {
     "cdn": "aliyunsdkcdn.request.v20180510",
     "sts": "aliyunsdksts.request.v20150401",
 }
+GLOBAL_PRODUCTS = frozenset({"sts", "cdn", "cas"})  # no RegionId in their calls
+# Products without a request package installed: called through the core's CommonRequest.
+COMMON_PRODUCTS = {"cas": ("cas.aliyuncs.com", "2020-04-07")}
 SETTING_KEYS = frozenset(
     {"access_key_id", "access_key_secret", "endpoints", "poll_interval", "wait_timeout"}
 )
@@ -79,6 +82,19 @@ def settings_from_request(request: Any) -> AlibabaSettings:
         poll_interval=number_setting(raw, "poll_interval", 2.0),
         wait_timeout=number_setting(raw, "wait_timeout", 900.0),
     )
+
+
+def _request(product: str, action: str) -> Any:
+    """The SDK's request object for one action of a product."""
+    if product in COMMON_PRODUCTS:
+        from aliyunsdkcore.request import CommonRequest
+
+        domain, version = COMMON_PRODUCTS[product]
+        request = CommonRequest(domain=domain, version=version, action_name=action, product=product)
+        request.set_method("POST")
+        return request
+    module = importlib.import_module(f"{RPC_PACKAGES[product]}.{action}Request")
+    return getattr(module, f"{action}Request")()
 
 
 def _plain(value: Any) -> str:
@@ -151,15 +167,14 @@ class AlibabaClients:
 
         Parameters are given in the API's words (`VSwitchId`, `Tag.1.Key`); None is left out.
         """
-        module = importlib.import_module(f"{RPC_PACKAGES[product]}.{action}Request")
-        request = getattr(module, f"{action}Request")()
+        request = _request(product, action)
         request.set_accept_format("JSON")
         endpoint = self.endpoint(product)
         if endpoint:
             scheme, _, host = endpoint.partition("://")
             request.set_endpoint(host.rstrip("/"))
             request.set_protocol_type(scheme)
-        if "RegionId" not in params and product != "sts":
+        if "RegionId" not in params and product not in GLOBAL_PRODUCTS:
             params["RegionId"] = self.region
         for name, value in params.items():
             if value is not None:

@@ -93,10 +93,7 @@ class Functions(KindHandler):
         )
         for trigger in triggers:
             if trigger.trigger_type == "http":
-                config = json.loads(trigger.trigger_config or "{}")
-                function.triggers.add(
-                    type="http", path=trigger.description or "", methods=config.get("methods", [])
-                )
+                function.triggers.append(_trigger_from(trigger))
                 function.url = trigger.http_trigger.url_internet if trigger.http_trigger else ""
         return function
 
@@ -208,12 +205,12 @@ class Functions(KindHandler):
                 trigger_name=TRIGGER,
                 trigger_type="http",
                 trigger_config=trigger_config,
-                description=http[0].path,
+                description=_described(http[0]),
             )
             fc.create_trigger(name, models.CreateTriggerRequest(body=body))
         else:
             body = models.UpdateTriggerInput(
-                trigger_config=trigger_config, description=http[0].path
+                trigger_config=trigger_config, description=_described(http[0])
             )
             fc.update_trigger(name, TRIGGER, models.UpdateTriggerRequest(body=body))
 
@@ -243,6 +240,23 @@ class Functions(KindHandler):
         ):
             fc.delete_trigger(resource_id, TRIGGER)
         fc.delete_function(resource_id)
+
+
+def _described(trigger: pb.Trigger) -> str:
+    """The trigger's description keeps what FC has no field for: the path and the methods as
+    asked (none asked means FC's default set, which must read back as none)."""
+    return json.dumps({"genesys": {"path": trigger.path, "methods": list(trigger.methods)}})
+
+
+def _trigger_from(raw: Any) -> pb.Trigger:
+    methods = json.loads(raw.trigger_config or "{}").get("methods", [])
+    try:
+        kept = json.loads(raw.description or "{}").get("genesys", {})
+    except ValueError:
+        kept = {}
+    if kept and sorted(kept.get("methods") or DEFAULT_METHODS) == sorted(methods):
+        methods = kept.get("methods", [])
+    return pb.Trigger(type="http", path=str(kept.get("path", "")), methods=methods)
 
 
 def invoke(clients: AlibabaClients, request: Any) -> serverless_pb2.InvokeFunctionResponse:

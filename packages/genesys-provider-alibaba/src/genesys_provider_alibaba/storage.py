@@ -225,4 +225,6 @@ def all_versions(bucket: Any, prefix: str = "") -> Iterable[tuple[str, str]]:
 
 
 def kinds(clients: AlibabaClients) -> list[KindHandler]:
-    return [Buckets(clients)]
+    from genesys_provider_alibaba import cdn
+
+    return [Buckets(clients), *cdn.kinds(clients)]

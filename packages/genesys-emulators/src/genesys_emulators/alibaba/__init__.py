@@ -1,7 +1,7 @@
 """Alibaba Cloud's emulator: `genesys-emulator alibaba`.
 
 One port per product, as the ready line's `sdk` keys say: ecs, vpc, slb, rds, fc, oss, plus
-sts and cdn. ECS, VPC, SLB, RDS, CDN and STS speak the RPC style (`rpc`); OSS is REST with
+sts, cdn and cas (certificates). ECS, VPC, SLB, RDS, CDN and STS speak the RPC style (`rpc`); OSS is REST with
 XML (`oss`); Function Compute 3.0 is ROA with JSON (`fc`). ECS, VPC, SLB and RDS share one
 store (`network.VpcState`) because their resources refer to each other (a vSwitch in use
 by an instance cannot be deleted).
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from genesys_emulators.alibaba.cas import Cas
+from genesys_emulators.alibaba.cdn import Cdn
 from genesys_emulators.alibaba.ecs import Ecs
 from genesys_emulators.alibaba.fc import FunctionCompute
 from genesys_emulators.alibaba.network import VpcState
@@ -44,18 +46,9 @@ def build(faults: FaultPlan) -> Emulator:
         "oss": Oss(REGION, faults),
         "sts": Sts(ACCOUNT, faults),
     }
-    try:
-        from genesys_emulators.alibaba.slb import Slb
-
-        services["slb"] = Slb(state, faults)
-    except ImportError:  # pragma: no cover - slb lands after the core services
-        pass
-    try:
-        from genesys_emulators.alibaba.cdn import Cdn
-
-        services["cdn"] = Cdn(faults)
-    except ImportError:  # pragma: no cover
-        pass
+    cas = Cas(state, faults)
+    services["cdn"] = Cdn(cas, faults)
+    services["cas"] = cas
     return Emulator(
         cloud="alibaba",
         region=REGION,
