@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from genesys.provider.v1 import common_pb2 as pb
-from genesys.provider.v1 import compute_pb2, database_pb2, serverless_pb2
+from genesys.provider.v1 import compute_pb2, database_pb2, serverless_pb2, storage_pb2
 from genesys_provider_local import postgres
 from genesys_provider_local.database import PASSWORD_FILE
 from genesys_provider_local.registry import REGISTRY_FILE
@@ -83,6 +83,11 @@ def test_functions_and_gateways_see_only_their_environment(conn, root, shell):
         directory = root / "functions" / function.id
         assert _mode(directory / "function.json") == 0o600 and _mode(directory) == 0o700
         assert _mode(directory / "gateway" / "spec.json") == 0o600
+        # Only the function's own definition (what its handler is started from) holds its
+        # environment: not the registry, not the gateway's spec.
+        for path in root.rglob("*"):
+            if path.is_file() and path.name != "function.json":
+                assert b"configured-value" not in path.read_bytes(), path
         with urllib.request.urlopen(function.url, timeout=10) as answer:
             env = json.loads(answer.read())
         assert env["DB_PASSWORD"] == "configured-value"
@@ -133,11 +138,7 @@ def test_postgres_password_is_not_kept_in_the_clear(tmp_path, shell):
             # sealed copy: the first read moves it out of the registry.
             (root / "databases" / db.id / PASSWORD_FILE).unlink()
             with sqlite3.connect(root / REGISTRY_FILE) as registry:
-                old = pb.Database.FromString(
-                    registry.execute(
-                        "select body from resources where id = ?", (db.id,)
-                    ).fetchone()[0]
-                )
+                old = conn.database.GetDatabase(pb.GetRequest(id=db.id))
                 old.password = db.password
                 registry.execute(
                     "update resources set body = ? where id = ?",
@@ -159,3 +160,22 @@ def test_postgres_password_is_not_kept_in_the_clear(tmp_path, shell):
     finally:
         for data in root.glob("databases/*/pg/data"):
             postgres.stop(data)
+
+
+def test_rows_an_older_version_wrote_in_the_clear_are_sealed_on_open(conn, root):
+    config = pb.BucketConfig(name="plain", tags={"owner": "row-in-the-clear"})
+    bucket = conn.storage.CreateBucket(storage_pb2.CreateBucketRequest(config=config))
+    with sqlite3.connect(root / REGISTRY_FILE) as registry:
+        registry.execute(
+            "update resources set body = ? where id = ?", (bucket.SerializeToString(), bucket.id)
+        )
+    with served(root) as again:  # a newer plugin opens the old registry
+        assert again.storage.GetBucket(pb.GetRequest(id=bucket.id)).tags["owner"] == (
+            "row-in-the-clear"
+        )
+        with sqlite3.connect(root / REGISTRY_FILE) as registry:
+            (body,) = registry.execute(
+                "select body from resources where id = ?", (bucket.id,)
+            ).fetchone()
+        assert b"row-in-the-clear" not in body
+        again.storage.DeleteBucket(pb.DeleteRequest(id=bucket.id))

@@ -2,8 +2,9 @@
 
 It is this provider's "cloud control plane": every resource the plugin made is a row, so
 Get/List/ReadResources survive plugin restarts (the plugin process lives for one genesys
-run). Rows hold the resource's own protobuf message bytes (`body`) plus a JSON `aux` of
-facts only the plugin needs (pids, process start times).
+run). Rows hold the resource's own protobuf message bytes (`body`, sealed with the root's
+key: a function's environment or an instance's user_data may hold secrets; see sealed.py)
+plus a JSON `aux` of facts only the plugin needs (pids, process start times).
 
 Side tables keep the cross-resource facts whose checks must be atomic with the row they
 guard: `refs` (who depends on whom: deleting a used resource is refused), `cidrs` (network
@@ -26,6 +27,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from genesys_plugin_sdk import errors
+
+from genesys_provider_local import sealed
 
 CREATING = "creating"  # an intent: the real thing may be half made
 READY = "ready"
@@ -86,17 +91,13 @@ class Row:
 
 
 _COLUMNS = "id, kind, name, token, status, body, aux"
-
-
-def _row(values: tuple[Any, ...]) -> Row:
-    rid, kind, name, token, status, body, aux = values
-    facts = json.loads(aux) if aux and aux != "{}" else {}
-    return Row(rid, kind, name, token, status, bytes(body), facts)
+_SEALED = b"GSB1"  # prefix of a sealed body; rows an older version wrote have none
 
 
 class Registry:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key: bytes | None = None) -> None:
         self.path = path
+        self._key = key
         self._lock = threading.RLock()
         self._depth = 0
         self._conn = sqlite3.connect(
@@ -111,6 +112,39 @@ class Registry:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+    def _seal(self, rid: str, body: bytes) -> bytes:
+        if not body or self._key is None:
+            return body
+        return _SEALED + sealed.seal_bytes(self._key, body, rid)
+
+    def _row(self, values: tuple[Any, ...]) -> Row:
+        rid, kind, name, token, status, body, aux = values
+        facts = json.loads(aux) if aux and aux != "{}" else {}
+        body = bytes(body)
+        if body.startswith(_SEALED) and self._key is not None:
+            opened = sealed.open_bytes(self._key, body[len(_SEALED) :], rid)
+            if opened is None:
+                raise errors.FailedPrecondition(
+                    f"{self.path}: the row of {rid} cannot be opened with this root's key "
+                    f"({sealed.KEY_FILE}); was the key replaced or the row copied?"
+                )
+            body = opened
+        return Row(rid, kind, name, token, status, body, facts)
+
+    def seal_plaintext_rows(self) -> int:
+        """Seals the rows an older version wrote in the clear; returns how many."""
+        with self.transaction():
+            rows = self._all(
+                f"SELECT {_COLUMNS} FROM resources WHERE substr(body, 1, 4) != ?", (_SEALED,)
+            )
+            plain = [self._row(values) for values in rows if values[5]]
+            for row in plain:
+                self._run(
+                    "UPDATE resources SET body = ? WHERE id = ?",
+                    (self._seal(row.id, row.body), row.id),
+                )
+        return len(plain)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -143,11 +177,11 @@ class Registry:
 
     def get(self, rid: str) -> Row | None:
         rows = self._all(f"SELECT {_COLUMNS} FROM resources WHERE id = ?", (rid,))
-        return _row(rows[0]) if rows else None
+        return self._row(rows[0]) if rows else None
 
     def by_token(self, token: str) -> Row | None:
         rows = self._all(f"SELECT {_COLUMNS} FROM resources WHERE token = ?", (token,))
-        return _row(rows[0]) if rows else None
+        return self._row(rows[0]) if rows else None
 
     def of_kind(self, kind: int, name: str | None = None) -> list[Row]:
         if name is None:
@@ -155,11 +189,11 @@ class Registry:
         else:
             sql = f"SELECT {_COLUMNS} FROM resources WHERE kind = ? AND name = ?"
             rows = self._all(sql, (kind, name))
-        return [_row(r) for r in rows]
+        return [self._row(r) for r in rows]
 
     def with_status(self, status: str) -> list[Row]:
         rows = self._all(f"SELECT {_COLUMNS} FROM resources WHERE status = ?", (status,))
-        return [_row(r) for r in rows]
+        return [self._row(r) for r in rows]
 
     def many(self, column: str, keys: list[str]) -> dict[str, Row]:
         """Rows whose `column` ("id" or "token") is in `keys`, one query per 900 keys."""
@@ -170,7 +204,7 @@ class Registry:
             marks = ",".join("?" * len(chunk))
             sql = f"SELECT {_COLUMNS} FROM resources WHERE {column} IN ({marks})"
             for values in self._all(sql, chunk):
-                row = _row(values)
+                row = self._row(values)
                 found[row.id if column == "id" else str(row.token)] = row
         return found
 
@@ -185,7 +219,7 @@ class Registry:
                 row.name,
                 row.token or None,
                 row.status,
-                row.body,
+                self._seal(row.id, row.body),
                 json.dumps(row.aux),
                 time.time(),
             ),
@@ -194,7 +228,7 @@ class Registry:
     def save(self, rid: str, *, status: str, body: bytes, aux: dict[str, Any], name: str) -> None:
         self._run(
             "UPDATE resources SET status = ?, body = ?, aux = ?, name = ? WHERE id = ?",
-            (status, body, json.dumps(aux), name, rid),
+            (status, self._seal(rid, body), json.dumps(aux), name, rid),
         )
 
     def set_status(self, rid: str, status: str) -> None:
@@ -279,4 +313,6 @@ def open_registry(root: Path) -> Registry:
     os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
     for existing in root.glob(f"{REGISTRY_FILE}*"):  # made 0644 by an older version
         existing.chmod(0o600)
-    return Registry(path)
+    registry = Registry(path, sealed.root_key(root))
+    registry.seal_plaintext_rows()
+    return registry

@@ -1,11 +1,13 @@
 """Secrets the local provider must keep to operate, sealed at rest.
 
-The PostgreSQL password of a database is handed to the core once, in the create response,
-and the core records it in its (possibly encrypted) state. The provider keeps it only so a
-create retried with the same idempotency token (the core crashed before recording it) can
-answer with it again. It is kept AES-256-GCM sealed with a per-root random key
-(`registry.sqlite3.key`, 0600), bound to the resource id, never in the registry: copies of
-the registry or of a resource directory alone do not reveal it.
+One random AES-256 key per root (`registry.sqlite3.key`, 0600) seals:
+- every registry row's message bytes (a function's environment, an instance's user_data may
+  hold secrets), bound to the row's id (registry.py);
+- the PostgreSQL password of a database, which the core gets once, in the create response,
+  and records in its (possibly encrypted) state; the provider keeps it only so a create
+  retried with the same idempotency token (the core crashed before recording it) can answer
+  with it again (database.py).
+So grepping the root, or a copy of the registry or of a resource directory, reveals nothing.
 """
 
 from __future__ import annotations
@@ -18,9 +20,8 @@ from pathlib import Path
 from genesys_plugin_sdk import errors
 
 from genesys_provider_local.fs import write_atomic
-from genesys_provider_local.registry import REGISTRY_FILE
 
-KEY_FILE = f"{REGISTRY_FILE}.key"
+KEY_FILE = "registry.sqlite3.key"  # beside the registry (registry.REGISTRY_FILE)
 _NONCE = 12
 
 
@@ -40,23 +41,32 @@ def root_key(root: Path) -> bytes:
     return key
 
 
-def seal(root: Path, path: Path, secret: str, binding: str) -> None:
+def seal_bytes(key: bytes, data: bytes, binding: str) -> bytes:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     nonce = secrets.token_bytes(_NONCE)
-    sealed = AESGCM(root_key(root)).encrypt(nonce, secret.encode(), binding.encode())
-    write_atomic(path, nonce + sealed, 0o600)
+    return nonce + AESGCM(key).encrypt(nonce, data, binding.encode())
 
 
-def unseal(root: Path, path: Path, binding: str) -> str:
+def open_bytes(key: bytes, sealed: bytes, binding: str) -> bytes | None:
+    """The plaintext, or None when `sealed` was altered or made for another binding/key."""
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    data = path.read_bytes()
     try:
-        plain = AESGCM(root_key(root)).decrypt(data[:_NONCE], data[_NONCE:], binding.encode())
+        return AESGCM(key).decrypt(sealed[:_NONCE], sealed[_NONCE:], binding.encode())
     except InvalidTag:
+        return None
+
+
+def seal(root: Path, path: Path, secret: str, binding: str) -> None:
+    write_atomic(path, seal_bytes(root_key(root), secret.encode(), binding), 0o600)
+
+
+def unseal(root: Path, path: Path, binding: str) -> str:
+    plain = open_bytes(root_key(root), path.read_bytes(), binding)
+    if plain is None:
         raise errors.FailedPrecondition(
             f"{path} cannot be opened with this root's key (altered, or moved from another root)"
-        ) from None
+        )
     return plain.decode()
