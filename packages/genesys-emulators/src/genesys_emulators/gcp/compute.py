@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from genesys_emulators.gcp.compute_base import OPERATION_RULES
 from genesys_emulators.gcp.compute_instances import INSTANCE_RULES, InstancesMixin
+from genesys_emulators.gcp.compute_lb import LB_RULES, LoadBalancingMixin
 from genesys_emulators.gcp.compute_network import NETWORK_RULES, NetworksMixin
 
 
-class ComputeApp(InstancesMixin, NetworksMixin):
-    rules = (*OPERATION_RULES, *INSTANCE_RULES, *NETWORK_RULES)
+class ComputeApp(InstancesMixin, NetworksMixin, LoadBalancingMixin):
+    rules = (*OPERATION_RULES, *INSTANCE_RULES, *NETWORK_RULES, *LB_RULES)

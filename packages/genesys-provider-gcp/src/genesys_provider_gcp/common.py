@@ -1,0 +1,117 @@
+"""Helpers every service module shares: the token label, tags as labels, provider_data, private
+bytes, and the description record kept on resources that have no labels.
+
+Resources with labels (instances, disks, buckets, Cloud SQL, functions) carry the label
+`genesys-token=<token>`. Networks, subnetworks and firewalls have no labels in Compute's API:
+they carry the token, their Genesys name and their tags in `description`, as `genesys:{json}`.
+A create first looks for a resource with its token, so a retried create returns what the
+first attempt made and ReadResources can find a resource by token alone (crash recovery).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.tags import TOKEN_LABEL, label_token
+from google.protobuf import struct_pb2
+
+from genesys_provider_gcp import tables
+
+DESCRIPTION_PREFIX = "genesys:"
+SYSTEM_LABELS = (TOKEN_LABEL, "goog-")
+
+
+def labels_for(
+    tags: Mapping[str, str], token: str = "", path: str = "config.tags"
+) -> dict[str, str]:
+    """The user's tags as labels (mapped as tables.labels_for) plus the token label."""
+    try:
+        labels = tables.labels_for(dict(tags))
+    except ValueError as exc:
+        raise errors.InvalidArgument(str(exc), attribute_path=path) from None
+    if token:
+        labels[TOKEN_LABEL] = label_token(token)
+    return labels
+
+
+def tags_of(labels: Mapping[str, str], asked: Mapping[str, str]) -> dict[str, str]:
+    """The user's tags read back from labels (system labels dropped)."""
+    mine = {k: v for k, v in labels.items() if not k.startswith(SYSTEM_LABELS)}
+    return tables.tags_from_labels(mine, dict(asked))
+
+
+def token_filter(token: str) -> str:
+    return f'labels.{TOKEN_LABEL} = "{label_token(token)}"'
+
+
+def names_filter(names: list[str]) -> str:
+    """Compute's list filter for any of `names` (one call reads them all)."""
+    return " OR ".join(f'(name = "{name}")' for name in names)
+
+
+def describe(meta: Mapping[str, Any]) -> str:
+    return DESCRIPTION_PREFIX + json.dumps(dict(meta), sort_keys=True, separators=(",", ":"))
+
+
+def description_meta(description: str) -> dict[str, Any]:
+    if not description.startswith(DESCRIPTION_PREFIX):
+        return {}
+    try:
+        value = json.loads(description[len(DESCRIPTION_PREFIX) :])
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def struct(data: Mapping[str, Any]) -> struct_pb2.Struct:
+    out = struct_pb2.Struct()
+    out.update(json.loads(json.dumps(_plain(data), default=str)))
+    return out
+
+
+def _plain(data: Any) -> Any:
+    if isinstance(data, Mapping):
+        return {str(k): _plain(v) for k, v in data.items() if v is not None and v != ""}
+    if isinstance(data, (list, tuple)):
+        return [_plain(v) for v in data]
+    if isinstance(data, datetime.datetime):
+        return data.isoformat()
+    return data
+
+
+def private_json(data: Mapping[str, Any]) -> bytes:
+    return json.dumps(dict(data), sort_keys=True, separators=(",", ":")).encode()
+
+
+def read_private(raw: bytes) -> dict[str, Any]:
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def last(link: str) -> str:
+    """`.../zones/us-central1-a/instances/web-0` -> `web-0`."""
+    return link.rstrip("/").rsplit("/", 1)[-1]
+
+
+def after(link: str, word: str) -> str:
+    parts = link.split("/")
+    return parts[parts.index(word) + 1] if word in parts[:-1] else ""
+
+
+def split_id(resource_id: str, what: str) -> tuple[str, str]:
+    """ "us-central1-a/web-0" -> ("us-central1-a", "web-0"); InvalidArgument otherwise."""
+    scope, sep, name = resource_id.partition("/")
+    if not sep or not scope or not name:
+        raise errors.InvalidArgument(
+            f"{what} id {resource_id!r} is not <zone or region>/<name>", attribute_path="id"
+        )
+    return scope, name

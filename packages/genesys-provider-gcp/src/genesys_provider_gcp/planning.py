@@ -1,0 +1,291 @@
+"""GetSchema facts, ValidateResources and PlanResources: translation of abstract values,
+replacement decisions and monthly costs. Pure functions of the request: nothing here
+contacts Google.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from genesys.provider.v1 import common_pb2 as pb
+from genesys.provider.v1 import provider_pb2
+from genesys_plugin_sdk.schema import PriceList, SchemaFacts, Setting, provider_schema
+from google.protobuf.message import Message
+
+from genesys_provider_gcp import tables
+
+FORCE_NEW: dict[str, frozenset[str]] = {
+    # Compute cannot rename an instance or move it between zones or networks.
+    "instance": frozenset(
+        {"name", "image", "zone", "subnet_id", "network_id", "key_pair", "user_data"}
+    ),
+    "bucket": frozenset({"name"}),
+    "volume": frozenset({"name", "encrypted", "zone", "volume_class"}),
+    "volume_attachment": frozenset({"volume_id", "instance_id", "device"}),
+    "network": frozenset({"name", "cidr", "tags"}),
+    "subnet": frozenset({"name", "network_id", "cidr", "zone", "public", "tags"}),
+    "security_group": frozenset({"name", "network_id"}),
+    "load_balancer": frozenset({"name", "internal", "network_id"}),
+    "database": frozenset({"name", "engine", "username", "subnet_ids"}),
+    "function": frozenset({"name"}),
+    "layer": frozenset({"name"}),
+    "cdn": frozenset({"name", "origin_bucket_id"}),
+    "certificate": frozenset({"name", "domain", "tags"}),
+}
+REQUIRED: dict[str, frozenset[str]] = {
+    "bucket": frozenset({"name"}),
+    "network": frozenset({"name"}),
+    "subnet": frozenset({"network_id", "cidr"}),
+    "security_group": frozenset({"name", "network_id"}),
+    "database": frozenset({"name", "engine"}),
+    "function": frozenset({"name", "runtime", "handler", "code"}),
+    "cdn": frozenset({"origin_bucket_id"}),
+    "certificate": frozenset({"domain"}),
+}
+KINDS = (
+    "instance",
+    "bucket",
+    "network",
+    "subnet",
+    "security_group",
+    "database",
+    "function",
+    "cdn",
+    "certificate",
+)
+SETTINGS = (
+    Setting("project", "string", "GCP project id (else the config's `project`, else ADC's)"),
+    Setting("region", "string", "GCP region (else the config's `region`, else us-central1)"),
+    Setting("zone", "string", "zone for zonal resources (default: the region's first)"),
+    Setting("credentials", "string", "application-default (default) or anonymous (emulators)"),
+    Setting("endpoints", "map", "per-API endpoint URLs: compute, sql, functions, storage"),
+    Setting("poll_interval", "int", "longest pause between readiness polls, seconds (default 1)"),
+    Setting("wait_timeout", "int", "seconds a create/delete may wait (default 900)"),
+)
+FACTS = SchemaFacts(force_new=FORCE_NEW, required=REQUIRED, settings=SETTINGS, kinds=KINDS)
+
+
+def schema() -> provider_pb2.ProviderSchema:
+    regions = tables.price_tables()
+    region, entries = regions[0]
+    answer = provider_schema(
+        FACTS,
+        translations=tables.translation_tables(),
+        prices=PriceList(as_of=tables.PRICES_AS_OF, region=region, entries=entries),
+    )
+    for region, entries in regions[1:]:
+        table = answer.prices.add(as_of=tables.PRICES_AS_OF, region=region)
+        for item, usd, unit in entries:
+            table.entries.add(item=item, usd=usd, unit=unit)
+    return answer
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _error(index: int, path: str, summary: str) -> pb.Diagnostic:
+    return pb.Diagnostic(
+        severity=pb.Diagnostic.SEVERITY_ERROR, summary=summary, attribute_path=path, index=index
+    )
+
+
+def validate(resource: pb.Resource, index: int) -> Iterator[pb.Diagnostic]:
+    """What GCP would refuse, found before anything is created."""
+    which = resource.WhichOneof("body")
+    body: Any = getattr(resource, which) if which else None
+    if body is None:
+        return
+    if which in ("instance", "bucket", "database", "function") and body.tags:
+        try:
+            tables.labels_for(dict(body.tags))
+        except ValueError as exc:
+            yield _error(index, "tags", str(exc))
+    if which == "instance":
+        if body.provider_type and body.provider_type not in tables.KNOWN_MACHINE_TYPES:
+            known = ", ".join(sorted(tables.KNOWN_MACHINE_TYPES))
+            yield _error(
+                index,
+                "provider_type",
+                f"unknown GCP machine type {body.provider_type!r}; one of {known}",
+            )
+        try:
+            tables.image_source(body.image)
+        except ValueError as exc:
+            yield _error(index, "image", str(exc))
+        yield from _name(index, body.name, "instance")
+    elif which == "function":
+        if body.runtime and body.runtime not in tables.RUNTIMES:
+            known = ", ".join(sorted(tables.RUNTIMES))
+            yield _error(
+                index,
+                "runtime",
+                f"runtime {body.runtime!r} is not offered by Cloud Functions; one of {known}",
+            )
+        for position, trigger in enumerate(body.triggers):
+            if trigger.type not in ("http", ""):
+                yield _error(
+                    index,
+                    f"triggers[{position}].type",
+                    f"trigger type {trigger.type!r}: only http here",
+                )
+    elif which == "database":
+        if body.engine not in (
+            pb.DATABASE_ENGINE_POSTGRES,
+            pb.DATABASE_ENGINE_MYSQL,
+            pb.DATABASE_ENGINE_UNSPECIFIED,
+        ):
+            yield _error(index, "engine", "Cloud SQL runs postgres and mysql only")
+        engine = "mysql" if body.engine == pb.DATABASE_ENGINE_MYSQL else "postgres"
+        if body.version and body.version not in tables.DATABASE_VERSIONS[engine]:
+            known = ", ".join(tables.DATABASE_VERSIONS[engine])
+            yield _error(
+                index,
+                "version",
+                f"{engine} {body.version} is not offered by Cloud SQL; one of {known}",
+            )
+    elif which == "security_group":
+        sources = {tuple(sorted(r.cidr_blocks)) for r in body.ingress}
+        if len(sources) > 1:
+            yield _error(
+                index,
+                "ingress",
+                "on GCP one group's ingress rules share their source ranges (one firewall)",
+            )
+
+
+def _name(index: int, name: str, what: str) -> Iterator[pb.Diagnostic]:
+    import re
+
+    if name and not re.match(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", name):
+        yield _error(
+            index,
+            "name",
+            f"{what} name {name!r}: GCP names are lower-case letters, digits and '-', "
+            "starting with a letter",
+        )
+
+
+# ---------------------------------------------------------------- translation and cost
+
+
+def translate(which: str, body: Any) -> None:
+    if which == "instance":
+        body.provider_type = tables.machine_type_for(body.size, body.provider_type)
+        try:
+            body.provider_image = tables.image_source(body.image)
+        except ValueError:
+            body.provider_image = ""
+    elif which == "database":
+        body.provider_class = tables.database_tier_for(body.size)
+    elif which == "volume":
+        body.provider_type = tables.VOLUME_TYPES.get(body.volume_class, "pd-balanced")
+
+
+def _hourly(label: str, hourly: float | None) -> provider_pb2.CostEstimate:
+    if hourly is None:
+        return provider_pb2.CostEstimate(unknown=True, components=[f"no price known for {label}"])
+    month = tables.HOURS_PER_MONTH
+    return provider_pb2.CostEstimate(
+        monthly_usd=round(hourly * month, 2),
+        hourly_usd=hourly,
+        components=[f"{label}: {month} h x ${hourly}"],
+    )
+
+
+def _usage(note: str) -> provider_pb2.CostEstimate:
+    return provider_pb2.CostEstimate(monthly_usd=0.0, components=[f"usage-based: {note}"])
+
+
+def database_cost(region: str, body: Any) -> provider_pb2.CostEstimate:
+    resources = tables.tier_resources(body.provider_class)
+    if resources is None or region not in tables.SQL_VCPU_HOURLY:
+        return provider_pb2.CostEstimate(
+            unknown=True, components=[f"no price known for {body.provider_class}"]
+        )
+    cpus, memory = resources
+    copies = 2 if body.multi_az else 1  # HA (REGIONAL) is billed twice
+    hourly = (
+        cpus * tables.SQL_VCPU_HOURLY[region] + memory * tables.SQL_MEMORY_GB_HOURLY[region]
+    ) * copies
+    storage = body.storage_gb or tables.DEFAULT_STORAGE_GB
+    storage_usd = storage * tables.SQL_SSD_GB_MONTH[region] * copies
+    month = tables.HOURS_PER_MONTH
+    return provider_pb2.CostEstimate(
+        monthly_usd=round(hourly * month + storage_usd, 2),
+        hourly_usd=round(hourly, 4),
+        components=[
+            f"Cloud SQL {body.provider_class} x{copies}: {month} h x ${hourly:.4f}",
+            f"SSD storage: {storage * copies} GB-months x ${tables.SQL_SSD_GB_MONTH[region]}",
+        ],
+    )
+
+
+def cost_of(region: str, which: str, body: Any) -> provider_pb2.CostEstimate:
+    costs: dict[str, Callable[[Any], provider_pb2.CostEstimate]] = {
+        "instance": lambda r: _hourly(
+            f"instance {r.provider_type}", tables.instance_hourly(region, r.provider_type)
+        ),
+        "database": lambda r: database_cost(region, r),
+        "bucket": lambda r: _usage(f"${tables.GCS_STANDARD_GB_MONTH}/GB-month stored"),
+        "function": lambda r: _usage(
+            f"${tables.FUNCTIONS_INVOCATIONS_MILLION} per million invocations + GB-seconds"
+        ),
+        "cdn": lambda r: _hourly("forwarding rule", tables.FORWARDING_RULE_HOURLY),
+    }
+    compute = costs.get(which)
+    return (
+        compute(body)
+        if compute
+        else provider_pb2.CostEstimate(monthly_usd=0.0, components=["no charge"])
+    )
+
+
+def requires_replace(which: str, desired: Message, prior: Message, unknown: set[str]) -> list[str]:
+    changed = set()
+    for name in FORCE_NEW.get(which, frozenset()):
+        field = desired.DESCRIPTOR.fields_by_name.get(name)
+        if field is None:
+            continue
+        want, have = getattr(desired, name), getattr(prior, name)
+        if name in unknown:
+            changed.add(name)
+        elif field.type == field.TYPE_BOOL:
+            if bool(want) != bool(have):
+                changed.add(name)
+        elif _present(want) and _normal(want) != _normal(have):
+            changed.add(name)
+    return sorted(changed)
+
+
+def _present(value: Any) -> bool:
+    return value.ByteSize() > 0 if isinstance(value, Message) else bool(value)
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, Message):
+        return value.SerializeToString(deterministic=True)
+    if hasattr(value, "items"):
+        return dict(value.items())
+    if isinstance(value, (str, int, float, bool, bytes)):
+        return value
+    return sorted(value)
+
+
+def plan_item(region: str, index: int, item: Any) -> provider_pb2.PlannedResource:
+    which = item.desired.WhichOneof("body")
+    planned = provider_pb2.PlannedResource(index=index)
+    unknown = {p.split(".")[0].split("[")[0] for p in item.unknown_attributes}
+    planned.diagnostics.extend(
+        d for d in validate(item.desired, index) if d.attribute_path.split(".")[0] not in unknown
+    )
+    if which is None:
+        return planned
+    planned.translated.CopyFrom(item.desired)
+    body = getattr(planned.translated, which)
+    translate(which, body)
+    if item.HasField("prior") and item.prior.WhichOneof("body") == which:
+        desired, prior = getattr(item.desired, which), getattr(item.prior, which)
+        planned.requires_replace.extend(requires_replace(which, desired, prior, unknown))
+    planned.cost.CopyFrom(cost_of(region, which, body))
+    return planned
