@@ -51,7 +51,7 @@ def _bare_server(socket_path: str) -> None:
 
 
 def _start_bare(socket_path: str, tls: bool) -> tuple[subprocess.Popen, grpc.Channel]:
-    from genesys.plugins.tls import core_certificate, open_channel
+    from genesys.plugins.tls import core_certificate, open_channel, open_debug_channel
     from genesys_plugin_sdk.tls import generate_self_signed
 
     env = dict(os.environ)
@@ -65,8 +65,12 @@ def _start_bare(socket_path: str, tls: bool) -> tuple[subprocess.Popen, grpc.Cha
     child = subprocess.Popen(
         [sys.executable, __file__, "--bare-server", socket_path], stdin=subprocess.PIPE, env=env
     )
-    der = server_cert.cert_der if server_cert else b""
-    channel = open_channel(f"unix:{socket_path}", der, core_certificate() if tls else None)
+    target = f"unix:{socket_path}"
+    channel = (
+        open_channel(target, server_cert.cert_der, core_certificate())
+        if server_cert is not None
+        else open_debug_channel(target)  # the plaintext baseline the TLS cost is measured on
+    )
     grpc.channel_ready_future(channel).result(timeout=15)
     return child, channel
 
