@@ -35,7 +35,7 @@ from genesys_provider_aws.common import (
     user_tags,
 )
 from genesys_provider_aws.errors import call_or_none
-from genesys_provider_aws.readers import KindReader, filtered_reader, read_one
+from genesys_provider_aws.readers import filtered_reader, read_one
 
 LIVE_STATES = ["pending", "running", "stopping", "stopped", "shutting-down"]
 STATE_WORDS = {"shutting-down": "terminated"}
@@ -164,7 +164,6 @@ def instances_where(
 
 
 INSTANCE_READER = filtered_reader("instance", "instance", instances_where, "instance-id")
-READERS: dict[Any, KindReader] = {pb.RESOURCE_KIND_INSTANCE: INSTANCE_READER}
 
 
 # ---------------------------------------------------------------- writing

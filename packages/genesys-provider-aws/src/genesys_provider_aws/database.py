@@ -117,7 +117,6 @@ def find_by_token(clients: AwsClients, token: str) -> str | None:
 
 
 READER = KindReader("database", "database", read_many, find_by_token)
-READERS: dict[Any, KindReader] = {pb.RESOURCE_KIND_DATABASE: READER}
 
 
 def _wait_available(clients: AwsClients, identifier: str, password: str = "") -> pb.Database:

@@ -27,7 +27,7 @@ def build_plugin(clients: AwsClients | None = None) -> Plugin:
     return Plugin(
         name="aws",
         version=__version__,
-        provider=ProviderServicer(shared),
+        provider=ProviderServicer(shared, kinds),
         state_store=StateStoreServicer(shared),
         # Creates block until resources are ready: give the core's parallelism room.
         max_workers=64,

@@ -11,22 +11,11 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from typing import Any
 
-from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk.handlers import KindFunctions
 
 from genesys_provider_aws import cdn, load_balancers, security_groups, vpc
 from genesys_provider_aws.clients import AwsClients
 from genesys_provider_aws.common import ec2_list_filters
-from genesys_provider_aws.readers import KindReader
-
-READERS: dict[Any, KindReader] = {
-    pb.RESOURCE_KIND_NETWORK: vpc.NETWORK_READER,
-    pb.RESOURCE_KIND_SUBNET: vpc.SUBNET_READER,
-    pb.RESOURCE_KIND_SECURITY_GROUP: security_groups.READER,
-    pb.RESOURCE_KIND_LOAD_BALANCER: load_balancers.READER,
-    pb.RESOURCE_KIND_CDN: cdn.CDN_READER,
-    pb.RESOURCE_KIND_CERTIFICATE: cdn.CERTIFICATE_READER,
-}
 
 
 def _ec2_lister(

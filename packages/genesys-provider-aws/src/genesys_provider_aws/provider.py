@@ -1,34 +1,22 @@
 """The Provider service: metadata, schema, configuration, identity, validation, planning and the
-batch read (ReadResources) across every kind."""
+batch read (ReadResources) across every kind, as hooks of the SDK's ProviderBase."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
-from genesys.provider.v1 import provider_pb2, provider_pb2_grpc
-from genesys_plugin_sdk import errors
-from genesys_plugin_sdk.reads import read_resources
+from genesys.provider.v1 import provider_pb2
+from genesys_plugin_sdk.provider_base import ProviderBase
 
 from genesys_provider_aws import __version__
-from genesys_provider_aws.clients import AwsClients, settings_from_request
-from genesys_provider_aws.errors import TRANSLATOR, translate_errors
-from genesys_provider_aws.readers import KindReader
+from genesys_provider_aws.clients import AwsClients, AwsSettings, settings_from_request
+from genesys_provider_aws.errors import TRANSLATOR
 
 PROTOCOL_VERSION = 1
 # EC2 allows bursts of ~50 mutating calls then ~5/s; 16 parallel operations stay well inside.
 MAX_PARALLELISM = 16
-
-
-def all_readers() -> dict[int, KindReader]:
-    """Every kind's reader (imported here, not at module load, to keep GetMetadata cheap)."""
-    from genesys_provider_aws import compute, database, network, serverless, storage
-
-    readers: dict[int, KindReader] = {}
-    for module in (compute, storage, network, database, serverless):
-        readers.update(module.READERS)  # type: ignore[attr-defined]
-    return readers
 
 
 def metadata() -> provider_pb2.ProviderMetadata:
@@ -46,67 +34,43 @@ def metadata() -> provider_pb2.ProviderMetadata:
     )
 
 
-@translate_errors
-class ProviderServicer(provider_pb2_grpc.ProviderServicer):
-    def __init__(self, clients: AwsClients) -> None:
-        self.clients = clients
-        self._schema: provider_pb2.ProviderSchema | None = None
+class ProviderServicer(ProviderBase):
+    """AWS's answers to the Provider service's hooks (the SDK's ProviderBase does the RPCs)."""
 
-    def GetMetadata(self, request: Any, context: Any) -> provider_pb2.ProviderMetadata:
+    def __init__(self, clients: AwsClients, kinds: Iterable[Any] = ()) -> None:
+        super().__init__(kinds, translate=TRANSLATOR)
+        self.clients = clients
+
+    def metadata(self) -> provider_pb2.ProviderMetadata:
         return metadata()
 
-    def GetSchema(self, request: Any, context: Any) -> provider_pb2.ProviderSchema:
-        if self._schema is None:
-            from genesys_provider_aws.schema import provider_schema
+    def schema(self) -> provider_pb2.ProviderSchema:
+        from genesys_provider_aws.schema import provider_schema
 
-            self._schema = provider_schema()
-        return self._schema
+        return provider_schema()
 
-    def ValidateProviderConfig(self, request: Any, context: Any) -> provider_pb2.ValidateResponse:
-        try:
-            settings_from_request(request)
-        except errors.InvalidArgument as exc:
-            diagnostic = pb.Diagnostic(
-                severity=pb.Diagnostic.SEVERITY_ERROR,
-                summary=exc.message,
-                attribute_path=exc.attribute_path,
-                index=-1,
-            )
-            return provider_pb2.ValidateResponse(diagnostics=[diagnostic])
-        return provider_pb2.ValidateResponse()
+    def parse_settings(self, request: provider_pb2.ConfigureRequest) -> AwsSettings:
+        return settings_from_request(request)
 
-    def Configure(self, request: Any, context: Any) -> provider_pb2.ConfigureResponse:
-        self.clients.configure(settings_from_request(request))
-        return provider_pb2.ConfigureResponse()
+    def configure(self, settings: AwsSettings) -> None:
+        self.clients.configure(settings)
 
-    def Authenticate(self, request: Any, context: Any) -> provider_pb2.Identity:
+    def identity(self) -> provider_pb2.Identity:
         who = self.clients.client("sts").get_caller_identity()
         self.clients.cache["account_id"] = who["Account"]
         return provider_pb2.Identity(
             account_id=who["Account"], region=self.clients.region, principal=who.get("Arn", "")
         )
 
-    def ValidateResources(self, request: Any, context: Any) -> provider_pb2.ValidateResponse:
+    def validate_resource(self, resource: pb.Resource, index: int) -> Iterable[pb.Diagnostic]:
         from genesys_provider_aws.validation import validate
 
-        response = provider_pb2.ValidateResponse()
-        for index, resource in enumerate(request.resources):
-            response.diagnostics.extend(validate(resource, index))
-        return response
+        return validate(resource, index)
 
-    def PlanResources(self, request: Any, context: Any) -> provider_pb2.PlanResourcesResponse:
+    def plan_item(self, index: int, item: provider_pb2.PlanItem) -> provider_pb2.PlannedResource:
         from genesys_provider_aws.planning import plan_item
 
-        return provider_pb2.PlanResourcesResponse(
-            resources=[plan_item(self.clients, i, item) for i, item in enumerate(request.items)]
-        )
+        return plan_item(self.clients, index, item)
 
-    def ReadResources(
-        self, request: Any, context: Any
-    ) -> Iterator[provider_pb2.ReadResourcesResponse]:
-        readers = [reader.bind(self.clients) for reader in all_readers().values()]
-        return read_resources(request, readers, TRANSLATOR)
-
-    def Shutdown(self, request: Any, context: Any) -> provider_pb2.ShutdownResponse:
+    def close(self) -> None:
         self.clients.close()
-        return provider_pb2.ShutdownResponse()

@@ -429,9 +429,3 @@ def kinds(clients: AwsClients) -> list[KindFunctions]:
 def extra_rpcs(clients: AwsClients) -> dict[str, Any]:
     """RPCs of the service that are not a kind's verbs."""
     return {"InvokeFunction": lambda request, context: invoke(clients, request)}
-
-
-READERS: dict[Any, KindReader] = {
-    pb.RESOURCE_KIND_FUNCTION: FUNCTION_READER,
-    pb.RESOURCE_KIND_LAYER: LAYER_READER,
-}

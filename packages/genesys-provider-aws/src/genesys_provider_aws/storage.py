@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from functools import partial
-from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk.handlers import KindFunctions
@@ -16,13 +15,6 @@ from genesys_plugin_sdk.handlers import KindFunctions
 from genesys_provider_aws import buckets, volumes
 from genesys_provider_aws.clients import AwsClients
 from genesys_provider_aws.common import ec2_list_filters
-from genesys_provider_aws.readers import KindReader
-
-READERS: dict[Any, KindReader] = {
-    pb.RESOURCE_KIND_BUCKET: buckets.READER,
-    pb.RESOURCE_KIND_VOLUME: volumes.VOLUME_READER,
-    pb.RESOURCE_KIND_VOLUME_ATTACHMENT: volumes.ATTACHMENT_READER,
-}
 
 
 def _list_volumes(clients: AwsClients, filters: Mapping[str, str]) -> Iterator[pb.Volume]:
