@@ -22,6 +22,8 @@ PRODUCTS = {
     "cam": ("cam", "v20190116", "CamClient"),
     "clb": ("clb", "v20180317", "ClbClient"),
     "cdb": ("cdb", "v20170320", "CdbClient"),
+    "cdn": ("cdn", "v20180606", "CdnClient"),
+    "ssl": ("ssl", "v20191205", "SslClient"),
 }
 
 
