@@ -3,7 +3,7 @@
 The host refuses a plugin that announces no certificate, so these checks start the executable
 with the real handshake environment and speak to it directly: it must announce a certificate
 and serve TLS with it to the core's certificate, and it must refuse every other client (a
-stranger's certificate, no certificate, plaintext).
+stranger's certificate, TLS without a certificate, plaintext).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from genesys.conformance.session import CheckFailed, Session, expect
 from genesys.plugins.tls import core_certificate, open_channel, open_debug_channel
 from genesys.provider.v1 import provider_pb2, provider_pb2_grpc
 from genesys_plugin_sdk import protocol
-from genesys_plugin_sdk.tls import generate_self_signed
+from genesys_plugin_sdk.tls import TLS_SERVER_NAME, der_to_pem, generate_self_signed
 
 _CALL_TIMEOUT_S = 5.0
 
@@ -61,6 +61,16 @@ def _check_strangers_refused(line: protocol.HandshakeLine) -> None:
     with open_channel(line.grpc_target, line.server_cert_der, stranger) as channel:
         refused = _metadata_error(channel) is not None
     expect(refused, "accepted a client with a stranger's certificate")
+    with _without_client_certificate(line) as channel:
+        refused = _metadata_error(channel) is not None
+    expect(refused, "accepted a TLS client that presented no certificate")
+
+
+def _without_client_certificate(line: protocol.HandshakeLine) -> grpc.Channel:
+    """TLS trusting the plugin, but presenting no certificate of our own."""
+    credentials = grpc.ssl_channel_credentials(root_certificates=der_to_pem(line.server_cert_der))
+    options = [("grpc.ssl_target_name_override", TLS_SERVER_NAME)]
+    return grpc.secure_channel(line.grpc_target, credentials, options=options)
 
 
 def _metadata_error(channel: grpc.Channel) -> str | None:
