@@ -16,6 +16,7 @@ What every cloud plugin repeats (see docs/plugin-sdk.md):
 - `reads`: `read_one`, `read_in_chunks`, `ReadPool`, `read_each`, `read_resources`.
 - `waiters.Waiter`: many concurrent waits of one kind served by one polling loop.
 - `cloud_errors`: `ErrorTable` + `ErrorTranslator` map cloud errors to typed ones.
+- `state_objects.ObjectStateStore`: the StateStore service over a bucket's five object calls.
 - `tags`, `paging`, `client_cache`, `schema`, `kinds`: tokens, filters, pages, lazy clients,
   GetSchema plumbing and the protocol's kind table.
 """
