@@ -22,7 +22,7 @@ from genesys_plugin_sdk.tags import TOKEN_TAG, client_token
 from genesys_plugin_sdk.waiters import Waiter
 
 from genesys_provider_tencent.clients import TencentClients
-from genesys_provider_tencent.common import refuse_change, struct, tag_dict, user_tags
+from genesys_provider_tencent.common import refuse_change, retag, struct, tag_dict, user_tags
 from genesys_provider_tencent.errors import error_code
 
 NAME_TAG = "genesys:name"
@@ -167,13 +167,16 @@ class Content(KindHandler):
         return read_one(self, existing)
 
     def update(self, request: Any) -> pb.Cdn:
-        refuse_change(request.changed, ("domain", "origin_bucket_id", "name", "tags"), "CDN")
-        self.clients.call(
-            "cdn",
-            "UpdateDomainConfig",
-            {"Domain": request.id, "Https": self._https(request.config)},
-        )
-        self.waiter.wait_for(request.id, {"online"})
+        changed = {c.split(".")[0] for c in request.changed} or {"https", "certificate_id", "tags"}
+        refuse_change(changed, ("domain", "origin_bucket_id", "name"), "CDN")
+        if changed & {"https", "certificate_id"}:
+            https = {"Domain": request.id, "Https": self._https(request.config)}
+            self.clients.call("cdn", "UpdateDomainConfig", https)
+            self.waiter.wait_for(request.id, {"online"})
+        if "tags" in changed:
+            current = read_one(self, request.id)
+            name = self.clients.resource_name("cdn", f"domain/{request.id}", regional=False)
+            retag(self.clients, name, current.tags, request.config.tags)
         return read_one(self, request.id)
 
     def delete(self, resource_id: str) -> None:
@@ -200,6 +203,7 @@ def certificate_from(raw: Mapping[str, Any]) -> pb.Certificate:
         for a in auth.get("DvAuths") or []
     ]
     return pb.Certificate(
+        tags=user_tags(tag_dict(raw.get("Tags"), "TagKey", "TagValue")),
         id=raw["CertificateId"],
         name=name,
         domain=raw.get("Domain", ""),
@@ -277,11 +281,21 @@ class Certificates(KindHandler):
                     "PackageType": "83",
                 },
             )["CertificateId"]
+        current = read_one(self, existing)
+        if dict(current.tags) != dict(config.tags):  # SSL takes no tags when applying
+            self._retag(existing, current.tags, config.tags)
         return read_one(self, existing)
 
     def update(self, request: Any) -> pb.Certificate:
-        refuse_change(request.changed, ("name", "domain", "tags"), "certificate")
+        changed = {c.split(".")[0] for c in request.changed} or {"tags"}
+        refuse_change(changed, ("name", "domain"), "certificate")
+        if "tags" in changed:
+            self._retag(request.id, read_one(self, request.id).tags, request.config.tags)
         return read_one(self, request.id)
+
+    def _retag(self, ident: str, current: Mapping[str, str], desired: Mapping[str, str]) -> None:
+        name = self.clients.resource_name("ssl", f"certificate/{ident}", regional=False)
+        retag(self.clients, name, current, desired)
 
     def delete(self, resource_id: str) -> None:
         read_one(self, resource_id)

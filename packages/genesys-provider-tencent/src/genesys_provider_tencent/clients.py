@@ -45,6 +45,8 @@ PRODUCTS: dict[str, tuple[str, str, str]] = {
     "ssl": ("ssl", "v20191205", "SslClient"),
     "cam": ("cam", "v20190116", "CamClient"),
 }
+# Products whose per-product package is not installed: the SDK's CommonClient speaks them.
+GENERIC_PRODUCTS: dict[str, str] = {"tag": "2018-08-13"}
 NO_CREDENTIALS = (
     "no Tencent Cloud credentials: set providers.tencent.secret_id and secret_key, or "
     "TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or ~/.tencentcloud/credentials"
@@ -73,8 +75,8 @@ def settings_from_request(request: Any) -> TencentSettings:
     endpoints = {str(k): str(v) for k, v in dict(raw.get("endpoints") or {}).items()}
     endpoints.update(dict(request.endpoints))
     for product, url in endpoints.items():
-        if product not in PRODUCTS and product != "cos":
-            known = ", ".join([*PRODUCTS, "cos"])
+        if product not in PRODUCTS and product not in GENERIC_PRODUCTS and product != "cos":
+            known = ", ".join([*PRODUCTS, *GENERIC_PRODUCTS, "cos"])
             raise errors.InvalidArgument(
                 f"unknown Tencent Cloud product {product!r} in endpoints; known: {known}",
                 attribute_path=f"endpoints.{product}",
@@ -153,14 +155,22 @@ class TencentClients:
         from tencentcloud.common.profile.client_profile import ClientProfile
         from tencentcloud.common.profile.http_profile import HttpProfile
 
-        package, version, cls = PRODUCTS[product]
-        module = importlib.import_module(f"tencentcloud.{package}.{version}.{package}_client")
         url = self._settings.endpoints.get(product, "")
         scheme, _, host = url.partition("://")
         # HttpProfile copies protocol to scheme when built: pass both at construction.
-        http = HttpProfile(protocol=scheme or None, endpoint=host.rstrip("/") or None,
-                           reqTimeout=60)
-        return getattr(module, cls)(self.credential(), self.region, ClientProfile(httpProfile=http))
+        http = HttpProfile(
+            protocol=scheme or None, endpoint=host.rstrip("/") or None, reqTimeout=60
+        )
+        profile = ClientProfile(httpProfile=http)
+        if product in GENERIC_PRODUCTS:
+            from tencentcloud.common.common_client import CommonClient
+
+            return CommonClient(
+                product, GENERIC_PRODUCTS[product], self.credential(), self.region, profile
+            )
+        package, version, cls = PRODUCTS[product]
+        module = importlib.import_module(f"tencentcloud.{package}.{version}.{package}_client")
+        return getattr(module, cls)(self.credential(), self.region, profile)
 
     def call(
         self, product: str, action: str, params: dict[str, Any] | None = None
@@ -239,9 +249,18 @@ class TencentClients:
 
     # ------------------------------------------------------------ account
 
+    def who(self) -> dict[str, Any]:
+        """GetUserAppId once per configuration: the APPID and the account's UIN."""
+        return dict(self.cache.fact("who", lambda: self.call("cam", "GetUserAppId")))
+
     def appid(self) -> str:
         """The account's APPID (COS bucket names end with it; `${account_id}`)."""
-        return str(self.cache.fact("appid", lambda: str(self.call("cam", "GetUserAppId")["AppId"])))
+        return str(self.who()["AppId"])
+
+    def resource_name(self, service: str, path: str, regional: bool = True) -> str:
+        """Tencent's six-segment resource name, as the Tag service wants it."""
+        region = self.region if regional else ""
+        return f"qcs::{service}:{region}:uin/{self.who().get('OwnerUin')}:{path}"
 
     def zones(self) -> list[str]:
         def available() -> list[str]:

@@ -15,7 +15,13 @@ from typing import Any
 
 from genesys_plugin_sdk import errors
 from genesys_plugin_sdk.reads import chunked
-from genesys_plugin_sdk.tags import TOKEN_TAG, client_token, split_filters, unknown_filter
+from genesys_plugin_sdk.tags import (
+    TOKEN_TAG,
+    client_token,
+    split_filters,
+    tag_changes,
+    unknown_filter,
+)
 from google.protobuf import struct_pb2
 
 IMAGE_TAG = "genesys:image"
@@ -88,6 +94,30 @@ def api_filters(filters: Mapping[str, str], known: Mapping[str, str]) -> list[di
     result = [{"Name": known[k], "Values": v} for k, v in own.items()]
     result += [{"Name": f"tag:{k}", "Values": v} for k, v in tags.items()]
     return result
+
+
+def retag(
+    clients: Any,
+    resource: str,
+    current: Mapping[str, str],
+    desired: Mapping[str, str],
+    key: str = "TagKey",
+    value: str = "TagValue",
+) -> None:
+    """Tags of an existing resource change through the Tag service (ModifyResourceTags); the
+    plugin's own genesys:* tags are left alone."""
+    to_set, to_remove = tag_changes(user_tags(current), desired)
+    if not to_set and not to_remove:
+        return
+    clients.call(
+        "tag",
+        "ModifyResourceTags",
+        {
+            "Resource": resource,
+            "ReplaceTags": [{key: k, value: v} for k, v in to_set.items()],
+            "DeleteTags": [{key: k} for k in to_remove],
+        },
+    )
 
 
 def refuse_change(changed: Iterable[str], force_new: Iterable[str], what: str) -> None:

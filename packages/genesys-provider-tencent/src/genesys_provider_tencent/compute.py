@@ -30,6 +30,7 @@ from genesys_provider_tencent.common import (
     private_json,
     read_private,
     refuse_change,
+    retag,
     struct,
     tag_dict,
     tag_list,
@@ -58,7 +59,7 @@ LIST_FILTERS = {
     "state": "instance-state",
 }
 FORCE_NEW = ("image", "zone", "subnet_id", "network_id", "key_pair", "user_data")
-IN_PLACE = frozenset({"name", "size", "provider_type", "security_group_ids"})
+IN_PLACE = frozenset({"name", "size", "provider_type", "security_group_ids", "tags"})
 MAX_IDS = 100
 
 
@@ -221,15 +222,12 @@ class Instances(KindHandler):
 
     def update(self, request: Any) -> pb.Instance:
         instance_id, config = request.id, request.config
-        changed = set(request.changed) or IN_PLACE
+        changed = {c.split(".")[0] for c in request.changed} or IN_PLACE
         refuse_change(changed, FORCE_NEW, "instance")
-        if "tags" in changed:
-            raise errors.InvalidArgument(
-                "the tags of an existing CVM instance change through Tencent's Tag API, which "
-                "this plugin version does not call; recreate it to change its tags",
-                attribute_path="config.tags",
-            )
         current = read_one(self, instance_id, request.private)
+        if "tags" in changed:
+            name = self.clients.resource_name("cvm", f"instance/{instance_id}")
+            retag(self.clients, name, current.tags, config.tags)
         attributes: dict[str, Any] = {}
         if "name" in changed and config.name != current.name:
             attributes["InstanceName"] = config.name

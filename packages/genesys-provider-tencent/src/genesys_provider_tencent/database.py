@@ -29,6 +29,7 @@ from genesys_provider_tencent.common import (
     private_json,
     read_private,
     refuse_change,
+    retag,
     struct,
     tag_dict,
     user_tags,
@@ -254,15 +255,13 @@ class Databases(KindHandler):
         self.clients.call("postgres", "ModifyBackupPlan", params)
 
     def update(self, request: Any) -> pb.Database:
-        config, changed = request.config, set(request.changed)
+        config = request.config
+        changed = {c.split(".")[0] for c in request.changed} or {"size", "backup", "tags"}
         refuse_change(changed, FORCE_NEW, "database")
-        if "tags" in changed:
-            raise errors.InvalidArgument(
-                "the tags of an existing PostgreSQL instance change through Tencent's Tag API, "
-                "which this plugin version does not call",
-                attribute_path="config.tags",
-            )
         current = read_one(self, request.id, request.private)
+        if "tags" in changed:
+            name = self.clients.resource_name("postgres", f"DBInstanceId/{request.id}")
+            retag(self.clients, name, current.tags, config.tags)
         spec = tables.database_spec_for(config.size)
         storage = config.storage_gb or current.storage_gb
         if spec != current.provider_class or storage != current.storage_gb:
@@ -273,7 +272,7 @@ class Databases(KindHandler):
                 {"DBInstanceId": request.id, "Memory": memory, "Storage": storage, "Cpu": cpu},
             )
             self.waiter.wait_for(request.id, {"running"})
-        if "backup" in changed or not changed:
+        if "backup" in changed:
             self._set_backup(request.id, config.backup)
         return read_one(self, request.id, request.private)
 

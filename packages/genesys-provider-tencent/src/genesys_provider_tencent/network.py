@@ -9,6 +9,7 @@ DescribeSubnets filtered by vpc-id.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -22,6 +23,7 @@ from genesys_provider_tencent.common import (
     api_filters,
     by_filter,
     refuse_change,
+    retag,
     struct,
     tag_dict,
     tag_list,
@@ -30,6 +32,19 @@ from genesys_provider_tencent.common import (
 )
 
 PUBLIC_TAG = "genesys:public"
+
+
+def checked_cidr(cidr: str) -> str:
+    """The CIDR block, or InvalidArgument at config.cidr (before any call)."""
+    try:
+        ipaddress.IPv4Network(cidr, strict=True)
+    except ValueError as exc:
+        raise errors.InvalidArgument(
+            f"{cidr!r} is not an IPv4 CIDR block: {exc}", attribute_path="config.cidr"
+        ) from None
+    return cidr
+
+
 FILTER_CHUNK = 5  # the VPC API takes at most 5 values per filter
 
 
@@ -86,18 +101,23 @@ class Networks(KindHandler):
         if existing is None:
             params = {
                 "VpcName": config.name or "genesys",
-                "CidrBlock": config.cidr,
+                "CidrBlock": checked_cidr(config.cidr),
                 "Tags": tag_list(config.tags, token=token),
             }
             existing = self.clients.call("vpc", "CreateVpc", params)["Vpc"]["VpcId"]
         return read_one(self, existing)
 
     def update(self, request: Any) -> pb.Network:
-        refuse_change(request.changed, ("cidr", "tags"), "network")
-        if "name" in request.changed or not request.changed:
+        changed = {c.split(".")[0] for c in request.changed} or {"name", "tags"}
+        refuse_change(changed, ("cidr",), "network")
+        current = read_one(self, request.id)
+        if "name" in changed and request.config.name != current.name:
             self.clients.call(
                 "vpc", "ModifyVpcAttribute", {"VpcId": request.id, "VpcName": request.config.name}
             )
+        if "tags" in changed:
+            name = self.clients.resource_name("vpc", f"vpc/{request.id}")
+            retag(self.clients, name, current.tags, request.config.tags)
         return read_one(self, request.id)
 
     def delete(self, resource_id: str) -> None:
@@ -167,7 +187,7 @@ class Subnets(KindHandler):
             params = {
                 "VpcId": config.network_id,
                 "SubnetName": config.name or "genesys",
-                "CidrBlock": config.cidr,
+                "CidrBlock": checked_cidr(config.cidr),
                 "Zone": config.zone or zones[0],
                 "Tags": tag_list(config.tags, token=token, extra=extra),
             }
@@ -175,12 +195,18 @@ class Subnets(KindHandler):
         return read_one(self, existing)
 
     def update(self, request: Any) -> pb.Subnet:
-        refuse_change(request.changed, ("network_id", "cidr", "zone", "public", "tags"), "subnet")
-        self.clients.call(
-            "vpc",
-            "ModifySubnetAttribute",
-            {"SubnetId": request.id, "SubnetName": request.config.name},
-        )
+        changed = {c.split(".")[0] for c in request.changed} or {"name", "tags"}
+        refuse_change(changed, ("network_id", "cidr", "zone", "public"), "subnet")
+        current = read_one(self, request.id)
+        if "name" in changed and request.config.name != current.name:
+            self.clients.call(
+                "vpc",
+                "ModifySubnetAttribute",
+                {"SubnetId": request.id, "SubnetName": request.config.name},
+            )
+        if "tags" in changed:
+            name = self.clients.resource_name("vpc", f"subnet/{request.id}")
+            retag(self.clients, name, current.tags, request.config.tags)
         return read_one(self, request.id)
 
     def delete(self, resource_id: str) -> None:

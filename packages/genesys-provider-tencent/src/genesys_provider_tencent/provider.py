@@ -82,8 +82,7 @@ class ProviderServicer(provider_pb2_grpc.ProviderServicer):
         return provider_pb2.ConfigureResponse()
 
     def Authenticate(self, request: Any, context: Any) -> provider_pb2.Identity:
-        who = self.clients.call("cam", "GetUserAppId")
-        self.clients.cache.fact("appid", lambda: str(who["AppId"]))
+        who = self.clients.who()
         return provider_pb2.Identity(
             account_id=str(who["AppId"]),
             region=self.clients.region,

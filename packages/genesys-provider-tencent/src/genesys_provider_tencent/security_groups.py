@@ -22,6 +22,7 @@ from genesys_provider_tencent.common import (
     api_filters,
     by_filter,
     refuse_change,
+    retag,
     struct,
     tag_dict,
     tag_list,
@@ -179,11 +180,18 @@ class SecurityGroups(KindHandler):
 
     def update(self, request: Any) -> pb.SecurityGroup:
         config = request.config
-        refuse_change(
-            request.changed, ("name", "network_id", "description", "tags"), "security group"
-        )
-        policies = {"Ingress": policies_of(config.ingress), "Egress": policies_of(config.egress)}
-        self._replace_policies(request.id, policies)
+        changed = {c.split(".")[0] for c in request.changed} or {"ingress", "egress", "tags"}
+        refuse_change(changed, ("name", "network_id", "description"), "security group")
+        if changed & {"ingress", "egress"}:
+            policies = {
+                "Ingress": policies_of(config.ingress),
+                "Egress": policies_of(config.egress),
+            }
+            self._replace_policies(request.id, policies)
+        if "tags" in changed:
+            current = read_one(self, request.id)
+            name = self.clients.resource_name("cvm", f"sg/{request.id}")
+            retag(self.clients, name, current.tags, config.tags, "TagKey", "TagValue")
         return read_one(self, request.id)
 
     def delete(self, resource_id: str) -> None:

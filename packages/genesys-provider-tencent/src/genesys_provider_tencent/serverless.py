@@ -25,7 +25,14 @@ from genesys_plugin_sdk.waiters import Waiter
 
 from genesys_provider_tencent import tables
 from genesys_provider_tencent.clients import TencentClients
-from genesys_provider_tencent.common import refuse_change, struct, tag_dict, tag_list, user_tags
+from genesys_provider_tencent.common import (
+    refuse_change,
+    retag,
+    struct,
+    tag_dict,
+    tag_list,
+    user_tags,
+)
 from genesys_provider_tencent.errors import TRANSLATOR, ApiError
 
 SHA_MARK = "genesys:code-sha256="
@@ -222,7 +229,13 @@ class Functions(KindHandler):
     def update(self, request: Any) -> pb.Function:
         config, name = request.config, request.id
         changed = {c.split(".")[0] for c in request.changed} or {*CONFIG_FIELDS, "code", "triggers"}
-        refuse_change(changed, ("name", "tags"), "function")
+        refuse_change(changed, ("name",), "function")
+        if "tags" in changed:
+            current = read_one(self, name)
+            resource = self.clients.resource_name(
+                "scf", f"namespace/{tables.NAMESPACE}/function/{name}"
+            )
+            retag(self.clients, resource, current.tags, config.tags)
         settings = self._settings(config)
         if "code" in changed and config.code.zip:
             self.clients.call(

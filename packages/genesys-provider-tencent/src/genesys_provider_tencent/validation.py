@@ -6,6 +6,7 @@ them into Diagnostics carrying the resource's index.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
 from typing import Any
@@ -120,6 +121,14 @@ def _function(r: pb.Function) -> list[Finding]:
     return found
 
 
+def _cidr(r: Any) -> list[Finding]:
+    try:
+        ipaddress.IPv4Network(r.cidr, strict=True)
+    except ValueError as exc:
+        return [(ERROR, f"{r.cidr!r} is not an IPv4 CIDR block: {exc}", "cidr")]
+    return []
+
+
 def _cdn(r: pb.Cdn) -> list[Finding]:
     if not r.domain:
         return [(ERROR, "a Tencent CDN needs a domain (the site's own name)", "domain")]
@@ -132,6 +141,8 @@ CHECKS: dict[str, Callable[[Any], list[Finding]]] = {
     "database": _database,
     "function": _function,
     "cdn": _cdn,
+    "network": _cidr,
+    "subnet": _cidr,
 }
 
 

@@ -10,6 +10,7 @@
     cam       CAM 2019-01-16: GetUserAppId (the APPID, `${account_id}`)
     cdn       CDN 2018-06-06: acceleration domains with a COS origin, HTTPS
     ssl       SSL Certificates 2019-12-05: free DV certificates awaiting DNS validation
+    tag       Tag 2018-08-13: ModifyResourceTags, how tags of existing resources change
 
 Every product shares one `World` (store, account, zones), so an instance sees the subnet
 the VPC service made and a subnet refuses deletion while a database uses it.
@@ -29,6 +30,7 @@ from genesys_emulators.tencent.cvm import Cvm
 from genesys_emulators.tencent.postgres import Postgres
 from genesys_emulators.tencent.scf import Scf
 from genesys_emulators.tencent.ssl import Ssl
+from genesys_emulators.tencent.tag import Tag
 from genesys_emulators.tencent.vpc import Vpc, add_default_network
 
 REGION = "ap-guangzhou"
@@ -50,6 +52,7 @@ def build(faults: FaultPlan) -> Emulator:
         "cam": Cam(faults, world),
         "cdn": Cdn(faults, world),
         "ssl": Ssl(faults, world),
+        "tag": Tag(faults, world),
     }
     return Emulator(
         cloud="tencent",

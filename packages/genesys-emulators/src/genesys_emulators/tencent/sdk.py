@@ -26,6 +26,8 @@ PRODUCTS = {
     "ssl": ("ssl", "v20191205", "SslClient"),
 }
 
+GENERIC = {"tag": "2018-08-13"}
+
 
 def api_client(
     product: str,
@@ -35,13 +37,17 @@ def api_client(
     secret_key: str = "test",
 ) -> Any:
     from tencentcloud.common import credential
+    from tencentcloud.common.common_client import CommonClient
     from tencentcloud.common.profile.client_profile import ClientProfile
     from tencentcloud.common.profile.http_profile import HttpProfile
 
+    profile = ClientProfile(httpProfile=HttpProfile(protocol="http", endpoint=url.split("://")[-1]))
+    key = credential.Credential(secret_id, secret_key)
+    if product in GENERIC:  # no per-product package installed: the SDK's generic client
+        return CommonClient(product, GENERIC[product], key, region, profile)
     name, version, cls = PRODUCTS[product]
     module = importlib.import_module(f"tencentcloud.{name}.{version}.{name}_client")
-    profile = ClientProfile(httpProfile=HttpProfile(protocol="http", endpoint=url.split("://")[-1]))
-    return getattr(module, cls)(credential.Credential(secret_id, secret_key), region, profile)
+    return getattr(module, cls)(key, region, profile)
 
 
 def models(product: str) -> Any:
