@@ -40,6 +40,7 @@ def settings_for(urls: dict[str, str]) -> dict[str, Any]:
         "tenant_id": TENANT,
         "location": LOCATION,
         "credential": "emulator",
+        "poll_interval": 0.02,
         "arm_endpoint": arm,
         "kudu_endpoint": f"{arm}/kudu/{{site}}",
         "functions_endpoint": f"{arm}/functions/{{site}}",

@@ -247,7 +247,7 @@ class Arm(ServiceApp):
         state = "Updating" if existing else "Creating"
         record["properties"]["provisioningState"] = state
         operation = self._start(rid, lambda: _succeed(record))
-        if rtype.accepted:
+        if rtype.accepted and existing is None:
             return Response(status=202, headers=self._poll_headers(operation, location=True))
         return self.dialect.json_response(self.view(record), status, self._poll_headers(operation))
 

@@ -193,6 +193,6 @@ TYPES = (
     ),
     ResourceType(BLOB_SERVICE, _build_blob_service, long_running=False, located=False),
     ResourceType(CONTAINER, _build_container, long_running=False, located=False),
-    ResourceType(POLICY, _build_policy, long_running=False, located=False),
+    ResourceType(POLICY, _build_policy, long_running=False, located=False, create_status=200),
 )
 HANDLERS = {"Microsoft.Storage/checkNameAvailability": _check_name}

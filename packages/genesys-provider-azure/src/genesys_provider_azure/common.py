@@ -1,0 +1,137 @@
+"""What every Azure kind shares: ARM ids, tags (user tags + the idempotency token), the
+"it already exists" rule for creates, private bytes, and waiting on long-running operations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.tags import TOKEN_LABEL
+
+T = TypeVar("T")
+SYSTEM_TAG_PREFIXES = ("genesys-",)  # Genesys's own tags; never shown as the user's
+
+
+def sdk_models(package: str) -> Any:
+    """An Azure SDK's models module, imported on first use (plugin start stays fast). Typed
+    Any: the SDKs' flattened keyword arguments are real but absent from their overloads."""
+    import importlib
+
+    return importlib.import_module(f"azure.mgmt.{package}.models")
+
+
+def parse_id(resource_id: str) -> dict[str, str]:
+    """ARM id -> {"subscriptions": ..., "resourcegroups": ..., "<type>": name, ...}
+    (keys lower-cased; the provider namespace is dropped)."""
+    parts = [p for p in resource_id.split("/") if p]
+    found: dict[str, str] = {}
+    index = 0
+    while index + 1 < len(parts):
+        key = parts[index].lower()
+        if key == "providers":
+            index += 2
+            continue
+        found[key] = parts[index + 1]
+        index += 2
+    return found
+
+
+def group_of(resource_id: str) -> str:
+    return parse_id(resource_id).get("resourcegroups", "")
+
+
+def name_of(resource_id: str) -> str:
+    return resource_id.rstrip("/").rsplit("/", 1)[-1]
+
+
+def same_id(a: str, b: str) -> bool:
+    return a.lower() == b.lower()
+
+
+def tags_with_token(tags: Mapping[str, str], token: str) -> dict[str, str]:
+    tagged = dict(tags)
+    if token:
+        tagged[TOKEN_LABEL] = token[:256]
+    return tagged
+
+
+def user_tags(tags: Mapping[str, str] | None) -> dict[str, str]:
+    return {k: v for k, v in (tags or {}).items() if not k.startswith(SYSTEM_TAG_PREFIXES)}
+
+
+def system_tags(tags: Mapping[str, str] | None) -> dict[str, str]:
+    """Genesys's own tags on a resource (kept when the user's tags are replaced)."""
+    return {k: v for k, v in (tags or {}).items() if k.startswith(SYSTEM_TAG_PREFIXES)}
+
+
+def token_of(tags: Mapping[str, str] | None) -> str:
+    return (tags or {}).get(TOKEN_LABEL, "")
+
+
+def refuse_foreign(existing: Any, token: str, label: str) -> None:
+    """A create finding its name taken: ours (same token) is a retry; anything else is not
+    ours to overwrite (a PUT would silently take it over)."""
+    if token and token_of(getattr(existing, "tags", None)) == token:
+        return
+    raise errors.AlreadyExists(
+        f"{label} {existing.name} already exists in resource group "
+        f"{group_of(existing.id)} and was not made by this apply; adopt it "
+        f"(genesys import) or choose another name",
+        attribute_path="config.name",
+    )
+
+
+def absent(call: Callable[[], T]) -> T | None:
+    """call() or None when Azure says the resource does not exist."""
+    from azure.core.exceptions import ResourceNotFoundError
+
+    try:
+        return call()
+    except ResourceNotFoundError:
+        return None
+
+
+def delete_or_not_found(begin: Callable[[], Any], label: str, resource_id: str) -> None:
+    """Starts a delete and waits for it; NotFound when the resource was already gone."""
+    from azure.core.exceptions import ResourceNotFoundError
+
+    try:
+        poller = begin()
+    except ResourceNotFoundError:
+        raise errors.NotFound(f"{label} {resource_id} does not exist") from None
+    if poller is not None and hasattr(poller, "result"):
+        poller.result()
+
+
+def private_json(private: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(private) if private else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def as_private(values: Mapping[str, Any]) -> bytes:
+    return json.dumps(dict(values), sort_keys=True).encode()
+
+
+def by_id(items: Iterable[Any]) -> dict[str, Any]:
+    return {item.id.lower(): item for item in items}
+
+
+def pick(
+    ids: list[str], found: Mapping[str, Any], convert: Callable[[Any, str], T]
+) -> dict[str, T]:
+    """{id: converted} for the ids present in `found` (keyed by lower-cased id)."""
+    result: dict[str, T] = {}
+    for resource_id in ids:
+        item = found.get(resource_id.lower())
+        if item is not None:
+            result[resource_id] = convert(item, resource_id)
+    return result
+
+
+def groups_of(ids: Iterable[str], default: str) -> set[str]:
+    return {group_of(i) or default for i in ids}

@@ -1,0 +1,312 @@
+"""Functions: a Function App (Linux, Consumption plan of its own) per function.
+
+The site's name is the function's plus 8 hex digits (site names are global DNS names). The
+code is zip-deployed through Kudu's /api/zipdeploy with an HTTP-trigger shim
+(`function_app.py`) that calls the configured handler; what Azure has no field for (handler,
+timeout, memory, code digest, triggers) lives in GENESYS_* app settings, beside the
+function's environment. InvokeFunction calls the HTTP trigger and returns its answer.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from genesys.provider.v1 import common_pb2 as pb
+from genesys.provider.v1 import serverless_pb2
+from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.handlers import KindHandler
+
+from genesys_provider_azure import tables
+from genesys_provider_azure.clients import AzureClients
+from genesys_provider_azure.common import (
+    absent,
+    delete_or_not_found,
+    group_of,
+    name_of,
+    refuse_foreign,
+    sdk_models,
+    system_tags,
+    tags_with_token,
+    token_of,
+    user_tags,
+)
+
+FUNCTION_TAG = "genesys-function"
+OWN_SETTINGS = (
+    "FUNCTIONS_WORKER_RUNTIME",
+    "FUNCTIONS_EXTENSION_VERSION",
+    "GENESYS_HANDLER",
+    "GENESYS_TIMEOUT",
+    "GENESYS_MEMORY_MB",
+    "GENESYS_CODE_SHA256",
+    "GENESYS_TRIGGERS",
+    "GENESYS_RUNTIME",
+)
+SHIM = '''"""HTTP trigger made by Genesys: calls the handler named by GENESYS_HANDLER."""
+import importlib, json, os
+import azure.functions as func
+
+app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+
+@app.route(route="{*path}")
+def genesys_http(req: func.HttpRequest) -> func.HttpResponse:
+    module, _, name = os.environ["GENESYS_HANDLER"].rpartition(".")
+    handler = getattr(importlib.import_module(module), name)
+    event = {"method": req.method, "path": req.url, "query": dict(req.params),
+             "headers": dict(req.headers), "body": req.get_body().decode(errors="replace")}
+    return func.HttpResponse(json.dumps(handler(event, None)), mimetype="application/json")
+'''
+
+
+def _with_shim(archive: bytes, runtime: str) -> bytes:
+    if not runtime.startswith("python"):
+        return archive
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(archive)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            if item.filename != "function_app.py":
+                target.writestr(item, source.read(item))
+        target.writestr("function_app.py", SHIM)
+    return out.getvalue()
+
+
+class Functions(KindHandler):
+    field = "function"
+
+    def __init__(self, clients: AzureClients) -> None:
+        self.clients = clients
+
+    def _api(self) -> Any:
+        return self.clients.client("web")
+
+    def site_for(self, name: str) -> str:
+        return tables.site_name(name, self.clients.subscription, self.clients.group)
+
+    def create(self, config: pb.FunctionConfig, token: str) -> pb.Function:
+        models = sdk_models("web")
+        fx, _ = _runtime(config.runtime)
+        self.clients.ensure_group()
+        api, group, site = self._api(), self.clients.group, self.site_for(config.name)
+        existing = absent(lambda: api.web_apps.get(group, site))
+        if existing is not None:
+            refuse_foreign(existing, token, "function app")
+        tags = {**tags_with_token(config.tags, token), FUNCTION_TAG: config.name}
+        plan = api.app_service_plans.begin_create_or_update(
+            group,
+            f"{site}-plan",
+            models.AppServicePlan(
+                location=self.clients.location,
+                kind="functionapp",
+                reserved=True,
+                tags=tags,
+                sku=models.SkuDescription(name=tables.FUNCTION_PLAN_SKU, tier="Dynamic"),
+            ),
+        ).result()
+        api.web_apps.begin_create_or_update(
+            group,
+            site,
+            models.Site(
+                location=self.clients.location,
+                kind="functionapp,linux",
+                server_farm_id=plan.id,
+                https_only=True,
+                tags=tags,
+                site_config=models.SiteConfig(linux_fx_version=fx),
+            ),
+        ).result()
+        self._configure(group, site, config)
+        return self._read(group, site)
+
+    def _configure(self, group: str, site: str, config: Any, deploy: bool = True) -> None:
+        models = sdk_models("web")
+        _, worker = _runtime(config.runtime)
+        settings = dict(config.environment)
+        settings.update(
+            {
+                "FUNCTIONS_WORKER_RUNTIME": worker,
+                "FUNCTIONS_EXTENSION_VERSION": "~4",
+                "GENESYS_HANDLER": config.handler,
+                "GENESYS_RUNTIME": config.runtime,
+                "GENESYS_TIMEOUT": str(config.timeout_s or 30),
+                "GENESYS_MEMORY_MB": str(config.memory_mb or 128),
+                "GENESYS_CODE_SHA256": config.code.sha256,
+                "GENESYS_TRIGGERS": json.dumps([_trigger_dict(t) for t in config.triggers]),
+            }
+        )
+        self._api().web_apps.update_application_settings(
+            group, site, models.StringDictionary(properties=settings)
+        )
+        if deploy and config.code.zip:
+            self._zip_deploy(site, _with_shim(config.code.zip, config.runtime))
+
+    def _zip_deploy(self, site: str, archive: bytes) -> None:
+        url = self.clients.settings.kudu_endpoint.format(site=site) + "/api/zipdeploy"
+        token = self.clients.credential().get_token("https://management.azure.com/.default")
+        request = urllib.request.Request(
+            url,
+            data=archive,
+            method="POST",
+            headers={"Authorization": f"Bearer {token.token}", "Content-Type": "application/zip"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=300):
+                pass
+        except urllib.error.HTTPError as exc:
+            raise errors.InvalidArgument(
+                f"zip deploy to {site} refused ({exc.code}): "
+                f"{exc.read()[:500].decode(errors='replace')}",
+                attribute_path="config.code",
+            ) from None
+        except OSError as exc:
+            raise errors.Unavailable(f"zip deploy to {site} failed: {exc}") from None
+
+    def _read(self, group: str, site: str) -> pb.Function:
+        app = self._api().web_apps.get(group, site)
+        settings = self._api().web_apps.list_application_settings(group, site).properties or {}
+        return self._convert(app, settings)
+
+    def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        wanted = {i.lower() for i in ids}
+        for group in {group_of(i) for i in ids}:
+            for app in self._api().web_apps.list_by_resource_group(group):
+                if app.id.lower() in wanted:
+                    settings = self._api().web_apps.list_application_settings(group, app.name)
+                    found[app.id.lower()] = self._convert(app, settings.properties or {})
+        return {i: found[i.lower()] for i in ids if i.lower() in found}
+
+    def find_by_token(self, token: str) -> str | None:
+        for app in self._api().web_apps.list_by_resource_group(self.clients.group):
+            if token_of(app.tags) == token:
+                return str(app.id)
+        return None
+
+    def update(self, request: Any) -> pb.Function:
+        group, site = group_of(request.id), name_of(request.id)
+        config = request.config
+        app = self._api().web_apps.get(group, site)
+        if "tags" in request.changed or "runtime" in request.changed:
+            models = sdk_models("web")
+            app.tags = {**system_tags(app.tags), **dict(config.tags)}
+            app.site_config = models.SiteConfig(linux_fx_version=_runtime(config.runtime)[0])
+            self._api().web_apps.begin_create_or_update(group, site, app).result()
+        deploy = any(c.split(".")[0] in ("code", "runtime", "handler") for c in request.changed)
+        self._configure(group, site, config, deploy=deploy)
+        return self._read(group, site)
+
+    def delete(self, resource_id: str) -> None:
+        group, site = group_of(resource_id), name_of(resource_id)
+        delete_or_not_found(
+            lambda: _deleted(self._api().web_apps.delete(group, site)), "function app", resource_id
+        )
+        self._api().app_service_plans.delete(group, f"{site}-plan")
+
+    def list(self, filters: Mapping[str, str]) -> Iterable[pb.Function]:
+        group = self.clients.group
+        return [
+            self._read(group, app.name)
+            for app in self._api().web_apps.list_by_resource_group(group)
+            if (app.tags or {}).get(FUNCTION_TAG)
+        ]
+
+    def _convert(self, app: Any, settings: Mapping[str, str]) -> pb.Function:
+        triggers = [pb.Trigger(**t) for t in json.loads(settings.get("GENESYS_TRIGGERS", "[]"))]
+        url = ""
+        for trigger in triggers:
+            if trigger.type == "http":
+                url = self._url(app.name, trigger.path)
+        return pb.Function(
+            id=app.id,
+            name=(app.tags or {}).get(FUNCTION_TAG, app.name),
+            runtime=settings.get("GENESYS_RUNTIME", ""),
+            handler=settings.get("GENESYS_HANDLER", ""),
+            memory_mb=int(settings.get("GENESYS_MEMORY_MB", "0") or 0),
+            timeout_s=int(settings.get("GENESYS_TIMEOUT", "0") or 0),
+            environment={k: v for k, v in settings.items() if k not in OWN_SETTINGS},
+            triggers=triggers,
+            code_sha256=settings.get("GENESYS_CODE_SHA256", ""),
+            url=url,
+            state="active" if app.state == "Running" else str(app.state or "").lower(),
+            tags=user_tags(app.tags),
+        )
+
+    def _url(self, site: str, path: str) -> str:
+        route = path.strip("/").removeprefix("api").strip("/").rstrip("*").rstrip("/")
+        base = self.clients.settings.functions_endpoint.format(site=site) + "/api"
+        return f"{base}/{route}" if route else f"{base}/"
+
+    def invoke(self, request: Any, context: Any) -> serverless_pb2.InvokeFunctionResponse:
+        function = self.get(request.id, request.private)
+        if not function.url:
+            raise errors.FailedPrecondition(
+                f"function {function.name} has no HTTP trigger to invoke it through"
+            )
+        started = time.monotonic()
+        call = urllib.request.Request(
+            function.url,
+            data=request.payload or b"{}",
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(call, timeout=max(function.timeout_s, 1) + 30) as answer:
+                payload, failure = answer.read(), ""
+        except urllib.error.HTTPError as exc:
+            payload = exc.read()
+            failure = _failure_text(payload, exc.code)
+        except OSError as exc:
+            raise errors.Unavailable(f"function {function.name} did not answer: {exc}") from None
+        duration = int((time.monotonic() - started) * 1000)
+        return serverless_pb2.InvokeFunctionResponse(
+            payload=payload if not failure else b"",
+            function_error=failure,
+            duration_ms=duration,
+            logs=_logs_of(payload) if failure else "",
+        )
+
+
+def _deleted(result: Any) -> None:
+    return None
+
+
+def _failure_text(payload: bytes, status: int) -> str:
+    try:
+        return str(json.loads(payload).get("error") or f"HTTP {status}")
+    except (ValueError, AttributeError):
+        return f"HTTP {status}: {payload[:300].decode(errors='replace')}"
+
+
+def _logs_of(payload: bytes) -> str:
+    try:
+        return str(json.loads(payload).get("logs", ""))
+    except (ValueError, AttributeError):
+        return ""
+
+
+def _runtime(runtime: str) -> tuple[str, str]:
+    found = tables.RUNTIMES.get(runtime)
+    if found is None:
+        raise errors.InvalidArgument(
+            f"runtime {runtime!r} is not offered by Azure Functions here; one of "
+            f"{', '.join(tables.RUNTIMES)}",
+            attribute_path="config.runtime",
+        )
+    return found
+
+
+def _trigger_dict(trigger: pb.Trigger) -> dict[str, Any]:
+    return {
+        "type": trigger.type,
+        "path": trigger.path,
+        "methods": list(trigger.methods),
+        "schedule": trigger.schedule,
+        "source": trigger.source,
+    }

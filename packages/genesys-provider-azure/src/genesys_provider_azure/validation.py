@@ -1,0 +1,176 @@
+"""ValidateResources: what Azure would refuse (or quietly change), found before any call.
+
+One function per kind returns (severity, summary, attribute path) triples; `validate` turns
+them into protocol Diagnostics carrying the resource's index.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from genesys.provider.v1 import common_pb2 as pb
+
+from genesys_provider_azure import tables
+
+ERROR = pb.Diagnostic.SEVERITY_ERROR
+WARNING = pb.Diagnostic.SEVERITY_WARNING
+Finding = tuple[Any, str, str]
+_VM_SIZE = re.compile(r"Standard_[A-Za-z0-9_]+|Basic_[A-Za-z0-9_]+")
+_URN = re.compile(r"[^:]+:[^:]+:[^:]+:[^:]+")
+
+
+def _name(kind: str, name: str) -> list[Finding]:
+    problem = tables.name_problem(kind, name) if name else ""
+    return [(ERROR, problem, "name")] if problem else []
+
+
+def _instance(r: pb.Instance) -> list[Finding]:
+    found = _name("virtual machine", r.name)
+    if r.image and r.image not in tables.IMAGES and not _URN.fullmatch(r.image):
+        known = ", ".join(tables.IMAGES)
+        found.append(
+            (
+                ERROR,
+                f"unknown image {r.image!r}: use publisher:offer:sku:version or one of {known}",
+                "image",
+            )
+        )
+    if r.provider_type and not _VM_SIZE.fullmatch(r.provider_type):
+        found.append(
+            (
+                ERROR,
+                f"{r.provider_type!r} is not an Azure VM size (Standard_<family><vCPUs>...)",
+                "provider_type",
+            )
+        )
+    if not r.provider_type and r.size and r.size not in tables.VM_SIZES:
+        found.append((ERROR, "no Azure VM size for this size", "size"))
+    if r.zone and r.zone.rsplit("-", 1)[-1] not in tables.ZONES:
+        found.append((ERROR, f"zone {r.zone!r}: Azure zones are 1, 2 and 3", "zone"))
+    if len(r.security_group_ids) > 1:
+        found.append(
+            (
+                ERROR,
+                "Azure attaches one network security group to a VM's network "
+                "interface; name one security group",
+                "security_group_ids",
+            )
+        )
+    return found
+
+
+def _bucket(r: pb.Bucket) -> list[Finding]:
+    found = _name("blob container", r.name)
+    if not r.encryption:
+        found.append(
+            (
+                WARNING,
+                "Azure Storage always encrypts data at rest (AES-256, "
+                "Microsoft-managed keys); encryption: false keeps that",
+                "encryption",
+            )
+        )
+    if r.lifecycle.delete_after_days < 0:
+        found.append(
+            (ERROR, "delete_after_days must be 0 (never) or more", "lifecycle.delete_after_days")
+        )
+    return found
+
+
+def _database(r: pb.Database) -> list[Finding]:
+    found = _name("flexible server", r.name)
+    engine = tables.DATABASE_ENGINES.get(r.engine)
+    if engine is None:
+        return [*found, (ERROR, "Azure flexible servers run postgres or mysql", "engine")]
+    if r.version and r.version not in tables.DATABASE_VERSIONS[engine]:
+        found.append(
+            (
+                ERROR,
+                f"{engine} version {r.version!r} is not offered; one of "
+                f"{', '.join(tables.DATABASE_VERSIONS[engine])}",
+                "version",
+            )
+        )
+    _, tier = tables.database_sku_for(r.size or pb.SIZE_SMALL)
+    if r.multi_az and tier == "Burstable":
+        found.append(
+            (
+                ERROR,
+                "multi_az (zone-redundant high availability) needs size medium "
+                "or larger: Azure offers no high availability on Burstable servers",
+                "multi_az",
+            )
+        )
+    low, high = tables.BACKUP_RETENTION_DAYS[engine]
+    days = r.backup.retention_days
+    if days and not low <= days <= high:
+        found.append(
+            (
+                ERROR,
+                f"{engine} flexible servers keep backups {low}-{high} days",
+                "backup.retention_days",
+            )
+        )
+    if engine == "postgres" and r.storage_gb:
+        rounded = tables.postgres_storage_for(r.storage_gb)
+        if not rounded:
+            found.append((ERROR, "PostgreSQL flexible servers hold at most 32767 GB", "storage_gb"))
+        elif rounded != r.storage_gb:
+            found.append(
+                (
+                    WARNING,
+                    f"PostgreSQL flexible-server storage comes in fixed sizes: "
+                    f"{r.storage_gb} GB is provisioned as {rounded} GB",
+                    "storage_gb",
+                )
+            )
+    if r.backup.window:
+        found.append(
+            (
+                WARNING,
+                "Azure schedules flexible-server backups itself: "
+                "backup.window is recorded, not applied",
+                "backup.window",
+            )
+        )
+    return found
+
+
+def _function(r: pb.Function) -> list[Finding]:
+    found = _name("function app", r.name)
+    if r.runtime and r.runtime not in tables.RUNTIMES:
+        found.append(
+            (
+                ERROR,
+                f"runtime {r.runtime!r} is not offered; one of {', '.join(tables.RUNTIMES)}",
+                "runtime",
+            )
+        )
+    if r.timeout_s > 600:
+        found.append((ERROR, "Consumption-plan functions run at most 600 s", "timeout_s"))
+    return found
+
+
+CHECKS: dict[str, Callable[[Any], list[Finding]]] = {
+    "instance": _instance,
+    "bucket": _bucket,
+    "network": lambda r: _name("virtual network", r.name),
+    "subnet": lambda r: _name("subnet", r.name),
+    "security_group": lambda r: _name("network security group", r.name),
+    "database": _database,
+    "function": _function,
+}
+
+
+def validate(resource: pb.Resource, index: int) -> list[pb.Diagnostic]:
+    which = resource.WhichOneof("body")
+    if which is None:
+        return [pb.Diagnostic(severity=ERROR, summary="empty resource", index=index)]
+    check = CHECKS.get(which)
+    findings = check(getattr(resource, which)) if check else []
+    return [
+        pb.Diagnostic(severity=severity, summary=summary, attribute_path=path, index=index)
+        for severity, summary, path in findings
+    ]
