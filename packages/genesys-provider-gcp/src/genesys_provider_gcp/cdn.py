@@ -210,9 +210,34 @@ class Cdns(_Global):
         return read_one(self, name)  # type: ignore[no-any-return]
 
     def update(self, request: Any) -> pb.Cdn:
-        raise errors.InvalidArgument(
-            "changing a CDN's domain, certificate or https replaces it", attribute_path="config"
+        """Tags and domain live in the backend bucket's description; a new certificate is
+        set on the HTTPS proxy. Turning https on or off replaces the CDN (FORCE_NEW)."""
+        name, config, project = request.id, request.config, self.clients.project
+        parts = self._parts([name]).get(name)
+        if parts is None:
+            raise errors.NotFound(f"cdn {name} not found")
+        backend = parts["backend"]
+        meta = description_meta(backend.description)
+        meta.update(name=config.name, domain=config.domain, tags=dict(config.tags))
+        client = self.client("BackendBucketsClient")
+        body = {"description": describe(meta)}
+        self.wait(
+            client.patch_unary(
+                project=project, backend_bucket=backend.name, backend_bucket_resource=body
+            )
         )
+        proxy = parts.get("proxy")
+        if config.certificate_id and proxy is not None and proxy.name.endswith("-https"):
+            certificates = {"ssl_certificates": [f"global/sslCertificates/{config.certificate_id}"]}
+            client = self.client("TargetHttpsProxiesClient")
+            self.wait(
+                client.patch_unary(
+                    project=project,
+                    target_https_proxy=proxy.name,
+                    target_https_proxy_resource=certificates,
+                )
+            )
+        return read_one(self, name)  # type: ignore[no-any-return]
 
     def delete(self, resource_id: str) -> None:
         parts = self._parts([resource_id]).get(resource_id)

@@ -108,10 +108,19 @@ def after(link: str, word: str) -> str:
 
 
 def split_id(resource_id: str, what: str) -> tuple[str, str]:
-    """ "us-central1-a/web-0" -> ("us-central1-a", "web-0"); InvalidArgument otherwise."""
+    """`us-central1-a/web-0` -> ("us-central1-a", "web-0"). An id of another shape names
+    nothing this plugin made: NotFound (a delete of it is already done)."""
     scope, sep, name = resource_id.partition("/")
     if not sep or not scope or not name:
-        raise errors.InvalidArgument(
-            f"{what} id {resource_id!r} is not <zone or region>/<name>", attribute_path="id"
-        )
+        raise errors.NotFound(f"{what} {resource_id!r} not found (ids are <zone or region>/<name>)")
     return scope, name
+
+
+def fit_name(name: str, room: int = 63) -> str:
+    """A GCP name of at most `room` characters: long ones keep a prefix and a stable hash."""
+    if len(name) <= room:
+        return name
+    import hashlib
+
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[: room - 9].rstrip('-')}-{digest}"

@@ -27,6 +27,7 @@ from genesys_provider_gcp.common import (
     after,
     describe,
     description_meta,
+    fit_name,
     last,
     names_filter,
     split_id,
@@ -34,6 +35,13 @@ from genesys_provider_gcp.common import (
 )
 
 ALL = "0.0.0.0/0"
+
+
+def parse_cidr(text: str, path: str) -> ipaddress.IPv4Network:
+    try:
+        return ipaddress.IPv4Network(text, strict=True)
+    except ValueError as exc:
+        raise errors.InvalidArgument(f"invalid CIDR {text!r}: {exc}", attribute_path=path) from None
 
 
 def _token_matches(description: str, token: str) -> bool:
@@ -85,6 +93,7 @@ class Networks(_ComputeKind):
         return found[0] if found else None
 
     def create(self, config: pb.NetworkConfig, token: str) -> pb.Network:
+        parse_cidr(config.cidr, "config.cidr")
         existing = self.find_by_token(token) if token else None
         if existing is None:
             meta = {
@@ -143,7 +152,7 @@ def subnet_from(raw: Any) -> pb.Subnet:
 
 def subnet_name(config: pb.SubnetConfig) -> str:
     prefix = f"{config.network_id}-"
-    return config.name if config.name.startswith(prefix) else prefix + config.name
+    return fit_name(config.name if config.name.startswith(prefix) else prefix + config.name)
 
 
 class Subnets(_ComputeKind):
@@ -172,6 +181,7 @@ class Subnets(_ComputeKind):
         return None
 
     def create(self, config: pb.SubnetConfig, token: str) -> pb.Subnet:
+        self._check_inside_network(config)
         existing = self.find_by_token(token) if token else None
         if existing is None:
             region = config.zone.rsplit("-", 1)[0] if config.zone else self.clients.region
@@ -196,6 +206,19 @@ class Subnets(_ComputeKind):
             self.clients.wait_operation(operation)
             existing = f"{region}/{body['name']}"
         return read_one(self, existing)  # type: ignore[no-any-return]
+
+    def _check_inside_network(self, config: pb.SubnetConfig) -> None:
+        """A GCP VPC has no CIDR of its own; Genesys keeps the one it was given and holds its
+        subnets to it, as every other cloud does."""
+        cidr = parse_cidr(config.cidr, "config.cidr")
+        client = self.clients.compute("NetworksClient")
+        network = client.get(project=self.clients.project, network=config.network_id)
+        outer = description_meta(network.description).get("cidr")
+        if outer and not cidr.subnet_of(ipaddress.ip_network(outer)):  # type: ignore[arg-type]
+            raise errors.InvalidArgument(
+                f"subnet CIDR {config.cidr} is outside its network's {outer}",
+                attribute_path="config.cidr",
+            )
 
     def update(self, request: Any) -> pb.Subnet:
         raise errors.InvalidArgument(
@@ -311,8 +334,9 @@ def _rules_of(firewall: Any) -> list[pb.SecurityRule]:
 
 
 def group_id(config: pb.SecurityGroupConfig) -> str:
+    """The group's id; its firewalls add "-in" / "-out", so it leaves them room."""
     prefix = f"{config.network_id}-"
-    return config.name if config.name.startswith(prefix) else prefix + config.name
+    return fit_name(config.name if config.name.startswith(prefix) else prefix + config.name, 59)
 
 
 class SecurityGroups(_ComputeKind):

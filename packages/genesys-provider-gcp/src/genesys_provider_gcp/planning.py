@@ -30,7 +30,7 @@ FORCE_NEW: dict[str, frozenset[str]] = {
     "database": frozenset({"name", "engine", "username", "subnet_ids"}),
     "function": frozenset({"name"}),
     "layer": frozenset({"name"}),
-    "cdn": frozenset({"name", "origin_bucket_id"}),
+    "cdn": frozenset({"name", "origin_bucket_id", "https"}),
     "certificate": frozenset({"name", "domain", "tags"}),
 }
 REQUIRED: dict[str, frozenset[str]] = {
