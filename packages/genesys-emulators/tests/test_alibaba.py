@@ -491,3 +491,77 @@ def test_faults_throttle_mutating_calls_with_throttling_user() -> None:
         )
         assert throttled.get_error_code() == "Throttling.User"
         assert call("vpc", DescribeVpcsRequest.DescribeVpcsRequest)["TotalCount"] == 0  # reads pass
+
+
+def test_slb_load_balancer_listeners_and_backends(emulator, network) -> None:
+    from aliyunsdkecs.request.v20140526 import RunInstancesRequest
+    from aliyunsdkslb.request.v20140515 import (
+        AddBackendServersRequest,
+        CreateLoadBalancerHTTPListenerRequest,
+        CreateLoadBalancerRequest,
+        DescribeLoadBalancersRequest,
+        StartLoadBalancerListenerRequest,
+    )
+
+    call = rpc_client(emulator)
+    lb = call(
+        "slb", CreateLoadBalancerRequest.CreateLoadBalancerRequest, VSwitchId=network["vswitch"]
+    )
+    lb_id = lb["LoadBalancerId"]
+    listener = dict(LoadBalancerId=lb_id, ListenerPort=80, BackendServerPort=8080, Bandwidth=-1)
+    call(
+        "slb",
+        CreateLoadBalancerHTTPListenerRequest.CreateLoadBalancerHTTPListenerRequest,
+        **listener,
+    )
+    taken = server_error(
+        lambda: call(
+            "slb",
+            CreateLoadBalancerHTTPListenerRequest.CreateLoadBalancerHTTPListenerRequest,
+            **listener,
+        )
+    )
+    assert taken.get_error_code() == "ListenerAlreadyExists"
+
+    def status() -> str:
+        found = call(
+            "slb", DescribeLoadBalancersRequest.DescribeLoadBalancersRequest, LoadBalancerId=lb_id
+        )
+        return str(found["LoadBalancers"]["LoadBalancer"][0]["LoadBalancerStatus"])
+
+    assert status() == "inactive"
+    call(
+        "slb",
+        StartLoadBalancerListenerRequest.StartLoadBalancerListenerRequest,
+        LoadBalancerId=lb_id,
+        ListenerPort=80,
+    )
+    assert status() == "active"
+    unknown = server_error(
+        lambda: call(
+            "slb",
+            AddBackendServersRequest.AddBackendServersRequest,
+            LoadBalancerId=lb_id,
+            BackendServers=json.dumps([{"ServerId": "i-nope", "Weight": 100}]),
+        )
+    )
+    assert unknown.get_error_code() == "InvalidBackendServers.ServerIdNotExist"
+    server = call(
+        "ecs",
+        RunInstancesRequest.RunInstancesRequest,
+        InstanceType="ecs.t6-c1m1.large",
+        ImageId="ubuntu_22_04_x64_20G_alibase_20240130.vhd",
+        VSwitchId=network["vswitch"],
+        SecurityGroupId=network["group"],
+    )["InstanceIdSets"]["InstanceIdSet"][0]
+    call(
+        "slb",
+        AddBackendServersRequest.AddBackendServersRequest,
+        LoadBalancerId=lb_id,
+        BackendServers=json.dumps([{"ServerId": server, "Weight": 100}]),
+    )
+    found = call(
+        "slb", DescribeLoadBalancersRequest.DescribeLoadBalancersRequest, LoadBalancerId=lb_id
+    )
+    backends = found["LoadBalancers"]["LoadBalancer"][0]["BackendServers"]["BackendServer"]
+    assert [b["ServerId"] for b in backends] == [server]

@@ -1,3 +1,4 @@
-"""Genesys Alibaba Cloud provider plugin: ECS, VPC, SLB, RDS, Function Compute, CDN and an OSS state backend."""
+"""Genesys Alibaba Cloud provider plugin: ECS, VPC, OSS, RDS, Function Compute 3.0, CDN with
+CAS certificates, and an OSS state backend."""
 
 __version__ = "0.1.0"

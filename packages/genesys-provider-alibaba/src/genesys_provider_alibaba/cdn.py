@@ -21,10 +21,22 @@ from genesys_plugin_sdk.reads import read_each, read_one
 from genesys_plugin_sdk.waiters import Waiter
 
 from genesys_provider_alibaba.clients import AlibabaClients
-from genesys_provider_alibaba.common import polled, private_json, read_private, retag, struct, tag_params, visible_tags
+from genesys_provider_alibaba.common import (
+    polled,
+    private_json,
+    read_private,
+    retag,
+    struct,
+    tag_params,
+    visible_tags,
+)
 from genesys_provider_alibaba.errors import TRANSLATOR, call_or_none
 
-CERT_STATES = {"domain_verify": "pending_validation", "process": "pending_validation", "certificate": "issued"}
+CERT_STATES = {
+    "domain_verify": "pending_validation",
+    "process": "pending_validation",
+    "certificate": "issued",
+}
 
 
 class Certificates(KindHandler):
@@ -32,10 +44,18 @@ class Certificates(KindHandler):
 
     def __init__(self, clients: AlibabaClients) -> None:
         self.clients = clients
-        self.waiter: Waiter[str] = Waiter(self._statuses, what="certificate", timing=clients.timing, max_batch=1)
+        self.waiter: Waiter[str] = Waiter(
+            self._statuses, what="certificate", timing=clients.timing, max_batch=1
+        )
 
     def _state(self, order_id: str) -> dict[str, Any] | None:
-        return call_or_none(self.clients.rpc, "OrderNotFound", product="cas", action="DescribeCertificateState", OrderId=order_id)
+        return call_or_none(
+            self.clients.rpc,
+            "OrderNotFound",
+            product="cas",
+            action="DescribeCertificateState",
+            OrderId=order_id,
+        )
 
     def _statuses(self, ids: list[str]) -> dict[str, str]:
         found = polled(lambda: self._state(ids[0]))
@@ -54,7 +74,11 @@ class Certificates(KindHandler):
                 state=CERT_STATES.get(str(found["Type"]), str(found["Type"])),
                 tags=dict(kept.get("tags", {})),
                 provider_data=struct(
-                    {"cert_id": found.get("CertId"), "dns_record": found.get("RecordDomain"), "dns_value": found.get("RecordValue")}
+                    {
+                        "cert_id": found.get("CertId"),
+                        "dns_record": found.get("RecordDomain"),
+                        "dns_value": found.get("RecordValue"),
+                    }
                 ),
                 private=privates.get(order_id, b""),
             )
@@ -98,10 +122,18 @@ class Cdns(KindHandler):
     def __init__(self, clients: AlibabaClients, certificates: Certificates) -> None:
         self.clients = clients
         self.certificates = certificates
-        self.waiter: Waiter[str] = Waiter(self._statuses, what="CDN domain", timing=clients.timing, max_batch=1)
+        self.waiter: Waiter[str] = Waiter(
+            self._statuses, what="CDN domain", timing=clients.timing, max_batch=1
+        )
 
     def _detail(self, domain: str) -> dict[str, Any] | None:
-        found = call_or_none(self.clients.rpc, "InvalidDomain.NotFound", product="cdn", action="DescribeCdnDomainDetail", DomainName=domain)
+        found = call_or_none(
+            self.clients.rpc,
+            "InvalidDomain.NotFound",
+            product="cdn",
+            action="DescribeCdnDomainDetail",
+            DomainName=domain,
+        )
         return found["GetDomainDetailModel"] if found else None
 
     def _statuses(self, ids: list[str]) -> dict[str, str]:
@@ -113,13 +145,31 @@ class Cdns(KindHandler):
         if detail is None:
             return None
         kept = read_private(private)
-        cert = self.clients.rpc("cdn", "DescribeDomainCertificateInfo", DomainName=domain)["CertInfos"]["CertInfo"]
-        cert_id = str(cert[0].get("CertId", "")) if cert and cert[0].get("ServerCertificateStatus") == "on" else ""
-        certificate = str(kept.get("certificate_id", "")) if cert_id and cert_id == str(kept.get("cert_id")) else cert_id
-        configs = self.clients.rpc("cdn", "DescribeCdnDomainConfigs", DomainName=domain, FunctionNames="https_force")
-        https = any(c["FunctionName"] == "https_force" for c in configs["DomainConfigs"]["DomainConfig"])
-        tags = self.clients.rpc("cdn", "DescribeTagResources", ResourceType="DOMAIN", **{"ResourceId.1": domain})
-        all_tags = {t["Key"]: t["Value"] for row in tags.get("TagResources", []) for t in row.get("Tag", [])}
+        cert = self.clients.rpc("cdn", "DescribeDomainCertificateInfo", DomainName=domain)[
+            "CertInfos"
+        ]["CertInfo"]
+        cert_id = (
+            str(cert[0].get("CertId", ""))
+            if cert and cert[0].get("ServerCertificateStatus") == "on"
+            else ""
+        )
+        certificate = (
+            str(kept.get("certificate_id", ""))
+            if cert_id and cert_id == str(kept.get("cert_id"))
+            else cert_id
+        )
+        configs = self.clients.rpc(
+            "cdn", "DescribeCdnDomainConfigs", DomainName=domain, FunctionNames="https_force"
+        )
+        https = any(
+            c["FunctionName"] == "https_force" for c in configs["DomainConfigs"]["DomainConfig"]
+        )
+        tags = self.clients.rpc(
+            "cdn", "DescribeTagResources", ResourceType="DOMAIN", **{"ResourceId.1": domain}
+        )
+        all_tags = {
+            t["Key"]: t["Value"] for row in tags.get("TagResources", []) for t in row.get("Tag", [])
+        }
         source = (detail.get("SourceModels", {}).get("SourceModel") or [{}])[0]
         return pb.Cdn(
             id=domain,
@@ -130,29 +180,51 @@ class Cdns(KindHandler):
             endpoint=str(detail.get("Cname", "")),
             https=https,
             tags=visible_tags(all_tags),
-            provider_data=struct({"status": detail.get("DomainStatus"), "origin": source.get("Content"), "cert_id": cert_id}),
+            provider_data=struct(
+                {
+                    "status": detail.get("DomainStatus"),
+                    "origin": source.get("Content"),
+                    "cert_id": cert_id,
+                }
+            ),
             private=private,
         )
 
     def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
-        return read_each(self.clients.pool, ids, lambda d: self._read(d, privates.get(d, b"")), TRANSLATOR)
+        return read_each(
+            self.clients.pool, ids, lambda d: self._read(d, privates.get(d, b"")), TRANSLATOR
+        )
 
     def find_by_token(self, token: str) -> str | None:
         return None  # a CDN is keyed by its domain: a retried create finds it by name
 
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.Cdn]:
-        for row in self.clients.pages("cdn", "DescribeUserDomains", ("Domains", "PageData"), PageSize=50):
+        for row in self.clients.pages(
+            "cdn", "DescribeUserDomains", ("Domains", "PageData"), PageSize=50
+        ):
             found = self._read(str(row["DomainName"]), b"")
             if found is not None:
                 yield found
 
     def create(self, config: pb.CdnConfig, token: str) -> pb.Cdn:
         if not config.domain:
-            raise errors.InvalidArgument("Alibaba CDN accelerates a domain of yours: set domain", attribute_path="config.domain")
+            raise errors.InvalidArgument(
+                "Alibaba CDN accelerates a domain of yours: set domain",
+                attribute_path="config.domain",
+            )
         origin = f"{config.origin_bucket_id}.oss-{self.clients.region}.aliyuncs.com"
         if self._detail(config.domain) is None:
-            sources = [{"content": origin, "type": "oss", "port": 443, "priority": "20", "weight": "10"}]
-            self.clients.rpc("cdn", "AddCdnDomain", DomainName=config.domain, CdnType="web", Scope="global", Sources=sources)
+            sources = [
+                {"content": origin, "type": "oss", "port": 443, "priority": "20", "weight": "10"}
+            ]
+            self.clients.rpc(
+                "cdn",
+                "AddCdnDomain",
+                DomainName=config.domain,
+                CdnType="web",
+                Scope="global",
+                Sources=sources,
+            )
         self.waiter.wait_for(config.domain, ready={"online"})
         retag(self.clients, "cdn", "DOMAIN", config.domain, {}, dict(config.tags))
         kept = self._https(config)
@@ -163,12 +235,27 @@ class Cdns(KindHandler):
         if config.certificate_id:
             cert_id = self.certificates.cert_id(config.certificate_id)
             self.clients.rpc(
-                "cdn", "SetCdnDomainSSLCertificate", DomainName=config.domain, SSLProtocol="on", CertType="cas", CertId=cert_id
+                "cdn",
+                "SetCdnDomainSSLCertificate",
+                DomainName=config.domain,
+                SSLProtocol="on",
+                CertType="cas",
+                CertId=cert_id,
             )
             kept.update(certificate_id=config.certificate_id, cert_id=cert_id)
-        functions = [{"functionName": "https_force", "functionArgs": [{"argName": "enable", "argValue": "on"}]}]
+        functions = [
+            {
+                "functionName": "https_force",
+                "functionArgs": [{"argName": "enable", "argValue": "on"}],
+            }
+        ]
         if config.https:
-            self.clients.rpc("cdn", "BatchSetCdnDomainConfig", DomainNames=config.domain, Functions=json.dumps(functions))
+            self.clients.rpc(
+                "cdn",
+                "BatchSetCdnDomainConfig",
+                DomainNames=config.domain,
+                Functions=json.dumps(functions),
+            )
         return kept
 
     def update(self, request: Any) -> pb.Cdn:

@@ -106,9 +106,9 @@ def extract(exc: Exception) -> CloudError | None:
         return CloudError(code=code, message=message, http_status=status)
     if module.startswith(("Tea", "darabonba", "alibabacloud_tea_openapi")):
         code = str(getattr(exc, "code", "") or "")
-        status = getattr(exc, "status_code", None) or getattr(exc, "statusCode", 0)
+        answered = getattr(exc, "status_code", None) or getattr(exc, "statusCode", 0)
         message = str(getattr(exc, "message", "") or code)
-        return CloudError(code=code, message=message, http_status=int(status or 0))
+        return CloudError(code=code, message=message, http_status=int(answered or 0))
     return None
 
 

@@ -186,7 +186,8 @@ class Subnets(KindHandler):
             )
         if wanted and wanted not in zones:
             raise errors.InvalidArgument(
-                f"zone {wanted!r} is not offered in {self.clients.region}; one of {', '.join(zones)}",
+                f"zone {wanted!r} is not offered in {self.clients.region}; "
+                f"one of {', '.join(zones)}",
                 attribute_path="config.zone",
             )
         return wanted or zones[0]

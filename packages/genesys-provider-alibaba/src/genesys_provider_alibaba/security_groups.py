@@ -8,7 +8,7 @@ one rule per (protocol, ports, source group, description) with its CIDRs sorted.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
@@ -178,7 +178,7 @@ class SecurityGroups(KindHandler):
         return read_one(self, existing)
 
     def _set_rules(
-        self, group_id: str, have: list[Permission], want: list[Permission], direction: str
+        self, group_id: str, have: Sequence[Permission], want: Sequence[Permission], direction: str
     ) -> None:
         suffix = "" if direction == "ingress" else "Egress"
         cidr_key, group_key = (
@@ -186,10 +186,11 @@ class SecurityGroups(KindHandler):
             if direction == "ingress"
             else ("DestCidrIp", "DestGroupId")
         )
-        for verb, perms in (
+        changes: tuple[tuple[str, Sequence[Permission]], ...] = (
             ("Revoke", sorted(set(have) - set(want))),
             ("Authorize", sorted(set(want) - set(have))),
-        ):
+        )
+        for verb, perms in changes:
             for protocol, ports, cidr, group, text in perms:
                 self.clients.rpc(
                     "ecs",

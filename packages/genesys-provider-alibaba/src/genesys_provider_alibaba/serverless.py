@@ -17,7 +17,7 @@ import hashlib
 import io
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
@@ -146,7 +146,8 @@ class Functions(KindHandler):
         runtime = tables.RUNTIMES.get(config.runtime)
         if runtime is None:
             raise errors.InvalidArgument(
-                f"runtime {config.runtime!r} is not offered by Function Compute; one of {', '.join(tables.RUNTIMES)}",
+                f"runtime {config.runtime!r} is not offered by Function Compute; "
+                f"one of {', '.join(tables.RUNTIMES)}",
                 attribute_path="config.runtime",
             )
         return {
@@ -182,7 +183,7 @@ class Functions(KindHandler):
         )
         return read_one(self, config.name, self._kept(config, checksum))
 
-    def _sync_triggers(self, name: str, wanted: list[pb.Trigger]) -> None:
+    def _sync_triggers(self, name: str, wanted: Sequence[pb.Trigger]) -> None:
         models = _models()
         fc = self.clients.fc()
         http = [t for t in wanted if t.type == "http"]

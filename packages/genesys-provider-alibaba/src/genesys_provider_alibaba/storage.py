@@ -124,10 +124,10 @@ class Buckets(KindHandler):
         from oss2 import models
 
         bucket = self.clients.oss_bucket(config.name)
-        if current is None or config.versioning != current.versioning:
-            if config.versioning or current is not None:
-                status = "Enabled" if config.versioning else "Suspended"
-                bucket.put_bucket_versioning(models.BucketVersioningConfig(status))
+        versioning_changed = current is None or config.versioning != current.versioning
+        if versioning_changed and (config.versioning or current is not None):
+            status = "Enabled" if config.versioning else "Suspended"
+            bucket.put_bucket_versioning(models.BucketVersioningConfig(status))
         if current is None or config.encryption != current.encryption:
             if config.encryption:
                 bucket.put_bucket_encryption(models.ServerSideEncryptionRule("AES256"))

@@ -1,10 +1,10 @@
 """Alibaba Cloud's emulator: `genesys-emulator alibaba`.
 
 One port per product, as the ready line's `sdk` keys say: ecs, vpc, slb, rds, fc, oss, plus
-sts, cdn and cas (certificates). ECS, VPC, SLB, RDS, CDN and STS speak the RPC style (`rpc`); OSS is REST with
-XML (`oss`); Function Compute 3.0 is ROA with JSON (`fc`). ECS, VPC, SLB and RDS share one
-store (`network.VpcState`) because their resources refer to each other (a vSwitch in use
-by an instance cannot be deleted).
+sts, cdn and cas (certificates). ECS, VPC, SLB, RDS, CDN, CAS and STS speak the RPC style
+(`rpc`); OSS is REST with XML (`oss`); Function Compute 3.0 is ROA with JSON (`fc`).
+ECS, VPC, SLB and RDS share one store (`network.VpcState`) because their resources refer
+to each other (a vSwitch in use by an instance cannot be deleted).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from genesys_emulators.alibaba.fc import FunctionCompute
 from genesys_emulators.alibaba.network import VpcState
 from genesys_emulators.alibaba.oss import Oss
 from genesys_emulators.alibaba.rds import Rds
+from genesys_emulators.alibaba.slb import Slb
 from genesys_emulators.alibaba.sts import Sts
 from genesys_emulators.alibaba.vpc import Vpc
 from genesys_emulators.core import Emulator, FaultPlan, ServiceApp
@@ -41,6 +42,7 @@ def build(faults: FaultPlan) -> Emulator:
     services: dict[str, ServiceApp] = {
         "ecs": Ecs(state, faults),
         "vpc": Vpc(state, faults),
+        "slb": Slb(state, faults),
         "rds": Rds(state, faults),
         "fc": FunctionCompute(REGION, ACCOUNT, faults),
         "oss": Oss(REGION, faults),

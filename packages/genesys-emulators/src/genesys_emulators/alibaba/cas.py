@@ -40,7 +40,9 @@ class Cas(RpcService):
         for order in self.store.values("cas"):
             if str(order["CertId"]) == cert_id:
                 if order["_transition"].current() != "certificate":
-                    raise CloudError(400, "Certificate.NotIssued", "The certificate is not issued yet.")
+                    raise CloudError(
+                        400, "Certificate.NotIssued", "The certificate is not issued yet."
+                    )
                 return order
         raise CloudError(404, "Certificate.NotFound", f"The certificate {cert_id} does not exist.")
 
@@ -74,19 +76,41 @@ class Cas(RpcService):
         state = order["_transition"].current()
         answer: dict[str, Any] = {"Type": state, "Domain": order["Domain"]}
         if state == "certificate":
-            answer.update(CertId=order["CertId"], Certificate="-----BEGIN CERTIFICATE-----...", PrivateKey="")
+            answer.update(
+                CertId=order["CertId"], Certificate="-----BEGIN CERTIFICATE-----...", PrivateKey=""
+            )
         else:
-            answer.update(RecordType="TXT", RecordDomain=f"_dnsauth.{order['Domain']}", RecordValue=order["Name"])
+            answer.update(
+                RecordType="TXT",
+                RecordDomain=f"_dnsauth.{order['Domain']}",
+                RecordValue=order["Name"],
+            )
         return answer
 
     def do_ListUserCertificateOrder(self, params: Params) -> dict[str, Any]:
         integer(params, "CurrentPage", 1, 1)
         rows = [
-            {"OrderId": o["OrderId"], "CertificateId": o["CertId"], "Domain": o["Domain"], "Status": o["_transition"].current()}
+            {
+                "OrderId": o["OrderId"],
+                "CertificateId": o["CertId"],
+                "Domain": o["Domain"],
+                "Status": o["_transition"].current(),
+            }
             for o in self.store.values("cas")
         ]
-        chosen, keys = page(rows, {"PageNumber": params.get("CurrentPage", "1"), "PageSize": params.get("ShowSize", "50")})
-        return {"CertificateOrderList": chosen, "TotalCount": keys["TotalCount"], "CurrentPage": keys["PageNumber"], "ShowSize": keys["PageSize"]}
+        chosen, keys = page(
+            rows,
+            {
+                "PageNumber": params.get("CurrentPage", "1"),
+                "PageSize": params.get("ShowSize", "50"),
+            },
+        )
+        return {
+            "CertificateOrderList": chosen,
+            "TotalCount": keys["TotalCount"],
+            "CurrentPage": keys["PageNumber"],
+            "ShowSize": keys["PageSize"],
+        }
 
     def do_DeleteCertificateRequest(self, params: Params) -> dict[str, Any]:
         with self.store.lock:

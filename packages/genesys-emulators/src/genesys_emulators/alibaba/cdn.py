@@ -53,13 +53,21 @@ class Cdn(RpcService):
         name = required(params, "DomainName")
         cdn_type = required(params, "CdnType")
         if cdn_type not in ("web", "download", "video"):
-            raise CloudError(400, "InvalidCdnType.Malformed", f"The CdnType {cdn_type} is not valid.")
+            raise CloudError(
+                400, "InvalidCdnType.Malformed", f"The CdnType {cdn_type} is not valid."
+            )
         try:
             sources = json.loads(required(params, "Sources"))
         except ValueError:
-            raise CloudError(400, "InvalidSources.Malformed", "Sources is not valid JSON.") from None
-        if not sources or not all(s.get("content") and s.get("type") in ("oss", "domain", "ipaddr") for s in sources):
-            raise CloudError(400, "InvalidSources.Malformed", "Each source needs content and a type.")
+            raise CloudError(
+                400, "InvalidSources.Malformed", "Sources is not valid JSON."
+            ) from None
+        if not sources or not all(
+            s.get("content") and s.get("type") in ("oss", "domain", "ipaddr") for s in sources
+        ):
+            raise CloudError(
+                400, "InvalidSources.Malformed", "Each source needs content and a type."
+            )
         with self.lock:
             if name in self.domains:
                 raise CloudError(400, "DomainAlreadyExist", f"The domain {name} already exists.")
@@ -79,7 +87,12 @@ class Cdn(RpcService):
 
     def _sources_view(self, domain: dict[str, Any]) -> list[dict[str, Any]]:
         return [
-            {"Content": s["content"], "Type": s["type"], "Port": int(s.get("port", 80)), "Priority": str(s.get("priority", "20"))}
+            {
+                "Content": s["content"],
+                "Type": s["type"],
+                "Port": int(s.get("port", 80)),
+                "Priority": str(s.get("priority", "20")),
+            }
             for s in domain["Sources"]
         ]
 
@@ -129,7 +142,9 @@ class Cdn(RpcService):
         with self.lock:
             domain = self._domain(required(params, "DomainName"))
             if domain["_transition"].current() == "configuring":
-                raise CloudError(400, "ServiceBusy", "The domain is being configured; try again later.")
+                raise CloudError(
+                    400, "ServiceBusy", "The domain is being configured; try again later."
+                )
             del self.domains[domain["DomainName"]]
         return {}
 
@@ -145,8 +160,14 @@ class Cdn(RpcService):
                 raise CloudError(400, "InvalidCertType", "The emulator serves CertType cas only.")
             certificate = self.cas.issued(required(params, "CertId"))
             if not _covers(certificate["Domain"], domain["DomainName"]):
-                raise CloudError(400, "Certificate.MissMatch", "The certificate does not match the domain.")
-            domain["_cert"] = {"CertId": params["CertId"], "CertName": certificate["Name"], "CertDomainName": certificate["Domain"]}
+                raise CloudError(
+                    400, "Certificate.MissMatch", "The certificate does not match the domain."
+                )
+            domain["_cert"] = {
+                "CertId": params["CertId"],
+                "CertName": certificate["Name"],
+                "CertDomainName": certificate["Domain"],
+            }
         return {}
 
     def do_DescribeDomainCertificateInfo(self, params: Params) -> dict[str, Any]:
@@ -181,7 +202,9 @@ class Cdn(RpcService):
             {
                 "FunctionName": name,
                 "Status": "success",
-                "FunctionArgs": {"FunctionArg": [{"ArgName": k, "ArgValue": v} for k, v in args.items()]},
+                "FunctionArgs": {
+                    "FunctionArg": [{"ArgName": k, "ArgValue": v} for k, v in args.items()]
+                },
             }
             for name, args in domain["_functions"].items()
             if not names or name in names
@@ -202,7 +225,10 @@ class Cdn(RpcService):
 
     def do_DescribeTagResources(self, params: Params) -> dict[str, Any]:
         rows = [
-            {"ResourceId": name, "Tag": [{"Key": k, "Value": v} for k, v in self._domain(name)["_tags"].items()]}
+            {
+                "ResourceId": name,
+                "Tag": [{"Key": k, "Value": v} for k, v in self._domain(name)["_tags"].items()],
+            }
             for name in indexed(params, "ResourceId")
         ]
         return {"TagResources": rows}
