@@ -63,6 +63,7 @@ def test_instances_run_with_their_own_minimal_environment(conn, root, shell):
         spec = directory / "spec.json"
         assert CANARY not in spec.read_text()
         assert _mode(spec) == 0o600 and _mode(directory) == 0o700
+        assert _mode(directory / "console.log") == 0o600
         supervisor = json.loads((directory / "supervisor.json").read_text())["pid"]
         assert CANARY not in "".join(_environ(supervisor).values())
     finally:

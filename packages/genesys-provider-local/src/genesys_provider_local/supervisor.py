@@ -56,7 +56,9 @@ def _on_sigterm(child: subprocess.Popen[bytes] | None) -> Any:
 
 
 def supervise(directory: Path, spec: dict[str, Any]) -> None:
-    log = open(directory / LOG_FILE, "ab", buffering=0)  # noqa: SIM115 - lives as long as we do
+    # Owner only: what the user's program prints may be a secret it was given.
+    fd = os.open(directory / LOG_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    log = open(fd, "ab", buffering=0)  # noqa: SIM115 - lives as long as we do
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     os.dup2(log.fileno(), 1)
