@@ -10,6 +10,7 @@ sets it (SetCdnDomainSSLCertificate, CertType cas); `https` turns on https_force
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -28,9 +29,16 @@ from genesys_provider_alibaba.common import (
     retag,
     struct,
     tag_params,
+    token_filter,
     visible_tags,
 )
 from genesys_provider_alibaba.errors import TRANSLATOR, call_or_none
+
+
+def contact_name(token: str) -> str:
+    """The order's contact name: `genesys-<hash of the idempotency token>`."""
+    return f"genesys-{hashlib.sha256(token.encode()).hexdigest()[:16]}" if token else "genesys"
+
 
 CERT_STATES = {
     "domain_verify": "pending_validation",
@@ -85,23 +93,50 @@ class Certificates(KindHandler):
 
         return read_each(self.clients.pool, ids, one, TRANSLATOR)
 
+    def _orders(self) -> Iterable[dict[str, Any]]:
+        page = 1
+        while True:
+            answer = self.clients.rpc(
+                "cas", "ListUserCertificateOrder", CurrentPage=page, ShowSize=100
+            )
+            rows = answer.get("CertificateOrderList", [])
+            yield from rows
+            if not rows or page * 100 >= int(answer.get("TotalCount", 0)):
+                return
+            page += 1
+
     def find_by_token(self, token: str) -> str | None:
-        return None  # CAS orders carry no tags: a retried create orders again
+        """CAS orders carry no tags: the order's contact name holds the token's hash."""
+        wanted = contact_name(token)
+        for order in self._orders():
+            if order.get("Username") == wanted:
+                return str(order["OrderId"])
+        return None
+
+    def list(self, filters: Mapping[str, str]) -> Iterable[pb.Certificate]:
+        ids = [str(order["OrderId"]) for order in self._orders()]
+        for found in self.read_many(ids, {}).values():
+            if not isinstance(found, Exception) and (
+                "domain" not in filters or found.domain in filters["domain"].split(",")
+            ):
+                yield found
 
     def create(self, config: pb.CertificateConfig, token: str) -> pb.Certificate:
+        kept = private_json({"name": config.name, "tags": dict(config.tags)})
+        existing = self.find_by_token(token) if token else None
+        if existing is not None:
+            return read_one(self, existing, kept)
         answer = self.clients.rpc(
             "cas",
             "CreateCertificateRequest",
             ProductCode="digicert-free-1-free",
             Domain=config.domain,
             ValidateType="DNS",
-            Username="genesys",
+            Username=contact_name(token),
             Phone="00000000000",
             Email=f"hostmaster@{config.domain.removeprefix('*.')}",
         )
-        order_id = str(answer["OrderId"])
-        kept = private_json({"name": config.name, "tags": dict(config.tags)})
-        return read_one(self, order_id, kept)
+        return read_one(self, str(answer["OrderId"]), kept)
 
     def delete(self, resource_id: str) -> None:
         read_one(self, resource_id)
@@ -196,7 +231,10 @@ class Cdns(KindHandler):
         )
 
     def find_by_token(self, token: str) -> str | None:
-        return None  # a CDN is keyed by its domain: a retried create finds it by name
+        domains = ("Domains", "PageData")
+        for row in self.clients.pages("cdn", "DescribeUserDomains", domains, **token_filter(token)):
+            return str(row["DomainName"])
+        return None
 
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.Cdn]:
         for row in self.clients.pages(
@@ -213,7 +251,12 @@ class Cdns(KindHandler):
                 attribute_path="config.domain",
             )
         origin = f"{config.origin_bucket_id}.oss-{self.clients.region}.aliyuncs.com"
-        if self._detail(config.domain) is None:
+        mine = bool(token) and self.find_by_token(token) == config.domain
+        if not mine:
+            if self._detail(config.domain) is not None:
+                raise errors.AlreadyExists(
+                    f"CDN domain {config.domain} already exists", attribute_path="config.domain"
+                )
             sources = [
                 {"content": origin, "type": "oss", "port": 443, "priority": "20", "weight": "10"}
             ]
@@ -226,7 +269,10 @@ class Cdns(KindHandler):
                 Sources=sources,
             )
         self.waiter.wait_for(config.domain, ready={"online"})
-        retag(self.clients, "cdn", "DOMAIN", config.domain, {}, dict(config.tags))
+        tags = tag_params(dict(config.tags), token)
+        if tags and not mine:
+            resource = {"ResourceId.1": config.domain}
+            self.clients.rpc("cdn", "TagResources", ResourceType="DOMAIN", **resource, **tags)
         kept = self._https(config)
         return read_one(self, config.domain, private_json(kept))
 
@@ -277,6 +323,3 @@ class Cdns(KindHandler):
 def kinds(clients: AlibabaClients) -> list[KindHandler]:
     certificates = Certificates(clients)
     return [certificates, Cdns(clients, certificates)]
-
-
-__all__ = ["Cdns", "Certificates", "kinds", "tag_params"]

@@ -178,9 +178,7 @@ def price_entries() -> list[tuple[str, float, str]]:
 def translation_tables() -> dict[str, dict[str, str]]:
     return {
         "instance.size": {SIZE_WORDS[k]: v for k, v in INSTANCE_TYPES.items()},
-        "database.size (postgres)": {
-            SIZE_WORDS[k]: v for k, v in DATABASE_CLASSES["PostgreSQL"].items()
-        },
+        "database.size": {SIZE_WORDS[k]: v for k, v in DATABASE_CLASSES["PostgreSQL"].items()},
         "database.size (mysql)": {SIZE_WORDS[k]: v for k, v in DATABASE_CLASSES["MySQL"].items()},
         "instance.image": dict(IMAGE_ALIASES),
         "function.runtime": dict(RUNTIMES),

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from genesys_emulators.alibaba.network import VpcState
-from genesys_emulators.alibaba.rpc import Params, RpcDialect, RpcService, integer, page, required
+from genesys_emulators.alibaba.rpc import Params, RpcDialect, RpcService, page, required
 from genesys_emulators.core import CloudError, FaultPlan
 from genesys_emulators.core.operations import Transition
 
@@ -64,6 +64,7 @@ class Cas(RpcService):
                 "CertId": int(order_id) % 100000000,
                 "Domain": domain,
                 "Name": f"cert-{domain}",
+                "Username": params["Username"],
                 "ProductCode": params.get("ProductCode", "digicert-free-1-free"),
                 "ValidateType": validate,
                 "_transition": Transition(("domain_verify", "certificate"), STEP),
@@ -88,23 +89,24 @@ class Cas(RpcService):
         return answer
 
     def do_ListUserCertificateOrder(self, params: Params) -> dict[str, Any]:
-        integer(params, "CurrentPage", 1, 1)
+        keyword = params.get("Keyword", "")
         rows = [
             {
                 "OrderId": o["OrderId"],
                 "CertificateId": o["CertId"],
                 "Domain": o["Domain"],
-                "Status": o["_transition"].current(),
+                "Username": o["Username"],
+                "ProductCode": o["ProductCode"],
+                "Status": "ISSUED" if o["_transition"].current() == "certificate" else "CHECKING",
             }
-            for o in self.store.values("cas")
+            for o in sorted(self.store.values("cas"), key=lambda o: o["OrderId"])
+            if not keyword or keyword in o["Domain"]
         ]
-        chosen, keys = page(
-            rows,
-            {
-                "PageNumber": params.get("CurrentPage", "1"),
-                "PageSize": params.get("ShowSize", "50"),
-            },
-        )
+        paging = {
+            "PageNumber": params.get("CurrentPage", "1"),
+            "PageSize": params.get("ShowSize", "50"),
+        }
+        chosen, keys = page(rows, paging, max_size=100, default=50)
         return {
             "CertificateOrderList": chosen,
             "TotalCount": keys["TotalCount"],

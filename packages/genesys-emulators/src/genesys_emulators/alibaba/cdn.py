@@ -20,6 +20,7 @@ from genesys_emulators.alibaba.rpc import (
     indexed,
     page,
     required,
+    tags_in,
 )
 from genesys_emulators.core import CloudError, FaultPlan
 from genesys_emulators.core.operations import Transition
@@ -112,10 +113,12 @@ class Cdn(RpcService):
     def do_DescribeUserDomains(self, params: Params) -> dict[str, Any]:
         wanted = params.get("DomainName", "")
         exact = params.get("DomainSearchType", "fuzzy_match") == "full_match"
+        tags = tags_in(params)
         found = [
             d
             for name, d in sorted(self.domains.items())
-            if not wanted or (name == wanted if exact else wanted in name)
+            if (not wanted or (name == wanted if exact else wanted in name))
+            and all(d["_tags"].get(k) == v for k, v in tags.items())
         ]
         chosen, keys = page(found, params, max_size=500, default=20)
         rows = [
