@@ -204,11 +204,6 @@ def canary_env(base: dict[str, str], canaries: Canaries) -> dict[str, str]:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14: the local provider keeps the database password in plaintext in "
-    "registry.sqlite3 (fix in progress by another engineer); remove this mark when it lands",
-)
 def test_no_secret_leaks_applying_the_seed_on_the_local_provider(tmp_path: Path) -> None:
     canaries = Canaries()
     text = seed_with_secrets("local", "state:\n  backend: local\n  encrypt: true\n")
