@@ -222,7 +222,7 @@ def signal_at(process: subprocess.Popen[str], disruption: str) -> tuple[str, lis
 
 
 def plugin_pids(core: int) -> list[int]:
-    """The core's child processes (its plugins)."""
+    """The core's plugin processes (children whose command line names a provider plugin)."""
     pids: list[int] = []
     try:
         for task in os.listdir(f"/proc/{core}/task"):
@@ -230,7 +230,15 @@ def plugin_pids(core: int) -> list[int]:
                 pids += [int(pid) for pid in f.read().split()]
     except OSError:
         pass
-    return pids
+    return [pid for pid in pids if "provider" in _cmdline(pid).replace("_", "-")]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def outlived(pids: list[int]) -> list[str]:
