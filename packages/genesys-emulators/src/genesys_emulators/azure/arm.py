@@ -247,7 +247,7 @@ class Arm(ServiceApp):
         state = "Updating" if existing else "Creating"
         record["properties"]["provisioningState"] = state
         operation = self._start(rid, lambda: _succeed(record))
-        if rtype.accepted and existing is None:
+        if rtype.accepted == "always" or (rtype.accepted == "create" and existing is None):
             return Response(status=202, headers=self._poll_headers(operation, location=True))
         return self.dialect.json_response(self.view(record), status, self._poll_headers(operation))
 
@@ -285,7 +285,7 @@ class Arm(ServiceApp):
             if record is None:
                 return Response(status=204)
             self._refuse_if_in_use(record)
-            if rtype is not None and not rtype.long_running:
+            if rtype is not None and (not rtype.long_running or rtype.sync_delete):
                 self._remove(record)
                 return Response(status=200)
             record["properties"]["provisioningState"] = "Deleting"

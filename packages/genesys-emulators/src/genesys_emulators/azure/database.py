@@ -190,6 +190,6 @@ def _check_high_availability(body: Record, existing: Record | None, properties: 
 
 
 TYPES = tuple(
-    ResourceType(engine.type_name, _builder(engine), accepted=True, kept_fields=("sku",))
+    ResourceType(engine.type_name, _builder(engine), accepted="always", kept_fields=("sku",))
     for engine in (POSTGRES, MYSQL)
 )

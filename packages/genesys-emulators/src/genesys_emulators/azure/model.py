@@ -90,7 +90,10 @@ class ResourceType:
     name: str  # e.g. "Microsoft.Compute/virtualMachines"
     build: Callable[[Arm, ArmPath, Record, Record | None], Record]
     long_running: bool = True
-    accepted: bool = False  # a create answers 202 with no body (storage accounts, servers)
+    # "create": a create answers 202 with no body (storage accounts); "always": every PUT
+    # does (flexible servers); "": 201/200 with the resource.
+    accepted: str = ""
+    sync_delete: bool = False  # DELETE answers 200 when done (storage accounts, App Service)
     create_status: int = 201  # what a create answers when not `accepted` (App Service: 200)
     located: bool = True  # a top-level resource has a location; a child inherits none
     in_use: Callable[[Arm, Record], InUse | None] | None = None

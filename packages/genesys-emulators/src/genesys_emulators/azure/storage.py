@@ -187,7 +187,8 @@ TYPES = (
     ResourceType(
         ACCOUNT,
         _build_account,
-        accepted=True,
+        accepted="create",
+        sync_delete=True,
         created=_account_created,
         actions={"listKeys": _list_keys},
     ),

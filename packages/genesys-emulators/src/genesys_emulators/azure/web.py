@@ -212,11 +212,12 @@ def _site_deleted(arm: Arm, record: Record) -> None:
 
 
 TYPES = (
-    ResourceType(PLAN, _build_plan, in_use=_plan_in_use, create_status=200),
+    ResourceType(PLAN, _build_plan, in_use=_plan_in_use, create_status=200, sync_delete=True),
     ResourceType(
         SITE,
         _build_site,
         create_status=200,
+        sync_delete=True,
         created=_site_stored,
         updated=_site_stored,
         deleted=_site_deleted,
