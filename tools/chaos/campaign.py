@@ -42,6 +42,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--resources", type=int, default=100, help="per config (>= 3)")
     parser.add_argument("--json", type=Path, help="write every trial's record here")
     parser.add_argument("--workdir", type=Path, help="default: a temporary directory")
+    parser.add_argument(
+        "--max-minutes", type=float, help="start no trial after this long (a time budget)"
+    )
     return parser.parse_args(argv)
 
 
@@ -84,7 +87,11 @@ def campaign(args: argparse.Namespace, workdir: Path, env: dict[str, str]) -> li
         return Lane(workdir, f"cx{args.seed}l{lanes}-", shape, env)
 
     lane, outcomes = new_lane(), []
+    stop_at = time.monotonic() + args.max_minutes * 60 if args.max_minutes else float("inf")
     for index in range(args.trials):
+        if time.monotonic() > stop_at:
+            print(f"time budget spent: stopping after {index} trials", flush=True)
+            break
         plan = draw(rng, lane.stage, args.provider)
         outcome = run_trial(lane, index, plan)
         outcomes.append(outcome)
