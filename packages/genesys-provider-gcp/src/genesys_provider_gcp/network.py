@@ -392,12 +392,23 @@ class SecurityGroups(_ComputeKind):
         existing = self.find_by_token(token) if token else None
         if existing is None:
             for body in self._bodies(config, token):
-                operation = self.api.insert_unary(
-                    project=self.clients.project, firewall_resource=body
-                )
-                self.clients.wait_operation(operation)
+                self._insert_once(body, token)
             existing = group_id(config)
         return read_one(self, existing)  # type: ignore[no-any-return]
+
+    def _insert_once(self, body: dict[str, Any], token: str) -> None:
+        """Inserts a firewall unless an earlier attempt of this create made it (a throttled
+        or interrupted create is retried whole: its first firewall may exist already)."""
+        from google.api_core import exceptions
+
+        try:
+            operation = self.api.insert_unary(project=self.clients.project, firewall_resource=body)
+        except exceptions.Conflict:
+            existing = self.api.get(project=self.clients.project, firewall=body["name"])
+            if token and _token_matches(existing.description, token):
+                return
+            raise
+        self.clients.wait_operation(operation)
 
     def update(self, request: Any) -> pb.SecurityGroup:
         current = {f.name: f for f in self._firewalls_of([request.id]).get(request.id, [])}

@@ -60,6 +60,10 @@ class GcpDialect(Dialect):
         }
         return self.json_response(body, error.status, error.headers)
 
+    def is_mutating(self, request: Request) -> bool:
+        # operations.wait is a POST that only reads (Google counts it as a read).
+        return super().is_mutating(request) and not request.path.endswith("/wait")
+
     def throttled(self, request: Request) -> CloudError:
         return CloudError(
             429,

@@ -105,7 +105,44 @@ class StorageFront(ServiceApp):
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_HEADERS}
         status, answer_headers, body = self._call(request.method, path, request.get_data(), headers)
         kept = {k: v for k, v in answer_headers.items() if k.lower() not in _HOP_HEADERS}
+        if status == 200 and request.path.startswith("/upload/"):
+            self._remember_generation(body)
+        elif (
+            status == 200
+            and request.method == "GET"
+            and request.args.get("versions", "").lower() == "true"
+        ):
+            body = self._with_noncurrent(request.path, request.args.get("prefix", ""), body)
         return Response(body, status=status, headers=kept)
+
+    # fake-gcs-server keeps past generations of a versioned bucket's objects (a read with
+    # ?generation= finds them) but lists only the live one: the front remembers every
+    # generation it saw uploaded and adds the noncurrent ones to a `versions=true` listing.
+
+    def _remember_generation(self, body: bytes) -> None:
+        try:
+            item = json.loads(body)
+        except ValueError:
+            return
+        if isinstance(item, dict) and item.get("kind") == "storage#object":
+            kept = self.store.find("buckets", item.get("bucket", "")) or {}
+            if (kept.get("versioning") or {}).get("enabled"):
+                key = f"{item['bucket']}/{item['name']}/{item['generation']}"
+                self.store.put("generations", key, item)
+
+    def _with_noncurrent(self, path: str, prefix: str, body: bytes) -> bytes:
+        match = re.fullmatch(r"/storage/v1/b/([^/]+)/o", path)
+        if match is None:
+            return body
+        listing = json.loads(body) if body else {}
+        live = {(i["name"], str(i["generation"])) for i in listing.get("items", [])}
+        bucket = match.group(1)
+        for item in self.store.values("generations"):
+            current = (item["name"], str(item["generation"]))
+            if item["bucket"] == bucket and item["name"].startswith(prefix) and current not in live:
+                listing.setdefault("items", []).append({**item, "timeDeleted": item.get("updated")})
+        listing.get("items", []).sort(key=lambda i: (i["name"], -int(i["generation"])))
+        return json.dumps(listing).encode()
 
     def _child_json(
         self, method: str, path: str, body: dict[str, Any] | None = None
@@ -206,4 +243,6 @@ class StorageFront(ServiceApp):
         if status >= 300:
             raise self._fail(status, answer)
         self.store.remove("buckets", bucket)
+        for key in [k for k in self.store.collection("generations") if k.startswith(f"{bucket}/")]:
+            self.store.remove("generations", key)
         return Response(b"", status=204)
