@@ -48,6 +48,13 @@ def tencent() -> Iterator[Tencent]:
         yield Tencent(ready)
 
 
+@pytest.fixture
+def throttling_tencent() -> Iterator[Tencent]:
+    """The emulator answering 30% of mutating calls with its throttling error."""
+    with running("tencent", faults="throttle=0.3,seed=7") as ready:
+        yield Tencent(ready)
+
+
 def seed_yaml(tencent: Tencent) -> str:
     """The seed YAML with provider tencent, a cos state and the emulator's provider block."""
     text = (SEEDS / "genesys.yaml").read_text()

@@ -158,7 +158,9 @@ class Functions(KindHandler):
         try:
             self.clients.call("scf", "CreateFunction", params)
         except ApiError as exc:
-            if exc.code != "ResourceInUse.Function" or self.find_by_token(token) != config.name:
+            if exc.code != "ResourceInUse.Function":
+                raise
+            if not token or self.find_by_token(token) != config.name:  # not a retry of ours
                 raise errors.AlreadyExists(
                     f"a function named {config.name} already exists",
                     attribute_path="config.name",
