@@ -102,6 +102,14 @@ def test_encrypt_without_a_key_source_names_both(cli: AwsCli, aws: Aws) -> None:
     assert STATE_BUCKET not in [b["Name"] for b in aws("s3").list_buckets()["Buckets"]]
 
 
+def test_kms_key_without_encrypt_is_refused(cli: AwsCli, aws: Aws) -> None:
+    cli.config.write_text(_config(kms_key=ALIAS).replace("  encrypt: true\n", ""))
+    failed = cli("plan")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "state.kms_key is set but state.encrypt is not" in failed.stderr, failed.stderr
+    assert STATE_BUCKET not in [b["Name"] for b in aws("s3").list_buckets()["Buckets"]]
+
+
 def test_unknown_kms_key_is_named(cli: AwsCli) -> None:
     _no_passphrase(cli)
     cli.config.write_text(_config(kms_key="alias/no-such-key"))

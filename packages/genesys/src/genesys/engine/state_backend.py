@@ -76,9 +76,11 @@ def make_backend(config: Any, config_path: Path, plugins: Any, identity: dict[st
 def key_sources(block: dict[str, Any]) -> dict[str, Any]:
     """StateManager.open's key arguments for a state block: `kms_key` (a data key wrapped
     by the backend plugin's key service) when the block names one, else the passphrase."""
-    if not block.get("encrypt"):
-        return {}
     kms_key = str(block.get("kms_key") or "")
+    if not block.get("encrypt"):
+        if kms_key:  # the user meant the state to be encrypted: never write it in plaintext
+            raise StateError("state.kms_key is set but state.encrypt is not: add `encrypt: true`")
+        return {}
     if kms_key and block["backend"] == "local":
         raise StateError(
             "state.kms_key needs a remote backend (s3, gcs, azureblob): its plugin wraps the "
