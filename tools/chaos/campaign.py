@@ -20,6 +20,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -93,7 +94,11 @@ def campaign(args: argparse.Namespace, workdir: Path, env: dict[str, str]) -> li
             print(f"time budget spent: stopping after {index} trials", flush=True)
             break
         plan = draw(rng, lane.stage, args.provider)
-        outcome = run_trial(lane, index, plan)
+        try:
+            outcome = run_trial(lane, index, plan)
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: report what was done, stop moto
+            print(f"interrupted: stopping after {index} trials", flush=True)
+            break
         outcomes.append(outcome)
         print(one_line(outcome), flush=True)
         if outcome.failures:
@@ -146,8 +151,13 @@ def summary(outcomes: list[Outcome], provider: str, elapsed: float) -> str:
     return "\n".join(rows)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)  # as Ctrl-C: summary, then moto is stopped
     if args.resources < 3:
         raise SystemExit("--resources must be at least 3")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="genesys-chaos-"))
