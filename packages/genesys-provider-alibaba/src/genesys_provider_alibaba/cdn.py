@@ -267,12 +267,9 @@ class Cdns(KindHandler):
                 CdnType="web",
                 Scope="global",
                 Sources=sources,
+                **tag_params(dict(config.tags), token),  # in the same call: a retry finds it
             )
         self.waiter.wait_for(config.domain, ready={"online"})
-        tags = tag_params(dict(config.tags), token)
-        if tags and not mine:
-            resource = {"ResourceId.1": config.domain}
-            self.clients.rpc("cdn", "TagResources", ResourceType="DOMAIN", **resource, **tags)
         kept = self._https(config)
         return read_one(self, config.domain, private_json(kept))
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import random
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from genesys_plugin_sdk import errors
 from genesys_plugin_sdk.client_cache import ClientCache
@@ -26,7 +28,9 @@ from genesys_plugin_sdk.reads import ReadPool
 from genesys_plugin_sdk.schema import number_setting, settings_dict
 from genesys_plugin_sdk.waiters import WaitTiming
 
+T = TypeVar("T")
 DEFAULT_REGION = "cn-hangzhou"
+THROTTLE_ATTEMPTS = 4
 PRODUCTS = frozenset({"ecs", "vpc", "slb", "rds", "cdn", "cas", "sts", "fc", "oss"})
 # Product key -> (request package of the old SDK, API version).
 RPC_PACKAGES = {
@@ -95,6 +99,45 @@ def _request(product: str, action: str) -> Any:
         return request
     module = importlib.import_module(f"{RPC_PACKAGES[product]}.{action}Request")
     return getattr(module, f"{action}Request")()
+
+
+def _throttled(exc: Exception) -> bool:
+    from genesys_provider_alibaba.errors import error_code
+
+    return error_code(exc).startswith("Throttling")
+
+
+def retry_throttled(call: Callable[[], T], attempts: int = 0) -> T:
+    """call(), sent again (backoff with jitter) while the cloud answers Throttling*.
+
+    A throttled request was refused before it did anything, so sending it again is safe even
+    for creates; retrying here keeps the several calls of one create (make, tag, configure)
+    together. After ATTEMPTS the error goes to the core, which retries the whole operation.
+    """
+    delay, attempts = 0.05, attempts or THROTTLE_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        try:
+            return call()
+        except Exception as exc:
+            if attempt == attempts or not _throttled(exc):
+                raise
+        time.sleep(delay * (1 + random.random()))
+        delay = min(delay * 2, 1.0)
+    raise AssertionError("unreachable")
+
+
+class Retrying:
+    """An SDK client (oss2 Bucket, FC Client) whose calls go through retry_throttled."""
+
+    def __init__(self, client: Any, attempts: int = 0) -> None:
+        self._client = client
+        self._attempts = attempts
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if not callable(attribute):
+            return attribute
+        return lambda *a, **kw: retry_throttled(lambda: attribute(*a, **kw), self._attempts)
 
 
 def _plain(value: Any) -> str:
@@ -180,7 +223,7 @@ class AlibabaClients:
             if value is not None:
                 request.add_query_param(name, _plain(value))
         try:
-            raw = self._acs().do_action_with_exception(request)
+            raw = retry_throttled(lambda: self._acs().do_action_with_exception(request))
         except Exception as exc:
             exc.genesys_operation = action  # type: ignore[attr-defined]  # for error messages
             raise
@@ -203,16 +246,19 @@ class AlibabaClients:
 
     # ------------------------------------------------------------ OSS and FC
 
-    def oss_bucket(self, name: str) -> Any:
+    def oss_bucket(self, name: str, attempts: int = 0) -> Any:
+        """An oss2 Bucket; `attempts`: how often a throttled call is sent (default 4)."""
+
         def make() -> Any:
             import oss2
 
             key, secret = self.credentials()
             # An IP endpoint (the emulator) makes oss2 use path-style URLs by itself.
             endpoint = self.endpoint("oss") or f"https://oss-{self.region}.aliyuncs.com"
-            return oss2.Bucket(oss2.Auth(key, secret), endpoint, name, connect_timeout=30)
+            bucket = oss2.Bucket(oss2.Auth(key, secret), endpoint, name, connect_timeout=30)
+            return Retrying(bucket, attempts)
 
-        return self._clients.get(("oss", name), make)
+        return self._clients.get(("oss", name, attempts), make)
 
     def oss_service(self) -> Any:
         def make() -> Any:
@@ -220,7 +266,7 @@ class AlibabaClients:
 
             key, secret = self.credentials()
             endpoint = self.endpoint("oss") or f"https://oss-{self.region}.aliyuncs.com"
-            return oss2.Service(oss2.Auth(key, secret), endpoint, connect_timeout=30)
+            return Retrying(oss2.Service(oss2.Auth(key, secret), endpoint, connect_timeout=30))
 
         return self._clients.get(("oss-service", self.region), make)
 
@@ -232,15 +278,17 @@ class AlibabaClients:
             key, secret = self.credentials()
             endpoint = self.endpoint("fc")
             scheme, _, host = endpoint.partition("://") if endpoint else ("https", "", "")
-            return Client(
-                Config(
-                    access_key_id=key,
-                    access_key_secret=secret,
-                    region_id=self.region,
-                    endpoint=host.rstrip("/")
-                    or f"{self.account_id()}.{self.region}.fc.aliyuncs.com",
-                    protocol=scheme,
-                    read_timeout=120000,
+            return Retrying(
+                Client(
+                    Config(
+                        access_key_id=key,
+                        access_key_secret=secret,
+                        region_id=self.region,
+                        endpoint=host.rstrip("/")
+                        or f"{self.account_id()}.{self.region}.fc.aliyuncs.com",
+                        protocol=scheme,
+                        read_timeout=120000,
+                    )
                 )
             )
 

@@ -29,6 +29,7 @@ from genesys_provider_alibaba.clients import AlibabaClients
 from genesys_provider_alibaba.errors import call_or_none, error_code, translate_errors
 
 LOCK_OBJECT = ".genesys.lock"
+STATE_ATTEMPTS = 12  # ~20 s of backoff before a throttled state write gives up
 CONFLICTS = ("PreconditionFailed", "FileAlreadyExists")
 MISSING = ("NoSuchKey", "NoSuchVersion", "NoSuchBucket")
 
@@ -82,7 +83,8 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
         self._lock = __import__("threading").Lock()
 
     def _bucket(self, backend: Backend) -> Any:
-        return self.clients.oss_bucket(backend.bucket)
+        # The core retries resource operations, not state writes: the store absorbs throttling.
+        return self.clients.oss_bucket(backend.bucket, attempts=STATE_ATTEMPTS)
 
     def _ensure(self, backend: Backend) -> None:
         """The bucket, made on first use: versioned, encrypted, private."""
