@@ -11,7 +11,16 @@ from genesys_plugin_sdk import errors
 from genesys_plugin_sdk.tags import TOKEN_LABEL
 
 T = TypeVar("T")
-SYSTEM_TAG_PREFIXES = ("genesys-",)  # Genesys's own tags; never shown as the user's
+# Genesys's own tags on Azure resources; never shown as the user's.
+SYSTEM_TAG_PREFIXES = (
+    "genesys-token",
+    "genesys-managed",
+    "genesys-network",
+    "genesys-description",
+    "genesys-bucket",
+    "genesys-function",
+    "genesys-default",
+)
 
 
 def sdk_models(package: str) -> Any:
@@ -36,6 +45,11 @@ def parse_id(resource_id: str) -> dict[str, str]:
         found[key] = parts[index + 1]
         index += 2
     return found
+
+
+def arm_ids(ids: Iterable[str]) -> list[str]:
+    """The ids that are ARM resource ids (anything else names nothing: not found)."""
+    return [i for i in ids if i.startswith("/subscriptions/") and group_of(i)]
 
 
 def group_of(resource_id: str) -> str:
@@ -91,6 +105,11 @@ def absent(call: Callable[[], T]) -> T | None:
         return call()
     except ResourceNotFoundError:
         return None
+
+
+def listed(method: Callable[..., Iterable[T]], *args: Any) -> list[T]:
+    """A list call's items; none when its resource group (or parent) does not exist."""
+    return absent(lambda: [*method(*args)]) or []
 
 
 def delete_or_not_found(begin: Callable[[], Any], label: str, resource_id: str) -> None:

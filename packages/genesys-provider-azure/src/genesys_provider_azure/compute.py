@@ -21,10 +21,12 @@ from genesys_provider_azure import tables
 from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
     absent,
+    arm_ids,
     as_private,
     by_id,
     delete_or_not_found,
     group_of,
+    listed,
     name_of,
     parse_id,
     pick,
@@ -182,11 +184,12 @@ class Instances(KindHandler):
     # ------------------------------------------------------------------- read
 
     def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
+        ids = arm_ids(ids)
         machines: dict[str, Any] = {}
         nics: dict[str, Any] = {}
         for group in {group_of(i) for i in ids}:  # two list calls per group, whatever N
-            machines.update(by_id(self._compute().virtual_machines.list(group)))
-            nics.update(by_id(self._network().network_interfaces.list(group)))
+            machines.update(by_id(listed(self._compute().virtual_machines.list, group)))
+            nics.update(by_id(listed(self._network().network_interfaces.list, group)))
         return pick(
             ids,
             machines,

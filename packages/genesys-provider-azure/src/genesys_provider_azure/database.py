@@ -21,10 +21,12 @@ from genesys_provider_azure import tables
 from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
     absent,
+    arm_ids,
     as_private,
     by_id,
     delete_or_not_found,
     group_of,
+    listed,
     name_of,
     pick,
     private_json,
@@ -122,10 +124,12 @@ class Databases(KindHandler):
         return self._convert(server, private)
 
     def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
+        ids = arm_ids(ids)
         found: dict[str, Any] = {}
         for engine in {ENGINE_OF_TYPE.get(_type_of(i), "postgres") for i in ids}:
             for group in {group_of(i) for i in ids}:
-                found.update(by_id(self._api(engine).servers.list_by_resource_group(group)))
+                api = self._api(engine)
+                found.update(by_id(listed(api.servers.list_by_resource_group, group)))
         return pick(ids, found, lambda s, rid: self._convert(s, privates.get(rid, b"")))
 
     def find_by_token(self, token: str) -> str | None:

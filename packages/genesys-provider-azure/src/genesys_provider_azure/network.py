@@ -8,6 +8,7 @@ whose ingress/egress rules become security rules with priorities from 100 in ord
 from __future__ import annotations
 
 import ipaddress
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -18,10 +19,12 @@ from genesys_plugin_sdk.handlers import KindHandler
 from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
     absent,
+    arm_ids,
     as_private,
     by_id,
     delete_or_not_found,
     group_of,
+    listed,
     name_of,
     parse_id,
     pick,
@@ -34,6 +37,7 @@ from genesys_provider_azure.common import (
     user_tags,
 )
 
+SUBNET_TOKEN = "genesys-token-subnet-"  # + subnet name, on the network: subnets have no tags
 PROTOCOLS = {"tcp": "Tcp", "udp": "Udp", "icmp": "Icmp", "all": "*", "-1": "*", "": "*"}
 
 
@@ -64,9 +68,10 @@ class Networks(KindHandler):
         )
 
     def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
+        ids = arm_ids(ids)
         found: dict[str, Any] = {}
         for group in {group_of(i) for i in ids}:
-            found.update(by_id(self._api().virtual_networks.list(group)))
+            found.update(by_id(listed(self._api().virtual_networks.list, group)))
         return pick(ids, found, lambda v, _: self._convert(v))
 
     def find_by_token(self, token: str) -> str | None:
@@ -112,6 +117,7 @@ class Subnets(KindHandler):
 
     def __init__(self, clients: AzureClients) -> None:
         self.clients = clients
+        self._tag_lock = threading.Lock()
 
     def _api(self) -> Any:
         return self.clients.client("network")
@@ -121,17 +127,35 @@ class Subnets(KindHandler):
         api = self._api()
         group, vnet = group_of(config.network_id), name_of(config.network_id)
         existing = absent(lambda: api.subnets.get(group, vnet, config.name))
-        public = as_private({"public": config.public})
+        # Azure subnets have neither tags nor a public flag: the config's are kept privately.
+        public = as_private({"public": config.public, "tags": dict(config.tags)})
         if existing is not None:
             return self._convert(existing, config.network_id, public)
+        self._remember_token(group, vnet, config.name, token)
         subnet = api.subnets.begin_create_or_update(
             group, vnet, config.name, models.Subnet(address_prefix=config.cidr)
         ).result()
         return self._convert(subnet, config.network_id, public)
 
+    def _remember_token(self, group: str, vnet: str, subnet: str, token: str) -> None:
+        """Subnets have no tags: a create's token goes on its network's, before the create,
+        so a run interrupted mid-create finds the subnet again (find_by_token)."""
+        if not token:
+            return
+        with self._tag_lock:  # read-modify-write of one network's tags
+            api = self._api()
+            tags = dict(api.virtual_networks.get(group, vnet).tags or {})
+            tags[f"{SUBNET_TOKEN}{subnet}"] = token[:256]
+            api.virtual_networks.update_tags(
+                group, vnet, sdk_models("network").TagsObject(tags=tags)
+            )
+
     def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
+        ids = arm_ids(ids)
         found: dict[str, Any] = {}
-        for network_id in {i.lower().rsplit("/subnets/", 1)[0] for i in ids}:
+        for network_id in {
+            i.lower().rsplit("/subnets/", 1)[0] for i in ids if "/subnets/" in i.lower()
+        }:
             parts = parse_id(network_id)
             vnet = absent(
                 lambda p=parts: self._api().virtual_networks.get(  # type: ignore[misc]
@@ -147,14 +171,16 @@ class Subnets(KindHandler):
         )
 
     def find_by_token(self, token: str) -> str | None:
-        return None  # a subnet's name within its network is its identity (creates are PUTs)
+        for vnet in self._api().virtual_networks.list(self.clients.group):
+            for name, value in (vnet.tags or {}).items():
+                if name.startswith(SUBNET_TOKEN) and value == token:
+                    return f"{vnet.id}/subnets/{name[len(SUBNET_TOKEN) :]}"
+        return None
 
     def update(self, request: Any) -> pb.Subnet:
         # Only tags could change in place, and Azure subnets carry none: record the config's.
-        current = self.get(request.id, request.private)
-        current.tags.clear()
-        current.tags.update(request.config.tags)
-        return current
+        kept = {**private_json(request.private), "tags": dict(request.config.tags)}
+        return self.get(request.id, as_private(kept))
 
     def delete(self, resource_id: str) -> None:
         parts = parse_id(resource_id)
@@ -185,6 +211,7 @@ class Subnets(KindHandler):
             # Azure subnets are neither public nor private (a VM is public with a public
             # IP): the config's word is kept in the resource's private bytes.
             public=bool(private_json(private).get("public")),
+            tags=dict(private_json(private).get("tags") or {}),
             available_ips=max(network.num_addresses - 5 - used, 0),
             private=private,
         )
@@ -232,9 +259,10 @@ class SecurityGroups(KindHandler):
         )
 
     def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
+        ids = arm_ids(ids)
         found: dict[str, Any] = {}
         for group in {group_of(i) for i in ids}:
-            found.update(by_id(self._api().network_security_groups.list(group)))
+            found.update(by_id(listed(self._api().network_security_groups.list, group)))
         return pick(ids, found, lambda g, _: self._convert(g, ""))
 
     def find_by_token(self, token: str) -> str | None:

@@ -27,8 +27,10 @@ from genesys_provider_azure import tables
 from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
     absent,
+    arm_ids,
     delete_or_not_found,
     group_of,
+    listed,
     name_of,
     refuse_foreign,
     sdk_models,
@@ -53,7 +55,7 @@ SHIM = '''"""HTTP trigger made by Genesys: calls the handler named by GENESYS_HA
 import importlib, json, os
 import azure.functions as func
 
-app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+app = func.FunctionApp(http_auth_level=func.AuthLevel.AUTH_LEVEL)
 
 
 @app.route(route="{*path}")
@@ -66,15 +68,18 @@ def genesys_http(req: func.HttpRequest) -> func.HttpResponse:
 '''
 
 
-def _with_shim(archive: bytes, runtime: str) -> bytes:
+def _with_shim(archive: bytes, runtime: str, public: bool) -> bytes:
+    """The user's code plus the HTTP-trigger shim: anonymous when the config asks for an
+    HTTP trigger, else callable only with the app's key (how InvokeFunction calls it)."""
     if not runtime.startswith("python"):
         return archive
+    shim = SHIM.replace("AUTH_LEVEL", "ANONYMOUS" if public else "FUNCTION")
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(archive)) as source, zipfile.ZipFile(out, "w") as target:
         for item in source.infolist():
             if item.filename != "function_app.py":
                 target.writestr(item, source.read(item))
-        target.writestr("function_app.py", SHIM)
+        target.writestr("function_app.py", shim)
     return out.getvalue()
 
 
@@ -145,7 +150,8 @@ class Functions(KindHandler):
             group, site, models.StringDictionary(properties=settings)
         )
         if deploy and config.code.zip:
-            self._zip_deploy(site, _with_shim(config.code.zip, config.runtime))
+            public = any(t.type == "http" for t in config.triggers)
+            self._zip_deploy(site, _with_shim(config.code.zip, config.runtime, public))
 
     def _zip_deploy(self, site: str, archive: bytes) -> None:
         url = self.clients.settings.kudu_endpoint.format(site=site) + "/api/zipdeploy"
@@ -174,10 +180,11 @@ class Functions(KindHandler):
         return self._convert(app, settings)
 
     def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
+        ids = arm_ids(ids)
         found: dict[str, Any] = {}
         wanted = {i.lower() for i in ids}
         for group in {group_of(i) for i in ids}:
-            for app in self._api().web_apps.list_by_resource_group(group):
+            for app in listed(self._api().web_apps.list_by_resource_group, group):
                 if app.id.lower() in wanted:
                     settings = self._api().web_apps.list_application_settings(group, app.name)
                     found[app.id.lower()] = self._convert(app, settings.properties or {})
@@ -245,16 +252,16 @@ class Functions(KindHandler):
 
     def invoke(self, request: Any, context: Any) -> serverless_pb2.InvokeFunctionResponse:
         function = self.get(request.id, request.private)
-        if not function.url:
-            raise errors.FailedPrecondition(
-                f"function {function.name} has no HTTP trigger to invoke it through"
-            )
+        headers = {"Content-Type": "application/json"}
+        url = function.url
+        if not url:  # no HTTP trigger: the shim's keyed route, with the app's master key
+            group, site = group_of(request.id), name_of(request.id)
+            url = self._url(site, "/api/genesys-invoke")
+            keys = self._api().web_apps.list_host_keys(group, site)
+            headers["x-functions-key"] = keys.master_key
         started = time.monotonic()
         call = urllib.request.Request(
-            function.url,
-            data=request.payload or b"{}",
-            method="POST",
-            headers={"Content-Type": "application/json"},
+            url, data=request.payload or b"{}", method="POST", headers=headers
         )
         try:
             with urllib.request.urlopen(call, timeout=max(function.timeout_s, 1) + 30) as answer:

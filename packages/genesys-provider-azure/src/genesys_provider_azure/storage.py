@@ -21,6 +21,7 @@ from genesys_provider_azure import tables
 from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
     absent,
+    arm_ids,
     as_private,
     group_of,
     parse_id,
@@ -97,9 +98,12 @@ class Buckets(KindHandler):
             api.management_policies.delete(group, account, "default")
 
     def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
+        ids = arm_ids(ids)
         found: dict[str, Any] = {}
         for resource_id in ids:
             parts = parse_id(resource_id)
+            if not parts.get("storageaccounts") or not parts.get("containers"):
+                continue  # not a bucket's id: names nothing
             bucket = self._read_or_none(
                 parts.get("resourcegroups", ""),
                 parts.get("storageaccounts", ""),

@@ -211,11 +211,15 @@ def translation_tables() -> dict[str, dict[str, str]]:
         for k, (s, t) in DATABASE_SKUS.items()
     }
     return {
-        "instance_size": sizes,
-        "database_size": db,
-        "image": dict(IMAGES),
-        "function_runtime": {k: v[0] for k, v in RUNTIMES.items()},
-        "storage_account": {
+        "instance.size": sizes,
+        "database.size": db,
+        "instance.image": dict(IMAGES),
+        "database.engine": {
+            "postgres": "PostgreSQL flexible server",
+            "mysql": "MySQL flexible server",
+        },
+        "function.runtime": {k: v[0] for k, v in RUNTIMES.items()},
+        "bucket.storage_account": {
             "bucket": "letters and digits of the name (<=16) + 8 hex of "
             "sha256(subscription/group/name)"
         },

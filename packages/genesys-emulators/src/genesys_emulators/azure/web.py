@@ -9,6 +9,7 @@ environment, in a child process, and answers with what it returned. Site names a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 PLAN = "Microsoft.Web/serverfarms"
 SITE = "Microsoft.Web/sites"
 CONFIG = "Microsoft.Web/sites/config"
+HOST = "Microsoft.Web/sites/host"
 _SITE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,58}[A-Za-z0-9]")
 PLAN_SKUS = {
     "Y1": "Dynamic",
@@ -105,7 +107,25 @@ def _build_site(arm: Arm, path: ArmPath, body: Record, existing: Record | None) 
 
 
 def _site_stored(arm: Arm, record: Record) -> None:
-    """appSettings given with the site become its `config/appsettings` (as on Azure)."""
+    """appSettings given with the site become its `config/appsettings` (as on Azure); the
+    site's host keys exist from the start."""
+    host_id = f"{record['id']}/host/default"
+    if arm.find(host_id) is None:
+        digest = hashlib.sha256(record["id"].lower().encode()).hexdigest()
+        arm.store.put(
+            "arm",
+            key(host_id),
+            {
+                "id": host_id,
+                "name": "default",
+                "type": HOST,
+                "properties": {
+                    "masterKey": digest[:40],
+                    "functionKeys": {"default": digest[24:]},
+                    "provisioningState": "Succeeded",
+                },
+            },
+        )
     settings = record.pop("_appsettings", None)
     if settings is not None:
         _put_settings(arm, record, settings)
@@ -143,6 +163,15 @@ def _view_config(arm: Arm, shown: Record) -> Record:
 
 def _list_config(arm: Arm, record: Record, request: Request) -> Any:
     return _view_config(arm, arm.view(record))
+
+
+def _list_host_keys(arm: Arm, record: Record, request: Request) -> Any:
+    keys = record["properties"]
+    return {"masterKey": keys["masterKey"], "functionKeys": keys["functionKeys"], "systemKeys": {}}
+
+
+def _build_host(arm: Arm, path: ArmPath, body: Record, existing: Record | None) -> Record:
+    raise invalid("The host keys are the site's own; list them with POST .../listkeys.", "host")
 
 
 def settings_of(arm: Arm, site: Record) -> dict[str, str]:
@@ -211,7 +240,7 @@ def _site_deleted(arm: Arm, record: Record) -> None:
         code.close()
 
 
-TYPES = (
+BASE_TYPES = (
     ResourceType(PLAN, _build_plan, in_use=_plan_in_use, create_status=200, sync_delete=True),
     ResourceType(
         SITE,
@@ -230,6 +259,12 @@ TYPES = (
         located=False,
         view=_view_config,
         actions={"list": _list_config},
+    ),
+)
+TYPES = (
+    *BASE_TYPES,
+    ResourceType(
+        HOST, _build_host, long_running=False, located=False, actions={"listkeys": _list_host_keys}
     ),
 )
 ROUTES = (("kudu/", zip_deploy), ("functions/", invoke))
