@@ -15,4 +15,8 @@ if [ ! -d "$NODE_PLUGIN/node_modules" ]; then
     echo "tools/test.sh: npm not found: the Node.js plugin test will skip" >&2
   fi
 fi
+# Azurite for `genesys-emulator azure` (blob data, the azureblob state backend).
+if [ ! -d tools/azurite/node_modules ] && command -v npm >/dev/null 2>&1; then
+  npm ci --prefix tools/azurite --no-audit --no-fund --loglevel=error
+fi
 exec uv run --all-packages pytest "$@"
