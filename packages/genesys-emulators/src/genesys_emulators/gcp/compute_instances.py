@@ -241,7 +241,9 @@ class InstancesMixin(ComputeBase):
         def fail() -> None:
             raise CloudError(403, "QUOTA_EXCEEDED", message)
 
-        return self.start_operation(project, ("zones", zone), "insert", link, "", fail)
+        return self.start_operation(
+            project, ("zones", zone), "insert", link, self.store.new_id(), fail
+        )
 
     def _new_instance(
         self,
