@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from genesys_emulators.testing import running
 
-from .conftest import LEAKY, PASSPHRASE, GcpCli, Google, toml_block
 from ..conftest import genesys_env
+from .conftest import LEAKY, PASSPHRASE, GcpCli, Google, toml_block
 
 NETWORK = """
 [[resources.network]]

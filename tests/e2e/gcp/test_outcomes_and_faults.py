@@ -9,8 +9,8 @@ from pathlib import Path
 
 from genesys_emulators.testing import running
 
-from .conftest import LEAKY, PASSPHRASE, SEEDS, GcpCli, Google, toml_block
 from ..conftest import genesys_env
+from .conftest import LEAKY, PASSPHRASE, SEEDS, GcpCli, Google, toml_block
 
 HANDLER = """\
 import os
@@ -45,7 +45,7 @@ def test_static_site_and_api_outcomes_with_a_real_invoke(cli: GcpCli, google: Go
     # static-site: website bucket, Cloud CDN backend bucket, managed certificate, HTTPS rule.
     backends = list(google.compute("BackendBucketsClient").list(project=google.project))
     assert [(b.bucket_name, b.enable_cdn) for b in backends] == [("shop-example-org", True)]
-    certificate = list(google.compute("SslCertificatesClient").list(project=google.project))[0]
+    certificate = next(iter(google.compute("SslCertificatesClient").list(project=google.project)))
     assert list(certificate.managed.domains) == ["shop.example.org"]
     assert cli("plan", "--detailed-exitcode").returncode == 0
     _ok(cli("destroy", "--auto-approve"))
