@@ -55,6 +55,15 @@ def metadata() -> provider_pb2.ProviderMetadata:
     )
 
 
+def _diagnostic(exc: errors.InvalidArgument) -> pb.Diagnostic:
+    return pb.Diagnostic(
+        severity=pb.Diagnostic.SEVERITY_ERROR,
+        summary=exc.message,
+        attribute_path=exc.attribute_path,
+        index=-1,
+    )
+
+
 @translate_errors(TRANSLATOR)
 class ProviderServicer(provider_pb2_grpc.ProviderServicer):
     def __init__(self, clients: AzureClients, readers: list[Any]) -> None:
@@ -93,7 +102,11 @@ class ProviderServicer(provider_pb2_grpc.ProviderServicer):
     def Configure(self, request: Any, context: Any) -> provider_pb2.ConfigureResponse:
         from genesys_provider_azure.settings import from_request
 
-        self.clients.configure(from_request(request))
+        try:
+            settings = from_request(request)
+        except errors.InvalidArgument as exc:  # the core names providers.azure.<setting>
+            return provider_pb2.ConfigureResponse(diagnostics=[_diagnostic(exc)])
+        self.clients.configure(settings)
         # The management SDKs take seconds to import: start now, while the core plans.
         threading.Thread(target=warm_imports, name="azure-sdk-imports", daemon=True).start()
         return provider_pb2.ConfigureResponse()

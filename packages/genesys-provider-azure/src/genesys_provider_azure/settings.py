@@ -71,6 +71,12 @@ def from_request(request: Any) -> AzureSettings:
                 f"{name} {url!r} must be an http:// or https:// URL",
                 attribute_path=f"settings.{name}",
             )
+    if credential == "default" and str(raw.get("arm_endpoint", "")).startswith("http://"):
+        raise errors.InvalidArgument(
+            "a real credential's token is never sent over plain http: use an https "
+            "arm_endpoint, or credential: emulator for genesys-emulator azure",
+            attribute_path="settings.credential",
+        )
     location = str(raw.get("location") or request.region or tables.DEFAULT_LOCATION)
     optional = {
         k: str(raw[k])
