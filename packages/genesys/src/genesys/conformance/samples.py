@@ -82,7 +82,9 @@ def _volume(s: Session, p: Parents) -> Message:
     zone = getattr(p["instance"].message, "zone", "") if "instance" in p else ""
     return pb.VolumeConfig(
         name=s.resource_name(_k("volume")),
-        size_gb=1,
+        # The smallest size every cloud sells: Alibaba's disks start at 20 GB, GCP's and
+        # Tencent's CBS at 10 (a local volume is a sparse file).
+        size_gb=20,
         volume_class="standard",
         zone=zone,
         tags=s.tags(),
