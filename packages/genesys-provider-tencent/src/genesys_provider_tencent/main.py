@@ -25,6 +25,7 @@ def build_plugin(clients: TencentClients | None = None) -> Plugin:
     from genesys_provider_tencent.security_groups import SecurityGroups
     from genesys_provider_tencent.serverless import Functions, invoke
     from genesys_provider_tencent.state_store import StateStoreServicer
+    from genesys_provider_tencent.volumes import Attachments, Volumes
 
     shared = clients or TencentClients()
     kinds = [
@@ -37,6 +38,8 @@ def build_plugin(clients: TencentClients | None = None) -> Plugin:
         Functions(shared),
         Content(shared),
         Certificates(shared),
+        Volumes(shared),
+        Attachments(shared),
     ]
     services = servicers_for(
         kinds,

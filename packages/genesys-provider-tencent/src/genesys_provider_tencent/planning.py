@@ -26,6 +26,8 @@ def translate(which: str, body: Any) -> None:
         body.provider_image = tables.image_id_for(body.image) or ""
     elif which == "database":
         body.provider_class = tables.database_spec_for(body.size)
+    elif which == "volume":
+        body.provider_type = tables.volume_type_for(body.volume_class)
     elif which == "security_group":
         try:
             ingress, egress = canonical_rules(body.ingress), canonical_rules(body.egress)
@@ -113,7 +115,21 @@ COSTS: dict[str, Callable[[Any], provider_pb2.CostEstimate]] = {
     "bucket": lambda r: _usage(f"${tables.COS_GB_MONTH}/GB-month stored"),
     "function": lambda r: _usage(f"${tables.SCF_REQUEST_MILLION} per million requests + GB-s"),
     "cdn": lambda r: _usage(f"${tables.CDN_GB}/GB transferred"),
+    "volume": lambda r: _volume_cost(r),
 }
+
+
+def _volume_cost(r: Any) -> provider_pb2.CostEstimate:
+    per_gb = tables.VOLUME_GB_MONTH.get(r.provider_type)
+    if per_gb is None:
+        return provider_pb2.CostEstimate(
+            unknown=True, components=[f"no price known for {r.provider_type}"]
+        )
+    size = r.size_gb or 10
+    return provider_pb2.CostEstimate(
+        monthly_usd=round(size * per_gb, 2),
+        components=[f"disk {r.provider_type}: {size} GB-months x ${per_gb}"],
+    )
 
 
 def cost_of(which: str, body: Any) -> provider_pb2.CostEstimate:

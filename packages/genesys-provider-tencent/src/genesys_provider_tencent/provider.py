@@ -30,6 +30,8 @@ KIND_FIELDS = (
     "function",
     "cdn",
     "certificate",
+    "volume",
+    "volume_attachment",
 )
 
 

@@ -22,6 +22,8 @@ KINDS = (
     "function",
     "cdn",
     "certificate",
+    "volume",
+    "volume_attachment",
 )
 
 # Changing any of these replaces the resource (Tencent cannot change them in place).
@@ -35,6 +37,8 @@ FORCE_NEW: dict[str, frozenset[str]] = {
     "function": frozenset({"name"}),
     "cdn": frozenset({"domain", "origin_bucket_id"}),
     "certificate": frozenset({"name", "domain"}),
+    "volume": frozenset({"encrypted", "zone", "volume_class"}),
+    "volume_attachment": frozenset({"volume_id", "instance_id", "device"}),
 }
 REQUIRED: dict[str, frozenset[str]] = {
     "bucket": frozenset({"name"}),
@@ -45,6 +49,7 @@ REQUIRED: dict[str, frozenset[str]] = {
     "function": frozenset({"name", "runtime", "handler", "code"}),
     "cdn": frozenset({"origin_bucket_id", "domain"}),
     "certificate": frozenset({"domain"}),
+    "volume_attachment": frozenset({"volume_id", "instance_id"}),
 }
 PROVIDER_SETTINGS: tuple[tuple[str, str, str], ...] = (
     (

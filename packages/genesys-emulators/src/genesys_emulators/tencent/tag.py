@@ -23,7 +23,7 @@ TARGETS: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("scf", "namespace"): ("scf.functions", "Tags", "Key", "Value"),
     ("cdn", "domain"): ("cdn.domains", "Tag", "TagKey", "TagValue"),
     ("ssl", "certificate"): ("ssl.certificates", "Tags", "TagKey", "TagValue"),
-    ("cbs", "disk"): ("cbs.disks", "Tags", "Key", "Value"),
+    ("cvm", "volume"): ("cbs.disks", "Tags", "Key", "Value"),
 }
 
 
