@@ -158,9 +158,8 @@ class StorageFront(ServiceApp):
 
     def _view(self, base: dict[str, Any]) -> dict[str, Any]:
         kept = self.store.find("buckets", base["name"]) or {}
-        return {**base, **kept, "metageneration": str(kept.get("_metageneration", 1))} | {
-            k: v for k, v in kept.items() if not k.startswith("_")
-        }
+        public = {k: v for k, v in kept.items() if not k.startswith("_") and v is not None}
+        return {**base, **public, "metageneration": str(kept.get("_metageneration", 1))}
 
     def _fail(self, status: int, body: Any) -> CloudError:
         message = (body.get("error") or {}).get("message", "") if isinstance(body, dict) else ""
