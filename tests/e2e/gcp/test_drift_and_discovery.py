@@ -107,7 +107,8 @@ def test_every_kind_made_by_hand_is_discovered_and_one_adopted(cli: GcpCli, goog
     cli.config.write_text(
         cli.config.read_text().replace(
             "[providers.gcp]",
-            '[[resources.storage]]\nname = "old-assets"\ntype = "bucket"\nversioning = true\n\n[providers.gcp]',
+            '[[resources.storage]]\nname = "old-assets"\ntype = "bucket"\n'
+            "versioning = true\n\n[providers.gcp]",
         )
     )
     adopted = cli("adopt", "storage.old-assets", "old-assets")
