@@ -57,10 +57,12 @@ def check_vms(azure: Any, group: str, size: str) -> list[str]:
     return sorted(vm.vm_id for vm in vms)
 
 
-def check_storage(azure: Any, group: str) -> None:
+def check_storage(azure: Any, group: str, tags: dict[str, str] | None = None) -> None:
     storage = azure("storage")
     accounts = [a for a in storage.storage_accounts.list_by_resource_group(group)]
-    assert len(accounts) == 1 and accounts[0].tags["Purpose"] == "application-data"
+    assert len(accounts) == 1
+    wanted = {"Purpose": "application-data"} if tags is None else tags
+    assert {k: v for k, v in accounts[0].tags.items() if k in wanted} == wanted
     account = accounts[0].name
     assert account.startswith("appdata") and len(account) <= 24  # derived, see docs
     containers = [c.name for c in storage.blob_containers.list(group, account)]
