@@ -51,7 +51,9 @@ class VpcState:
 
 
 class Addresses:
-    """Private IPs handed out per vSwitch, in order, skipping the first few as the cloud does."""
+    """Private IPs handed out per vSwitch in order, after the few the cloud reserves."""
+
+    RESERVED = 3  # the network address and the vRouter's
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -60,12 +62,12 @@ class Addresses:
     def next(self, vswitch: dict[str, Any]) -> str:
         network = ipaddress.ip_network(vswitch["CidrBlock"])
         with self._lock:
-            offset = self._next.get(vswitch["VSwitchId"], 253)
-            self._next[vswitch["VSwitchId"]] = offset - 1
-        if offset < 3:
+            offset = self._next.get(vswitch["VSwitchId"], self.RESERVED)
+            self._next[vswitch["VSwitchId"]] = offset + 1
+        if offset >= network.num_addresses - 1:
             raise CloudError(
                 403,
                 "InvalidVSwitchId.IpNotEnough",
                 "The specified VSwitch has not enough IP addresses.",
             )
-        return str(network.network_address + min(offset, network.num_addresses - 2))
+        return str(network.network_address + offset)
