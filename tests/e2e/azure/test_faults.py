@@ -1,0 +1,32 @@
+"""--faults throttle=0.3: ARM answers 30% of mutating calls 429 + Retry-After; the apply still
+completes, and no throttling error reaches the user (the SDK and the core retry)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from genesys_emulators.testing import running
+
+from .conftest import AzureCli
+from .test_seed import SEED_ADDRESSES, check_vms, seed_for_azure
+
+
+@pytest.fixture
+def emulator() -> Iterator[dict[str, Any]]:
+    with running("azure", faults="throttle=0.3,seed=7") as ready:
+        yield ready
+
+
+def test_seed_applies_under_throttling(cli: AzureCli, emulator: dict[str, Any], azure: Any) -> None:
+    cli.config.write_text(seed_for_azure(emulator))
+    run = cli("apply", "--auto-approve", timeout=600)
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out
+    assert f"Resources: {SEED_ADDRESSES} added" in out
+    for word in ("Error", "TooManyRequests", "Traceback"):
+        assert word not in out
+    # Throttling did happen: the SDK's own retries hid most, the core retried the rest.
+    assert "throttled, retrying" in out
+    check_vms(azure, cli.group, "Standard_B2s")
