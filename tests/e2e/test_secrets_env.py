@@ -64,5 +64,7 @@ def test_a_bad_passthrough_list_is_one_error(tmp_path: Path) -> None:
     )
     planned = run_genesys("plan", cwd=tmp_path)
     assert planned.returncode == 1
-    assert "providers.local.env_passthrough: expected a list" in planned.stderr
+    assert "providers.local.env_passthrough[0]: invalid environment variable pattern" in (
+        planned.stderr
+    )
     assert "Traceback" not in planned.stderr

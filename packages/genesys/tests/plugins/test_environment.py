@@ -100,9 +100,13 @@ def test_a_third_party_plugin_names_its_variables_in_the_config(
     assert "GENESYS_STATE_PASSPHRASE" not in seen  # never, even when asked for
 
 
-def test_a_bad_passthrough_list_is_one_clear_error(tmp_path: Path) -> None:
+def test_a_bad_passthrough_list_is_one_located_error(tmp_path: Path) -> None:
     (tmp_path / "genesys.yaml").write_text(
-        "provider: acme\nproviders:\n  acme:\n    env_passthrough: ACME_*\n"
+        "provider: acme\nproviders:\n  acme:\n    env_passthrough: [OK_*, not a name]\n"
     )
-    with pytest.raises(ConfigError, match=r"providers\.acme\.env_passthrough: expected a list"):
-        env_passthrough_of(load_config(tmp_path / "genesys.yaml"))
+    with pytest.raises(ConfigError) as failed:
+        load_config(tmp_path / "genesys.yaml")
+    assert "genesys.yaml:4:" in str(failed.value)
+    assert "env_passthrough[1]: invalid environment variable pattern 'not a name'" in str(
+        failed.value
+    )

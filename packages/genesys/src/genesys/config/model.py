@@ -43,6 +43,16 @@ ProviderName = Annotated[
     Pattern("provider name", r"^[a-z][a-z0-9_-]*$", "lower-case letters, digits, '-' or '_'"),
 ]
 
+# A variable name, or a prefix ending in `*` (`providers.<name>.env_passthrough`).
+EnvPattern = Annotated[
+    str,
+    Pattern(
+        "environment variable pattern",
+        r"^[A-Za-z_][A-Za-z0-9_]*\*?$",
+        "a variable name (MY_TOKEN) or a prefix ending in * (MYCLOUD_*)",
+    ),
+]
+
 # ---------------------------------------------------------------- outcomes
 
 
@@ -239,6 +249,11 @@ class ProviderSettings(Model):
     version: VersionConstraint | None = Field(default=None, description="plugin version constraint")
     endpoints: dict[str, Url] = Field(
         default_factory=dict, description="service name -> URL overriding the cloud's endpoint"
+    )
+    env_passthrough: list[EnvPattern] = Field(
+        default_factory=list,
+        description="variables of the user's environment this plugin may see beyond the "
+        "built-in allow-list: NAME or PREFIX_* (genesys.plugins.process)",
     )
 
     @property

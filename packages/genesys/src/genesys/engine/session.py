@@ -240,20 +240,13 @@ class Session:
 
 def configure_plugin(conn: Any, config: Any, working_dir: Path, name: str) -> dict[str, str]:
     """Configure + Authenticate one plugin; its identity fills ${account_id} & co."""
-    from genesys.plugins.manager import PASSTHROUGH_KEY
     from genesys.provider.v1 import provider_pb2
     from genesys_plugin_sdk import errors as perr
     from google.protobuf import struct_pb2
 
     block = config.providers.get(name)
     settings = struct_pb2.Struct()
-    settings.update(
-        {  # env_passthrough is for the core, which starts the plugin; not a plugin setting
-            k: v
-            for k, v in (block.settings if block else {}).items()
-            if v is not None and k != PASSTHROUGH_KEY
-        }
-    )
+    settings.update({k: v for k, v in (block.settings if block else {}).items() if v is not None})
     request = provider_pb2.ConfigureRequest(
         region=config.region or "",
         project=config.project or "",

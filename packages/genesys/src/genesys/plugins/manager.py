@@ -7,33 +7,19 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from genesys.errors import ConfigError
 from genesys.plugins.connection import PluginConnection, launch_plugin
 from genesys.plugins.discovery import provider_name_of
-from genesys.plugins.process import PATTERN
-
-PASSTHROUGH_KEY = "env_passthrough"
 
 
 def env_passthrough_of(config: Any) -> dict[str, tuple[str, ...]]:
-    """`providers.<name>.env_passthrough` of every provider block: the variables (NAME or
-    PREFIX_*) of the user's environment that plugin may see beyond the built-in table."""
-    found: dict[str, tuple[str, ...]] = {}
-    for name, block in (getattr(config, "providers", None) or {}).items():
-        value = (block.model_extra or {}).get(PASSTHROUGH_KEY) if block is not None else None
-        if value is None:
-            continue
-        if not isinstance(value, list) or not all(
-            isinstance(v, str) and PATTERN.match(v) for v in value
-        ):
-            raise ConfigError(
-                [
-                    f"providers.{name}.{PASSTHROUGH_KEY}: expected a list of variable names "
-                    f"(MY_TOKEN) or prefixes ending in * (MYCLOUD_*), got {value!r}"
-                ]
-            )
-        found[name] = tuple(value)
-    return found
+    """`providers.<name>.env_passthrough` of every provider block (validated by the config
+    model): the variables (NAME or PREFIX_*) of the user's environment that plugin may see
+    beyond the built-in table (genesys.plugins.process)."""
+    return {
+        name: tuple(block.env_passthrough)
+        for name, block in (getattr(config, "providers", None) or {}).items()
+        if block is not None and block.env_passthrough
+    }
 
 
 class PluginManager:

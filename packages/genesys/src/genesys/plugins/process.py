@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import signal
 import subprocess
 import threading
@@ -41,7 +40,6 @@ PROVIDER_PASSTHROUGH: dict[str, tuple[str, ...]] = {
 }
 # Never passed, whatever a pattern says: the key to the state.
 NEVER_PASSED = frozenset({"GENESYS_STATE_PASSPHRASE"})
-PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\*?$")
 
 
 def _matches(name: str, patterns: Iterable[str]) -> bool:
