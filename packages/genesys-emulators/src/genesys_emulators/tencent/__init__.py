@@ -4,7 +4,9 @@
     cvm       CVM 2017-03-12: instances, instance types, images, zones
     cbs       CBS 2017-03-12: cloud disks and attachment
     vpc       VPC 2017-03-12: VPCs, subnets, security groups and policies
+    clb       CLB 2018-03-17: load balancers, listeners, rules, targets
     postgres  TencentDB for PostgreSQL 2017-03-12
+    cdb       TencentDB for MySQL 2017-03-20
     scf       SCF 2018-04-16: functions, HTTP triggers (function URLs), invoke
     cos       COS (XML): buckets, objects, versioning, conditional writes
     cam       CAM 2019-01-16: GetUserAppId (the APPID, `${account_id}`)
@@ -24,7 +26,9 @@ from genesys_emulators.core import Emulator, FaultPlan
 from genesys_emulators.tencent.api import World
 from genesys_emulators.tencent.cam import Cam
 from genesys_emulators.tencent.cbs import Cbs
+from genesys_emulators.tencent.cdb import Cdb
 from genesys_emulators.tencent.cdn import Cdn
+from genesys_emulators.tencent.clb import Clb
 from genesys_emulators.tencent.cos import Cos
 from genesys_emulators.tencent.cvm import Cvm
 from genesys_emulators.tencent.postgres import Postgres
@@ -46,7 +50,9 @@ def build(faults: FaultPlan) -> Emulator:
         "cvm": Cvm(faults, world),
         "cbs": Cbs(faults, world),
         "vpc": Vpc(faults, world),
+        "clb": Clb(faults, world),
         "postgres": Postgres(faults, world),
+        "cdb": Cdb(faults, world),
         "scf": Scf(faults, world),
         "cos": Cos(faults, world),
         "cam": Cam(faults, world),

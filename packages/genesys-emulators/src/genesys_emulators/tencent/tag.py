@@ -24,6 +24,8 @@ TARGETS: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("cdn", "domain"): ("cdn.domains", "Tag", "TagKey", "TagValue"),
     ("ssl", "certificate"): ("ssl.certificates", "Tags", "TagKey", "TagValue"),
     ("cvm", "volume"): ("cbs.disks", "Tags", "Key", "Value"),
+    ("clb", "clb"): ("clb.lbs", "Tags", "TagKey", "TagValue"),
+    ("cdb", "instanceId"): ("cdb.instances", "TagList", "TagKey", "TagValue"),
 }
 
 

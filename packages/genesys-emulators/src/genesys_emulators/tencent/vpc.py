@@ -161,6 +161,11 @@ class Vpc(ActionService):
                 for r in self.store.values("postgres.instances")
                 if r["SubnetId"] == ident and r["_state"].current() != "offlined"
             ]
+            users += [
+                r["InstanceId"]
+                for r in self.store.values("cdb.instances")
+                if r["UniqSubnetId"] == ident and r["_state"].current() != "-1"
+            ]
             if users:
                 raise in_use("subnet", ident, ", ".join(users))
             self.store.remove("vpc.subnets", ident)
