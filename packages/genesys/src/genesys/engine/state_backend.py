@@ -137,8 +137,9 @@ def backend_for_config(config_path: Path | None) -> Iterator[Any]:
         return
     from genesys.engine.session import configure_plugin
     from genesys.plugins import PluginManager
+    from genesys.plugins.manager import env_passthrough_of
 
-    plugins = PluginManager()
+    plugins = PluginManager(env_passthrough=env_passthrough_of(config))
     try:
         conn = plugins.get(config.provider)
         identity = configure_plugin(conn, config, config.base_dir.resolve(), config.provider)
