@@ -33,7 +33,7 @@ BASE_PASSTHROUGH = (
 # `providers.<name>.env_passthrough` in the config (genesys.plugins.environment).
 PROVIDER_PASSTHROUGH: dict[str, tuple[str, ...]] = {
     "aws": ("AWS_*",),
-    "gcp": ("GOOGLE_*", "CLOUDSDK_*", "GCE_*"),
+    "gcp": ("GOOGLE_*", "CLOUDSDK_*", "GCE_*", "GCLOUD_PROJECT"),
     "azure": ("AZURE_*", "MSI_*", "IDENTITY_*"),
     "alibaba": ("ALIBABA_CLOUD_*", "ALICLOUD_*"),
     "tencent": ("TENCENTCLOUD_*", "QCLOUD_*"),
