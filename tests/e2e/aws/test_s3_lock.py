@@ -177,7 +177,7 @@ def test_racing_runs_take_over_a_dead_holders_lock_once(cli: AwsCli, aws: Aws, l
     winners = [err for _, err in finished if took_over in err]
     assert len(winners) == 1, [err for _, err in finished]
     for racer, (out, err) in zip(racers, finished, strict=True):
-        assert "Traceback" not in err
+        assert "Traceback" not in err, err
         assert racer.returncode == 0 or "state is locked by apply" in err, out + err
     assert not _lock_object_exists(aws) and (not table or _lock_ids(aws) == [])
 

@@ -343,17 +343,21 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
             "HolderId": {"S": info.id},
             "Info": {"S": json_format.MessageToJson(info)},
         }
-        try:
-            ddb.put_item(
-                TableName=backend.lock_table,
-                Item=item,
-                ConditionExpression="attribute_not_exists(LockID)",
-            )
-            return None
-        except Exception as exc:
-            if error_code(exc) != "ConditionalCheckFailedException":
-                raise
-        return self._dynamo_lock_info(backend) or provider_pb2.LockInfo(id="?")
+        for _ in range(3):  # the holder may unlock between our failed put and our read
+            try:
+                ddb.put_item(
+                    TableName=backend.lock_table,
+                    Item=item,
+                    ConditionExpression="attribute_not_exists(LockID)",
+                )
+                return None
+            except Exception as exc:
+                if error_code(exc) != "ConditionalCheckFailedException":
+                    raise
+            holder = self._dynamo_lock_info(backend)
+            if holder is not None:
+                return holder
+        return provider_pb2.LockInfo(id="?")
 
     def _dynamo_lock_info(self, backend: Backend) -> Any:
         ddb = self.clients.client("dynamodb", backend.region)
@@ -421,11 +425,15 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
                 Bucket=backend.bucket, Key=backend.lock_key, Body=body, IfMatch=holder[1]
             )
             return None
-        except Exception as exc:
-            if error_code(exc) not in ("PreconditionFailed", "ConditionalRequestConflict"):
+        except Exception as exc:  # changed hands, or released (If-Match on a missing key)
+            if error_code(exc) not in (
+                "PreconditionFailed",
+                "ConditionalRequestConflict",
+                "NoSuchKey",
+            ):
                 raise
         now = self._lock_holder(backend)
-        return now[0] if now is not None else provider_pb2.LockInfo(id="?")
+        return now[0] if now is not None else self._object_lock(backend, info)
 
     def _lock_holder(self, backend: Backend) -> tuple[Any, str] | None:
         found = call_or_none(
