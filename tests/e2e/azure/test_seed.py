@@ -10,7 +10,8 @@ from typing import Any
 
 from .conftest import SEEDS, STATE_CONTAINER, AzureCli, providers_block
 
-SEED_ADDRESSES = 10  # 3 VMs, network, 2 subnets, implicit web-sg, bucket, database, function
+SEED_ADDRESSES = 11  # 3 VMs, network, 2 subnets, implicit web-sg, bucket, database, function,
+# the api outcome's function
 STATE_PREFIX = "genesys/default/"
 STATE_BLOCK = (
     "state:\n  backend: azureblob\n  storage_account: devstoreaccount1\n"
@@ -20,11 +21,12 @@ STATE_BLOCK = (
 
 def seed_for_azure(ready: dict[str, Any]) -> str:
     """The seed YAML with provider: azure, an azureblob state block and the emulator's
-    providers block. The outcomes are left out: CDN and certificates are not served yet."""
+    providers block. The static-site outcome is left out: the Azure plugin serves no CDN or
+    certificate yet; the api outcome stays."""
     text = (SEEDS / "genesys.yaml").read_text()
     text = text.replace("provider: aws  #", "provider: azure  #", 1)
     text = text.replace("region: us-east-1", "region: eastus", 1)
-    start, end = text.index("# Outcome-based"), text.index("# Resource-based")
+    start, end = text.index("  static-site:"), text.index("  api:")
     text = text[:start] + text[end:]
     start, end = text.index("state:"), text.index("# Policy guardrails")
     text = text[:start] + STATE_BLOCK + text[end:]
@@ -137,6 +139,9 @@ def test_seed_yaml_on_azure(cli: AzureCli, emulator: dict[str, Any], azure: Any,
     check_database_and_function(azure, group, "Standard_D2s_v3")
     check_state_in_blob(blob, ["web-server", "app-db.postgres", emulator["account"]])
     assert len(_ok(cli("state", "list")).split()) == SEED_ADDRESSES  # read back from Azurite
+    # The api outcome: a Function App whose HTTP trigger runs the deployed handler.
+    invoked = _ok(cli("invoke", "my-api", "--payload", '{"hello": 1}'))
+    assert json.loads(invoked) == {"error": "no source configured for my-api"}
 
     unchanged = cli("plan", "--detailed-exitcode")
     assert unchanged.returncode == 0, unchanged.stdout + unchanged.stderr
@@ -152,5 +157,7 @@ def test_seed_yaml_on_azure(cli: AzureCli, emulator: dict[str, Any], azure: Any,
     assert azure("postgres").servers.get(group, "app-db").sku.name == "Standard_D4s_v3"
 
     destroyed = _ok(cli("destroy", "--auto-approve"))
-    assert "Destroy complete! Resources: 0 added, 0 changed, 10 destroyed." in destroyed
+    assert f"Destroy complete! Resources: 0 added, 0 changed, {SEED_ADDRESSES} destroyed." in (
+        destroyed
+    )
     check_nothing_left(azure, group)
