@@ -21,6 +21,7 @@ from genesys_provider_alibaba.common import struct, token_value, visible_tags
 from genesys_provider_alibaba.errors import TRANSLATOR, call_or_none, error_code
 
 LIFECYCLE_RULE = "genesys-expiration"
+MARK_ATTEMPTS = 12
 
 
 def _tags(bucket: Any) -> dict[str, str]:
@@ -116,8 +117,24 @@ class Buckets(KindHandler):
                 raise errors.AlreadyExists(
                     f"bucket {config.name} already exists", attribute_path="config.name"
                 ) from exc
+        else:
+            self._mark(config, token)
         self._configure(config, token, None)
         return read_one(self, config.name)
+
+    def _mark(self, config: pb.BucketConfig, token: str) -> None:
+        """The token tag, first thing after the bucket exists: a retried create must find it,
+        so this one call is tried harder than others (12 times through throttling)."""
+        from oss2 import models
+
+        if not token:
+            return
+        rules = models.TaggingRule()
+        for key, value in {**dict(config.tags), TOKEN_TAG: token_value(token)}.items():
+            rules.add(key, value)
+        self.clients.oss_bucket(config.name, attempts=MARK_ATTEMPTS).put_bucket_tagging(
+            models.Tagging(rules)
+        )
 
     def _configure(self, config: pb.BucketConfig, token: str, current: pb.Bucket | None) -> None:
         import oss2
