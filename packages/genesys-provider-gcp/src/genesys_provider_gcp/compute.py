@@ -19,7 +19,7 @@ from typing import Any
 from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
 from genesys_plugin_sdk.handlers import KindHandler
-from genesys_plugin_sdk.reads import read_in_chunks, read_one
+from genesys_plugin_sdk.reads import read_one
 from genesys_plugin_sdk.waiters import Waiter, WaitTiming
 
 from genesys_provider_gcp import tables
@@ -30,6 +30,7 @@ from genesys_provider_gcp.common import (
     last,
     names_filter,
     private_json,
+    read_chunks_in_parallel,
     read_private,
     split_id,
     struct,
@@ -114,7 +115,7 @@ class Instances(KindHandler):
                 if resource_id in wanted:
                     yield instance_from(raw, privates.get(resource_id, b""))
 
-        return read_in_chunks(ids, fetch, chunk_size=100)
+        return read_chunks_in_parallel(self.clients.pool, ids, fetch, chunk_size=100)
 
     def find_by_token(self, token: str) -> str | None:
         for raw in self._aggregated(token_filter(token)):

@@ -83,7 +83,10 @@ class ProviderServicer(provider_pb2_grpc.ProviderServicer):
         """Checks the credentials with one cheap read (the region of the project)."""
         credentials = self.clients.credentials()
         project = self.clients.project
-        self.clients.compute("RegionsClient").get(project=project, region=self.clients.region)
+        # One cheap read over plain REST: the Compute SDK is still loading in the background.
+        self.clients.get_json(
+            "compute", f"compute/v1/projects/{project}/regions/{self.clients.region}"
+        )
         principal = getattr(credentials, "service_account_email", "") or (
             "anonymous" if self.clients.settings.anonymous else "application-default"
         )

@@ -158,44 +158,61 @@ _TERM = re.compile(
 )
 
 
-def _field(record: dict[str, Any], path: str) -> Any:
-    value: Any = record
-    for part in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
+Predicate = Callable[[dict[str, Any]], bool]
 
 
-def _matches(record: dict[str, Any], field: str, op: str, raw: str) -> bool:
+def _getter(path: str) -> Callable[[dict[str, Any]], Any]:
+    parts = path.split(".")
+
+    def get(record: dict[str, Any]) -> Any:
+        value: Any = record
+        for part in parts:
+            if not isinstance(value, dict):
+                return None
+            value = value.get(part)
+        return value
+
+    return get
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _term(field: str, op: str, raw: str) -> Predicate:
+    """One comparison, compiled once (a filter is applied to every record of a list)."""
     value = raw[1:-1] if raw[:1] in "\"'" and raw[-1:] == raw[:1] else raw
-    actual = _field(record, field)
-    text = (
-        "" if actual is None else str(actual).lower() if isinstance(actual, bool) else str(actual)
-    )
+    get = _getter(field)
     if op in ("eq", "ne"):  # the older regex syntax, anchored
-        hit = re.fullmatch(value, text) is not None
-        return hit if op == "eq" else not hit
+        pattern = re.compile(value)
+        wanted = op == "eq"
+        return lambda r: (pattern.fullmatch(_text(get(r))) is not None) is wanted
     if op == ":":
         if value == "*":
-            return actual is not None
-        pattern = re.escape(value).replace(r"\*", ".*")
-        return re.fullmatch(pattern, text) is not None
-    hit = text == value or (value.endswith("*") and text.startswith(value[:-1]))
-    return hit if op == "=" else not hit
+            return lambda r: get(r) is not None
+        glob = re.compile(re.escape(value).replace(r"\*", ".*"))
+        return lambda r: glob.fullmatch(_text(get(r))) is not None
+    equal = op == "="
+    if value.endswith("*"):
+        stem = value[:-1]
+        return lambda r: _text(get(r)).startswith(stem) is equal
+    return lambda r: (_text(get(r)) == value) is equal
 
 
-def record_filter(expression: str) -> Callable[[dict[str, Any]], bool]:
+def record_filter(expression: str) -> Predicate:
     """A predicate for Compute's `filter`: terms joined by AND (or a space) or by OR.
 
-    Mixing AND and OR without parentheses is refused, as the real API refuses it.
+    Mixing AND and OR without parentheses is refused, as the real API refuses it. An OR of
+    `name = "..."` terms (how clients read many resources in one call) is a set lookup.
     """
     text = expression.strip()
     if not text:
         return lambda record: True
     joined_by_or = re.search(r"\)\s+OR\s+\(|\s+OR\s+", text) is not None
     pieces = re.split(r"\s+OR\s+", text) if joined_by_or else re.split(r"\s+AND\s+|\)\s+\(", text)
-    terms = []
+    terms: list[tuple[str, str, str]] = []
     for piece in pieces:
         found = list(_TERM.finditer(piece))
         if not found:
@@ -203,9 +220,16 @@ def record_filter(expression: str) -> Callable[[dict[str, Any]], bool]:
         if joined_by_or and len(found) > 1:
             raise invalid(f"Invalid value for field 'filter': '{expression}'. Mixed AND and OR")
         terms += [(m["field"], m["op"], m["value"]) for m in found]
+    fields = {field for field, _, _ in terms}
+    plain = all(op == "=" and not value.strip("\"'").endswith("*") for _, op, value in terms)
+    if joined_by_or and len(fields) == 1 and plain:
+        get = _getter(terms[0][0])
+        wanted = {value.strip("\"'") for _, _, value in terms}
+        return lambda record: _text(get(record)) in wanted
+    predicates = [_term(*term) for term in terms]
     if joined_by_or:
-        return lambda record: any(_matches(record, *term) for term in terms)
-    return lambda record: all(_matches(record, *term) for term in terms)
+        return lambda record: any(p(record) for p in predicates)
+    return lambda record: all(p(record) for p in predicates)
 
 
 def page(
