@@ -34,6 +34,7 @@ from genesys_provider_tencent.common import (
     tag_dict,
     user_tags,
 )
+from genesys_provider_tencent.database_mysql import MySql, check_mysql, is_mysql_id
 
 FORCE_NEW = ("name", "engine", "version", "username", "subnet_ids", "multi_az")
 STATE_WORDS = {
@@ -110,6 +111,7 @@ class Databases(KindHandler):
     def __init__(self, clients: TencentClients) -> None:
         self.clients = clients
         self.waiter: Waiter[str] = Waiter(self._states, what="database", timing=clients.timing)
+        self.mysql = MySql(clients)
 
     def _describe(self, filters: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         return self.clients.paged(
@@ -129,8 +131,9 @@ class Databases(KindHandler):
         return dict(plans[0])
 
     def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
-        raws = self._raw(ids)
-        return {
+        found = self.mysql.read_many([i for i in ids if is_mysql_id(i)], privates)
+        raws = self._raw([i for i in ids if not is_mysql_id(i)])
+        return found | {
             raw["DBInstanceId"]: plan
             if isinstance(plan, Exception)
             else database_from(raw, plan, privates.get(raw["DBInstanceId"], b""))
@@ -142,7 +145,7 @@ class Databases(KindHandler):
         for raw in self._describe([{"Name": "db-tag-key", "Values": [TOKEN_TAG]}]):
             if tag_dict(raw.get("TagList"), "TagKey", "TagValue").get(TOKEN_TAG) == wanted:
                 return str(raw["DBInstanceId"])
-        return None
+        return self.mysql.find_by_token(token)
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Database]:
         known = {"name": "db-instance-name", "id": "db-instance-id"}
@@ -158,6 +161,7 @@ class Databases(KindHandler):
         for raw, plan in self.clients.pool.fan_out(self._plan, raws):
             if not isinstance(plan, Exception):
                 yield database_from(raw, plan, b"")
+        yield from self.mysql.list(filters)
 
     # ------------------------------------------------------------ writing
 
@@ -189,9 +193,11 @@ class Databases(KindHandler):
         return min(subnets, key=lambda s: (s["Zone"], s["SubnetId"]))
 
     def create(self, config: pb.DatabaseConfig, token: str) -> pb.Database:
+        if config.engine == pb.DATABASE_ENGINE_MYSQL:
+            return self._create_mysql(config, token)
         if config.engine not in (pb.DATABASE_ENGINE_POSTGRES, pb.DATABASE_ENGINE_UNSPECIFIED):
             raise errors.Unimplemented(
-                "the tencent provider offers PostgreSQL databases only",
+                "the tencent provider offers postgres and mysql databases",
                 attribute_path="config.engine",
             )
         existing = self.find_by_token(token) if token else None
@@ -209,6 +215,18 @@ class Databases(KindHandler):
             ]
         self.waiter.wait_for(existing, {"running"}, failed={"isolated", "offlined"})
         self._set_backup(existing, config.backup)
+        return read_one(self, existing, private_json(kept))
+
+    def _create_mysql(self, config: pb.DatabaseConfig, token: str) -> pb.Database:
+        check_mysql(config)
+        existing = self.mysql.find_by_token(token) if token else None
+        subnet = self._placement(config)
+        kept: dict[str, Any] = {"subnet_ids": list(config.subnet_ids) or [subnet["SubnetId"]]}
+        if existing is None:
+            kept["password"] = _password()
+            existing = self.mysql.create(config, token, subnet, kept["password"])
+        self.mysql.waiter.wait_for(existing, {1})
+        self.mysql.set_backup(existing, config.backup)
         return read_one(self, existing, private_json(kept))
 
     def _create_arguments(
@@ -259,6 +277,10 @@ class Databases(KindHandler):
         changed = {c.split(".")[0] for c in request.changed} or {"size", "backup", "tags"}
         refuse_change(changed, FORCE_NEW, "database")
         current = read_one(self, request.id, request.private)
+        if is_mysql_id(request.id):
+            check_mysql(config)
+            self.mysql.update(current, config, changed)
+            return read_one(self, request.id, request.private)
         if "tags" in changed:
             name = self.clients.resource_name("postgres", f"DBInstanceId/{request.id}")
             retag(self.clients, name, current.tags, config.tags)
@@ -278,6 +300,9 @@ class Databases(KindHandler):
 
     def delete(self, resource_id: str) -> None:
         read_one(self, resource_id)
+        if is_mysql_id(resource_id):
+            self.mysql.delete(resource_id)
+            return
         if self._states([resource_id]).get(resource_id) != "isolated":
             self.clients.call("postgres", "IsolateDBInstances", {"DBInstanceIdSet": [resource_id]})
             self.waiter.wait_for(resource_id, {"isolated"})

@@ -20,6 +20,7 @@ def build_plugin(clients: TencentClients | None = None) -> Plugin:
     from genesys_provider_tencent.compute import Instances
     from genesys_provider_tencent.database import Databases
     from genesys_provider_tencent.errors import TRANSLATOR
+    from genesys_provider_tencent.load_balancers import LoadBalancers
     from genesys_provider_tencent.network import Networks, Subnets
     from genesys_provider_tencent.provider import ProviderServicer
     from genesys_provider_tencent.security_groups import SecurityGroups
@@ -40,6 +41,7 @@ def build_plugin(clients: TencentClients | None = None) -> Plugin:
         Certificates(shared),
         Volumes(shared),
         Attachments(shared),
+        LoadBalancers(shared),
     ]
     services = servicers_for(
         kinds,

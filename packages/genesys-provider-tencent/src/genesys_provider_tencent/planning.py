@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import provider_pb2
 from google.protobuf.message import Message
 
@@ -24,6 +25,8 @@ def translate(which: str, body: Any) -> None:
     if which == "instance":
         body.provider_type = tables.instance_type_for(body.size, body.provider_type)
         body.provider_image = tables.image_id_for(body.image) or ""
+    elif which == "database" and body.engine == pb.DATABASE_ENGINE_MYSQL:
+        body.provider_class = f"mysql.{tables.mysql_memory_for(body.size)}mb"
     elif which == "database":
         body.provider_class = tables.database_spec_for(body.size)
     elif which == "volume":
@@ -87,7 +90,10 @@ def _instance_cost(r: Any) -> provider_pb2.CostEstimate:
 
 
 def _database_cost(r: Any) -> provider_pb2.CostEstimate:
-    hourly = tables.DATABASE_HOURLY.get(r.provider_class)
+    if r.engine == pb.DATABASE_ENGINE_MYSQL:
+        hourly = tables.MYSQL_HOURLY.get(tables.mysql_memory_for(r.size))
+    else:
+        hourly = tables.DATABASE_HOURLY.get(r.provider_class)
     if hourly is None:
         return provider_pb2.CostEstimate(
             unknown=True, components=[f"no price known for {r.provider_class}"]
@@ -99,7 +105,7 @@ def _database_cost(r: Any) -> provider_pb2.CostEstimate:
         monthly_usd=round(monthly, 2),
         hourly_usd=round(hourly * nodes, 4),
         components=[
-            f"postgres {r.provider_class}: {MONTH * nodes} hours x ${hourly}",
+            f"database {r.provider_class}: {MONTH * nodes} hours x ${hourly}",
             f"storage: {storage * nodes} GB-months x ${tables.DATABASE_STORAGE_GB_MONTH}",
         ],
     )
@@ -116,6 +122,7 @@ COSTS: dict[str, Callable[[Any], provider_pb2.CostEstimate]] = {
     "function": lambda r: _usage(f"${tables.SCF_REQUEST_MILLION} per million requests + GB-s"),
     "cdn": lambda r: _usage(f"${tables.CDN_GB}/GB transferred"),
     "volume": lambda r: _volume_cost(r),
+    "load_balancer": lambda r: _hourly("CLB instance", tables.CLB_HOURLY),
 }
 
 

@@ -32,6 +32,7 @@ KIND_FIELDS = (
     "certificate",
     "volume",
     "volume_attachment",
+    "load_balancer",
 )
 
 
@@ -45,7 +46,8 @@ def metadata() -> provider_pb2.ProviderMetadata:
         supports_state_store=True,
         state_backends=["cos"],
         outcomes=["static-site", "api"],
-        description="Tencent Cloud: CVM, VPC, COS, TencentDB for PostgreSQL, SCF, CDN, SSL",
+        description="Tencent Cloud: CVM, CBS, VPC, CLB, COS, TencentDB for PostgreSQL and "
+        "MySQL, SCF, CDN, SSL",
     )
 
 

@@ -24,6 +24,7 @@ KINDS = (
     "certificate",
     "volume",
     "volume_attachment",
+    "load_balancer",
 )
 
 # Changing any of these replaces the resource (Tencent cannot change them in place).
@@ -39,6 +40,7 @@ FORCE_NEW: dict[str, frozenset[str]] = {
     "certificate": frozenset({"name", "domain"}),
     "volume": frozenset({"encrypted", "zone", "volume_class"}),
     "volume_attachment": frozenset({"volume_id", "instance_id", "device"}),
+    "load_balancer": frozenset({"internal", "network_id", "subnet_ids"}),
 }
 REQUIRED: dict[str, frozenset[str]] = {
     "bucket": frozenset({"name"}),
@@ -50,6 +52,7 @@ REQUIRED: dict[str, frozenset[str]] = {
     "cdn": frozenset({"origin_bucket_id", "domain"}),
     "certificate": frozenset({"domain"}),
     "volume_attachment": frozenset({"volume_id", "instance_id"}),
+    "load_balancer": frozenset({"name", "network_id"}),
 }
 PROVIDER_SETTINGS: tuple[tuple[str, str, str], ...] = (
     (

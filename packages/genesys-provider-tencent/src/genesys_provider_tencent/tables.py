@@ -58,6 +58,21 @@ def size_of_instance_type(instance_type: str) -> Any:
     return {v: k for k, v in INSTANCE_TYPES.items()}.get(instance_type, pb.SIZE_UNSPECIFIED)
 
 
+def mysql_memory_for(size: int) -> int:
+    return MYSQL_MEMORY_MB.get(size, MYSQL_MEMORY_MB[pb.SIZE_SMALL])
+
+
+def size_of_mysql_memory(memory: int) -> Any:
+    return {v: k for k, v in MYSQL_MEMORY_MB.items()}.get(memory, pb.SIZE_UNSPECIFIED)
+
+
+def mysql_version_for(version: str) -> str:
+    """ "8" and "8.0" are 8.0; empty is the newest."""
+    if not version:
+        return MYSQL_VERSIONS[-1]
+    return version if "." in version else f"{version}.0"
+
+
 def size_of_database_spec(spec: str) -> Any:
     return {v: k for k, v in DATABASE_SPECS.items()}.get(spec, pb.SIZE_UNSPECIFIED)
 
@@ -104,6 +119,15 @@ def volume_class_of(disk_type: str) -> str:
 # ---------------------------------------------------------------- databases
 
 POSTGRES_VERSIONS = ("10", "11", "12", "13", "14", "15", "16")
+# TencentDB for MySQL sells memory sizes (MB); the CPU follows: 1/2, 2/4, 4/8, 4/16 GiB.
+MYSQL_MEMORY_MB: dict[int, int] = {
+    pb.SIZE_SMALL: 2000,
+    pb.SIZE_MEDIUM: 4000,
+    pb.SIZE_LARGE: 8000,
+    pb.SIZE_XLARGE: 16000,
+}
+MYSQL_VERSIONS = ("5.7", "8.0")
+MYSQL_PORT = 3306
 DEFAULT_POSTGRES_VERSION = "14"
 POSTGRES_PORT = 5432
 DEFAULT_DATABASE_USERNAME = "genesys"
@@ -163,6 +187,7 @@ DATABASE_HOURLY: dict[str, float] = {
     "pg.it.large16": 0.2740,
     "pg.it.2xlarge32": 0.5480,
 }
+MYSQL_HOURLY: dict[int, float] = {2000: 0.0470, 4000: 0.0940, 8000: 0.1880, 16000: 0.3440}
 DATABASE_STORAGE_GB_MONTH = 0.095  # local SSD, per node; a standby (multi_az) doubles it
 SYSTEM_DISK_GB_MONTH = 0.05  # CLOUD_PREMIUM
 VOLUME_GB_MONTH: dict[str, float] = {
@@ -175,7 +200,7 @@ VOLUME_GB_MONTH: dict[str, float] = {
 COS_GB_MONTH = 0.0186  # STANDARD storage
 SCF_REQUEST_MILLION = 0.20
 CDN_GB = 0.0406
-CLB_HOURLY = 0.0280
+CLB_HOURLY = 0.0280  # a CLB instance hour; traffic and LCUs extra
 
 
 def price_entries() -> list[tuple[str, float, str]]:
@@ -184,6 +209,7 @@ def price_entries() -> list[tuple[str, float, str]]:
     rows += [(f"instance:{t}", usd, "hour") for t, usd in INSTANCE_HOURLY.items()]
     rows.append(("instance:system-disk", SYSTEM_DISK_GB_MONTH, "gb-month"))
     rows += [(f"database:postgres:{s}", usd, "hour") for s, usd in DATABASE_HOURLY.items()]
+    rows += [(f"database:mysql:{m}mb", usd, "hour") for m, usd in MYSQL_HOURLY.items()]
     rows.append(("database-storage:gb-month", DATABASE_STORAGE_GB_MONTH, "gb-month"))
     rows += [(f"volume:{t}", usd, "gb-month") for t, usd in VOLUME_GB_MONTH.items()]
     rows.append(("bucket:storage", COS_GB_MONTH, "gb-month"))
@@ -201,7 +227,8 @@ def translation_tables() -> dict[str, dict[str, str]]:
         "database.size": {SIZE_WORDS[k]: v for k, v in DATABASE_SPECS.items()},
         "instance.image": dict(IMAGE_ALIASES),
         "volume.volume_class": dict(VOLUME_TYPES),
-        "database.engine": {"postgres": "TencentDB for PostgreSQL"},
+        "database.engine": {"postgres": "TencentDB for PostgreSQL", "mysql": "TencentDB for MySQL"},
+        "database.size (mysql)": {SIZE_WORDS[k]: f"{v} MB" for k, v in MYSQL_MEMORY_MB.items()},
         "function.runtime": dict(RUNTIMES),
         "bucket.name": {"<name>": "<name>-<APPID> (COS bucket names end with the APPID)"},
         "cdn": {"cdn": "CDN domain with a COS origin"},

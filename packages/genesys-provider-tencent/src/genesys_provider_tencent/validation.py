@@ -67,8 +67,10 @@ def _bucket(r: pb.Bucket) -> list[Finding]:
 
 def _database(r: pb.Database) -> list[Finding]:
     found: list[Finding] = []
+    if r.engine == pb.DATABASE_ENGINE_MYSQL:
+        return _mysql(r)
     if r.engine not in (pb.DATABASE_ENGINE_POSTGRES, pb.DATABASE_ENGINE_UNSPECIFIED):
-        found.append((ERROR, "the tencent provider offers postgres databases only", "engine"))
+        found.append((ERROR, "the tencent provider offers postgres and mysql databases", "engine"))
     if r.version and r.version.split(".")[0] not in tables.POSTGRES_VERSIONS:
         found.append(
             (
@@ -86,6 +88,23 @@ def _database(r: pb.Database) -> list[Finding]:
         )
     if r.backup.retention_days and not 3 <= r.backup.retention_days <= 7300:
         found.append((ERROR, "backup retention is from 3 to 7300 days", "backup.retention_days"))
+    return found
+
+
+def _mysql(r: pb.Database) -> list[Finding]:
+    found: list[Finding] = []
+    if tables.mysql_version_for(r.version) not in tables.MYSQL_VERSIONS:
+        found.append(
+            (
+                ERROR,
+                f"MySQL {r.version} is not offered; one of {', '.join(tables.MYSQL_VERSIONS)}",
+                "version",
+            )
+        )
+    if r.storage_gb and (r.storage_gb < 25 or r.storage_gb % 5):
+        found.append((ERROR, "MySQL storage is a multiple of 5 GB, at least 25", "storage_gb"))
+    if r.backup.retention_days and not 7 <= r.backup.retention_days <= 1830:
+        found.append((ERROR, "MySQL keeps backups 7 to 1830 days", "backup.retention_days"))
     return found
 
 
