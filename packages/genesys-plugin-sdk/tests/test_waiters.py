@@ -147,6 +147,10 @@ def test_statuses_may_be_messages_matched_by_predicates() -> None:
         failed=lambda s: s["state"] == "error",
     )
     assert found["ip"] == "10.0.0.5"
+    # Defaults (no failed=, gone=) work with unhashable statuses such as messages.
+    cloud.status["i-3"] = {"state": "running"}
+    assert waiter.wait_for("i-3", ready=lambda s: s["state"] == "running")["state"] == "running"
+    waiter.wait_gone("i-absent")
     cloud.status["i-2"] = {"state": "error"}
     with pytest.raises(errors.FailedPrecondition, match="vm i-2 is error"):
         waiter.wait_for("i-2", ready=lambda s: False, failed=lambda s: s["state"] == "error")
@@ -169,3 +173,16 @@ def test_backoff_grows_to_the_ceiling_between_polls() -> None:
     assert gaps[0] < 0.06  # the first re-poll comes soon
     assert max(gaps) < 0.2  # never beyond the ceiling (plus scheduling slack)
     assert 5 <= len(stamps) <= 15  # backoff: far fewer polls than 0.5s / 0.02s
+
+
+def test_a_predicate_that_raises_fails_its_caller_not_the_loop() -> None:
+    cloud = FakeCloud()
+    cloud.status.update({"a": "up", "b": "up"})
+    waiter: Waiter[Any] = Waiter(cloud.poll, timing=FAST)
+
+    def broken(status: Any) -> bool:
+        raise AttributeError("predicate bug")
+
+    with pytest.raises(AttributeError, match="predicate bug"):
+        waiter.wait_for("a", ready=broken)
+    assert waiter.wait_for("b", ready={"up"}) == "up"  # the loop still serves others

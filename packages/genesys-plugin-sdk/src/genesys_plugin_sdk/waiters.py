@@ -55,8 +55,8 @@ class WaitTiming:
 def _matcher(spec: Collection[Any] | Callable[[Any], bool]) -> Match:
     if callable(spec):
         return spec
-    wanted = frozenset(spec)
-    return lambda status: status in wanted
+    wanted = list(spec)  # compared by ==: statuses may be unhashable (protobuf messages)
+    return lambda status: any(status == value for value in wanted)
 
 
 class _Pending:
@@ -164,8 +164,17 @@ class Waiter(Generic[S]):
                     self._thread = None
                     return
                 self._fresh = False
-            pause = self._poll_once(batch)
-            delay = self._sleep(max(delay, pause), batch)
+            try:
+                pause = self._poll_once(batch)
+                delay = self._sleep(max(delay, pause), batch)
+            except Exception as exc:  # a bug here must not strand the callers: fail them
+                self._fail_all(exc)
+
+    def _fail_all(self, exc: Exception) -> None:
+        with self._lock:
+            stranded, self._pending = self._pending, []
+        for entry in stranded:
+            entry.finish(error=exc)
 
     def _sleep(self, delay: float, batch: list[_Pending]) -> float:
         """Sleeps until the next poll; returns the delay after it.
@@ -212,7 +221,7 @@ class Waiter(Generic[S]):
         for entry in batch:
             if isinstance(outcome, Exception):
                 entry.finish(error=outcome)
-            elif outcome is not None and self._decide(entry, outcome):
+            elif outcome is not None and self._decided(entry, outcome):
                 pass
             elif now >= entry.deadline:
                 state = "gone" if entry.gone else "ready"
@@ -222,6 +231,14 @@ class Waiter(Generic[S]):
                 finished.append(entry)
         with self._lock:
             self._pending = [p for p in self._pending if p not in finished]
+
+    def _decided(self, entry: _Pending, statuses: Mapping[str, Any]) -> bool:
+        """_decide, with an exception from the caller's predicates raised to that caller."""
+        try:
+            return self._decide(entry, statuses)
+        except Exception as exc:
+            entry.finish(error=exc)
+            return True
 
     def _decide(self, entry: _Pending, statuses: Mapping[str, Any]) -> bool:
         """Finishes the entry if the poll's answer settles it; True when it did."""
