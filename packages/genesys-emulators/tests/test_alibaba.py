@@ -565,3 +565,70 @@ def test_slb_load_balancer_listeners_and_backends(emulator, network) -> None:
     )
     backends = found["LoadBalancers"]["LoadBalancer"][0]["BackendServers"]["BackendServer"]
     assert [b["ServerId"] for b in backends] == [server]
+
+
+def test_disks_attach_to_an_instance_of_their_zone(emulator, network) -> None:
+    from aliyunsdkecs.request.v20140526 import (
+        AttachDiskRequest,
+        CreateDiskRequest,
+        DeleteDiskRequest,
+        DescribeDisksRequest,
+        DetachDiskRequest,
+        RunInstancesRequest,
+    )
+
+    call = rpc_client(emulator)
+    server = call(
+        "ecs",
+        RunInstancesRequest.RunInstancesRequest,
+        InstanceType="ecs.t6-c1m1.large",
+        ImageId="ubuntu_22_04_x64_20G_alibase_20240130.vhd",
+        VSwitchId=network["vswitch"],
+        SecurityGroupId=network["group"],
+    )["InstanceIdSets"]["InstanceIdSet"][0]
+    far = call(
+        "ecs",
+        CreateDiskRequest.CreateDiskRequest,
+        ZoneId="us-east-1b",
+        Size=40,
+        DiskCategory="cloud_essd",
+    )["DiskId"]
+    near = call(
+        "ecs",
+        CreateDiskRequest.CreateDiskRequest,
+        ZoneId="us-east-1a",
+        Size=40,
+        DiskCategory="cloud_essd",
+    )["DiskId"]
+
+    def status(disk_id: str) -> str:
+        disks = call(
+            "ecs", DescribeDisksRequest.DescribeDisksRequest, DiskIds=json.dumps([disk_id])
+        )
+        return str(disks["Disks"]["Disk"][0]["Status"])
+
+    wait_for(lambda: status(near), "Available")
+    wait_for(lambda: status(far), "Available")
+    wait_for(lambda: _instance_status(call, server), "Running")
+    other_zone = server_error(
+        lambda: call("ecs", AttachDiskRequest.AttachDiskRequest, InstanceId=server, DiskId=far)
+    )
+    assert other_zone.get_error_code() == "InvalidDiskId.ZoneMismatch"
+    call("ecs", AttachDiskRequest.AttachDiskRequest, InstanceId=server, DiskId=near)
+    assert wait_for(lambda: status(near), "In_use")[-2:] in (["Attaching", "In_use"], ["In_use"])
+    busy = server_error(lambda: call("ecs", DeleteDiskRequest.DeleteDiskRequest, DiskId=near))
+    assert busy.get_error_code() == "IncorrectDiskStatus"
+    call("ecs", DetachDiskRequest.DetachDiskRequest, InstanceId=server, DiskId=near)
+    wait_for(lambda: status(near), "Available")
+    call("ecs", DeleteDiskRequest.DeleteDiskRequest, DiskId=near)
+
+
+def _instance_status(call: Callable[..., dict[str, Any]], instance_id: str) -> str:
+    from aliyunsdkecs.request.v20140526 import DescribeInstancesRequest
+
+    found = call(
+        "ecs",
+        DescribeInstancesRequest.DescribeInstancesRequest,
+        InstanceIds=json.dumps([instance_id]),
+    )
+    return str(found["Instances"]["Instance"][0]["Status"])

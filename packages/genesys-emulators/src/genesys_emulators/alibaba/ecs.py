@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 from genesys_emulators.alibaba import catalog
+from genesys_emulators.alibaba.disks import DiskActions
 from genesys_emulators.alibaba.network import Addresses, VpcState
 from genesys_emulators.alibaba.rpc import (
     Params,
@@ -58,7 +59,7 @@ def status_of(instance: dict[str, Any]) -> str:
     return transition.current()
 
 
-class Ecs(SecurityGroupActions, RpcService):
+class Ecs(SecurityGroupActions, DiskActions, RpcService):
     version = "2014-05-26"
     product = "Ecs"
     dialect = RpcDialect("ecs.aliyuncs.com")
@@ -335,14 +336,10 @@ class Ecs(SecurityGroupActions, RpcService):
         status = status_of(instance)
         if not (status == "Stopped" or (force and status == "Running")):
             raise _incorrect_status(instance, "DeleteInstance")
-        if any(
-            d.get("InstanceId") == instance["InstanceId"]
-            for d in self.store.values("disks")
-            if not d["_system"]
-        ):
-            for disk in self.store.values("disks"):
-                if disk.get("InstanceId") == instance["InstanceId"]:
-                    disk.update(InstanceId="", Status="Available", Device="")
+        for disk in self.store.values("disks"):  # data disks outlive the instance, detached
+            if disk["InstanceId"] == instance["InstanceId"]:
+                disk.update(InstanceId="", Device="")
+                disk["_transition"] = Transition(("Available",), STEP)
         self.store.remove("instances", instance["InstanceId"])
 
     # ------------------------------------------------------------ tags
