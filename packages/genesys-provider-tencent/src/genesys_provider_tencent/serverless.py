@@ -37,6 +37,7 @@ from genesys_provider_tencent.errors import TRANSLATOR, ApiError
 
 SHA_MARK = "genesys:code-sha256="
 HTTP_TRIGGER = "genesys-http"
+URL_TRIGGER = {"AuthType": "NONE", "NetConfig": {"EnableIntranet": False, "EnableExtranet": True}}
 CONFIG_FIELDS = ("runtime", "handler", "memory_mb", "timeout_s", "environment")
 
 
@@ -183,48 +184,34 @@ class Functions(KindHandler):
         }
 
     def _set_triggers(self, name: str, triggers: Any) -> None:
-        wanted = [t for t in triggers if t.type == "http"]
+        """The http trigger made anew as configured (SCF: one function URL per function)."""
         others = [t.type for t in triggers if t.type != "http"]
         if others:
             raise errors.Unimplemented(
                 f"trigger type {others[0]!r} is not offered yet; http is",
                 attribute_path="config.triggers",
             )
-        current = (
-            self.clients.call(
-                "scf", "ListTriggers", {"FunctionName": name, "Namespace": tables.NAMESPACE}
-            ).get("Triggers")
-            or []
-        )
+        where = {"FunctionName": name, "Namespace": tables.NAMESPACE}
+        current = self.clients.call("scf", "ListTriggers", where).get("Triggers") or []
         for trigger in current:
             if trigger.get("Type") == "http":
                 self.clients.call(
                     "scf",
                     "DeleteTrigger",
-                    {
-                        "FunctionName": name,
-                        "Namespace": tables.NAMESPACE,
-                        "Type": "http",
-                        "TriggerName": trigger["TriggerName"],
-                    },
+                    {**where, "Type": "http", "TriggerName": trigger["TriggerName"]},
                 )
-        for trigger in wanted[:1]:  # SCF: one function URL per function
-            desc = {
-                "AuthType": "NONE",
-                "NetConfig": {"EnableIntranet": False, "EnableExtranet": True},
-            }
+        for trigger in [t for t in triggers if t.type == "http"][:1]:
             kept = {"path": trigger.path, "methods": list(trigger.methods)}
             self.clients.call(
                 "scf",
                 "CreateTrigger",
                 {
-                    "FunctionName": name,
-                    "Namespace": tables.NAMESPACE,
+                    **where,
                     "Type": "http",
                     "TriggerName": HTTP_TRIGGER,
-                    "TriggerDesc": json.dumps(desc),
-                    "CustomArgument": json.dumps(kept),
                     "Enable": "OPEN",
+                    "TriggerDesc": json.dumps(URL_TRIGGER),
+                    "CustomArgument": json.dumps(kept),
                 },
             )
 

@@ -199,6 +199,13 @@ def _matches(found: Any, values: list[str]) -> bool:
     return str(found) in values
 
 
+def tag_pairs(
+    tags: list[Record] | None, key: str = "TagKey", value: str = "TagValue"
+) -> list[Record]:
+    """Tags as the request gave them, each with its value ("" when left out)."""
+    return [{key: t[key], value: t.get(value, "")} for t in tags or []]
+
+
 def by_ids(
     items: list[Record], ids: list[str] | None, id_field: str, what: str, code: str
 ) -> list[Record]:

@@ -20,13 +20,21 @@ from genesys_emulators.tencent.api import (
     now,
     page,
     required,
+    tag_pairs,
 )
 from genesys_emulators.tencent.cvm import allocate_ip, release_ip
 
 VERSIONS = ("5.6", "5.7", "8.0")
 MEMORY_MB = (1000, 2000, 4000, 8000, 16000, 32000, 64000)
 STEP = 0.05
-RUNNING, ISOLATING, ISOLATED, OFFLINE = 1, 5, 4, -1
+RUNNING, ISOLATED, OFFLINE = 1, 4, -1
+DEFAULT_BACKUP: Record = {
+    "StartTimeMin": 2,
+    "StartTimeMax": 6,
+    "BackupExpireDays": 7,
+    "BackupMethod": "physical",
+    "BinlogExpireDays": 7,
+}
 _WINDOW = re.compile(r"^([01]\d|2[0-3]):00-([01]\d|2[0-3]):00$")
 
 
@@ -102,19 +110,10 @@ class Cdb(ActionService):
                 "CreateTime": now(),
                 "ProjectId": int(body.get("ProjectId") or 0),
                 "TaskStatus": 0,
-                "TagList": [
-                    {"TagKey": t["TagKey"], "TagValue": t.get("TagValue", "")}
-                    for t in body.get("ResourceTags") or []
-                ],
+                "TagList": tag_pairs(body.get("ResourceTags")),
                 "_region": region,
                 "_state": Transition(["0", "1"], STEP),
-                "_backup": {
-                    "StartTimeMin": 2,
-                    "StartTimeMax": 6,
-                    "BackupExpireDays": 7,
-                    "BackupMethod": "physical",
-                    "BinlogExpireDays": 7,
-                },
+                "_backup": dict(DEFAULT_BACKUP),
             },
         )
         return ident

@@ -21,6 +21,7 @@ from genesys_emulators.tencent.api import (
     now,
     page,
     required,
+    tag_pairs,
 )
 
 STEP = 0.05
@@ -58,30 +59,7 @@ class Clb(ActionService):
             if earlier is not None:
                 return {"LoadBalancerIds": earlier["ids"], "DealName": ""}
             ident = new_id("lb")
-            self.store.put(
-                "clb.lbs",
-                ident,
-                {
-                    "LoadBalancerId": ident,
-                    "LoadBalancerName": body.get("LoadBalancerName") or ident,
-                    "LoadBalancerType": kind,
-                    "Forward": int(body.get("Forward", 1)),
-                    "Domain": f"{ident}.clb.{region}.tencentclb.com" if kind == "OPEN" else "",
-                    "LoadBalancerVips": ["203.0.113.10" if kind == "OPEN" else "10.0.0.10"],
-                    "CreateTime": now(),
-                    "ProjectId": int(body.get("ProjectId") or 0),
-                    "VpcId": vpc["VpcId"],
-                    "SubnetId": subnet_id,
-                    "SecureGroups": [],
-                    "Tags": [
-                        {"TagKey": t["TagKey"], "TagValue": t.get("TagValue", "")}
-                        for t in body.get("Tags") or []
-                    ],
-                    "_region": region,
-                    "_listeners": {},
-                    "_state": Transition(["0", "1"], STEP),
-                },
-            )
+            self.store.put("clb.lbs", ident, _balancer(ident, body, kind, vpc["VpcId"], region))
             if token:
                 self.store.put("clb.tokens", token, {"ids": [ident]})
         return {"LoadBalancerIds": [ident], "DealName": new_id("deal")}
@@ -318,6 +296,27 @@ class Clb(ActionService):
                 }
             )
         return {"Listeners": answer}
+
+
+def _balancer(ident: str, body: Record, kind: str, vpc_id: str, region: str) -> Record:
+    public = kind == "OPEN"
+    return {
+        "LoadBalancerId": ident,
+        "LoadBalancerName": body.get("LoadBalancerName") or ident,
+        "LoadBalancerType": kind,
+        "Forward": int(body.get("Forward", 1)),
+        "Domain": f"{ident}.clb.{region}.tencentclb.com" if public else "",
+        "LoadBalancerVips": ["203.0.113.10" if public else "10.0.0.10"],
+        "CreateTime": now(),
+        "ProjectId": int(body.get("ProjectId") or 0),
+        "VpcId": vpc_id,
+        "SubnetId": body.get("SubnetId") or "",
+        "SecureGroups": [],
+        "Tags": tag_pairs(body.get("Tags")),
+        "_region": region,
+        "_listeners": {},
+        "_state": Transition(["0", "1"], STEP),
+    }
 
 
 def _family(protocol: str) -> str:

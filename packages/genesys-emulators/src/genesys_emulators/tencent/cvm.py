@@ -45,6 +45,7 @@ IMAGES: dict[str, tuple[str, str, str]] = {
     "img-9id7emv7": ("Windows Server 2022 DataCenter 64bit", "Windows Server 2022", "Windows"),
 }
 STEP = 0.05  # seconds per lifecycle state
+SYSTEM_DISK = {"DiskType": "CLOUD_PREMIUM", "DiskSize": 50}
 MAX_IDS = 100
 
 
@@ -188,12 +189,6 @@ class Cvm(ActionService):
     ) -> str:
         ident = new_id("ins")
         cpu, memory = INSTANCE_TYPES[itype]
-        tags = [
-            t
-            for spec in body.get("TagSpecification") or []
-            if spec.get("ResourceType") == "instance"
-            for t in spec.get("Tags") or []
-        ]
         system_disk = body.get("SystemDisk") or {}
         record: Record = {
             "Placement": {"Zone": zone, "ProjectId": 0},
@@ -203,28 +198,19 @@ class Cvm(ActionService):
             "Memory": memory,
             "InstanceName": body.get("InstanceName") or "Unnamed",
             "InstanceChargeType": body.get("InstanceChargeType") or "POSTPAID_BY_HOUR",
-            "SystemDisk": {
-                "DiskType": system_disk.get("DiskType", "CLOUD_PREMIUM"),
-                "DiskId": new_id("disk"),
-                "DiskSize": system_disk.get("DiskSize", 50),
-            },
+            "SystemDisk": {**SYSTEM_DISK, **system_disk, "DiskId": new_id("disk")},
             "DataDisks": [],
             "PrivateIpAddresses": [allocate_ip(subnet)],
             "PublicIpAddresses": [],
             "InternetAccessible": body.get("InternetAccessible") or {},
-            "VirtualPrivateCloud": {
-                "VpcId": subnet["VpcId"],
-                "SubnetId": subnet["SubnetId"],
-                "AsVpcGateway": False,
-            },
+            "VirtualPrivateCloud": {"VpcId": subnet["VpcId"], "SubnetId": subnet["SubnetId"]},
             "ImageId": body["ImageId"],
             "OsName": IMAGES[body["ImageId"]][1],
             "CreatedTime": now(),
             "SecurityGroupIds": groups,
-            "Tags": tags,
+            "Tags": _instance_tags(body),
             "Uuid": ident,
             "RestrictState": "NORMAL",
-            "LoginSettings": {},
             "_region": region,
             "_user_data": body.get("UserData", ""),
             "_state": Transition(["PENDING", "RUNNING"], STEP),
@@ -364,6 +350,15 @@ def allocate_ip(subnet: Record) -> str:
             subnet["AvailableIpAddressCount"] -= 1
             return str(host)
     raise error("InsufficientSubnetIp", f"The subnet `{subnet['SubnetId']}` has no free address.")
+
+
+def _instance_tags(body: Record) -> list[Record]:
+    return [
+        t
+        for spec in body.get("TagSpecification") or []
+        if spec.get("ResourceType") == "instance"
+        for t in spec.get("Tags") or []
+    ]
 
 
 def release_ip(subnet: Record | None, ip: str) -> None:

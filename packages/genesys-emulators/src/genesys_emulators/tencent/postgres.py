@@ -115,71 +115,38 @@ class Postgres(ActionService):
         ident = new_id("postgres")
         cpu, mem = SPECS[spec]
         nodes = body.get("DBNodeSet") or [{"Role": "Primary", "Zone": body["Zone"]}]
-        self.store.put(
-            "postgres.instances",
-            ident,
-            {
-                "Region": region,
-                "Zone": body["Zone"],
-                "VpcId": subnet["VpcId"],
-                "SubnetId": subnet["SubnetId"],
-                "DBInstanceId": ident,
-                "DBInstanceName": body.get("Name") or ident,
-                "DBInstanceCpu": cpu,
-                "DBInstanceMemory": mem * 1024,
-                "DBInstanceStorage": storage,
-                "DBInstanceClass": spec,
-                "DBMajorVersion": major,
-                "DBVersion": VERSIONS[major],
-                "DBKernelVersion": f"v{VERSIONS[major]}_r1.0",
-                "DBInstanceType": "primary",
-                "DBInstanceVersion": "standard",
-                "DBCharset": body["Charset"],
-                "CreateTime": now(),
-                "UpdateTime": now(),
-                "PayType": body.get("InstanceChargeType") or "POSTPAID_BY_HOUR",
-                "AutoRenew": 0,
-                "Type": "TS85",
-                "AppId": int(self.world.appid),
-                "ProjectId": int(body.get("ProjectId") or 0),
-                "DBEngine": "postgresql",
-                "TagList": [
-                    {"TagKey": t["TagKey"], "TagValue": t.get("TagValue", "")}
-                    for t in body.get("TagList") or []
-                ],
-                "DBNodeSet": [{"Role": n.get("Role"), "Zone": n.get("Zone")} for n in nodes],
-                "DBInstanceNetInfo": [
-                    {
-                        "Address": "",
-                        "Ip": allocate_ip(subnet),
-                        "Port": 5432,
-                        "NetType": "private",
-                        "Status": "opened",
-                        "VpcId": subnet["VpcId"],
-                        "SubnetId": subnet["SubnetId"],
-                        "ProtocolType": "postgresql",
-                    }
-                ],
-                "DeletionProtection": False,
-                "_region": region,
-                "_admin": body["AdminName"],
-                "_state": Transition(["applying", "initing", "running"], STEP),
-                "_backup": {
-                    "BackupPeriod": list(WEEK),
-                    "BaseBackupRetentionPeriod": 7,
-                    "MinBackupStartTime": "00:00:00",
-                    "MaxBackupStartTime": "01:00:00",
-                    "BackupMethod": "physical",
-                    "PlanId": new_id("plan"),
-                    "PlanName": "default",
-                    "LogBackupRetentionPeriod": 7,
-                    "CreatedTime": now(),
-                    "UpdatedTime": now(),
-                    "PlanType": "default",
-                    "BackupPeriodType": "week",
-                },
-            },
-        )
+        record = {
+            **FIXED_FIELDS,
+            "Region": region,
+            "Zone": body["Zone"],
+            "VpcId": subnet["VpcId"],
+            "SubnetId": subnet["SubnetId"],
+            "DBInstanceId": ident,
+            "DBInstanceName": body.get("Name") or ident,
+            "DBInstanceCpu": cpu,
+            "DBInstanceMemory": mem * 1024,
+            "DBInstanceStorage": storage,
+            "DBInstanceClass": spec,
+            "DBMajorVersion": major,
+            "DBVersion": VERSIONS[major],
+            "DBKernelVersion": f"v{VERSIONS[major]}_r1.0",
+            "DBCharset": body["Charset"],
+            "CreateTime": now(),
+            "UpdateTime": now(),
+            "PayType": body.get("InstanceChargeType") or "POSTPAID_BY_HOUR",
+            "AppId": int(self.world.appid),
+            "ProjectId": int(body.get("ProjectId") or 0),
+            "TagList": [
+                {"TagKey": t["TagKey"], "TagValue": t.get("TagValue", "")}
+                for t in body.get("TagList") or []
+            ],
+            "DBNodeSet": [{"Role": n.get("Role"), "Zone": n.get("Zone")} for n in nodes],
+            "DBInstanceNetInfo": [_private_address(subnet)],
+            "_region": region,
+            "_state": Transition(["applying", "initing", "running"], STEP),
+            "_backup": _default_plan(),
+        }
+        self.store.put("postgres.instances", ident, record)
         return ident
 
     def DescribeDBInstances(self, body: Record, region: str) -> Record:
@@ -307,6 +274,47 @@ class Postgres(ActionService):
                 record["DBInstanceNetInfo"][0]["Ip"],
             )
         return {}
+
+
+FIXED_FIELDS: Record = {
+    "DBInstanceType": "primary",
+    "DBInstanceVersion": "standard",
+    "AutoRenew": 0,
+    "Type": "TS85",
+    "DBEngine": "postgresql",
+    "DeletionProtection": False,
+}
+
+
+def _private_address(subnet: Record) -> Record:
+    return {
+        "Address": "",
+        "Ip": allocate_ip(subnet),
+        "Port": 5432,
+        "NetType": "private",
+        "Status": "opened",
+        "VpcId": subnet["VpcId"],
+        "SubnetId": subnet["SubnetId"],
+        "ProtocolType": "postgresql",
+    }
+
+
+def _default_plan() -> Record:
+    """A new instance's backup plan: every day at 00:00-01:00, kept 7 days."""
+    return {
+        "BackupPeriod": list(WEEK),
+        "BaseBackupRetentionPeriod": 7,
+        "MinBackupStartTime": "00:00:00",
+        "MaxBackupStartTime": "01:00:00",
+        "BackupMethod": "physical",
+        "PlanId": new_id("plan"),
+        "PlanName": "default",
+        "LogBackupRetentionPeriod": 7,
+        "CreatedTime": now(),
+        "UpdatedTime": now(),
+        "PlanType": "default",
+        "BackupPeriodType": "week",
+    }
 
 
 def _view(record: Record) -> Record:

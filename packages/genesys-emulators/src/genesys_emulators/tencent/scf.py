@@ -33,6 +33,7 @@ from genesys_emulators.tencent.api import (
     now,
     page,
     required,
+    tag_pairs,
 )
 
 RUNTIMES = (
@@ -89,31 +90,25 @@ class Scf(ActionService):
             if self.store.find("scf.functions", key) is not None:
                 code.close()
                 raise error("ResourceInUse.Function", f"The function `{name}` already exists.")
-            self.store.put(
-                "scf.functions",
-                key,
-                {
-                    "FunctionName": name,
-                    "FunctionId": new_id("lam"),
-                    "Namespace": key.split("/")[1],
-                    "Runtime": runtime,
-                    "Handler": body.get("Handler") or "index.main_handler",
-                    "Description": body.get("Description", ""),
-                    "Type": body.get("Type") or "Event",
-                    "Tags": [
-                        {"Key": t["Key"], "Value": t.get("Value", "")}
-                        for t in body.get("Tags") or []
-                    ],
-                    "AddTime": now(),
-                    "ModTime": now(),
-                    "CodeSize": size,
-                    **settings,
-                    "_code": code,
-                    "_triggers": [],
-                    "_region": region,
-                    "_state": Transition(["Creating", "Active"], STEP),
-                },
-            )
+            record = {
+                "FunctionName": name,
+                "FunctionId": new_id("lam"),
+                "Namespace": key.split("/")[1],
+                "Runtime": runtime,
+                "Handler": body.get("Handler") or "index.main_handler",
+                "Description": body.get("Description", ""),
+                "Type": body.get("Type") or "Event",
+                "Tags": tag_pairs(body.get("Tags"), "Key", "Value"),
+                "AddTime": now(),
+                "ModTime": now(),
+                "CodeSize": size,
+                **settings,
+                "_code": code,
+                "_triggers": [],
+                "_region": region,
+                "_state": Transition(["Creating", "Active"], STEP),
+            }
+            self.store.put("scf.functions", key, record)
         return {}
 
     def GetFunction(self, body: Record, region: str) -> Record:

@@ -26,6 +26,41 @@ _DOMAIN = re.compile(r"^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$")
 AWAITING_VALIDATION = 0
 
 
+FIXED_FIELDS: Record = {
+    "Status": AWAITING_VALIDATION,
+    "StatusMsg": "PENDING-DCV",
+    "StatusName": "awaiting validation",
+    "PackageType": "83",
+    "CertificateType": "SVR",
+    "ProjectId": "0",
+    "From": "trustasia",
+    "IsDv": True,
+    "ValidityPeriod": "3",
+    "Deployable": False,
+}
+
+
+def _dns_validation(ident: str, domain: str) -> Record:
+    """The TXT record that proves the domain: what the user must publish."""
+    value = hashlib.sha256(f"{ident}{domain}".encode()).hexdigest()[:40]
+    record = {
+        "DvAuthKey": "_dnsauth",
+        "DvAuthValue": value,
+        "DvAuthDomain": domain,
+        "DvAuthPath": "",
+        "DvAuthSubDomain": "_dnsauth",
+        "DvAuthVerifyType": "TXT",
+    }
+    return {
+        "DvAuthKey": f"_dnsauth.{domain}",
+        "DvAuthValue": value,
+        "DvAuthDomain": domain,
+        "DvAuthPath": "",
+        "DvAuthKeySubDomain": "_dnsauth",
+        "DvAuths": [record],
+    }
+
+
 class Ssl(ActionService):
     service = "ssl"
     version = "2019-12-05"
@@ -39,47 +74,18 @@ class Ssl(ActionService):
         if not _DOMAIN.match(domain):
             raise error("FailedOperation.InvalidParam", f"`{domain}` is not a domain name.")
         ident = new_id("c")[2:]  # Tencent certificate ids: eight letters and digits
-        digest = hashlib.sha256(f"{ident}{domain}".encode()).hexdigest()
-        self.store.put(
-            "ssl.certificates",
-            ident,
-            {
-                "CertificateId": ident,
-                "Domain": domain,
-                "Alias": body.get("Alias", ""),
-                "Status": AWAITING_VALIDATION,
-                "StatusMsg": "PENDING-DCV",
-                "StatusName": "awaiting validation",
-                "VerifyType": method,
-                "PackageType": "83",
-                "CertificateType": "SVR",
-                "InsertTime": now(),
-                "OwnerUin": self.world.uin,
-                "ProjectId": "0",
-                "From": "trustasia",
-                "IsDv": True,
-                "ValidityPeriod": "3",
-                "Deployable": False,
-                "Tags": [],
-                "DvAuthDetail": {
-                    "DvAuthKey": f"_dnsauth.{domain}",
-                    "DvAuthValue": digest[:40],
-                    "DvAuthDomain": domain,
-                    "DvAuthPath": "",
-                    "DvAuthKeySubDomain": "_dnsauth",
-                    "DvAuths": [
-                        {
-                            "DvAuthKey": "_dnsauth",
-                            "DvAuthValue": digest[:40],
-                            "DvAuthDomain": domain,
-                            "DvAuthPath": "",
-                            "DvAuthSubDomain": "_dnsauth",
-                            "DvAuthVerifyType": "TXT",
-                        }
-                    ],
-                },
-            },
-        )
+        record = {
+            **FIXED_FIELDS,
+            "CertificateId": ident,
+            "Domain": domain,
+            "Alias": body.get("Alias", ""),
+            "VerifyType": method,
+            "InsertTime": now(),
+            "OwnerUin": self.world.uin,
+            "Tags": [],
+            "DvAuthDetail": _dns_validation(ident, domain),
+        }
+        self.store.put("ssl.certificates", ident, record)
         return {"CertificateId": ident}
 
     def _get(self, ident: str) -> Record:
