@@ -97,15 +97,15 @@ def check_database_and_function(azure: Any, group: str, sku: str) -> None:
     assert settings["FUNCTIONS_WORKER_RUNTIME"] == "python"
 
 
-def check_state_in_blob(blob: Any, secrets: list[str]) -> None:
-    container = blob.get_container_client(STATE_CONTAINER)
+def check_state_in_blob(blob: Any, secrets: list[str], where: str = STATE_CONTAINER) -> None:
+    container = blob.get_container_client(where)
     names = [b.name for b in container.list_blobs()]
     assert f"{STATE_PREFIX}snapshot.json" in names
     assert all(n.startswith(STATE_PREFIX) for n in names)
     for name in names:
         body = container.download_blob(name).readall().decode()
         for secret in secrets:  # no resource id, name or endpoint readable anywhere
-            assert secret not in body, f"{secret!r} readable in {STATE_CONTAINER}/{name}"
+            assert secret not in body, f"{secret!r} readable in {where}/{name}"
     snapshot = json.loads(container.download_blob(f"{STATE_PREFIX}snapshot.json").readall())
     assert snapshot["encryption"]["algorithm"] == "AES-256-GCM" and snapshot["ciphertext"]
     assert f"{STATE_PREFIX}.genesys.lock" not in names  # every run released its lock

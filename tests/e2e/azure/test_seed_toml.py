@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .conftest import SEEDS, STATE_CONTAINER, AzureCli
+from .conftest import SEEDS, AzureCli
 from .test_seed import (
     _ok,
     check_database_and_function,
@@ -28,8 +28,8 @@ def seed_toml_for_azure(ready: dict[str, Any]) -> str:
     text = text[:start] + text[end:]  # no CDN or certificate on Azure yet; the api stays
     start, end = text.index("[state]"), text.index("[policies]")
     state = (
-        f'[state]\nbackend = "azureblob"\nstorage_account = "devstoreaccount1"\n'
-        f'container = "{STATE_CONTAINER}"\nencrypt = true\n\n'
+        '[state]\nbackend = "azureblob"\nstorage_account = "devstoreaccount1"\n'
+        'container = "state-${subscription_id}"\nencrypt = true\n\n'
     )
     settings = "".join(f"{k} = {json.dumps(v)}\n" for k, v in ready["settings"].items())
     return text[:start] + state + text[end:] + "\n[providers.azure]\n" + settings
@@ -43,7 +43,9 @@ def test_seed_toml_on_azure(cli: AzureCli, emulator: dict[str, Any], azure: Any,
     vm_ids = check_vms(azure, GROUP, "Standard_B2s")
     check_storage(azure, GROUP, tags={})  # the TOML seed's bucket has no tags
     check_database_and_function(azure, GROUP, "Standard_D2s_v3")
-    check_state_in_blob(blob, ["web-server", "app-db.postgres", emulator["account"]])
+    # ${subscription_id} came from the plugin's identity: the state container is named for it.
+    where = f"state-{emulator['account']}"
+    check_state_in_blob(blob, ["web-server", "app-db.postgres"], where)
     invoked = _ok(cli("invoke", "my-api"))  # the api outcome: a Node.js handler, really run
     assert json.loads(invoked) == {"error": "no source configured for my-api"}
     unchanged = cli("plan", "--detailed-exitcode")

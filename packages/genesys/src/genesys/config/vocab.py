@@ -37,7 +37,8 @@ KNOWN_PROVIDERS = ("local", "aws", "gcp", "azure", "alibaba", "tencent")
 KNOWN_STATE_BACKENDS = ("local", "s3", "gcs", "azureblob", "oss", "cos")
 
 # `${account_id}`-style references, filled from the provider's authenticated identity.
-IDENTITY_ATTRIBUTES = ("account_id", "project_id", "region")
+# subscription_id: Azure's word for the account (the same value as account_id there).
+IDENTITY_ATTRIBUTES = ("account_id", "project_id", "region", "subscription_id")
 
 # Exported attributes that hold secrets: a value referencing one is sensitive.
 SENSITIVE_ATTRIBUTES = frozenset({("database", "password")})

@@ -272,6 +272,7 @@ def configure_plugin(conn: Any, config: Any, working_dir: Path, name: str) -> di
         "account_id": identity.account_id,
         "project_id": identity.project_id or (config.project or ""),
         "region": identity.region or (config.region or ""),
+        "subscription_id": identity.account_id,  # Azure's word for the account
     }
 
 
