@@ -146,3 +146,46 @@ def test_throttling_reaches_the_core_as_throttled_with_a_delay() -> None:
             connection.network.CreateNetwork(network_pb2.CreateNetworkRequest(config=config))
         assert throttled.value.retry_after is not None and throttled.value.retry_after >= 1
         assert time.monotonic() - started < 30
+
+
+def test_volume_grows_attaches_and_detaches(conn: Any, ready: dict, suffix: str) -> None:
+    from genesys.provider.v1 import network_pb2, storage_pb2
+
+    network = conn.network.CreateNetwork(
+        network_pb2.CreateNetworkRequest(
+            config=pb.NetworkConfig(name=f"v-{suffix}", cidr="10.8.0.0/16")
+        )
+    )
+    conn.network.CreateSubnet(
+        network_pb2.CreateSubnetRequest(
+            config=pb.SubnetConfig(name="a", network_id=network.id, cidr="10.8.1.0/24")
+        )
+    )
+    vm = conn.compute.CreateInstance(
+        compute_pb2.CreateInstanceRequest(
+            config=pb.InstanceConfig(name=f"vv-{suffix}", network_id=network.id)
+        )
+    )
+    config = pb.VolumeConfig(name=f"data-{suffix}", size_gb=20, volume_class="ssd", zone=vm.zone)
+    volume = conn.storage.CreateVolume(storage_pb2.CreateVolumeRequest(config=config))
+    assert (volume.provider_type, volume.state, volume.size_gb) == ("pd-ssd", "available", 20)
+    config.size_gb = 50
+    grown = conn.storage.UpdateVolume(
+        storage_pb2.UpdateVolumeRequest(
+            id=volume.id, private=volume.private, config=config, changed=["size_gb"]
+        )
+    )
+    assert grown.size_gb == 50
+    request = storage_pb2.AttachVolumeRequest(volume_id=volume.id, instance_id=vm.id, device="data")
+    attachment = conn.storage.AttachVolume(request)
+    assert conn.storage.AttachVolume(request).id == attachment.id  # idempotent per pair
+    disks = compute_client("DisksClient", ready["sdk"]["compute"])
+    zone, name = volume.id.split("/")
+    raw = disks.get(project=ready["account"], zone=zone, disk=name)
+    assert raw.size_gb == 50 and raw.users[0].endswith(vm.id.split("/")[1])
+    with pytest.raises(errors.FailedPrecondition):  # in use
+        conn.storage.DeleteVolume(pb.DeleteRequest(id=volume.id))
+    conn.storage.DetachVolume(pb.DeleteRequest(id=attachment.id))
+    conn.storage.DeleteVolume(pb.DeleteRequest(id=volume.id))
+    with pytest.raises(errors.NotFound):
+        conn.storage.GetVolume(pb.GetRequest(id=volume.id))

@@ -22,7 +22,9 @@ from google.protobuf import struct_pb2
 from genesys_provider_gcp import tables
 
 DESCRIPTION_PREFIX = "genesys:"
-SYSTEM_LABELS = (TOKEN_LABEL, "goog-")
+ATTACH_LABEL = "genesys-attach"  # on a disk: the token of the attachment that attached it
+# The plugin's own labels and Google's: never shown as the user's tags.
+SYSTEM_LABELS = (TOKEN_LABEL, ATTACH_LABEL, "goog-")
 
 
 def labels_for(

@@ -19,9 +19,12 @@ def handlers(clients: GcpClients) -> list[Any]:
     from genesys_provider_gcp.network import Networks, SecurityGroups, Subnets
     from genesys_provider_gcp.serverless import Functions
     from genesys_provider_gcp.storage import Buckets
+    from genesys_provider_gcp.volumes import Attachments, Volumes
 
     kinds = (
         Instances,
+        Volumes,
+        Attachments,
         Buckets,
         Networks,
         Subnets,

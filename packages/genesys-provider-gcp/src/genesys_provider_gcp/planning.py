@@ -34,6 +34,8 @@ FORCE_NEW: dict[str, frozenset[str]] = {
     "certificate": frozenset({"name", "domain", "tags"}),
 }
 REQUIRED: dict[str, frozenset[str]] = {
+    "volume": frozenset({"name"}),
+    "volume_attachment": frozenset({"volume_id", "instance_id"}),
     "bucket": frozenset({"name"}),
     "network": frozenset({"name"}),
     "subnet": frozenset({"network_id", "cidr"}),
@@ -45,6 +47,8 @@ REQUIRED: dict[str, frozenset[str]] = {
 }
 KINDS = (
     "instance",
+    "volume",
+    "volume_attachment",
     "bucket",
     "network",
     "subnet",
@@ -221,6 +225,19 @@ def database_cost(region: str, body: Any) -> provider_pb2.CostEstimate:
     )
 
 
+def _volume_cost(body: Any) -> provider_pb2.CostEstimate:
+    per_gb = tables.DISK_GB_MONTH.get(body.provider_type)
+    if per_gb is None:
+        return provider_pb2.CostEstimate(
+            unknown=True, components=[f"no price known for {body.provider_type}"]
+        )
+    size = body.size_gb or 10
+    return provider_pb2.CostEstimate(
+        monthly_usd=round(size * per_gb, 2),
+        components=[f"{body.provider_type}: {size} GB-months x ${per_gb}"],
+    )
+
+
 def cost_of(region: str, which: str, body: Any) -> provider_pb2.CostEstimate:
     costs: dict[str, Callable[[Any], provider_pb2.CostEstimate]] = {
         "instance": lambda r: _hourly(
@@ -232,6 +249,7 @@ def cost_of(region: str, which: str, body: Any) -> provider_pb2.CostEstimate:
             f"${tables.FUNCTIONS_INVOCATIONS_MILLION} per million invocations + GB-seconds"
         ),
         "cdn": lambda r: _hourly("forwarding rule", tables.FORWARDING_RULE_HOURLY),
+        "volume": _volume_cost,
     }
     compute = costs.get(which)
     return (
