@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from genesys_emulators.testing import running
 
 from ..conftest import genesys_env
@@ -52,6 +53,7 @@ def test_static_site_and_api_outcomes_with_a_real_invoke(cli: GcpCli, google: Go
     assert list(google.compute("BackendBucketsClient").list(project=google.project)) == []
 
 
+@pytest.mark.timeout(900)
 def test_seed_applies_under_throttling_with_no_error_reaching_the_user(tmp_path: Path) -> None:
     with running("gcp", faults="throttle=0.3,seed=7") as ready:
         project = tmp_path / "project"

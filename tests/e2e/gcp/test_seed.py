@@ -12,6 +12,8 @@ from __future__ import annotations
 import shutil
 from typing import Any
 
+import pytest
+
 from .conftest import PASSPHRASE, SEEDS, GcpCli, Google, seed_yaml_on_gcp, toml_block
 
 SEED_ADDRESSES = 14  # 3 instances, vpc, 2 subnets, implicit web-sg, bucket, db, function,
@@ -189,6 +191,7 @@ def resize_destroy_and_check(
     assert _ok(cli("state", "list")).strip() == ""
 
 
+@pytest.mark.timeout(900)
 def test_seed_toml_applies_on_gcp_with_state_in_gcs(cli: GcpCli, google: Google) -> None:
     shutil.copy(SEEDS / "genesys.toml", cli.config)  # as written, plus the emulator's settings
     with cli.config.open("a") as config:
@@ -198,6 +201,7 @@ def test_seed_toml_applies_on_gcp_with_state_in_gcs(cli: GcpCli, google: Google)
     resize_destroy_and_check(cli, google, ids, pairs)
 
 
+@pytest.mark.timeout(900)
 def test_seed_yaml_with_provider_gcp_does_the_same(cli: GcpCli, google: Google) -> None:
     cli.config_name = "genesys.yaml"
     cli.config.write_text(seed_yaml_on_gcp(google.ready["settings"]))
