@@ -96,6 +96,18 @@ class Cli:
             stdin=subprocess.DEVNULL,
         )
 
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        """The CLI as a background process (the caller waits for or kills it)."""
+        return subprocess.Popen(
+            [*GENESYS, *args],
+            cwd=self.project,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            stdin=subprocess.DEVNULL,
+        )
+
 
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
