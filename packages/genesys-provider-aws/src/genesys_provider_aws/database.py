@@ -20,6 +20,7 @@ from typing import Any
 from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
 from genesys_plugin_sdk.handlers import KindFunctions
+from genesys_plugin_sdk.waiters import Waiter
 
 from genesys_provider_aws import tables
 from genesys_provider_aws.clients import AwsClients, chunked
@@ -119,16 +120,32 @@ def find_by_token(clients: AwsClients, token: str) -> str | None:
 READER = KindReader("database", "database", read_many, find_by_token)
 
 
-def _wait_available(clients: AwsClients, identifier: str, password: str = "") -> pb.Database:
-    def probe() -> pb.Database | None:
-        for raw in describe(clients, [{"Name": "db-instance-id", "Values": [identifier]}]):
-            status = raw.get("DBInstanceStatus")
-            if status in ("failed", "incompatible-parameters", "storage-full"):
-                raise errors.FailedPrecondition(f"database {identifier} is {status}")
-            return database_from(raw, password) if status == "available" else None
-        return None
+FAILED_STATUSES = frozenset({"failed", "incompatible-parameters", "storage-full"})
 
-    return clients.wait_until(f"database {identifier} to be available", probe)
+
+def _status_of(raw: Mapping[str, Any]) -> str:
+    return str(raw.get("DBInstanceStatus", ""))
+
+
+def _all_statuses(clients: AwsClients, ids: list[str]) -> dict[str, Any]:
+    """Every listed instance by id, deleting ones too (`describe` hides those)."""
+    paginator = clients.client("rds").get_paginator("describe_db_instances")
+    pages = paginator.paginate(Filters=[{"Name": "db-instance-id", "Values": ids}])
+    return {raw["DBInstanceIdentifier"]: raw for page in pages for raw in page["DBInstances"]}
+
+
+def _waiter(clients: AwsClients) -> Waiter[Any]:
+    """Every database wait of the process, served by one DescribeDBInstances per poll."""
+    return clients.waiter("database", partial(_all_statuses, clients), describe=_status_of)
+
+
+def _wait_available(clients: AwsClients, identifier: str, password: str = "") -> pb.Database:
+    raw = _waiter(clients).wait_for(
+        identifier,
+        ready=lambda found: _status_of(found) == "available",
+        failed=lambda found: _status_of(found) in FAILED_STATUSES,
+    )
+    return database_from(raw, password)
 
 
 def _engine(config: pb.DatabaseConfig) -> str:
@@ -270,14 +287,7 @@ def delete(clients: AwsClients, identifier: str) -> None:
     rds.delete_db_instance(
         DBInstanceIdentifier=identifier, SkipFinalSnapshot=True, DeleteAutomatedBackups=True
     )
-
-    def gone() -> bool | None:
-        found = call_or_none(
-            rds.describe_db_instances, "DBInstanceNotFound", DBInstanceIdentifier=identifier
-        )
-        return True if not (found or {}).get("DBInstances") else None
-
-    clients.wait_until(f"database {identifier} to be deleted", gone)
+    _waiter(clients).wait_gone(identifier)
     group = (
         str(current.provider_data["subnet_group"])
         if "subnet_group" in current.provider_data

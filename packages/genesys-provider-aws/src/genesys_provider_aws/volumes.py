@@ -11,6 +11,7 @@ from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.waiters import Waiter
 
 from genesys_provider_aws import tables
 from genesys_provider_aws.clients import AwsClients, chunked
@@ -99,16 +100,29 @@ def volumes_where(
 VOLUME_READER = filtered_reader("volume", "volume", volumes_where, "volume-id")
 
 
-def _wait_volume(clients: AwsClients, volume_id: str, wanted: str) -> pb.Volume:
-    def probe() -> pb.Volume | None:
-        found = VOLUME_READER.read_many(clients, [volume_id], {}).get(volume_id)
-        if found is None:
-            return pb.Volume(id=volume_id, state="deleted") if wanted == "deleted" else None
-        if found.state == "error":
-            raise errors.FailedPrecondition(f"volume {volume_id} failed: state error")
-        return found if found.state == wanted else None  # type: ignore[no-any-return]
+def _volume_waiter(clients: AwsClients) -> Waiter[Any]:
+    """Every volume wait of the process, served by one DescribeVolumes per poll."""
 
-    return clients.wait_until(f"volume {volume_id} to be {wanted}", probe)
+    def poll(ids: list[str]) -> dict[str, Any]:
+        return VOLUME_READER.read_many(clients, ids, {})
+
+    return clients.waiter("volume", poll, describe=lambda volume: volume.state)
+
+
+def _wait_volume(clients: AwsClients, volume_id: str, wanted: str) -> pb.Volume:
+    """Waits for the volume's state (gone counts as deleted); FailedPrecondition on error."""
+    waiter = _volume_waiter(clients)
+
+    def failed(volume: pb.Volume) -> bool:
+        return volume.state == "error"
+
+    def reached(volume: pb.Volume) -> bool:
+        return volume.state == wanted
+
+    if wanted == "deleted":
+        waiter.wait_gone(volume_id, gone=reached, failed=failed)
+        return pb.Volume(id=volume_id, state="deleted")
+    return waiter.wait_for(volume_id, ready=reached, failed=failed)  # type: ignore[no-any-return]
 
 
 def create_volume(clients: AwsClients, config: pb.VolumeConfig, token: str) -> pb.Volume:
@@ -275,14 +289,25 @@ def _free_device(clients: AwsClients, instance_id: str) -> str:
     raise errors.FailedPrecondition(f"instance {instance_id} has no free device name")
 
 
-def _wait_attachment(clients: AwsClients, wanted: str, state: str) -> pb.VolumeAttachment:
-    def probe() -> pb.VolumeAttachment | None:
-        found = read_attachments(clients, [wanted], {}).get(wanted)
-        if state == "detached":
-            return pb.VolumeAttachment(id=wanted, state="detached") if found is None else None
-        return found if found is not None and found.state == state else None  # type: ignore[no-any-return]
+def _attachment_waiter(clients: AwsClients) -> Waiter[Any]:
+    """Every attachment wait of the process, served by one DescribeVolumes per poll."""
 
-    return clients.wait_until(f"attachment {wanted} to be {state}", probe)
+    def poll(ids: list[str]) -> dict[str, Any]:
+        return read_attachments(clients, ids, {})
+
+    return clients.waiter("attachment", poll, describe=lambda attachment: attachment.state)
+
+
+def _wait_attachment(clients: AwsClients, wanted: str, state: str) -> pb.VolumeAttachment:
+    waiter = _attachment_waiter(clients)
+    if state == "detached":
+        waiter.wait_gone(wanted)
+        return pb.VolumeAttachment(id=wanted, state="detached")
+
+    def reached(attachment: pb.VolumeAttachment) -> bool:
+        return attachment.state == state
+
+    return waiter.wait_for(wanted, ready=reached)  # type: ignore[no-any-return]
 
 
 def detach(clients: AwsClients, attachment: str) -> None:
