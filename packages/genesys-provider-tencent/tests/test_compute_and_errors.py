@@ -128,3 +128,18 @@ def test_throttling_is_retryable_with_a_delay() -> None:
                 )
             )
     assert caught.value.provider_code == "RequestLimitExceeded" and caught.value.retry_after > 0
+
+
+def test_server_errors_are_unavailable() -> None:
+    with (
+        running("tencent", faults="error=1.0,seed=3") as ready,
+        serve_in_process(build_plugin(TencentClients())) as conn,
+    ):
+        conn.provider.Configure(configure_request(ready))
+        with pytest.raises(errors.Unavailable) as caught:
+            conn.network.CreateNetwork(
+                network_pb2.CreateNetworkRequest(
+                    config=pb.NetworkConfig(name="n", cidr="10.0.0.0/16")
+                )
+            )
+    assert caught.value.provider_code == "InternalError"
