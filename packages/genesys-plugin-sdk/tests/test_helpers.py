@@ -18,6 +18,7 @@ from genesys_plugin_sdk.schema import (
     PriceList,
     SchemaFacts,
     Setting,
+    endpoint_settings,
     kind_schema,
     number_setting,
     provider_schema,
@@ -203,3 +204,18 @@ def test_settings_are_checked() -> None:
     with pytest.raises(errors.InvalidArgument):
         number_setting({"x": True}, "x", 1)
     assert settings_dict(provider_pb2.ConfigureRequest(), [], provider="gcp") == {}
+
+
+def test_endpoints_merge_the_setting_and_the_request_and_are_checked() -> None:
+    settings = struct_pb2.Struct()
+    settings.update({"endpoints": {"ec2": "http://127.0.0.1:1", "s3": "http://a"}})
+    request = provider_pb2.ConfigureRequest(settings=settings, endpoints={"s3": "https://b"})
+    raw = settings_dict(request, ["endpoints"], provider="aws")
+    assert endpoint_settings(request, raw) == {"ec2": "http://127.0.0.1:1", "s3": "https://b"}
+    with pytest.raises(errors.InvalidArgument) as unknown:
+        endpoint_settings(request, raw, known=["ec2"])
+    assert unknown.value.attribute_path == "endpoints.s3"
+    bad = provider_pb2.ConfigureRequest(endpoints={"ec2": "ftp://x"})
+    with pytest.raises(errors.InvalidArgument, match="must be an http") as not_http:
+        endpoint_settings(bad, {})
+    assert not_http.value.attribute_path == "endpoints.ec2"

@@ -17,6 +17,8 @@ are sensitive, plus the settings, translation tables and price table:
     )
 
     raw = settings_dict(configure_request, SCHEMA.setting_names, provider="gcp")
+    endpoints = endpoint_settings(configure_request, raw, known=["compute", "storage"])
+    wait = number_setting(raw, "wait_timeout", 900.0)
 """
 
 from __future__ import annotations
@@ -163,3 +165,31 @@ def number_setting(raw: Mapping[str, Any], key: str, default: float) -> float:
             f"setting {key!r} must be a non-negative number", attribute_path=f"settings.{key}"
         )
     return float(value)
+
+
+def check_url(url: str, attribute_path: str, what: str = "endpoint") -> str:
+    """`url` when it is an http(s) URL; InvalidArgument at `attribute_path` otherwise."""
+    if not url.startswith(("http://", "https://")):
+        raise errors.InvalidArgument(
+            f"{what} {url!r} must be an http:// or https:// URL", attribute_path=attribute_path
+        )
+    return url
+
+
+def endpoint_settings(
+    request: Any, raw: Mapping[str, Any], known: Iterable[str] | None = None
+) -> dict[str, str]:
+    """Per-service endpoint URLs: the `endpoints` setting overlaid by the request's
+    `endpoints` (`--endpoint svc=url`), each checked; with `known`, unknown service names
+    are InvalidArgument (endpoints.<service>)."""
+    endpoints = {str(k): str(v) for k, v in dict(raw.get("endpoints") or {}).items()}
+    endpoints.update(dict(request.endpoints))
+    allowed = None if known is None else list(known)
+    for service, url in endpoints.items():
+        if allowed is not None and service not in allowed:
+            raise errors.InvalidArgument(
+                f"unknown endpoint {service!r}; known: {', '.join(allowed)}",
+                attribute_path=f"endpoints.{service}",
+            )
+        check_url(url, f"endpoints.{service}")
+    return endpoints

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from genesys_plugin_sdk import errors
 from genesys_plugin_sdk.client_cache import ClientCache
 from genesys_plugin_sdk.reads import ReadPool, chunked
+from genesys_plugin_sdk.schema import check_url, endpoint_settings, number_setting, settings_dict
 from genesys_plugin_sdk.waiters import Waiter, WaitTiming
 
 T = TypeVar("T")
@@ -71,48 +72,19 @@ class AwsSettings:
 
 def settings_from_request(request: Any) -> AwsSettings:
     """AwsSettings from a ConfigureRequest; InvalidArgument (with the path) on bad values."""
-    from google.protobuf.json_format import MessageToDict
-
-    raw = MessageToDict(request.settings) if request.HasField("settings") else {}
-    unknown = sorted(set(raw) - SETTING_KEYS)
-    if unknown:
-        raise errors.InvalidArgument(
-            f"unknown aws provider setting {unknown[0]!r}; "
-            f"known: {', '.join(sorted(SETTING_KEYS))}",
-            attribute_path=f"settings.{unknown[0]}",
-        )
-    endpoints = {str(k): str(v) for k, v in dict(raw.get("endpoints") or {}).items()}
-    endpoints.update(dict(request.endpoints))
-    for service, url in endpoints.items():
-        _check_endpoint(url, f"endpoints.{service}")
+    raw = settings_dict(request, SETTING_KEYS, provider="aws")
     if raw.get("endpoint"):
-        _check_endpoint(str(raw["endpoint"]), "settings.endpoint")
+        check_url(str(raw["endpoint"]), "settings.endpoint")
     return AwsSettings(
         region=request.region or _env_region(),
         profile=str(raw.get("profile", "")),
         endpoint=str(raw.get("endpoint", "")),
-        endpoints=endpoints,
-        poll_interval=_number(raw, "poll_interval", 2.0),
-        wait_timeout=_number(raw, "wait_timeout", 900.0),
-        max_pool_connections=int(_number(raw, "max_pool_connections", 64)),
-        max_attempts=int(_number(raw, "max_attempts", 2)),
+        endpoints=endpoint_settings(request, raw),
+        poll_interval=number_setting(raw, "poll_interval", 2.0),
+        wait_timeout=number_setting(raw, "wait_timeout", 900.0),
+        max_pool_connections=int(number_setting(raw, "max_pool_connections", 64)),
+        max_attempts=int(number_setting(raw, "max_attempts", 2)),
     )
-
-
-def _check_endpoint(url: str, path: str) -> None:
-    if not url.startswith(("http://", "https://")):
-        raise errors.InvalidArgument(
-            f"endpoint {url!r} must be an http:// or https:// URL", attribute_path=path
-        )
-
-
-def _number(raw: dict[str, Any], key: str, default: float) -> float:
-    value = raw.get(key, default)
-    if not isinstance(value, (int, float)) or value < 0:
-        raise errors.InvalidArgument(
-            f"setting {key!r} must be a non-negative number", attribute_path=f"settings.{key}"
-        )
-    return float(value)
 
 
 def _env_region() -> str:
