@@ -148,3 +148,16 @@ providers: {json.dumps({"tencent": tencent.ready["settings"]})}
     url = [t for t in tencent.call("scf", "GetFunction", FunctionName="greeter")["Triggers"]]
     assert [t["Type"] for t in url] == ["http"]
     assert Path(source / "main.py").exists()
+
+
+def test_another_clouds_region_is_one_clear_error(cli: Cli, tencent: Tencent) -> None:
+    settings = {k: v for k, v in tencent.ready["settings"].items() if k != "region"}
+    text = SMALL.format(subnet_zone="", compute_extra="").replace(
+        "region: ap-guangzhou", "region: us-east-1"
+    )
+    (cli.project / "genesys.yaml").write_text(
+        text + f"providers: {json.dumps({'tencent': settings})}\n"
+    )
+    run = cli("plan")
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "'us-east-1' is not a Tencent Cloud region" in run.stderr

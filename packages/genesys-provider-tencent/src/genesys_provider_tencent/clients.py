@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +30,8 @@ from genesys_provider_tencent.errors import ApiError, api_error
 
 T = TypeVar("T")
 DEFAULT_REGION = "ap-guangzhou"
+# Tencent region names: ap-guangzhou, na-siliconvalley, eu-frankfurt, ap-shenzhen-fsi, ...
+REGION_NAME = re.compile(r"^[a-z]{2}-[a-z]+(-fsi)?$")
 SETTING_KEYS = frozenset(
     {"region", "secret_id", "secret_key", "token", "endpoints", "poll_interval", "wait_timeout"}
 )
@@ -86,8 +89,16 @@ def settings_from_request(request: Any) -> TencentSettings:
                 f"endpoint {url!r} must be an http:// or https:// URL",
                 attribute_path=f"endpoints.{product}",
             )
+    region = str(raw.get("region") or request.region or DEFAULT_REGION)
+    if not REGION_NAME.match(region):
+        path = "settings.region" if raw.get("region") else "region"
+        raise errors.InvalidArgument(
+            f"{region!r} is not a Tencent Cloud region (e.g. ap-guangzhou, na-ashburn); set "
+            "providers.tencent.region",
+            attribute_path=path,
+        )
     return TencentSettings(
-        region=str(raw.get("region") or request.region or DEFAULT_REGION),
+        region=region,
         secret_id=str(raw.get("secret_id", "")),
         secret_key=str(raw.get("secret_key", "")),
         token=str(raw.get("token", "")),
