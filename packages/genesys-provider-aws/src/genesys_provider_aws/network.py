@@ -28,6 +28,11 @@ def _ec2_lister(
 
 
 def kinds(clients: AwsClients) -> list[KindFunctions]:
+    return [*_ec2_kinds(clients), *_edge_kinds(clients)]
+
+
+def _ec2_kinds(clients: AwsClients) -> list[KindFunctions]:
+    """VPCs, subnets and security groups: EC2 kinds with Describe filters."""
     return [
         vpc.NETWORK_READER.bind(
             clients,
@@ -50,6 +55,12 @@ def kinds(clients: AwsClients) -> list[KindFunctions]:
             delete_fn=partial(security_groups.delete_group, clients),
             list_fn=_ec2_lister(security_groups.list_groups, security_groups.LIST_FILTERS, clients),
         ),
+    ]
+
+
+def _edge_kinds(clients: AwsClients) -> list[KindFunctions]:
+    """Load balancers, CloudFront distributions and ACM certificates."""
+    return [
         load_balancers.READER.bind(
             clients,
             create_fn=partial(load_balancers.create_load_balancer, clients),
