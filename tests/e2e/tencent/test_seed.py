@@ -170,6 +170,9 @@ def test_seed_yaml_applies_on_tencent_with_state_in_cos(cli: Cli, tencent: Tence
     db_id = check_database_and_function(tencent, "pg.it.medium4")
     check_outcomes(tencent)
     check_state_in_cos(tencent, [*instance_ids, db_id, "web-server", "app-db"])
+    invoked = cli("invoke", "my-api")  # the api outcome: SCF runs the deployed handler
+    assert invoked.returncode == 0, invoked.stderr
+    assert json.loads(invoked.stdout) == {"error": "no source configured for my-api"}
     wrong = cli.env.copy()
     wrong["GENESYS_STATE_PASSPHRASE"] = "not " + PASSPHRASE
     refused = Cli(cli.project, wrong)("plan")
