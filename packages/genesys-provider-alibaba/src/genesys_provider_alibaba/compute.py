@@ -290,4 +290,6 @@ class Instances(KindHandler):
 
 
 def kinds(clients: AlibabaClients) -> list[KindHandler]:
-    return [Instances(clients)]
+    from genesys_provider_alibaba import volumes
+
+    return [Instances(clients), *volumes.kinds(clients)]

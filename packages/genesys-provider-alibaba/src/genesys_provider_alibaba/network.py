@@ -67,6 +67,26 @@ def subnet_from(raw: Mapping[str, Any]) -> pb.Subnet:
     )
 
 
+def region_zones(clients: AlibabaClients) -> list[str]:
+    """The region's zones (VPC DescribeZones), sorted; cached for the run."""
+    key = f"zones:{clients.region}"
+    if key not in clients.cache:
+        answer = clients.rpc("vpc", "DescribeZones")
+        clients.cache[key] = sorted(z["ZoneId"] for z in answer.get("Zones", {}).get("Zone", []))
+    zones: list[str] = clients.cache[key]
+    return zones
+
+
+def first_zone(clients: AlibabaClients) -> str:
+    """Where a zonal resource goes when the config names no zone: the first, alphabetically."""
+    zones = region_zones(clients)
+    if not zones:
+        raise errors.InvalidArgument(
+            f"region {clients.region} offers no zone", attribute_path="config.zone"
+        )
+    return zones[0]
+
+
 class Networks(KindHandler):
     field = "network"
 
@@ -172,13 +192,7 @@ class Subnets(KindHandler):
             yield subnet_from(raw)
 
     def pick_zone(self, wanted: str) -> str:
-        key = f"zones:{self.clients.region}"
-        if key not in self.clients.cache:
-            answer = self.clients.rpc("vpc", "DescribeZones")
-            self.clients.cache[key] = sorted(
-                z["ZoneId"] for z in answer.get("Zones", {}).get("Zone", [])
-            )
-        zones: list[str] = self.clients.cache[key]
+        zones = region_zones(self.clients)
         if not zones:
             raise errors.InvalidArgument(
                 f"region {self.clients.region} offers no zone for a vSwitch",

@@ -26,6 +26,8 @@ def translate(clients: AlibabaClients, which: str, body: Any) -> None:
     if which == "instance":
         body.provider_type = tables.instance_type_for(body.size, body.provider_type)
         body.provider_image = _image_or_empty(clients, body.image)
+    elif which == "volume":
+        body.provider_type = tables.disk_category_for(body.volume_class) or body.volume_class
     elif which == "database":
         engine = tables.ENGINES.get(body.engine, "PostgreSQL")
         body.provider_class = tables.database_class_for(engine, body.size)
@@ -109,6 +111,19 @@ def _database_cost(r: Any) -> provider_pb2.CostEstimate:
     return estimate
 
 
+def _volume_cost(r: Any) -> provider_pb2.CostEstimate:
+    per_gb = tables.DISK_GB_MONTH.get(r.provider_type)
+    if per_gb is None:
+        return provider_pb2.CostEstimate(
+            unknown=True, components=[f"no price known for {r.provider_type}"]
+        )
+    size = r.size_gb or 20
+    return provider_pb2.CostEstimate(
+        monthly_usd=round(size * per_gb, 2),
+        components=[f"disk {r.provider_type}: {size} GB-months x ${per_gb}"],
+    )
+
+
 def _usage(note: str) -> provider_pb2.CostEstimate:
     return provider_pb2.CostEstimate(monthly_usd=0.0, components=[f"usage-based: {note}"])
 
@@ -122,6 +137,7 @@ COSTS: dict[str, Callable[[Any], provider_pb2.CostEstimate]] = {
     "function": lambda r: _usage(f"${tables.FC_REQUEST_MILLION} per million requests + CU-seconds"),
     "cdn": lambda r: _usage(f"${tables.CDN_GB}/GB transferred"),
     "load_balancer": lambda r: _hourly("SLB instance", tables.SLB_HOURLY),
+    "volume": lambda r: _volume_cost(r),
 }
 
 

@@ -21,6 +21,8 @@ PROTOCOL_VERSION = 1
 MAX_PARALLELISM = 16
 KIND_FIELDS = (
     "instance",
+    "volume",
+    "volume_attachment",
     "bucket",
     "network",
     "subnet",

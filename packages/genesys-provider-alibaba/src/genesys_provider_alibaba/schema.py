@@ -10,6 +10,8 @@ from genesys_provider_alibaba import tables
 
 KINDS = (
     "instance",
+    "volume",
+    "volume_attachment",
     "bucket",
     "network",
     "subnet",
@@ -23,6 +25,8 @@ KINDS = (
 # Changing any of these replaces the resource (Alibaba cannot change them in place).
 FORCE_NEW: dict[str, frozenset[str]] = {
     "instance": frozenset({"image", "zone", "subnet_id", "network_id", "key_pair", "user_data"}),
+    "volume": frozenset({"encrypted", "zone", "volume_class"}),
+    "volume_attachment": frozenset({"volume_id", "instance_id", "device"}),
     "bucket": frozenset({"name"}),
     "network": frozenset({"cidr"}),
     "subnet": frozenset({"network_id", "cidr", "zone"}),
@@ -33,6 +37,7 @@ FORCE_NEW: dict[str, frozenset[str]] = {
     "certificate": frozenset({"name", "domain", "tags"}),
 }
 REQUIRED: dict[str, frozenset[str]] = {
+    "volume_attachment": frozenset({"volume_id", "instance_id"}),
     "bucket": frozenset({"name"}),
     "network": frozenset({"cidr"}),
     "subnet": frozenset({"network_id", "cidr"}),

@@ -53,6 +53,10 @@ DEFAULT_VERSIONS = {"PostgreSQL": "14.0", "MySQL": "8.0"}
 DEFAULT_STORAGE_GB = 20
 PORTS = {"PostgreSQL": 5432, "MySQL": 3306}
 
+# Volume class -> ECS disk category (an ECS category name is also accepted as is).
+DISK_CATEGORIES = {"standard": "cloud_efficiency", "ssd": "cloud_essd"}
+ECS_CATEGORIES = ("cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud_auto")
+
 # Image alias -> the public (system) image name prefix; the newest matching image is used.
 IMAGE_ALIASES: dict[str, str] = {
     "ubuntu-lts": "ubuntu_22_04_x64",
@@ -114,6 +118,12 @@ DATABASE_HOURLY: dict[str, float] = {
     "mysql.n2.xlarge.2c": 0.3840,
 }
 DATABASE_STORAGE_GB_MONTH = 0.115  # ESSD PL1
+DISK_GB_MONTH = {
+    "cloud_efficiency": 0.05,
+    "cloud_ssd": 0.14,
+    "cloud_essd": 0.14,
+    "cloud_auto": 0.14,
+}
 OSS_GB_MONTH = 0.0195
 FC_REQUEST_MILLION = 0.20
 CDN_GB = 0.074
@@ -158,6 +168,17 @@ def config_version(engine: str, rds_version: str) -> str:
     return rds_version
 
 
+def disk_category_for(volume_class: str) -> str | None:
+    wanted = volume_class or "standard"
+    if wanted in ECS_CATEGORIES:
+        return wanted
+    return DISK_CATEGORIES.get(wanted)
+
+
+def volume_class_of(category: str) -> str:
+    return {v: k for k, v in DISK_CATEGORIES.items()}.get(category, category)
+
+
 def is_image_id(image: str) -> bool:
     return image.endswith(".vhd") or image.startswith("m-")
 
@@ -167,6 +188,7 @@ def price_entries() -> list[tuple[str, float, str]]:
     entries += [(f"database {k}", v, "hour") for k, v in DATABASE_HOURLY.items()]
     entries += [
         ("database storage", DATABASE_STORAGE_GB_MONTH, "GB-month"),
+        *[(f"disk {k}", v, "GB-month") for k, v in DISK_GB_MONTH.items()],
         ("oss storage", OSS_GB_MONTH, "GB-month"),
         ("function compute requests", FC_REQUEST_MILLION, "million requests"),
         ("cdn transfer", CDN_GB, "GB"),
@@ -181,6 +203,7 @@ def translation_tables() -> dict[str, dict[str, str]]:
         "database.size": {SIZE_WORDS[k]: v for k, v in DATABASE_CLASSES["PostgreSQL"].items()},
         "database.size (mysql)": {SIZE_WORDS[k]: v for k, v in DATABASE_CLASSES["MySQL"].items()},
         "instance.image": dict(IMAGE_ALIASES),
+        "volume.volume_class": dict(DISK_CATEGORIES),
         "function.runtime": dict(RUNTIMES),
         "regions": {
             region: "vSwitch zone: first of the region's zones (alphabetical) unless set"
