@@ -74,7 +74,11 @@ class DatabaseOps(KindOps[pb.Database]):
             id=rid,
             name=config.name,
             engine=config.engine,
-            version=config.version,
+            version=(
+                postgres.version_made(config.version)
+                if config.engine == pb.DATABASE_ENGINE_POSTGRES
+                else config.version
+            ),
             size=config.size,
             provider_class=tables.DATABASE_CLASSES.get(config.size, "local.db.small"),
             storage_gb=config.storage_gb,

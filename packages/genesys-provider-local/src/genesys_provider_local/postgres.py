@@ -120,6 +120,15 @@ def server_user() -> str | None:
     return "postgres"
 
 
+def version_made(version: str) -> str:
+    """The version a database asking for `version` really runs: the asked one when it is
+    installed, else the installed major that availability_problem warns about."""
+    binaries = find(version)
+    if binaries is None or not version or version.split(".")[0] == binaries.major:
+        return version
+    return binaries.major
+
+
 def availability_problem(version: str) -> tuple[str, bool] | None:
     """(message, is_error) when postgres cannot be served as asked, else None."""
     binaries = find(version)

@@ -72,6 +72,15 @@ def translate(kind: str, message: Message) -> None:
         message.provider_image = HOST_IMAGE  # type: ignore[attr-defined]
     elif kind == "database":
         message.provider_class = tables.DATABASE_CLASSES.get(message.size, "local.db.small")  # type: ignore[attr-defined]
+        if message.engine == pb.DATABASE_ENGINE_POSTGRES:  # type: ignore[attr-defined]
+            from genesys_provider_local import postgres
+
+            # What is really made: the core records and compares this, not the asked one.
+            message.version = postgres.version_made(message.version)  # type: ignore[attr-defined]
+    elif kind == "function":
+        from genesys_provider_local import runtimes
+
+        message.runtime = runtimes.runtime_made(message.runtime)  # type: ignore[attr-defined]
     elif kind == "volume":
         message.provider_type = tables.VOLUME_TYPES.get(message.volume_class or "standard", "")  # type: ignore[attr-defined]
 

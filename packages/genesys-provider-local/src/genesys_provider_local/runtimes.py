@@ -75,5 +75,20 @@ def resolve(runtime: str) -> Runtime:
     )
 
 
+def runtime_made(runtime: str) -> str:
+    """The runtime a function asking for `runtime` really runs with (e.g. python3.11 for
+    python3.13 when only 3.11 is here): what its record says, so state tells the truth."""
+    try:
+        found = resolve(runtime)
+    except ValueError:
+        return runtime
+    if not found.note:
+        return runtime
+    if found.language == "python":
+        return f"python{sys.version_info.major}.{sys.version_info.minor}"
+    version = _runs(found.interpreter, "--version") or ""
+    return f"nodejs{version.lstrip('v').split('.')[0]}"
+
+
 def is_known(runtime: str) -> bool:
     return bool(_PYTHON.match(runtime) or _NODE.match(runtime))

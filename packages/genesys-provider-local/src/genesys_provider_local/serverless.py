@@ -151,7 +151,7 @@ class FunctionOps(KindOps[pb.Function]):
         function = pb.Function(
             id=rid,
             name=config.name,
-            runtime=config.runtime,
+            runtime=runtimes.runtime_made(config.runtime),
             handler=config.handler,
             memory_mb=config.memory_mb,
             timeout_s=config.timeout_s,

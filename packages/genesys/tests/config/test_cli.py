@@ -23,7 +23,8 @@ from .conftest import REPO, SEED_TOML, SEED_YAML
 def test_validate_accepts_both_seed_files(path, capsys):
     assert main(["validate", "-c", str(path)]) == 0
     out, err = capsys.readouterr()
-    assert out == "Success! The configuration is valid (14 resources).\n"
+    # Warnings are counted: the undeclared security group's, the placeholder handlers'.
+    assert out == "Success! The configuration is valid (14 resources, 3 warnings).\n"
     assert "warning: resources.compute[0].security_groups[0]" in err
 
 

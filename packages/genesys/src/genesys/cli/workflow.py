@@ -79,8 +79,11 @@ def print_plan(session: Any, plan: Any, as_json: bool) -> None:
 
     for note in session.notes:  # recovery notes may quote what a provider said
         print(redact(note), file=sys.stderr)
-    for warning in plan.warnings:  # located diagnostics: "file:line:col: warning: ..."
+    for warning in plan.warnings:  # "file:line:col: warning: ..." or "address: warning: ..."
         print(redact(warning), file=sys.stderr)
+    if plan.warnings and not as_json:
+        count = len(plan.warnings)
+        print(f"{count} warning{'' if count == 1 else 's'}.", file=sys.stderr)
     if as_json:
         print(
             json.dumps({"type": "planned_changes", **plan_to_json(plan, session.facts.sensitive)})

@@ -67,6 +67,7 @@ class ResourceChange:
     prior_monthly_cost: float | None = None
     drift: str = ""  # why refresh found this resource different from the record
     diagnostics: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the provider's, at plan time
     # Attributes never shown: the provider's schema says so, or they read a secret through
     # a reference (planner._Differ works this out).
     sensitive: frozenset[str] = frozenset()

@@ -314,7 +314,7 @@ def annotate_with_provider(conn: Any, changes: list[ResourceChange]) -> None:
     todo = [c for c in changes if c.action in (Action.CREATE, Action.UPDATE, Action.REPLACE)]
     if not todo:
         return
-    items = [_plan_item(c) for c in todo]
+    items = [plan_item(c) for c in todo]
     try:
         response = conn.provider.PlanResources(provider_pb2.PlanResourcesRequest(items=items))
     except perr.Unimplemented:
@@ -328,14 +328,40 @@ def annotate_with_provider(conn: Any, changes: list[ResourceChange]) -> None:
                 for f, v in message.ListFields()
                 if f.name.startswith("provider_") and f.name != "provider_data"
             }
+            _drop_changes_made_as_recorded(change, message_to_attributes(message))
         if planned.HasField("cost") and not planned.cost.unknown:
             change.monthly_cost = planned.cost.monthly_usd
-        change.diagnostics.extend(
-            d.summary + (f" ({d.attribute_path})" if d.attribute_path else "")
-            for d in planned.diagnostics
-            if d.severity == d.SEVERITY_ERROR
-        )
+        for d in planned.diagnostics:
+            text = d.summary + (f" ({d.attribute_path})" if d.attribute_path else "")
+            if d.severity == d.SEVERITY_ERROR:
+                change.diagnostics.append(text)
+            else:  # warnings (a version the provider substitutes, an unknown type) are shown
+                change.warnings.append(text)
         _apply_requires_replace(change, planned.requires_replace)
+
+
+def _drop_changes_made_as_recorded(change: ResourceChange, translated: dict[str, Any]) -> None:
+    """A desired value the provider makes as something else (`version: "14"` served by
+    PostgreSQL 15) is recorded as what was made; it is no change while that still holds."""
+    if change.action not in (Action.UPDATE, Action.REPLACE) or not change.attribute_changes:
+        return
+    if change.prior is None or change.prior.unfinished_update:
+        return
+    kept = [
+        a
+        for a in change.attribute_changes
+        if a.name not in translated
+        or a.after is UNKNOWN
+        or a.after == translated[a.name]
+        or not _same(translated[a.name], a.before)
+    ]
+    if len(kept) == len(change.attribute_changes):
+        return
+    change.attribute_changes = kept
+    if not kept:
+        change.action = Action.NOOP
+    elif not any(a.forces_replacement for a in kept):
+        change.action = Action.UPDATE
 
 
 def _apply_requires_replace(change: ResourceChange, paths: Iterable[str]) -> None:
@@ -349,7 +375,7 @@ def _apply_requires_replace(change: ResourceChange, paths: Iterable[str]) -> Non
         change.action = Action.REPLACE
 
 
-def _plan_item(change: ResourceChange) -> provider_pb2.PlanItem:
+def plan_item(change: ResourceChange) -> provider_pb2.PlanItem:
     kind = KINDS[change.kind]
     item = provider_pb2.PlanItem(address=change.address)
     known = {k: v for k, v in change.after.items() if not contains_unknown(v)}

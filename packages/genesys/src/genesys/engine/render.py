@@ -143,6 +143,8 @@ def plan_to_json(plan: Plan, sensitive: dict[str, frozenset[str]]) -> dict[str, 
         "lineage": plan.lineage,
         "serial": plan.serial,
         "config_digest": plan.config_digest,
+        "warning_count": len(plan.warnings),
+        "warnings": plan.warnings,
         "resource_changes": [
             {
                 "address": c.address,

@@ -164,7 +164,8 @@ class Session:
             serial=self.state.serial,
             config_digest=self.config_digest,
             changes=changes,
-            warnings=[str(w) for w in self.config.warnings],
+            warnings=[str(w) for w in self.config.warnings]
+            + [f"{c.address}: warning: {w}" for c in changes for w in c.warnings],
             destroy=options.destroy,
         )
         if plan.has_changes:

@@ -13,8 +13,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = subparsers.add_parser(
         "validate",
         help="check a config file and report every problem",
-        description="Checks the config (syntax, keys, types, references, cycles) without "
-        "contacting any provider. Exit code 0 when valid, 1 otherwise.",
+        description="Checks the config (syntax, keys, types, references, cycles), then asks "
+        "the provider's plugin to check every resource (offline: no credentials needed). "
+        "Exit code 0 when valid, 1 otherwise.",
     )
     add_config_arg(parser)
     parser.add_argument(
@@ -27,25 +28,41 @@ def run(args: argparse.Namespace) -> int:
     from genesys.config import inspect_config
 
     inspection = inspect_config(config_display_name(args))
-    errors, warnings = inspection.errors, inspection.warnings
+    diagnostics, note = inspection.diagnostics, ""
+    if inspection.config is not None:
+        from genesys.config import expand
+        from genesys.engine.provider_checks import provider_diagnostics
+
+        found, note = provider_diagnostics(inspection.config, expand(inspection.config))
+        diagnostics = diagnostics + found
+    errors = [d for d in diagnostics if d.severity == "error"]
+    warnings = [d for d in diagnostics if d.severity == "warning"]
     if args.json:
         report = {
             "valid": not errors,
             "error_count": len(errors),
             "warning_count": len(warnings),
             "resource_count": len(inspection.addresses),
-            "diagnostics": [d.to_json() for d in inspection.diagnostics],
+            "diagnostics": [d.to_json() for d in diagnostics],
         }
+        if note:
+            report["note"] = note
         print(json.dumps(report))
         return 1 if errors else 0
-    for diagnostic in inspection.diagnostics:
+    for diagnostic in diagnostics:
         print(diagnostic, file=sys.stderr)
+    if note:
+        print(f"Note: {note}", file=sys.stderr)
     if errors:
         print(
             f"{_count(len(errors), 'error')}, {_count(len(warnings), 'warning')}.", file=sys.stderr
         )
         return 1
-    print(f"Success! The configuration is valid ({_count(len(inspection.addresses), 'resource')}).")
+    counted = f", {_count(len(warnings), 'warning')}" if warnings else ""
+    print(
+        f"Success! The configuration is valid "
+        f"({_count(len(inspection.addresses), 'resource')}{counted})."
+    )
     return 0
 
 
