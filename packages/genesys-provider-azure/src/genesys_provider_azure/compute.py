@@ -229,7 +229,7 @@ class Instances(KindHandler):
             name=vm.name,
             size=SIZE_OF.get(size, pb.SIZE_UNSPECIFIED),
             provider_type=size,
-            image=kept.get("image") or urn,
+            image=kept.get("image") or tables.IMAGE_ALIAS_OF.get(urn.lower(), urn),
             provider_image=urn,
             state=state.get(vm.provisioning_state or "", "pending"),
             private_ip=(config.private_ip_address or "") if config is not None else "",

@@ -56,6 +56,9 @@ IMAGES = {
     "ubuntu-20.04": "Canonical:0001-com-ubuntu-server-focal:20_04-lts-gen2:latest",
     "debian-12": "Debian:debian-12:12-gen2:latest",
 }
+# A platform image found in Azure -> the alias that names it (the first one listed), so a
+# discovered or adopted VM reads like a config.
+IMAGE_ALIAS_OF = {urn.lower(): alias for alias, urn in reversed(IMAGES.items())}
 ADMIN_USER = "genesys"
 OS_DISK_GB = 30
 
