@@ -15,8 +15,7 @@ import importlib
 import os
 import re
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -279,19 +278,6 @@ class TencentClients:
             return [z["Zone"] for z in found if z.get("ZoneState") == "AVAILABLE"]
 
         return list(self.cache.fact(f"zones:{self.region}", available))
-
-    def wait_until(self, what: str, probe: Callable[[], T | None]) -> T:
-        """Polls probe() until it returns non-None; Unavailable after the wait timeout."""
-        deadline = time.monotonic() + self._settings.wait_timeout
-        delay = min(self._settings.poll_interval, 0.1) or 0.02
-        while True:
-            result = probe()
-            if result is not None:
-                return result
-            if time.monotonic() >= deadline:
-                raise errors.Unavailable(f"timed out waiting for {what}")
-            time.sleep(delay)
-            delay = min(delay * 2, self._settings.poll_interval) or 0.02
 
     def close(self) -> None:
         self.pool.close()

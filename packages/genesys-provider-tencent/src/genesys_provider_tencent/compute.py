@@ -24,7 +24,6 @@ from genesys_provider_tencent.clients import TencentClients
 from genesys_provider_tencent.common import (
     IMAGE_TAG,
     api_filters,
-    by_filter,
     chunked,
     client_token,
     private_json,
@@ -256,13 +255,3 @@ class Instances(KindHandler):
         read_one(self, resource_id)  # NotFound when already gone
         self.clients.call("cvm", "TerminateInstances", {"InstanceIds": [resource_id]})
         self.waiter.wait_gone(resource_id)
-
-
-def instances_in(clients: TencentClients, ids: list[str]) -> Iterator[dict[str, Any]]:
-    """Used by other kinds (attachments): raw instances by id."""
-    yield from by_filter(
-        lambda f: clients.paged("cvm", "DescribeInstances", {"Filters": f}, "InstanceSet"),
-        "instance-id",
-        ids,
-        MAX_IDS,
-    )

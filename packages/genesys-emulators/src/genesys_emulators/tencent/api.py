@@ -60,10 +60,6 @@ def now() -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
 
 
-def iso_now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
 class TencentDialect(Dialect):
     json_content_type = "application/json"  # the SDK compares the header exactly
 
@@ -149,7 +145,7 @@ def page(
     except (TypeError, ValueError):
         raise error("InvalidParameterValue", "Offset and Limit must be integers.") from None
     if limit < 0 or limit > most or offset < 0:
-        raise error("InvalidParameterValue.Range", f"Limit must be from 0 to {most}.")
+        raise error("InvalidParameterValue.LimitExceeded", f"Limit must be from 0 to {most}.")
     return items[offset : offset + limit]
 
 
