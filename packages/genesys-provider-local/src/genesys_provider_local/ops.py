@@ -190,8 +190,8 @@ class KindOps(Generic[M]):
             except sqlite3.IntegrityError:
                 if token and (existing := self._existing_for_token(token)) is not None:
                     return existing
-                if attempt == 1 and self._is_stale_intent(rid):
-                    self.abandon(rid, config.name)  # a crashed create's leftovers
+                if attempt == 1 and self._is_leftover(rid):
+                    self.abandon(rid, config.name)  # a crashed create's or a deleted one's
                     continue
                 raise errors.AlreadyExists(f"{self.label} {rid!r} already exists") from None
         return self._build(rid, config)
@@ -213,9 +213,15 @@ class KindOps(Generic[M]):
                 self.rt.in_flight.discard(rid)
                 raise
 
-    def _is_stale_intent(self, rid: str) -> bool:
+    def _is_leftover(self, rid: str) -> bool:
+        """A row holding `rid` for nothing: a crashed create's intent, or a resource deleted
+        outside of Genesys (read already says NOT_FOUND, so create must agree it is free)."""
         row = self.rt.registry.get(rid)
-        return row is not None and row.kind == self.kind and is_stale(row, self.rt.in_flight)
+        if row is None or row.kind != self.kind:
+            return False
+        if row.status == READY:
+            return self.observe(row) is None
+        return is_stale(row, self.rt.in_flight)
 
     def _existing_for_token(self, token: str) -> M | None:
         row = self.rt.registry.by_token(token)
