@@ -565,6 +565,35 @@ def test_slb_load_balancer_listeners_and_backends(emulator, network) -> None:
     )
     backends = found["LoadBalancers"]["LoadBalancer"][0]["BackendServers"]["BackendServer"]
     assert [b["ServerId"] for b in backends] == [server]
+    # JoinSecurityGroup is newer than the installed aliyunsdkslb: the core's CommonRequest.
+    from aliyunsdkcore.client import AcsClient
+    from aliyunsdkcore.request import CommonRequest
+    from aliyunsdkecs.request.v20140526 import DeleteSecurityGroupRequest
+
+    join = CommonRequest(
+        domain=emulator["sdk"]["slb"].removeprefix("http://"),
+        version="2014-05-15",
+        action_name="JoinSecurityGroup",
+        product="slb",
+    )
+    join.set_protocol_type("http")
+    for name, value in (
+        ("RegionId", REGION),
+        ("LoadBalancerId", lb_id),
+        ("SecurityGroupIds", json.dumps([network["group"]])),
+    ):
+        join.add_query_param(name, value)
+    settings = emulator["settings"]
+    client = AcsClient(settings["access_key_id"], settings["access_key_secret"], REGION)
+    client.do_action_with_exception(join)
+    in_use = server_error(
+        lambda: call(
+            "ecs",
+            DeleteSecurityGroupRequest.DeleteSecurityGroupRequest,
+            SecurityGroupId=network["group"],
+        )
+    )
+    assert in_use.get_error_code() == "DependencyViolation"
 
 
 def test_disks_attach_to_an_instance_of_their_zone(emulator, network) -> None:

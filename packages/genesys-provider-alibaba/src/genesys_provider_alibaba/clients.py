@@ -97,7 +97,20 @@ def _request(product: str, action: str) -> Any:
         request = CommonRequest(domain=domain, version=version, action_name=action, product=product)
         request.set_method("POST")
         return request
-    module = importlib.import_module(f"{RPC_PACKAGES[product]}.{action}Request")
+    try:
+        module = importlib.import_module(f"{RPC_PACKAGES[product]}.{action}Request")
+    except ModuleNotFoundError:  # an action newer than the installed request package
+        from aliyunsdkcore.request import CommonRequest
+
+        version = RPC_PACKAGES[product].rsplit(".v", 1)[1]
+        request = CommonRequest(
+            domain=f"{product}.aliyuncs.com",
+            version=f"{version[:4]}-{version[4:6]}-{version[6:]}",
+            action_name=action,
+            product=product,
+        )
+        request.set_method("POST")
+        return request
     return getattr(module, f"{action}Request")()
 
 

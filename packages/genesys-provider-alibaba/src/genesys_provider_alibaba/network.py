@@ -250,4 +250,11 @@ class Subnets(KindHandler):
 
 
 def kinds(clients: AlibabaClients) -> list[KindHandler]:
-    return [Networks(clients), Subnets(clients), *security_groups.kinds(clients)]
+    from genesys_provider_alibaba import load_balancers
+
+    return [
+        Networks(clients),
+        Subnets(clients),
+        *security_groups.kinds(clients),
+        *load_balancers.kinds(clients),
+    ]

@@ -27,6 +27,7 @@ KIND_FIELDS = (
     "network",
     "subnet",
     "security_group",
+    "load_balancer",
     "database",
     "function",
     "cdn",

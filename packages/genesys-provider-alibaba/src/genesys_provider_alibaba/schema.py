@@ -16,6 +16,7 @@ KINDS = (
     "network",
     "subnet",
     "security_group",
+    "load_balancer",
     "database",
     "function",
     "cdn",
@@ -31,12 +32,14 @@ FORCE_NEW: dict[str, frozenset[str]] = {
     "network": frozenset({"cidr"}),
     "subnet": frozenset({"network_id", "cidr", "zone"}),
     "security_group": frozenset({"name", "network_id", "description"}),
+    "load_balancer": frozenset({"internal", "network_id", "subnet_ids"}),
     "database": frozenset({"engine", "version", "username", "subnet_ids", "multi_az"}),
     "function": frozenset({"name", "tags"}),
     "cdn": frozenset({"domain", "origin_bucket_id"}),
     "certificate": frozenset({"name", "domain", "tags"}),
 }
 REQUIRED: dict[str, frozenset[str]] = {
+    "load_balancer": frozenset({"subnet_ids", "listeners"}),
     "volume_attachment": frozenset({"volume_id", "instance_id"}),
     "bucket": frozenset({"name"}),
     "network": frozenset({"cidr"}),

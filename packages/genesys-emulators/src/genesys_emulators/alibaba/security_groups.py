@@ -135,6 +135,9 @@ class SecurityGroupActions:
                 for i in self.store.values("instances")
                 if group["SecurityGroupId"] in i["SecurityGroupIds"]["SecurityGroupId"]
             ]
+            users += [
+                lb for lb in self.store.values("slb") if group["SecurityGroupId"] in lb["_groups"]
+            ]
             if users:
                 raise CloudError(
                     403,

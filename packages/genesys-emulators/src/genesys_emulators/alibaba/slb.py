@@ -86,9 +86,10 @@ class Slb(RpcService):
                 "NetworkType": "vpc",
                 "LoadBalancerSpec": params.get("LoadBalancerSpec", "slb.s1.small"),
                 "_token": token,
-                "_tags": {},
+                "_tags": tags_in(params),
                 "_listeners": {},
                 "_backends": {},
+                "_groups": [],
             }
             self.store.put("slb", lb_id, record)
         return {k: record[k] for k in ("LoadBalancerId", "Address", "VpcId", "VSwitchId")}
@@ -110,6 +111,7 @@ class Slb(RpcService):
                 ]
             },
             "BackendServers": {"BackendServer": list(lb["_backends"].values())},
+            "SecurityGroupIds": {"SecurityGroupId": list(lb["_groups"])},
         }
 
     def do_DescribeLoadBalancers(self, params: Params) -> dict[str, Any]:
@@ -234,6 +236,39 @@ class Slb(RpcService):
             for server in json.loads(required(params, "BackendServers")):
                 lb["_backends"].pop(server.get("ServerId", ""), None)
         return {"LoadBalancerId": lb["LoadBalancerId"]}
+
+    def _group_ids(self, params: Params, lb: dict[str, Any]) -> list[str]:
+        ids = json.loads(required(params, "SecurityGroupIds"))
+        for group_id in ids:
+            group = self.store.find("security_groups", group_id)
+            if group is None:
+                raise CloudError(
+                    404,
+                    "InvalidSecurityGroupId.NotFound",
+                    f"The security group {group_id} does not exist.",
+                )
+            if group["VpcId"] != lb["VpcId"]:
+                raise CloudError(
+                    400,
+                    "InvalidSecurityGroupId.VpcMismatch",
+                    "The security group is in another VPC.",
+                )
+        return [str(i) for i in ids]
+
+    def do_JoinSecurityGroup(self, params: Params) -> dict[str, Any]:
+        with self.store.lock:
+            lb = self.lb(required(params, "LoadBalancerId"))
+            for group_id in self._group_ids(params, lb):
+                if group_id not in lb["_groups"]:
+                    lb["_groups"].append(group_id)
+        return {}
+
+    def do_LeaveSecurityGroup(self, params: Params) -> dict[str, Any]:
+        with self.store.lock:
+            lb = self.lb(required(params, "LoadBalancerId"))
+            gone = set(self._group_ids(params, lb))
+            lb["_groups"] = [g for g in lb["_groups"] if g not in gone]
+        return {}
 
     def do_TagResources(self, params: Params) -> dict[str, Any]:
         with self.store.lock:
