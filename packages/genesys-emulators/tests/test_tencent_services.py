@@ -337,3 +337,76 @@ def test_function_invoke_runs_the_handler(ready: dict[str, Any]) -> None:
         refused(ready, "scf", "GetFunction", FunctionName="api-handler")
         == "ResourceNotFound.Function"
     )
+
+
+LAYER = """
+def greet(name):
+    return "hello " + name
+"""
+USES_LAYER = """
+import greeting
+def handler(event, context):
+    return greeting.greet(event["name"])
+"""
+
+
+def zipped_as(name: str, source: str) -> str:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        bundle.writestr(name, source)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_layers_are_on_the_handlers_path(ready: dict[str, Any]) -> None:
+    version = call(
+        ready,
+        "scf",
+        "PublishLayerVersion",
+        LayerName="greeting",
+        CompatibleRuntimes=["Python3.11"],
+        Content={"ZipFile": zipped_as("greeting.py", LAYER)},
+    )["LayerVersion"]
+    assert version == 1
+    assert (
+        refused(
+            ready,
+            "scf",
+            "CreateFunction",
+            FunctionName="greeter",
+            Runtime="Python3.11",
+            Handler="main.handler",
+            Code={"ZipFile": zipped_as("main.py", USES_LAYER)},
+            Layers=[{"LayerName": "greeting", "LayerVersion": 9}],
+        )
+        == "ResourceNotFound.LayerVersion"
+    )
+    call(
+        ready,
+        "scf",
+        "CreateFunction",
+        FunctionName="greeter",
+        Runtime="Python3.11",
+        Handler="main.handler",
+        Code={"ZipFile": zipped_as("main.py", USES_LAYER)},
+        Layers=[{"LayerName": "greeting", "LayerVersion": version}],
+    )
+    for _ in range(50):
+        if call(ready, "scf", "GetFunction", FunctionName="greeter")["Status"] == "Active":
+            break
+        time.sleep(0.02)
+    layers = call(ready, "scf", "GetFunction", FunctionName="greeter")["Layers"]
+    assert [(x["LayerName"], x["LayerVersion"]) for x in layers] == [("greeting", 1)]
+    result = call(
+        ready, "scf", "Invoke", FunctionName="greeter", ClientContext=json.dumps({"name": "cos"})
+    )["Result"]
+    assert json.loads(result["RetMsg"]) == "hello cos"
+    assert (
+        refused(ready, "scf", "DeleteLayerVersion", LayerName="greeting", LayerVersion=1)
+        == "ResourceInUse.LayerVersion"
+    )
+    call(ready, "scf", "DeleteFunction", FunctionName="greeter")
+    call(ready, "scf", "DeleteLayerVersion", LayerName="greeting", LayerVersion=1)
+    assert (
+        refused(ready, "scf", "GetLayerVersion", LayerName="greeting", LayerVersion=1)
+        == "ResourceNotFound.LayerVersion"
+    )

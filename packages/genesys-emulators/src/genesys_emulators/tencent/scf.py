@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 import re
 import time
 import uuid
@@ -35,6 +36,7 @@ from genesys_emulators.tencent.api import (
     required,
     tag_pairs,
 )
+from genesys_emulators.tencent.scf_layers import LayerActions
 
 RUNTIMES = (
     "Python3.6",
@@ -53,7 +55,7 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,58}[A-Za-z0-9]$")
 STEP = 0.05
 
 
-class Scf(ActionService):
+class Scf(LayerActions, ActionService):
     service = "scf"
     version = "2018-04-16"
     rules = (
@@ -84,6 +86,7 @@ class Scf(ActionService):
         if runtime not in RUNTIMES:
             raise error("InvalidParameterValue.Runtime", f"The runtime `{runtime}` is not offered.")
         settings = _settings(body, {"MemorySize": 128, "Timeout": 3})
+        layers = self.checked_layers(body, region)
         code, size = _unpack((body.get("Code") or {}).get("ZipFile"))
         with self.store.lock:
             key = self._key(region, body)
@@ -105,6 +108,7 @@ class Scf(ActionService):
                 **settings,
                 "_code": code,
                 "_triggers": [],
+                "_layers": layers,
                 "_region": region,
                 "_state": Transition(["Creating", "Active"], STEP),
             }
@@ -115,6 +119,23 @@ class Scf(ActionService):
         record = self._get(region, body)
         view = _view(record)
         view["Triggers"] = [self._trigger_view(record, t) for t in record["_triggers"]]
+        view["Layers"] = [
+            {
+                k: v
+                for k, v in self._version(region, x["LayerName"], x["LayerVersion"]).items()
+                if k
+                in (
+                    "LayerName",
+                    "LayerVersion",
+                    "CompatibleRuntimes",
+                    "Description",
+                    "LicenseInfo",
+                    "AddTime",
+                    "Status",
+                )
+            }
+            for x in record["_layers"]
+        ]
         view["FunctionVersion"] = "$LATEST"
         view["Qualifier"] = "$LATEST"
         return view
@@ -168,6 +189,8 @@ class Scf(ActionService):
             "Environment": record["Environment"],
         }
         record.update(_settings(body, current))
+        if body.get("Layers") is not None:
+            record["_layers"] = self.checked_layers(body, region)
         for key in ("Description", "Runtime"):
             if body.get(key):
                 record[key] = body[key]
@@ -213,6 +236,10 @@ class Scf(ActionService):
                 "BillDuration": 0,
             }
         environment = {v["Key"]: v.get("Value", "") for v in record["Environment"]["Variables"]}
+        paths = self.layer_paths(record["_region"], record["_layers"])
+        if paths:  # SCF mounts layers under /opt, on the runtime's import path
+            environment.setdefault("PYTHONPATH", os.pathsep.join(paths))
+            environment.setdefault("NODE_PATH", os.pathsep.join(paths))
         outcome = run_handler(
             record["_code"],
             record["Runtime"].lower(),
