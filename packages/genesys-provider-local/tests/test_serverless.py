@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import urllib.error
 import urllib.request
 from typing import Any
 
@@ -157,3 +158,35 @@ def test_nodejs_function_runs(conn):
     assert result.function_error == "", result.logs
     assert json.loads(result.payload) == {"doubled": 42, "env": "hi"}
     conn.serverless.DeleteFunction(pb.DeleteRequest(id=function.id))
+
+
+@pytest.mark.parametrize(
+    ("route", "served", "refused"),
+    [
+        ("/api/*", ["/api/hello", "/api/a/b"], ["/other", "/api", "/apix"]),
+        ("/*", ["/", "/hello", "/a/b"], []),
+        ("/users/{id}/orders", ["/users/7/orders"], ["/users/7/carts"]),
+    ],
+)
+def test_http_route_wildcards_match_as_on_api_gateway(conn, root, route, served, refused):
+    code = "def handler(event, context):\n    return {'statusCode': 200, 'body': event['path']}\n"
+    config = function_config(
+        name="wild",
+        code=pb.FunctionCode(zip=make_zip({"app.py": code})),
+        triggers=[pb.Trigger(type="http", path=route, methods=["GET"])],
+    )
+    function = conn.serverless.CreateFunction(serverless_pb2.CreateFunctionRequest(config=config))
+    base = function.url.split("/", 3)
+    origin = "/".join(base[:3])
+    assert "*" not in function.url
+    try:
+        for path in served:
+            with urllib.request.urlopen(origin + path, timeout=10) as response:
+                assert response.status == 200 and response.read() == path.encode(), path
+        for path in refused:
+            with pytest.raises(urllib.error.HTTPError) as refusal:
+                urllib.request.urlopen(origin + path, timeout=10)
+            assert refusal.value.code == 404, path
+    finally:
+        conn.serverless.DeleteFunction(pb.DeleteRequest(id=function.id))
+    assert leftovers(root) == []

@@ -33,10 +33,30 @@ def _routes(spec: dict[str, Any]) -> list[tuple[str, set[str]]]:
     return routes
 
 
+def _is_wildcard(segment: str) -> bool:
+    """`*`, or API Gateway's `{name}` / `{proxy+}` path parameters."""
+    return segment == "*" or (segment.startswith("{") and segment.endswith("}"))
+
+
+def _matches(route: str, path: str) -> bool:
+    """As API Gateway and function URLs match: a last `*` (or `{proxy+}`) segment takes the
+    rest of the path (`/api/*` serves `/api/hello` and `/api/a/b`; `/*` serves everything),
+    another `*` (or `{id}`) one segment; a literal route serves itself and what is below it."""
+    wanted = [s for s in route.split("/") if s]
+    given = [s for s in path.split("/") if s]
+    if wanted and (wanted[-1] == "*" or wanted[-1].endswith("+}")):
+        head = wanted[:-1]
+        if len(given) <= len(head) and head:
+            return False
+        return all(_is_wildcard(w) or w == g for w, g in zip(head, given))
+    if len(given) < len(wanted):
+        return False
+    return all(_is_wildcard(w) or w == g for w, g in zip(wanted, given))
+
+
 def _allowed(routes: list[tuple[str, set[str]]], method: str, path: str) -> bool:
-    for prefix, methods in routes:
-        inside = prefix == "/" or path == prefix or path.startswith(prefix + "/")
-        if inside and (not methods or method in methods or "ANY" in methods):
+    for route, methods in routes:
+        if _matches(route, path) and (not methods or method in methods or "ANY" in methods):
             return True
     return False
 

@@ -120,7 +120,7 @@ class FunctionOps(KindOps[pb.Function]):
             daemons.stop(gateway)
             shutil.rmtree(gateway, ignore_errors=True)
             port = 0
-        function.url = f"http://127.0.0.1:{port}/{http[0].path.strip('/')}" if http else ""
+        function.url = f"http://127.0.0.1:{port}/{_literal_part(http[0].path)}" if http else ""
         runtime = runtimes.resolve(function.runtime)
         function.provider_data.CopyFrom(
             struct(
@@ -236,3 +236,13 @@ class LayerOps(KindOps[pb.Layer]):
                 message.version += 1  # new code is a new layer version, as clouds number them
             message.code_sha256 = digest
         return aux
+
+
+def _literal_part(route: str) -> str:
+    """`/api/*` -> `api`: the URL shown is the route's fixed part, before any wildcard."""
+    fixed = []
+    for segment in route.strip("/").split("/"):
+        if segment == "*" or segment.startswith("{"):
+            break
+        fixed.append(segment)
+    return "/".join(fixed)
