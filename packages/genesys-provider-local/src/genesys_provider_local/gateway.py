@@ -48,10 +48,10 @@ def _matches(route: str, path: str) -> bool:
         head = wanted[:-1]
         if len(given) <= len(head) and head:
             return False
-        return all(_is_wildcard(w) or w == g for w, g in zip(head, given))
+        return all(_is_wildcard(w) or w == g for w, g in zip(head, given, strict=False))
     if len(given) < len(wanted):
         return False
-    return all(_is_wildcard(w) or w == g for w, g in zip(wanted, given))
+    return all(_is_wildcard(w) or w == g for w, g in zip(wanted, given, strict=False))
 
 
 def _allowed(routes: list[tuple[str, set[str]]], method: str, path: str) -> bool:
