@@ -17,6 +17,7 @@ from genesys_provider_azure.provider import ProviderServicer
 from genesys_provider_azure.serverless import Functions
 from genesys_provider_azure.state_store import StateStoreServicer
 from genesys_provider_azure.storage import Buckets
+from genesys_provider_azure.volumes import VolumeAttachments, Volumes
 
 
 def build_plugin(clients: AzureClients | None = None) -> Plugin:
@@ -25,6 +26,8 @@ def build_plugin(clients: AzureClients | None = None) -> Plugin:
     functions = Functions(shared)
     kinds = [
         Instances(shared),
+        Volumes(shared),
+        VolumeAttachments(shared),
         Buckets(shared),
         Networks(shared),
         Subnets(shared),

@@ -22,6 +22,10 @@ def translate(which: str, body: Any) -> None:
         body.provider_image = tables.IMAGES.get(body.image, body.image)
     elif which == "database":
         body.provider_class = tables.database_sku_for(body.size)[0]
+    elif which == "volume":
+        body.provider_type = tables.VOLUME_SKUS.get(
+            body.volume_class or "standard", body.volume_class
+        )
 
 
 def requires_replace(which: str, desired: Message, prior: Message) -> list[str]:
@@ -85,6 +89,18 @@ def _database_cost(r: Any) -> provider_pb2.CostEstimate:
     )
 
 
+def _volume_cost(r: Any) -> provider_pb2.CostEstimate:
+    per_gb = tables.DISK_GB_MONTH.get(r.provider_type)
+    if per_gb is None:
+        return provider_pb2.CostEstimate(
+            unknown=True, components=[f"no price known for {r.provider_type}"]
+        )
+    return provider_pb2.CostEstimate(
+        monthly_usd=round(r.size_gb * per_gb, 2),
+        components=[f"managed disk {r.provider_type}: {r.size_gb} GB-months x ${per_gb}"],
+    )
+
+
 COSTS: dict[str, Callable[[Any], provider_pb2.CostEstimate]] = {
     "instance": lambda r: _hourly(
         f"virtual machine {r.provider_type}",
@@ -93,6 +109,7 @@ COSTS: dict[str, Callable[[Any], provider_pb2.CostEstimate]] = {
         f"os disk: ${tables.OS_DISK_MONTH}/month",
     ),
     "database": _database_cost,
+    "volume": lambda r: _volume_cost(r),
     "bucket": lambda r: provider_pb2.CostEstimate(
         components=[f"usage-based: ${tables.BLOB_GB_MONTH}/GB-month stored"]
     ),

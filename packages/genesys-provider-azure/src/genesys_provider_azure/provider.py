@@ -22,6 +22,8 @@ PROTOCOL_VERSION = 1
 MAX_PARALLELISM = 16
 KINDS = (
     pb.RESOURCE_KIND_INSTANCE,
+    pb.RESOURCE_KIND_VOLUME,
+    pb.RESOURCE_KIND_VOLUME_ATTACHMENT,
     pb.RESOURCE_KIND_BUCKET,
     pb.RESOURCE_KIND_NETWORK,
     pb.RESOURCE_KIND_SUBNET,
@@ -50,8 +52,8 @@ def metadata() -> provider_pb2.ProviderMetadata:
         supports_state_store=True,
         state_backends=["azureblob"],
         outcomes=["api"],
-        description="Microsoft Azure: VMs, VNets, NSGs, Storage, PostgreSQL/MySQL flexible "
-        "servers, Function Apps, Blob state",
+        description="Microsoft Azure: VMs, managed disks, VNets, NSGs, Storage, PostgreSQL/"
+        "MySQL flexible servers, Function Apps, Blob state",
     )
 
 

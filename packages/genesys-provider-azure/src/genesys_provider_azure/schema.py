@@ -13,7 +13,17 @@ from genesys_plugin_sdk.schema import PriceList, SchemaFacts, Setting
 from genesys_provider_azure import tables
 from genesys_provider_azure.settings import SETTINGS
 
-KINDS = ("instance", "bucket", "network", "subnet", "security_group", "database", "function")
+KINDS = (
+    "instance",
+    "volume",
+    "volume_attachment",
+    "bucket",
+    "network",
+    "subnet",
+    "security_group",
+    "database",
+    "function",
+)
 
 # Changing any of these replaces the resource (Azure cannot change them in place: names are
 # ids; a VM's image, zone, subnet and custom data are fixed; a server's major version too).
@@ -21,6 +31,8 @@ FORCE_NEW: dict[str, frozenset[str]] = {
     "instance": frozenset(
         {"name", "image", "zone", "subnet_id", "network_id", "key_pair", "user_data"}
     ),
+    "volume": frozenset({"name", "zone", "encrypted"}),
+    "volume_attachment": frozenset({"volume_id", "instance_id", "device"}),
     "bucket": frozenset({"name"}),
     "network": frozenset({"name", "cidr"}),
     "subnet": frozenset({"name", "network_id", "cidr", "zone"}),
@@ -30,6 +42,8 @@ FORCE_NEW: dict[str, frozenset[str]] = {
 }
 REQUIRED: dict[str, frozenset[str]] = {
     "instance": frozenset({"name", "image"}),
+    "volume": frozenset({"name", "size_gb"}),
+    "volume_attachment": frozenset({"volume_id", "instance_id"}),
     "bucket": frozenset({"name"}),
     "network": frozenset({"name", "cidr"}),
     "subnet": frozenset({"name", "network_id", "cidr"}),

@@ -62,6 +62,17 @@ IMAGE_ALIAS_OF = {urn.lower(): alias for alias, urn in reversed(IMAGES.items())}
 ADMIN_USER = "genesys"
 OS_DISK_GB = 30
 
+# Volume classes -> managed disk SKUs (an Azure disk SKU is also taken verbatim).
+VOLUME_SKUS = {"standard": "StandardSSD_LRS", "ssd": "Premium_LRS"}
+DISK_SKUS = ("Standard_LRS", "StandardSSD_LRS", "Premium_LRS", "StandardSSD_ZRS", "Premium_ZRS")
+DISK_GB_MONTH = {
+    "Standard_LRS": 0.045,
+    "StandardSSD_LRS": 0.075,
+    "Premium_LRS": 0.135,
+    "StandardSSD_ZRS": 0.094,
+    "Premium_ZRS": 0.169,
+}
+
 # Function runtimes -> (linuxFxVersion, FUNCTIONS_WORKER_RUNTIME)
 RUNTIMES = {
     "python3.9": ("Python|3.9", "python"),
@@ -200,6 +211,7 @@ def price_entries() -> list[tuple[str, float, str]]:
     entries += [(f"database:{name}", usd, "hour") for name, usd in DATABASE_HOURLY.items()]
     entries += [
         ("instance:os-disk", OS_DISK_MONTH, "month"),
+        *((f"volume:{sku}", usd, "gb-month") for sku, usd in DISK_GB_MONTH.items()),
         ("database:storage", DATABASE_STORAGE_GB_MONTH, "gb-month"),
         ("storage:blob-hot-lrs", BLOB_GB_MONTH, "gb-month"),
         ("function:executions", FUNCTION_EXECUTION_MILLION, "request-million"),
@@ -217,6 +229,7 @@ def translation_tables() -> dict[str, dict[str, str]]:
         "instance.size": sizes,
         "database.size": db,
         "instance.image": dict(IMAGES),
+        "volume.volume_class": dict(VOLUME_SKUS),
         "database.engine": {
             "postgres": "PostgreSQL flexible server",
             "mysql": "MySQL flexible server",

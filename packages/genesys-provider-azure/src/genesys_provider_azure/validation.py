@@ -153,7 +153,34 @@ def _function(r: pb.Function) -> list[Finding]:
     return found
 
 
+def _volume(r: pb.Volume) -> list[Finding]:
+    found = _name("virtual machine", r.name)  # managed disks: the same 1-80 character rule
+    if r.size_gb < 1 or r.size_gb > 32767:
+        found.append((ERROR, "managed disks hold 1-32767 GB", "size_gb"))
+    sku = tables.VOLUME_SKUS.get(r.volume_class or "standard", r.volume_class)
+    if sku not in tables.DISK_SKUS:
+        found.append(
+            (
+                ERROR,
+                f"volume_class {r.volume_class!r}: standard, ssd or one of "
+                f"{', '.join(tables.DISK_SKUS)}",
+                "volume_class",
+            )
+        )
+    if not r.encrypted:
+        found.append(
+            (
+                WARNING,
+                "Azure encrypts managed disks at rest (platform-managed keys); "
+                "encrypted: false keeps that",
+                "encrypted",
+            )
+        )
+    return found
+
+
 CHECKS: dict[str, Callable[[Any], list[Finding]]] = {
+    "volume": _volume,
     "instance": _instance,
     "bucket": _bucket,
     "network": lambda r: _name("virtual network", r.name),

@@ -322,6 +322,12 @@ TYPES = (
         deleted=_vm_deleted,
         kept_fields=("zones", "identity", "plan"),
     ),
-    ResourceType(DISK, _build_disk, in_use=_disk_in_use, kept_fields=("sku", "zones", "managedBy")),
+    ResourceType(
+        DISK,
+        _build_disk,
+        accepted="create",
+        in_use=_disk_in_use,
+        kept_fields=("sku", "zones", "managedBy"),
+    ),
 )
 HANDLERS = {"Microsoft.Compute/locations/vmSizes": _list_sizes}
