@@ -212,8 +212,7 @@ def execute(session: Any, plan: Any, args: argparse.Namespace, options: Any) -> 
     word = "Destroy" if plan.destroy else "Apply"
     with _interrupt_sets(stop, progress, word.lower()) as interrupts:
         result = session.apply(plan, progress, options, stop=stop)
-    if not plan.destroy:
-        session.state.set_outputs(session.compute_outputs())
+    session.state.set_outputs(session.compute_outputs())  # a destroy drops what it destroyed
     counts = result.counts
     interrupted = bool(interrupts)  # not a stop for a crashed plugin: that is an error
     if result.errors or result.dag.skipped or interrupted:
@@ -236,9 +235,19 @@ def execute(session: Any, plan: Any, args: argparse.Namespace, options: Any) -> 
         f"{counts['destroyed']} destroyed."
     )
     if not plan.destroy:
-        from genesys.engine.outputs import render_outputs
-
-        text = render_outputs(session.state.outputs)
-        if text:
-            print("\nOutputs:\n\n" + text)
+        print_outputs(session, args.json)
     return EXIT_OK
+
+
+def print_outputs(session: Any, as_json: bool) -> None:
+    """The outputs after an apply, changes or not (as Terraform prints them)."""
+    from genesys.engine.outputs import SENSITIVE, render_outputs
+
+    outputs = session.state.outputs or {}
+    if as_json:
+        shown = {k: SENSITIVE if v.get("sensitive") else v.get("value") for k, v in outputs.items()}
+        print(json.dumps({"type": "outputs", "outputs": shown}))
+        return
+    text = render_outputs(outputs)
+    if text:
+        print("\nOutputs:\n\n" + text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from genesys.engine.references import resolve
+from genesys.engine.references import references_in, resolve
 
 SENSITIVE = "<sensitive>"
 
@@ -22,6 +22,8 @@ def evaluate_outputs(config: Any, state: Any, identity: dict[str, str]) -> dict[
     outputs: dict[str, Any] = {}
     for name, spec in (getattr(config, "outputs", None) or {}).items():
         value = spec.expression
+        if any(r.address and r.address not in state.resources for r in references_in(value)):
+            continue  # its resource is gone (destroyed): no stale endpoint is kept
         sensitive = bool(getattr(spec, "sensitive", False)) or _reads_sensitive(value, state)
         outputs[name] = {"value": resolve(value, lookup), "sensitive": sensitive}
     return outputs

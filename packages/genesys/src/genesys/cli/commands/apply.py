@@ -37,8 +37,9 @@ def apply_or_destroy(args: argparse.Namespace, *, destroy: bool) -> int:
             workflow.check_saved_plan(saved, plan, Path(args.plan_file))
         workflow.print_plan(session, plan, args.json)
         if not plan.has_changes:
+            session.state.set_outputs(session.compute_outputs())
             if not destroy:
-                session.state.set_outputs(session.compute_outputs())
+                workflow.print_outputs(session, args.json)
             return workflow.EXIT_OK
         if not destroy:
             from genesys.policy import enforce_on_apply
