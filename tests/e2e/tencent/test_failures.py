@@ -116,23 +116,35 @@ def test_seed_applies_while_a_third_of_writes_are_throttled(
 
 HANDLER = """
 import os
+import greeting  # from the layer
 def handler(event, context):
-    return {"greeting": os.environ["GREETING"], "got": event}
+    return {"greeting": greeting.word(os.environ["GREETING"]), "got": event}
+"""
+LAYER = """
+def word(text):
+    return text.upper()
 """
 
 
 def test_invoke_returns_the_handlers_real_result(cli: Cli, tencent: Tencent) -> None:
-    source = cli.project / "fn"
+    source, shared = cli.project / "fn", cli.project / "shared"
     source.mkdir()
+    shared.mkdir()
     (source / "main.py").write_text(HANDLER)
+    (shared / "greeting.py").write_text(LAYER)
     config = f"""
 provider: tencent
 resources:
+  layers:
+    - name: shared
+      source: shared
+      compatible_runtimes: [python3.11]
   serverless:
     - name: greeter
       runtime: python3.11
       handler: main.handler
       source: fn
+      layers: [shared]
       environment:
         GREETING: hello
       triggers:
@@ -144,7 +156,9 @@ providers: {json.dumps({"tencent": tencent.ready["settings"]})}
     assert cli("apply", "--auto-approve").returncode == 0
     invoked = cli("invoke", "greeter", "--payload", '{"n": 42}')
     assert invoked.returncode == 0, invoked.stderr
-    assert json.loads(invoked.stdout) == {"greeting": "hello", "got": {"n": 42}}
+    assert json.loads(invoked.stdout) == {"greeting": "HELLO", "got": {"n": 42}}
+    layers = tencent.call("scf", "GetFunction", FunctionName="greeter")["Layers"]
+    assert [x["LayerName"] for x in layers] == ["shared"]
     url = [t for t in tencent.call("scf", "GetFunction", FunctionName="greeter")["Triggers"]]
     assert [t["Type"] for t in url] == ["http"]
     assert Path(source / "main.py").exists()

@@ -21,6 +21,7 @@ def kinds_for(shared: TencentClients) -> list[Any]:
     from genesys_provider_tencent.cdn import Certificates, Content
     from genesys_provider_tencent.compute import Instances
     from genesys_provider_tencent.database import Databases
+    from genesys_provider_tencent.layers import Layers
     from genesys_provider_tencent.load_balancers import LoadBalancers
     from genesys_provider_tencent.network import Networks, Subnets
     from genesys_provider_tencent.security_groups import SecurityGroups
@@ -40,6 +41,7 @@ def kinds_for(shared: TencentClients) -> list[Any]:
         Volumes,
         Attachments,
         LoadBalancers,
+        Layers,
     )
     return [handler(shared) for handler in handlers]
 

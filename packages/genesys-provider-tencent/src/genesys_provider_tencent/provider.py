@@ -33,6 +33,7 @@ KIND_FIELDS = (
     "volume",
     "volume_attachment",
     "load_balancer",
+    "layer",
 )
 
 

@@ -25,6 +25,7 @@ KINDS = (
     "volume",
     "volume_attachment",
     "load_balancer",
+    "layer",
 )
 
 # Changing any of these replaces the resource (Tencent cannot change them in place).
@@ -41,6 +42,7 @@ FORCE_NEW: dict[str, frozenset[str]] = {
     "volume": frozenset({"encrypted", "zone", "volume_class"}),
     "volume_attachment": frozenset({"volume_id", "instance_id", "device"}),
     "load_balancer": frozenset({"internal", "network_id", "subnet_ids"}),
+    "layer": frozenset({"name", "compatible_runtimes", "code", "tags"}),
 }
 REQUIRED: dict[str, frozenset[str]] = {
     "bucket": frozenset({"name"}),
@@ -53,6 +55,7 @@ REQUIRED: dict[str, frozenset[str]] = {
     "certificate": frozenset({"domain"}),
     "volume_attachment": frozenset({"volume_id", "instance_id"}),
     "load_balancer": frozenset({"name", "network_id"}),
+    "layer": frozenset({"name", "code"}),
 }
 PROVIDER_SETTINGS: tuple[tuple[str, str, str], ...] = (
     (

@@ -34,11 +34,12 @@ from genesys_provider_tencent.common import (
     user_tags,
 )
 from genesys_provider_tencent.errors import TRANSLATOR, ApiError
+from genesys_provider_tencent.layers import layer_ids_of, layer_refs
 
 SHA_MARK = "genesys:code-sha256="
 HTTP_TRIGGER = "genesys-http"
 URL_TRIGGER = {"AuthType": "NONE", "NetConfig": {"EnableIntranet": False, "EnableExtranet": True}}
-CONFIG_FIELDS = ("runtime", "handler", "memory_mb", "timeout_s", "environment")
+CONFIG_FIELDS = ("runtime", "handler", "memory_mb", "timeout_s", "environment", "layer_ids")
 
 
 def _sha_of(description: str) -> str:
@@ -70,6 +71,7 @@ def function_from(raw: Mapping[str, Any]) -> pb.Function:
         memory_mb=int(raw.get("MemorySize") or 0),
         timeout_s=int(raw.get("Timeout") or 0),
         environment={v["Key"]: v.get("Value", "") for v in variables},
+        layer_ids=layer_ids_of(raw.get("Layers")),
         triggers=triggers,
         code_sha256=_sha_of(str(raw.get("Description") or "")),
         url=url,
@@ -181,6 +183,7 @@ class Functions(KindHandler):
                 "Variables": [{"Key": k, "Value": v} for k, v in sorted(config.environment.items())]
             },
             "Description": f"{SHA_MARK}{config.code.sha256}" if config.code.sha256 else "",
+            "Layers": layer_refs(config.layer_ids),
         }
 
     def _set_triggers(self, name: str, triggers: Any) -> None:
