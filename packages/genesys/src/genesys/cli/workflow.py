@@ -108,7 +108,7 @@ def confirm(args: argparse.Namespace, question: str) -> bool:
     return answer.strip() == "yes"
 
 
-def save_plan(path: Path, plan: Any, config: Path) -> None:
+def save_plan(path: Path, plan: Any, config: Path, targets: list[str]) -> None:
     payload = {
         "format_version": "1",
         "config": str(config.resolve()),
@@ -116,7 +116,7 @@ def save_plan(path: Path, plan: Any, config: Path) -> None:
         "lineage": plan.lineage,
         "serial": plan.serial,
         "destroy": plan.destroy,
-        "targets": [],
+        "targets": list(targets),  # apply re-plans with them, so the actions match
         "actions": {c.address: c.action.value for c in plan.changes},
     }
     # Attribute values are deliberately not saved (apply re-plans and checks the actions

@@ -287,13 +287,25 @@ def diff_resources(
 
 
 def select_targets(changes: list[ResourceChange], targets: Iterable[str]) -> list[ResourceChange]:
-    """Keep targeted addresses (prefix match like Terraform) and what they depend on."""
-    wanted = {
-        c.address
-        for c in changes
-        for t in targets
-        if c.address == t or c.address.startswith(t + ".") or c.address.startswith(t + "[")
-    }
+    """Keep targeted addresses (prefix match like Terraform) and what they depend on.
+    A target matching no address is an error (a typo must not plan nothing, silently)."""
+    wanted: set[str] = set()
+    for target in targets:
+        matched = {
+            c.address
+            for c in changes
+            if c.address == target or c.address.startswith((target + ".", target + "["))
+        }
+        if not matched:
+            from genesys.config.diagnostics import did_you_mean
+            from genesys.errors import GenesysError
+
+            hint = did_you_mean(target, [c.address for c in changes])
+            raise GenesysError(
+                f"--target {target} matches no resource in the config or the state"
+                + (f" ({hint})" if hint else "")
+            )
+        wanted |= matched
     by_address = {c.address: c for c in changes}
     stack = list(wanted)
     while stack:

@@ -23,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
 def apply_or_destroy(args: argparse.Namespace, *, destroy: bool) -> int:
     from genesys.cli import workflow
     from genesys.engine.session import Session
+    from genesys.errors import GenesysError
 
     saved = (
         workflow.load_saved_plan(Path(args.plan_file)) if getattr(args, "plan_file", None) else None
@@ -30,6 +31,12 @@ def apply_or_destroy(args: argparse.Namespace, *, destroy: bool) -> int:
     path = Path(saved["config"]) if saved and not args.config else workflow.config_path(args)
     if saved:
         destroy = bool(saved["destroy"])
+        if args.target and sorted(args.target) != sorted(saved.get("targets") or []):
+            raise GenesysError(
+                f"{args.plan_file} was planned with --target "
+                f"{' '.join(saved.get('targets') or []) or '(none)'}: apply it without --target"
+            )
+        args.target = list(saved.get("targets") or [])
     options = workflow.run_options(args, destroy=destroy)
     with Session.open(path, operation="destroy" if destroy else "apply") as session:
         plan = session.plan(options)

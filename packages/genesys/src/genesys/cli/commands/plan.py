@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         if plan.has_changes and not plan.destroy:
             _show_policies(session, plan, as_json=args.json)
         if args.out:
-            workflow.save_plan(Path(args.out), plan, path)
+            workflow.save_plan(Path(args.out), plan, path, args.target)
             print(f"\nSaved the plan to: {args.out}\nTo apply it: genesys apply {args.out}")
     if args.detailed_exitcode and plan.has_changes:
         return workflow.EXIT_CHANGES
