@@ -7,15 +7,19 @@ import json
 import stat
 from pathlib import Path
 
+from genesys_provider_local import postgres
+
 from .conftest import genesys_env, run_genesys
 
-DATABASE = """\
+# The installed major: the version a provider substitutes is not what these tests are about.
+VERSION = postgres.installations()[0].major if postgres.installations() else "16"
+DATABASE = f"""\
 provider: local
 resources:
   database:
     - name: app-db
       engine: postgres
-      version: "16"
+      version: "{VERSION}"
       size: small
 """
 

@@ -7,16 +7,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from genesys_provider_local import postgres
+
 from .conftest import genesys_env, run_genesys
 
 PASSPHRASE = "e2e state passphrase"
+# The installed major: the version a provider substitutes is not what these tests are about.
+VERSION = postgres.installations()[0].major if postgres.installations() else "16"
 CONFIG = """\
 provider: local
 {state}resources:
   database:
     - name: app-db
       engine: postgres
-      version: "16"
+      version: "{version}"
   storage:
     - name: bucket-{n}
       type: bucket
@@ -25,7 +29,7 @@ provider: local
 
 def _write(project: Path, n: int, encrypt: bool = False) -> None:
     state = "state:\n  encrypt: true\n" if encrypt else ""
-    (project / "genesys.yaml").write_text(CONFIG.format(state=state, n=n))
+    (project / "genesys.yaml").write_text(CONFIG.format(state=state, n=n, version=VERSION))
 
 
 def test_turning_encryption_on_leaves_no_plaintext_copy(tmp_path: Path) -> None:
