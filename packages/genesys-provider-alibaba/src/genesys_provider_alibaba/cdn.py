@@ -175,46 +175,49 @@ class Cdns(KindHandler):
         found = polled(lambda: self._detail(ids[0]))
         return {ids[0]: str(found["DomainStatus"])} if found else {}
 
+    def _cert_id(self, domain: str) -> str:
+        """The CAS certificate id serving the domain's HTTPS, or "" when HTTPS is off."""
+        answer = self.clients.rpc("cdn", "DescribeDomainCertificateInfo", DomainName=domain)
+        infos = answer["CertInfos"]["CertInfo"]
+        on = infos and infos[0].get("ServerCertificateStatus") == "on"
+        return str(infos[0].get("CertId", "")) if on else ""
+
+    def _https_forced(self, domain: str) -> bool:
+        answer = self.clients.rpc(
+            "cdn", "DescribeCdnDomainConfigs", DomainName=domain, FunctionNames="https_force"
+        )
+        return any(
+            c["FunctionName"] == "https_force" for c in answer["DomainConfigs"]["DomainConfig"]
+        )
+
+    def _tags(self, domain: str) -> dict[str, str]:
+        answer = self.clients.rpc(
+            "cdn", "DescribeTagResources", ResourceType="DOMAIN", **{"ResourceId.1": domain}
+        )
+        return {
+            t["Key"]: t["Value"]
+            for row in answer.get("TagResources", [])
+            for t in row.get("Tag", [])
+        }
+
     def _read(self, domain: str, private: bytes) -> pb.Cdn | None:
         detail = self._detail(domain)
         if detail is None:
             return None
         kept = read_private(private)
-        cert = self.clients.rpc("cdn", "DescribeDomainCertificateInfo", DomainName=domain)[
-            "CertInfos"
-        ]["CertInfo"]
-        cert_id = (
-            str(cert[0].get("CertId", ""))
-            if cert and cert[0].get("ServerCertificateStatus") == "on"
-            else ""
-        )
-        certificate = (
-            str(kept.get("certificate_id", ""))
-            if cert_id and cert_id == str(kept.get("cert_id"))
-            else cert_id
-        )
-        configs = self.clients.rpc(
-            "cdn", "DescribeCdnDomainConfigs", DomainName=domain, FunctionNames="https_force"
-        )
-        https = any(
-            c["FunctionName"] == "https_force" for c in configs["DomainConfigs"]["DomainConfig"]
-        )
-        tags = self.clients.rpc(
-            "cdn", "DescribeTagResources", ResourceType="DOMAIN", **{"ResourceId.1": domain}
-        )
-        all_tags = {
-            t["Key"]: t["Value"] for row in tags.get("TagResources", []) for t in row.get("Tag", [])
-        }
+        cert_id = self._cert_id(domain)
+        # The certificate resource's id (a CAS order) when the CDN still serves the one set.
+        same = cert_id and cert_id == str(kept.get("cert_id"))
         source = (detail.get("SourceModels", {}).get("SourceModel") or [{}])[0]
         return pb.Cdn(
             id=domain,
             name=str(kept.get("name", "")),
             origin_bucket_id=str(source.get("Content", "")).split(".oss-")[0],
             domain=domain,
-            certificate_id=certificate,
+            certificate_id=str(kept.get("certificate_id", "")) if same else cert_id,
             endpoint=str(detail.get("Cname", "")),
-            https=https,
-            tags=visible_tags(all_tags),
+            https=self._https_forced(domain),
+            tags=visible_tags(self._tags(domain)),
             provider_data=struct(
                 {
                     "status": detail.get("DomainStatus"),

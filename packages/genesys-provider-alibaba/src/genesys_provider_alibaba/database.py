@@ -42,6 +42,11 @@ ENGINE_OF = {"PostgreSQL": pb.DATABASE_ENGINE_POSTGRES, "MySQL": pb.DATABASE_ENG
 ALL_DAYS = "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday"
 
 
+def _password() -> str:
+    """24 URL-safe characters plus the classes RDS's password rule asks for."""
+    return secrets.token_urlsafe(18)[:24] + "A1!"
+
+
 def window_to_rds(window: str) -> str:
     """ "03:00-04:00" -> "03:00Z-04:00Z" (RDS's words, whole hours)."""
     start, _, end = window.partition("-")
@@ -161,53 +166,61 @@ class Databases(KindHandler):
             raise errors.InvalidArgument(
                 "RDS serves postgres and mysql", attribute_path="config.engine"
             )
-        username = config.username or DEFAULT_USER
-        kept = {"username": username, "password": secrets.token_urlsafe(18)[:24] + "A1!"}
-        existing = self.find_by_token(token) if token else None
-        if existing is None:
-            answer = self.clients.rpc(
-                "rds",
-                "CreateDBInstance",
-                Engine=engine,
-                EngineVersion=tables.engine_version(engine, config.version),
-                DBInstanceClass=tables.database_class_for(engine, config.size),
-                DBInstanceStorage=config.storage_gb or tables.DEFAULT_STORAGE_GB,
-                DBInstanceStorageType="cloud_essd",
-                DBInstanceNetType="Intranet",
-                PayType="Postpaid",
-                Category="HighAvailability" if config.multi_az else "Basic",
-                DBInstanceDescription=config.name or None,
-                ClientToken=token_value(token) if token else None,
-                **self._placement(config),
-            )
-            existing = answer["DBInstanceId"]
-            tags = tag_params(dict(config.tags), token)
-            self.clients.rpc(
-                "rds", "TagResources", ResourceType="INSTANCE", **{"ResourceId.1": existing}, **tags
-            )
+        existing = (self.find_by_token(token) if token else None) or self._make(
+            config, engine, token
+        )
         self.waiter.wait_for(existing, ready={"Running"})
         self._backup(existing, config.backup)
+        kept = {"username": config.username or DEFAULT_USER, "password": _password()}
+        self._account(existing, kept["username"], kept["password"])
+        return read_one(self, existing, private_json(kept))
+
+    def _make(self, config: pb.DatabaseConfig, engine: str, token: str) -> str:
+        """CreateDBInstance (ClientToken: a retried call returns the same instance), tagged."""
+        answer = self.clients.rpc(
+            "rds",
+            "CreateDBInstance",
+            Engine=engine,
+            EngineVersion=tables.engine_version(engine, config.version),
+            DBInstanceClass=tables.database_class_for(engine, config.size),
+            DBInstanceStorage=config.storage_gb or tables.DEFAULT_STORAGE_GB,
+            DBInstanceStorageType="cloud_essd",
+            DBInstanceNetType="Intranet",
+            PayType="Postpaid",
+            Category="HighAvailability" if config.multi_az else "Basic",
+            DBInstanceDescription=config.name or None,
+            ClientToken=token_value(token) if token else None,
+            **self._placement(config),
+        )
+        db_id = str(answer["DBInstanceId"])
+        tags = tag_params(dict(config.tags), token)
+        self.clients.rpc(
+            "rds", "TagResources", ResourceType="INSTANCE", **{"ResourceId.1": db_id}, **tags
+        )
+        return db_id
+
+    def _account(self, db_id: str, username: str, password: str) -> None:
+        """The account with this password: made, or its password reset (a retried create)."""
         accounts = self.clients.rpc(
-            "rds", "DescribeAccounts", DBInstanceId=existing, AccountName=username
+            "rds", "DescribeAccounts", DBInstanceId=db_id, AccountName=username
         )
         if accounts["Accounts"]["DBInstanceAccount"]:
             self.clients.rpc(
                 "rds",
                 "ResetAccountPassword",
-                DBInstanceId=existing,
+                DBInstanceId=db_id,
                 AccountName=username,
-                AccountPassword=kept["password"],
+                AccountPassword=password,
             )
-        else:
-            self.clients.rpc(
-                "rds",
-                "CreateAccount",
-                DBInstanceId=existing,
-                AccountName=username,
-                AccountPassword=kept["password"],
-                AccountType="Super",
-            )
-        return read_one(self, existing, private_json(kept))
+            return
+        self.clients.rpc(
+            "rds",
+            "CreateAccount",
+            DBInstanceId=db_id,
+            AccountName=username,
+            AccountPassword=password,
+            AccountType="Super",
+        )
 
     def _backup(self, db_id: str, backup: pb.BackupConfig) -> None:
         if not backup.retention_days and not backup.window:

@@ -48,6 +48,25 @@ def _incorrect(disk: dict[str, Any], action: str) -> CloudError:
     )
 
 
+def _disk_spec(params: Params, where: str) -> tuple[str, str, int]:
+    """(zone, category, size) of a CreateDisk, refused as ECS refuses them."""
+    zone = required(params, "ZoneId")
+    if zone not in catalog.zones_of(where):
+        raise CloudError(
+            404, "InvalidZoneId.NotFound", f"The specified zone {zone} does not exist."
+        )
+    category = params.get("DiskCategory", "cloud_efficiency")
+    if category not in CATEGORIES:
+        raise CloudError(
+            400,
+            "InvalidDiskCategory.ValueNotSupported",
+            f"DiskCategory {category} is not supported.",
+        )
+    low, high = CATEGORIES[category]
+    required(params, "Size")
+    return zone, category, integer(params, "Size", 0, low, high)
+
+
 class DiskActions:
     store: Store
 
@@ -64,21 +83,7 @@ class DiskActions:
 
     def do_CreateDisk(self, params: Params) -> dict[str, Any]:
         where = region(params)
-        zone = required(params, "ZoneId")
-        if zone not in catalog.zones_of(where):
-            raise CloudError(
-                404, "InvalidZoneId.NotFound", f"The specified zone {zone} does not exist."
-            )
-        category = params.get("DiskCategory", "cloud_efficiency")
-        if category not in CATEGORIES:
-            raise CloudError(
-                400,
-                "InvalidDiskCategory.ValueNotSupported",
-                f"DiskCategory {category} is not supported.",
-            )
-        low, high = CATEGORIES[category]
-        size = integer(params, "Size", 0, low, high)
-        required(params, "Size")
+        zone, category, size = _disk_spec(params, where)
         token = params.get("ClientToken", "")
         with self.store.lock:
             for disk in self.store.values("disks"):

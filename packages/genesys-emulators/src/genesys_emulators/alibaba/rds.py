@@ -105,44 +105,47 @@ class Rds(RpcService):
             )
             if earlier is not None:
                 return self._created(earlier)
-            engine, version, db_class = self._check_engine(params)
-            storage = integer(params, "DBInstanceStorage", 0, 20, 32000)
-            required(params, "DBInstanceStorage")
-            required(params, "DBInstanceNetType")
-            required(params, "SecurityIPList")
-            prefix, word, port = PREFIX[engine]
-            instance_id = f"{prefix}{self.store.new_id()}"
-            record = {
-                "DBInstanceId": instance_id,
-                "DBInstanceDescription": params.get("DBInstanceDescription", instance_id),
-                "Engine": engine,
-                "EngineVersion": version,
-                "DBInstanceClass": db_class,
-                "DBInstanceStorage": storage,
-                "DBInstanceStorageType": params.get("DBInstanceStorageType", "cloud_essd"),
-                "Category": params.get("Category", "Basic"),
-                "PayType": params.get("PayType", "Postpaid"),
-                "RegionId": where,
-                "InstanceNetworkType": "VPC" if params.get("VSwitchId") else "Classic",
-                "DBInstanceNetType": params["DBInstanceNetType"],
-                "SecurityIPList": params["SecurityIPList"],
-                "ConnectionString": f"{instance_id}.{word}.rds.aliyuncs.com",
-                "Port": str(port),
-                "DBInstanceType": "Primary",
-                **self._placement(params),
-                "_token": token,
-                "_tags": tags_in(params),
-                "_transition": Transition(("Creating", "Running"), STEP),
-                "_backup": {
-                    "BackupRetentionPeriod": "7",
-                    "PreferredBackupTime": "00:00Z-01:00Z",
-                    "PreferredBackupPeriod": "Monday,Wednesday,Friday,Saturday,Sunday",
-                },
-                "_databases": {},
-                "_accounts": {},
-            }
-            self.store.put("rds", instance_id, record)
+            record = self._record(params, where, token)
+            self.store.put("rds", record["DBInstanceId"], record)
         return self._created(record)
+
+    def _record(self, params: Params, where: str, token: str) -> dict[str, Any]:
+        """A new instance's record, after the checks CreateDBInstance makes."""
+        engine, version, db_class = self._check_engine(params)
+        storage = integer(params, "DBInstanceStorage", 0, 20, 32000)
+        for name in ("DBInstanceStorage", "DBInstanceNetType", "SecurityIPList"):
+            required(params, name)
+        prefix, word, port = PREFIX[engine]
+        instance_id = f"{prefix}{self.store.new_id()}"
+        return {
+            "DBInstanceId": instance_id,
+            "DBInstanceDescription": params.get("DBInstanceDescription", instance_id),
+            "Engine": engine,
+            "EngineVersion": version,
+            "DBInstanceClass": db_class,
+            "DBInstanceStorage": storage,
+            "DBInstanceStorageType": params.get("DBInstanceStorageType", "cloud_essd"),
+            "Category": params.get("Category", "Basic"),
+            "PayType": params.get("PayType", "Postpaid"),
+            "RegionId": where,
+            "InstanceNetworkType": "VPC" if params.get("VSwitchId") else "Classic",
+            "DBInstanceNetType": params["DBInstanceNetType"],
+            "SecurityIPList": params["SecurityIPList"],
+            "ConnectionString": f"{instance_id}.{word}.rds.aliyuncs.com",
+            "Port": str(port),
+            "DBInstanceType": "Primary",
+            **self._placement(params),
+            "_token": token,
+            "_tags": tags_in(params),
+            "_transition": Transition(("Creating", "Running"), STEP),
+            "_backup": {
+                "BackupRetentionPeriod": "7",
+                "PreferredBackupTime": "00:00Z-01:00Z",
+                "PreferredBackupPeriod": "Monday,Wednesday,Friday,Saturday,Sunday",
+            },
+            "_databases": {},
+            "_accounts": {},
+        }
 
     @staticmethod
     def _created(record: dict[str, Any]) -> dict[str, Any]:
