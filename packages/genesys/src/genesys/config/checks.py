@@ -5,10 +5,12 @@ for a provider name that looks like a typo."""
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path as FsPath
 
 from genesys.config.diagnostics import Path, did_you_mean
 from genesys.config.model import Config
 from genesys.config.reporter import Reporter
+from genesys.config.types import is_plugin_path
 from genesys.config.vocab import KNOWN_PROVIDERS, KNOWN_STATE_BACKENDS
 
 _BACKEND_NEEDS = {
@@ -79,6 +81,14 @@ def _check_subnets(
 
 def _check_provider(cfg: Config, reporter: Reporter) -> None:
     if cfg.provider in KNOWN_PROVIDERS:
+        return
+    if is_plugin_path(cfg.provider):
+        if not FsPath(cfg.plugin).is_file():
+            reporter.error(
+                ("provider",),
+                f"plugin executable '{cfg.provider}' does not exist ({cfg.plugin})",
+                "a path is relative to the config file's directory",
+            )
         return
     hint = did_you_mean(cfg.provider, KNOWN_PROVIDERS)
     if hint:

@@ -25,8 +25,10 @@ from genesys.config.types import (
     Name,
     OneOf,
     Pattern,
+    PluginChoice,
     Url,
     VersionConstraint,
+    is_plugin_path,
 )
 from genesys.config.vocab import ENFORCEMENT_LEVELS, HTTP_METHODS, POLICY_NAMES
 from pydantic import (
@@ -308,8 +310,10 @@ class Config(Model):
     """A whole config file. Built by `load_config()`, which also fills the private parts:
     `source_path`, `warnings` and the location of every field (`location_of`)."""
 
-    provider: ProviderName = Field(
-        default="local", description="aws|gcp|azure|alibaba|tencent|local"
+    provider: Annotated[str, PluginChoice()] = Field(
+        default="local",
+        description="aws|gcp|azure|alibaba|tencent|local, another installed plugin's name, "
+        "or a path to a plugin executable (./genesys-provider-x)",
     )
     region: str | None = None
     project: str | None = None
@@ -363,9 +367,26 @@ class Config(Model):
         """Directory relative paths in the config (function sources) are resolved against."""
         return self._source_path.parent
 
+    @property
+    def provider_name(self) -> str:
+        """The provider's name: `provider:` itself, or for a path to a plugin executable
+        its file name without `genesys-provider-` (what `providers.<name>`, the state's
+        records and genesys.lock use)."""
+        from genesys.plugins.discovery import provider_name_of
+
+        return provider_name_of(self.provider)
+
+    @property
+    def plugin(self) -> str:
+        """What starts the plugin: the name, or the executable's path resolved against
+        the config file's directory (so a run from elsewhere finds it)."""
+        if not is_plugin_path(self.provider):
+            return self.provider
+        return str((self.base_dir / FsPath(self.provider).expanduser()).resolve())
+
     def provider_settings(self) -> ProviderSettings:
         """Settings of the selected provider (empty when it has no `providers:` entry)."""
-        return self.providers.get(self.provider) or ProviderSettings()
+        return self.providers.get(self.provider_name) or ProviderSettings()
 
     def location_of(self, path: Path | str) -> Location:
         """Where a field path (tuple or "resources.compute[0].type") was written; the

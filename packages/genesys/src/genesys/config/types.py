@@ -117,6 +117,36 @@ class Pattern(_Marker):
 
 
 @dataclass(frozen=True)
+class PluginChoice(_Marker):
+    """`provider:`: a provider name, or a path to a plugin executable (a value holding a path
+    separator or ending in `.py`, as docs/plugin-protocol.md says): how a team tries its
+    own plugin before packaging it."""
+
+    def validate(self, value: object) -> str:
+        text = _as_text(value, "provider")
+        if is_plugin_path(text):
+            return text
+        if not re.match(PROVIDER_NAME_PATTERN, text):
+            raise user_error(
+                f"invalid provider name '{text}'",
+                "lower-case letters, digits, '-' or '_'; or a path to a plugin executable "
+                "(./genesys-provider-x)",
+            )
+        return text
+
+    def json_schema(self) -> JsonSchemaValue:
+        return {"type": "string"}
+
+
+PROVIDER_NAME_PATTERN = r"^[a-z][a-z0-9_-]*$"
+
+
+def is_plugin_path(value: str) -> bool:
+    """Whether `provider:` names an executable rather than an installed plugin."""
+    return "/" in value or "\\" in value or value.endswith((".py", ".exe"))
+
+
+@dataclass(frozen=True)
 class Cidr(_Marker):
     """An IP network in CIDR notation; `ipv4_only` for networks and subnets."""
 

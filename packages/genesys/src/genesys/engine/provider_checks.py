@@ -29,7 +29,7 @@ def provider_diagnostics(config: Any, desired: list[Any]) -> tuple[list[Diagnost
         return [], ""
     try:
         with PluginManager(env_passthrough=env_passthrough_of(config)) as plugins:
-            conn = plugins.get(config.provider)
+            conn = plugins.get(config.plugin)
             items = [_item(resource) for resource in desired]
             request = provider_pb2.ValidateResourcesRequest(resources=[i.desired for i in items])
             response = conn.provider.ValidateResources(request)

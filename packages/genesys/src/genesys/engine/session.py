@@ -80,15 +80,17 @@ class Session:
         digest = hashlib.sha256(Path(config_path).read_bytes()).hexdigest()
         plugins = PluginManager(env_passthrough=env_passthrough_of(config))
         try:
-            conn = plugins.get(config.provider)
-            settings = config.providers.get(config.provider)
+            conn = plugins.get(config.plugin)
+            settings = config.providers.get(config.provider_name)
             check_plugin_version(
-                config.provider,
+                config.provider_name,
                 conn.metadata.version,
                 settings.version if settings else None,
                 config.base_dir,
             )
-            identity = configure_plugin(conn, config, config.base_dir.resolve(), config.provider)
+            identity = configure_plugin(
+                conn, config, config.base_dir.resolve(), config.provider_name
+            )
             facts = _facts(conn)
             with open_state(
                 config, Path(config_path), plugins, identity, operation=operation, lock=lock
@@ -112,7 +114,7 @@ class Session:
         return OperationContext(
             conn=self.conn,
             state=self.state,
-            provider=self.config.provider,
+            provider=self.config.provider_name,
             identity=self.identity,
             sensitive=self.facts.sensitive,
             timeout=options.timeout,
@@ -133,7 +135,7 @@ class Session:
 
         metadata = self.conn.metadata
         kinds = [KINDS_BY_ENUM[k].name for k in metadata.capabilities if k in KINDS_BY_ENUM]
-        problems = unsupported(self.desired, self.config.provider, kinds)
+        problems = unsupported(self.desired, self.config.provider_name, kinds)
         if problems:
             raise ConfigError(problems)
 
@@ -159,7 +161,7 @@ class Session:
                 "the provider cannot plan these resources:\n  " + "\n  ".join(errors)
             )
         plan = Plan(
-            provider=self.config.provider,
+            provider=self.config.provider_name,
             lineage=self.state.lineage,
             serial=self.state.serial,
             config_digest=self.config_digest,

@@ -141,8 +141,8 @@ def backend_for_config(config_path: Path | None) -> Iterator[Any]:
 
     plugins = PluginManager(env_passthrough=env_passthrough_of(config))
     try:
-        conn = plugins.get(config.provider)
-        identity = configure_plugin(conn, config, config.base_dir.resolve(), config.provider)
+        conn = plugins.get(config.plugin)
+        identity = configure_plugin(conn, config, config.base_dir.resolve(), config.provider_name)
         yield make_backend(config, Path(config_path), plugins, identity)[0]
     finally:
         plugins.close()

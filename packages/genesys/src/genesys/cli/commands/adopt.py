@@ -28,12 +28,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     add_config_arg(parser)
     parser.add_argument("address", metavar="ADDR", help="config address, e.g. compute.web")
-    parser.add_argument("id", metavar="ID",
-                        help="the provider's id, e.g. i-0abc123 or a bucket name")
-    parser.add_argument("--kind", metavar="KIND",
-                        help="kind when the address allows several (storage: bucket|volume)")
-    parser.add_argument("--generate-config", action="store_true",
-                        help="write the resource's block into the config file")
+    parser.add_argument(
+        "id", metavar="ID", help="the provider's id, e.g. i-0abc123 or a bucket name"
+    )
+    parser.add_argument(
+        "--kind",
+        metavar="KIND",
+        help="kind when the address allows several (storage: bucket|volume)",
+    )
+    parser.add_argument(
+        "--generate-config",
+        action="store_true",
+        help="write the resource's block into the config file",
+    )
     parser.set_defaults(func=run)
 
 
@@ -52,12 +59,21 @@ def run(args: argparse.Namespace) -> int:
                 "pass --generate-config to have it written from the resource"
             )
         if desired is not None and args.generate_config:
-            raise GenesysError(f"{args.address} is already declared in {display_path(path)}; "
-                               "adopt it without --generate-config")
+            raise GenesysError(
+                f"{args.address} is already declared in {display_path(path)}; "
+                "adopt it without --generate-config"
+            )
         kinds = kinds_for_address(args.address, desired, args.kind)
-        adopted = adopt(session.conn, session.state.resources, address=args.address,
-                        resource_id=args.id, kinds=kinds, provider=session.config.provider,
-                        desired=desired, sensitive=session.facts.sensitive)
+        adopted = adopt(
+            session.conn,
+            session.state.resources,
+            address=args.address,
+            resource_id=args.id,
+            kinds=kinds,
+            provider=session.config.provider_name,
+            desired=desired,
+            sensitive=session.facts.sensitive,
+        )
         notes: list[str] = []
         if args.generate_config:
             notes = _write_block(session, path, adopted.record)
@@ -71,8 +87,9 @@ def _write_block(session: Session, path: Path, record: ResourceRecord) -> list[s
     from genesys.config import expand, load_config
     from genesys.discovery import add_block_to_config, config_block, managed_ids
 
-    block = config_block(record.address, record.kind, record.attributes,
-                         managed_ids(session.state.resources))
+    block = config_block(
+        record.address, record.kind, record.attributes, managed_ids(session.state.resources)
+    )
     add_block_to_config(path, session.config.format, block, record.address)
     written = next(d for d in expand(load_config(path)) if d.address == record.address)
     record.dependencies = sorted(written.depends_on)
@@ -84,11 +101,15 @@ def _report(record: ResourceRecord, path: Path, notes: list[str], *, generated: 
     from genesys.discovery import summarize
 
     summary = summarize(record.kind, record.attributes)
-    print(f"Adopted {record.kind} {record.id} as {record.address}"
-          + (f": {summary}." if summary else "."))
+    print(
+        f"Adopted {record.kind} {record.id} as {record.address}"
+        + (f": {summary}." if summary else ".")
+    )
     if generated:
         print(f"Wrote its block to {display_path(path)}.")
         for note in notes:
             print(f"  note: {note}")
-    print("Nothing was changed in the cloud. Run `genesys plan` to see how the config and the "
-          "resource differ.")
+    print(
+        "Nothing was changed in the cloud. Run `genesys plan` to see how the config and the "
+        "resource differ."
+    )

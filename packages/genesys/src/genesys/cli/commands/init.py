@@ -16,18 +16,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def write_lock(directory: Path, provider: str) -> Path:
-    """Record the plugin version in use, like .terraform.lock.hcl: commit this file."""
+def write_lock(directory: Path, provider: str, plugin: str | None = None) -> Path:
+    """Record the plugin version in use, like .terraform.lock.hcl: commit this file.
+    `plugin` is what starts it when not the name (a path to an executable)."""
     from genesys.plugins import PluginManager, find_plugin
 
     manager = PluginManager()
     try:
-        conn = manager.get(provider)
+        conn = manager.get(plugin or provider)
         entry = {
             "version": conn.metadata.version,
             "protocol_version": conn.metadata.protocol_version,
             # Where it came from, by name only: the lock is committed and shared.
-            "executable": Path(find_plugin(provider)[-1]).name,
+            "executable": Path(find_plugin(plugin or provider)[-1]).name,
         }
     finally:
         manager.close()
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"Created {path.relative_to(directory)}")
     config_path = Path(args.config) if args.config else find_config(directory)
     config = load_config(config_path)
-    lock = write_lock(directory, config.provider)
-    print(f"Provider {config.provider!r} ready; versions recorded in {lock.name}.")
+    lock = write_lock(directory, config.provider_name, config.plugin)
+    print(f"Provider {config.provider_name!r} ready; versions recorded in {lock.name}.")
     print("\nGenesys has been initialized. Next: genesys plan, then genesys apply.")
     return 0
