@@ -189,3 +189,65 @@ def test_volume_grows_attaches_and_detaches(conn: Any, ready: dict, suffix: str)
     conn.storage.DeleteVolume(pb.DeleteRequest(id=volume.id))
     with pytest.raises(errors.NotFound):
         conn.storage.GetVolume(pb.GetRequest(id=volume.id))
+
+
+def test_load_balancer_http_through_backend_services_tcp_through_a_pool(
+    conn: Any, ready: dict, suffix: str
+) -> None:
+    from genesys.provider.v1 import network_pb2
+
+    network = conn.network.CreateNetwork(
+        network_pb2.CreateNetworkRequest(
+            config=pb.NetworkConfig(name=f"lb-{suffix}", cidr="10.7.0.0/16")
+        )
+    )
+    conn.network.CreateSubnet(
+        network_pb2.CreateSubnetRequest(
+            config=pb.SubnetConfig(name="a", network_id=network.id, cidr="10.7.1.0/24")
+        )
+    )
+    vms = [
+        conn.compute.CreateInstance(
+            compute_pb2.CreateInstanceRequest(
+                config=pb.InstanceConfig(name=f"lb{i}-{suffix}", network_id=network.id)
+            )
+        )
+        for i in range(2)
+    ]
+    config = pb.LoadBalancerConfig(
+        name=f"front-{suffix}",
+        network_id=network.id,
+        listeners=[pb.Listener(protocol="http", port=80, target_port=8080)],
+        target_instance_ids=[vms[0].id],
+    )
+    made = conn.network.CreateLoadBalancer(network_pb2.CreateLoadBalancerRequest(config=config))
+    assert made.dns_name and made.target_instance_ids == [vms[0].id]
+    project, url = ready["account"], ready["sdk"]["compute"]
+    service = compute_client("BackendServicesClient", url).get(
+        project=project, backend_service=f"front-{suffix}-b80"
+    )
+    assert service.port_name == "p8080" and len(service.backends) == 1
+    config.target_instance_ids.append(vms[1].id)
+    config.listeners.append(pb.Listener(protocol="tcp", port=5432))
+    update = network_pb2.UpdateLoadBalancerRequest(id=made.id, config=config)
+    changed = conn.network.UpdateLoadBalancer(update)
+    assert sorted(changed.target_instance_ids) == sorted(v.id for v in vms)
+    assert [(item.protocol, item.port) for item in changed.listeners] == [
+        ("http", 80),
+        ("tcp", 5432),
+    ]
+    pool = compute_client("TargetPoolsClient", url).get(
+        project=project, region="us-central1", target_pool=f"front-{suffix}-pool"
+    )
+    assert len(pool.instances) == 2
+    bad = pb.LoadBalancerConfig(
+        name="udp", listeners=[pb.Listener(protocol="udp", port=53, target_port=5353)]
+    )
+    with pytest.raises(errors.InvalidArgument) as refused:
+        conn.network.CreateLoadBalancer(network_pb2.CreateLoadBalancerRequest(config=bad))
+    assert refused.value.attribute_path == "config.listeners[0].target_port"
+    conn.network.DeleteLoadBalancer(pb.DeleteRequest(id=made.id))
+    with pytest.raises(errors.NotFound):
+        conn.network.GetLoadBalancer(pb.GetRequest(id=made.id))
+    for client in ("BackendServicesClient", "UrlMapsClient", "HealthChecksClient"):
+        assert list(compute_client(client, url).list(project=project)) == [], client

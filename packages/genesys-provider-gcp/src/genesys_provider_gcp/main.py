@@ -16,6 +16,7 @@ def handlers(clients: GcpClients) -> list[Any]:
     from genesys_provider_gcp.cdn import Cdns, Certificates
     from genesys_provider_gcp.compute import Instances
     from genesys_provider_gcp.database import Databases
+    from genesys_provider_gcp.load_balancers import LoadBalancers
     from genesys_provider_gcp.network import Networks, SecurityGroups, Subnets
     from genesys_provider_gcp.serverless import Functions
     from genesys_provider_gcp.storage import Buckets
@@ -29,6 +30,7 @@ def handlers(clients: GcpClients) -> list[Any]:
         Networks,
         Subnets,
         SecurityGroups,
+        LoadBalancers,
         Databases,
         Functions,
         Cdns,

@@ -36,6 +36,7 @@ FORCE_NEW: dict[str, frozenset[str]] = {
 REQUIRED: dict[str, frozenset[str]] = {
     "volume": frozenset({"name"}),
     "volume_attachment": frozenset({"volume_id", "instance_id"}),
+    "load_balancer": frozenset({"name", "listeners"}),
     "bucket": frozenset({"name"}),
     "network": frozenset({"name"}),
     "subnet": frozenset({"network_id", "cidr"}),
@@ -53,6 +54,7 @@ KINDS = (
     "network",
     "subnet",
     "security_group",
+    "load_balancer",
     "database",
     "function",
     "cdn",
@@ -148,6 +150,11 @@ def validate(resource: pb.Resource, index: int) -> Iterator[pb.Diagnostic]:
                 "version",
                 f"{engine} {body.version} is not offered by Cloud SQL; one of {known}",
             )
+    elif which == "load_balancer":
+        from genesys_provider_gcp.load_balancers import listener_problems
+
+        for path, why in listener_problems(body):
+            yield _error(index, path, why)
     elif which == "security_group":
         sources = {tuple(sorted(r.cidr_blocks)) for r in body.ingress}
         if len(sources) > 1:
@@ -250,6 +257,10 @@ def cost_of(region: str, which: str, body: Any) -> provider_pb2.CostEstimate:
         ),
         "cdn": lambda r: _hourly("forwarding rule", tables.FORWARDING_RULE_HOURLY),
         "volume": _volume_cost,
+        "load_balancer": lambda r: _hourly(
+            f"{max(len(r.listeners), 1)} forwarding rule(s)",
+            tables.FORWARDING_RULE_HOURLY * max(len(r.listeners), 1),
+        ),
     }
     compute = costs.get(which)
     return (

@@ -1,15 +1,12 @@
-"""The `gcs` state backend, served through the StateStore service.
+"""The `gcs` state backend: the SDK's ObjectStateStore over Cloud Storage objects.
 
-Location config (the config's state block): `bucket` (required), `prefix` (default
-"genesys/<workspace>/"), `create_bucket` (default true: the bucket - versioned, uniform
-access, public access prevented - is made on first use). Other keys (`backend`, `encrypt`,
-...) belong to the core.
-
-Compare-and-swap uses GCS generation preconditions: a write carries ifGenerationMatch
-(0 = must not exist); GCS answers 412 and writes nothing otherwise. A version is the object's
-generation, which also reads past versions (the bucket keeps them). The lock is the object
-`<prefix>.genesys.lock`, written with ifGenerationMatch=0: it never waits; a take-over
-rewrites it with ifGenerationMatch=<the stale holder's generation>, so one run wins.
+The protocol (layout under `<prefix>`, compare-and-swap, versions, the lock object that never
+waits and is taken over by exactly one run) is `genesys_plugin_sdk.state_objects`; this module
+supplies GCS's five object calls. Compare-and-swap is GCS's generation precondition
+(`ifGenerationMatch`, 0 = must not exist: GCS answers 412 and writes nothing); a version is
+the object's generation, which also reads a past version (the bucket keeps them). The bucket
+is made on first use (`create_bucket`, default true): versioned, uniform access, public
+access prevented.
 """
 
 from __future__ import annotations
@@ -17,234 +14,113 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
-from genesys.provider.v1 import provider_pb2, provider_pb2_grpc
 from genesys_plugin_sdk import errors
-from genesys_plugin_sdk.cloud_errors import translate_errors
-from google.protobuf import json_format, timestamp_pb2
+from genesys_plugin_sdk.state_objects import (
+    ObjectInfo,
+    ObjectStateStore,
+    ObjectStore,
+    StateBucket,
+    StoredObject,
+)
 
 from genesys_provider_gcp.clients import GcpClients
 from genesys_provider_gcp.errors import TRANSLATOR
 
-LOCK_OBJECT = ".genesys.lock"
 
+class GcsObjects:
+    """The ObjectStore calls on one GCS bucket."""
 
-@dataclass(frozen=True)
-class Backend:
-    bucket: str
-    prefix: str
-    create_bucket: bool
+    def __init__(self, gcs: Any, bucket: Any) -> None:
+        self.gcs = gcs
+        self.bucket = bucket
 
-    def key(self, name: str) -> str:
-        return f"{self.prefix}{name}"
+    def get(self, key: str, version: str = "") -> StoredObject | None:
+        from google.api_core import exceptions
 
-    @property
-    def lock_key(self) -> str:
-        return f"{self.prefix}{LOCK_OBJECT}"
+        blob = self.bucket.blob(key, generation=int(version) if version else None)
+        try:
+            data = blob.download_as_bytes()
+        except exceptions.NotFound:
+            return None
+        return StoredObject(data=data, version=str(blob.generation))
 
+    def put(self, key: str, data: bytes, expected_version: str) -> str | None:
+        from google.api_core import exceptions
 
-def backend_of(location: Any) -> Backend:
-    if location.backend not in ("gcs", ""):
-        raise errors.InvalidArgument(
-            f"the gcp provider serves the gcs state backend, not {location.backend!r}",
-            attribute_path="state.backend",
+        blob = self.bucket.blob(key)
+        try:
+            blob.upload_from_string(data, if_generation_match=int(expected_version or 0))
+        except exceptions.PreconditionFailed:
+            return None
+        return str(blob.generation)
+
+    def delete(self, key: str, expected_version: str = "") -> bool:
+        from google.api_core import exceptions
+
+        match = int(expected_version) if expected_version else None
+        try:
+            self.bucket.blob(key).delete(if_generation_match=match)
+        except (exceptions.NotFound, exceptions.PreconditionFailed):
+            return False
+        return True
+
+    def list(self, prefix: str) -> Iterator[ObjectInfo]:
+        for blob in self.gcs.list_blobs(self.bucket, prefix=prefix):
+            yield ObjectInfo(
+                key=blob.name,
+                version=str(blob.generation),
+                size=blob.size or 0,
+                modified=blob.updated,
+            )
+
+    def versions(self, key: str) -> Iterator[ObjectInfo]:
+        blobs = self.gcs.list_blobs(self.bucket, prefix=key, versions=True)
+        found = sorted(
+            (b for b in blobs if b.name == key), key=lambda b: b.generation, reverse=True
         )
-    config = json_format.MessageToDict(location.config) if location.HasField("config") else {}
-    bucket = str(config.get("bucket") or "")
-    if not bucket:
-        raise errors.InvalidArgument(
-            "the gcs state backend needs a bucket", attribute_path="state.bucket"
-        )
-    workspace = location.workspace or "default"
-    key = str(config.get("prefix") or "").strip("/")
-    if key:
-        prefix = f"{key}/" if workspace == "default" else f"{key}/env/{workspace}/"
-    else:
-        prefix = f"genesys/{workspace}/"
-    return Backend(
-        bucket=bucket, prefix=prefix, create_bucket=bool(config.get("create_bucket", True))
-    )
+        for blob in found:
+            yield ObjectInfo(
+                key=blob.name,
+                version=str(blob.generation),
+                size=blob.size or 0,
+                modified=blob.updated,
+            )
 
 
-@contextlib.contextmanager
-def _precondition(what: str) -> Iterator[None]:
-    from google.api_core import exceptions
+class StateStoreServicer(ObjectStateStore):
+    backends = ("gcs",)
+    provider = "gcp"
 
-    try:
-        yield
-    except exceptions.PreconditionFailed:
-        raise errors.FailedPrecondition(
-            f"{what} changed since it was read (generation mismatch)"
-        ) from None
-
-
-def _timestamp(value: Any) -> timestamp_pb2.Timestamp:
-    stamp = timestamp_pb2.Timestamp()
-    if value is not None:
-        stamp.FromDatetime(value)
-    return stamp
-
-
-@translate_errors(TRANSLATOR)
-class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
     def __init__(self, clients: GcpClients) -> None:
+        super().__init__(translate=TRANSLATOR)
         self.clients = clients
         self._ready: set[str] = set()
         self._lock = threading.Lock()
 
-    def _bucket(self, backend: Backend) -> Any:
+    def objects(self, bucket: StateBucket) -> ObjectStore:
         gcs = self.clients.storage()
-        bucket = gcs.bucket(backend.bucket)
         with self._lock:
-            if backend.bucket in self._ready:
-                return bucket
-            from google.api_core import exceptions
+            if bucket.name not in self._ready:
+                self._ensure(gcs, bucket)
+                self._ready.add(bucket.name)
+        return GcsObjects(gcs, gcs.bucket(bucket.name))
 
-            try:
-                gcs.get_bucket(backend.bucket)
-            except exceptions.NotFound:
-                if not backend.create_bucket:
-                    raise errors.FailedPrecondition(
-                        f"state bucket {backend.bucket} does not exist (create_bucket is false)"
-                    ) from None
-                self._create(gcs, backend.bucket)
-            self._ready.add(backend.bucket)
-        return bucket
-
-    def _create(self, gcs: Any, name: str) -> None:
+    def _ensure(self, gcs: Any, bucket: StateBucket) -> None:
         from google.api_core import exceptions
 
-        bucket = gcs.bucket(name)
-        bucket.versioning_enabled = True  # past state versions stay readable
-        bucket.iam_configuration.uniform_bucket_level_access_enabled = True
-        bucket.iam_configuration.public_access_prevention = "enforced"
+        try:
+            gcs.get_bucket(bucket.name)
+            return
+        except exceptions.NotFound:
+            if not bucket.create_bucket:
+                raise errors.FailedPrecondition(
+                    f"state bucket {bucket.name} does not exist (create_bucket is false)"
+                ) from None
+        made = gcs.bucket(bucket.name)
+        made.versioning_enabled = True  # past state versions stay readable
+        made.iam_configuration.uniform_bucket_level_access_enabled = True
+        made.iam_configuration.public_access_prevention = "enforced"
         with contextlib.suppress(exceptions.Conflict):  # another run made it first
-            gcs.create_bucket(bucket, location=self.clients.region)
-
-    def ReadState(self, request: Any, context: Any) -> provider_pb2.StateObject:
-        from google.api_core import exceptions
-
-        backend = backend_of(request.location)
-        generation = int(request.version) if request.version else None
-        blob = self._bucket(backend).blob(backend.key(request.key), generation=generation)
-        try:
-            data = blob.download_as_bytes()
-        except exceptions.NotFound:
-            raise errors.NotFound(f"state object {request.key} not found") from None
-        return provider_pb2.StateObject(key=request.key, data=data, version=str(blob.generation))
-
-    def WriteState(self, request: Any, context: Any) -> provider_pb2.WriteStateResponse:
-        backend = backend_of(request.location)
-        blob = self._bucket(backend).blob(backend.key(request.key))
-        expected = int(request.expected_version) if request.expected_version else 0
-        with _precondition(f"state object {request.key}"):
-            blob.upload_from_string(request.data, if_generation_match=expected)
-        return provider_pb2.WriteStateResponse(version=str(blob.generation))
-
-    def DeleteState(self, request: Any, context: Any) -> provider_pb2.DeleteStateResponse:
-        from google.api_core import exceptions
-
-        backend = backend_of(request.location)
-        try:
-            self._bucket(backend).blob(backend.key(request.key)).delete()
-        except exceptions.NotFound:
-            raise errors.NotFound(f"state object {request.key} not found") from None
-        return provider_pb2.DeleteStateResponse()
-
-    def ListStateKeys(self, request: Any, context: Any) -> Iterator[provider_pb2.StateKey]:
-        backend = backend_of(request.location)
-        bucket = self._bucket(backend)
-        for blob in self.clients.storage().list_blobs(bucket, prefix=backend.key(request.prefix)):
-            key = blob.name[len(backend.prefix) :]
-            if key != LOCK_OBJECT:
-                yield provider_pb2.StateKey(
-                    key=key, version=str(blob.generation), size=blob.size or 0
-                )
-
-    def ListStateVersions(self, request: Any, context: Any) -> Iterator[provider_pb2.StateVersion]:
-        backend = backend_of(request.location)
-        name = backend.key(request.key)
-        blobs = self.clients.storage().list_blobs(self._bucket(backend), prefix=name, versions=True)
-        found = sorted(
-            (b for b in blobs if b.name == name), key=lambda b: b.generation, reverse=True
-        )
-        for blob in found:
-            yield provider_pb2.StateVersion(
-                version=str(blob.generation), modified=_timestamp(blob.updated), size=blob.size or 0
-            )
-
-    # ------------------------------------------------------------ the lock
-
-    def _holder(self, backend: Backend) -> tuple[Any, int]:
-        """(the lock's LockInfo, its generation), or (None, 0) when nobody holds it."""
-        from google.api_core import exceptions
-
-        blob = self._bucket(backend).blob(backend.lock_key)
-        try:
-            raw = blob.download_as_bytes()
-        except exceptions.NotFound:
-            return None, 0
-        try:
-            info = json_format.Parse(raw, provider_pb2.LockInfo())
-        except json_format.ParseError:
-            info = provider_pb2.LockInfo(id="?")
-        return info, int(blob.generation or 0)
-
-    def _write_lock(self, backend: Backend, info: Any, generation: int) -> bool:
-        from google.api_core import exceptions
-
-        blob = self._bucket(backend).blob(backend.lock_key)
-        try:
-            blob.upload_from_string(
-                json_format.MessageToJson(info).encode(), if_generation_match=generation
-            )
-        except exceptions.PreconditionFailed:
-            return False
-        return True
-
-    def Lock(self, request: Any, context: Any) -> provider_pb2.LockResponse:
-        backend = backend_of(request.location)
-        info = request.info
-        if request.replace_lock_id:
-            holder, generation = self._holder(backend)
-            if (
-                holder is not None
-                and holder.id == request.replace_lock_id
-                and self._write_lock(backend, info, generation)
-            ):
-                return provider_pb2.LockResponse(acquired=True)
-        elif self._write_lock(backend, info, 0):
-            return provider_pb2.LockResponse(acquired=True)
-        holder, _ = self._holder(backend)
-        return provider_pb2.LockResponse(
-            acquired=False, holder=holder or provider_pb2.LockInfo(id="?")
-        )
-
-    def Unlock(self, request: Any, context: Any) -> provider_pb2.UnlockResponse:
-        from google.api_core import exceptions
-
-        backend = backend_of(request.location)
-        holder, generation = self._holder(backend)
-        if holder is None:
-            return provider_pb2.UnlockResponse()
-        if holder.id != request.lock_id and not request.force:
-            raise errors.FailedPrecondition(
-                f"the lock is held by {holder.id} ({holder.who}), not {request.lock_id}"
-            )
-        blob = self._bucket(backend).blob(backend.lock_key)
-        with contextlib.suppress(exceptions.NotFound, exceptions.PreconditionFailed):
-            blob.delete(if_generation_match=generation)
-        return provider_pb2.UnlockResponse()
-
-    def GenerateDataKey(self, request: Any, context: Any) -> Any:
-        raise errors.Unimplemented(
-            "state.kms_key (Cloud KMS) is not offered by the gcp provider yet; "
-            "use GENESYS_STATE_PASSPHRASE for encrypt = true"
-        )
-
-    def DecryptDataKey(self, request: Any, context: Any) -> Any:
-        raise errors.Unimplemented(
-            "state.kms_key (Cloud KMS) is not offered by the gcp provider yet"
-        )
+            gcs.create_bucket(made, location=self.clients.region)

@@ -342,6 +342,11 @@ class InstancesMixin(ComputeBase):
 
     def delete_instance(self, request: Request, project: str, zone: str, name: str) -> Any:
         record = self._instance(project, zone, name)
+        holders = [*self.store.values("targetPools"), *self.store.values("instanceGroups")]
+        for pool in holders:
+            if record["selfLink"] in pool.get("instances", pool.get("_members", [])):
+                what = record["selfLink"].split("/v1/")[1]
+                raise in_use(what, pool["selfLink"].split("/v1/")[1])
         key = record["_key"]
         self.transitions[key] = Transition(("STOPPING", "STOPPING"))
 

@@ -44,9 +44,9 @@ LB_KINDS = {
     for kind in (
         LbKind("sslCertificates", "compute#sslCertificate"),
         LbKind("backendBuckets", "compute#backendBucket", ("bucketName",)),
-        LbKind(
-            "urlMaps", "compute#urlMap", ("defaultService",), {"defaultService": "backendBuckets"}
-        ),
+        LbKind("healthChecks", "compute#healthCheck"),
+        LbKind("backendServices", "compute#backendService", (), {"healthChecks": "healthChecks"}),
+        LbKind("urlMaps", "compute#urlMap", ("defaultService",), {"defaultService": "*"}),
         LbKind(
             "targetHttpsProxies",
             "compute#targetHttpsProxy",
@@ -54,7 +54,7 @@ LB_KINDS = {
             {"urlMap": "urlMaps", "sslCertificates": "sslCertificates"},
         ),
         LbKind("targetHttpProxies", "compute#targetHttpProxy", ("urlMap",), {"urlMap": "urlMaps"}),
-        LbKind("forwardingRules", "compute#forwardingRule", ("target",), {"target": "*Proxies"}),
+        LbKind("forwardingRules", "compute#forwardingRule", ("target",), {"target": "*"}),
     )
 }
 LB_RULES = tuple(
@@ -104,12 +104,24 @@ class LoadBalancingMixin(ComputeBase):
         for name, target in kind.references.items():
             values = body.get(name) or []
             for link in values if isinstance(values, list) else [values]:
-                collection = target if target != "*Proxies" else _proxy_kind(link)
+                # "*": the kind the link names (a URL map serves a bucket or a service).
+                collection = target if target != "*" else link.rstrip("/").split("/")[-2]
                 if self.store.find(collection, f"{project}/{last_segment(link)}") is None:
                     raise invalid(
                         f"Invalid value for field 'resource.{name}': '{link}'. "
                         "The referenced resource cannot be found."
                     )
+
+    def _check_backends(self, project: str, body: dict[str, Any]) -> None:
+        for index, backend in enumerate(body.get("backends") or []):
+            link = str(backend.get("group", ""))
+            parts = link.split("/")
+            zone = parts[parts.index("zones") + 1] if "zones" in parts[:-1] else ""
+            if self.store.find("instanceGroups", f"{project}/{zone}/{last_segment(link)}") is None:
+                raise invalid(
+                    f"Invalid value for field 'resource.backends[{index}].group': '{link}'. "
+                    "The referenced instance group cannot be found."
+                )
 
     def _certificate_fields(self, body: dict[str, Any]) -> dict[str, Any]:
         managed = body.get("managed") or {}
@@ -132,6 +144,8 @@ class LoadBalancingMixin(ComputeBase):
         body = self.json_body(request)
         name = check_name(body.get("name"))
         self._check_references(project, spec, body)
+        if kind == "backendServices":
+            self._check_backends(project, body)
         link = self.link(project, "global", kind, name)
         record = {
             **{k: v for k, v in body.items() if k not in ("privateKey", "kind")},
@@ -211,7 +225,3 @@ class LoadBalancingMixin(ComputeBase):
                         if str(value).endswith(tail.split("/", 2)[2]):
                             return str(other["selfLink"])
         return None
-
-
-def _proxy_kind(link: str) -> str:
-    return "targetHttpsProxies" if "/targetHttpsProxies/" in link else "targetHttpProxies"
