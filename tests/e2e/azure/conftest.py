@@ -102,6 +102,7 @@ def azure(emulator: dict[str, Any]) -> Callable[[str], Any]:
         "storage": ("azure.mgmt.storage", "StorageManagementClient"),
         "postgres": ("azure.mgmt.postgresqlflexibleservers", "PostgreSQLManagementClient"),
         "web": ("azure.mgmt.web", "WebSiteManagementClient"),
+        "cdn": ("azure.mgmt.cdn", "CdnManagementClient"),
     }
     made: dict[str, Any] = {}
 

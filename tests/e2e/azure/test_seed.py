@@ -10,8 +10,8 @@ from typing import Any
 
 from .conftest import SEEDS, STATE_CONTAINER, AzureCli, providers_block
 
-SEED_ADDRESSES = 11  # 3 VMs, network, 2 subnets, implicit web-sg, bucket, database, function,
-# the api outcome's function
+SEED_ADDRESSES = 14  # 3 VMs, network, 2 subnets, implicit web-sg, bucket, database, function,
+# static-site (bucket, certificate, cdn), api (function)
 STATE_PREFIX = "genesys/default/"
 STATE_BLOCK = (
     "state:\n  backend: azureblob\n  storage_account: devstoreaccount1\n"
@@ -21,13 +21,10 @@ STATE_BLOCK = (
 
 def seed_for_azure(ready: dict[str, Any]) -> str:
     """The seed YAML with provider: azure, an azureblob state block and the emulator's
-    providers block. The static-site outcome is left out: the Azure plugin serves no CDN or
-    certificate yet; the api outcome stays."""
+    providers block; everything else as the seed has it, both outcomes included."""
     text = (SEEDS / "genesys.yaml").read_text()
     text = text.replace("provider: aws  #", "provider: azure  #", 1)
     text = text.replace("region: us-east-1", "region: eastus", 1)
-    start, end = text.index("  static-site:"), text.index("  api:")
-    text = text[:start] + text[end:]
     start, end = text.index("state:"), text.index("# Policy guardrails")
     text = text[:start] + STATE_BLOCK + text[end:]
     return text + providers_block(ready)
@@ -61,7 +58,11 @@ def check_vms(azure: Any, group: str, size: str) -> list[str]:
 
 def check_storage(azure: Any, group: str, tags: dict[str, str] | None = None) -> None:
     storage = azure("storage")
-    accounts = [a for a in storage.storage_accounts.list_by_resource_group(group)]
+    accounts = [
+        a
+        for a in storage.storage_accounts.list_by_resource_group(group)
+        if a.tags.get("genesys-bucket") == "app-data"
+    ]
     assert len(accounts) == 1
     wanted = {"Purpose": "application-data"} if tags is None else tags
     assert {k: v for k, v in accounts[0].tags.items() if k in wanted} == wanted
@@ -95,6 +96,42 @@ def check_database_and_function(azure: Any, group: str, sku: str) -> None:
     settings = web.web_apps.list_application_settings(group, sites[0].name).properties
     assert settings["DB_HOST"] == fqdn
     assert settings["FUNCTIONS_WORKER_RUNTIME"] == "python"
+
+
+def check_static_site(azure: Any, emulator: dict[str, Any], group: str) -> None:
+    """Storage static website behind a Front Door endpoint serving example.com with an
+    Azure-managed certificate (pending its DNS validation)."""
+    from azure.storage.blob import BlobServiceClient
+
+    storage = azure("storage")
+    sites = [
+        a
+        for a in storage.storage_accounts.list_by_resource_group(group)
+        if a.tags.get("genesys-bucket") == "example-com"
+    ]
+    assert len(sites) == 1
+    account = sites[0].name
+    key = storage.storage_accounts.list_keys(group, account)["keys"][0]["value"]
+    url = emulator["settings"]["account_blob_endpoint"].format(account=account)
+    data_plane = BlobServiceClient(url, credential={"account_name": account, "account_key": key})
+    website = data_plane.get_service_properties()["static_website"]
+    assert website.enabled and website.index_document == "index.html"
+    assert [c.name for c in storage.blob_containers.list(group, account)] == ["$web"]
+    cdn = azure("cdn")
+    profile = cdn.profiles.get(group, "genesys-frontdoor")
+    assert profile.sku.name == "Standard_AzureFrontDoor"
+    domains = list(cdn.afd_custom_domains.list_by_profile(group, "genesys-frontdoor"))
+    assert [d.host_name for d in domains] == ["example.com"]
+    assert domains[0].tls_settings.certificate_type == "ManagedCertificate"
+    (endpoint,) = cdn.afd_endpoints.list_by_profile(group, "genesys-frontdoor")
+    route = cdn.routes.get(group, "genesys-frontdoor", endpoint.name, "default")
+    assert [r.id.lower() for r in route.custom_domains] == [domains[0].id.lower()]
+    assert str(getattr(route.https_redirect, "value", route.https_redirect)) == "Enabled"
+    (group_name,) = [
+        g.name for g in cdn.afd_origin_groups.list_by_profile(group, "genesys-frontdoor")
+    ]
+    (origin,) = cdn.afd_origins.list_by_origin_group(group, "genesys-frontdoor", group_name)
+    assert origin.host_name == sites[0].primary_endpoints.web.removeprefix("https://").rstrip("/")
 
 
 def check_state_in_blob(blob: Any, secrets: list[str], where: str = STATE_CONTAINER) -> None:
@@ -137,6 +174,7 @@ def test_seed_yaml_on_azure(cli: AzureCli, emulator: dict[str, Any], azure: Any,
     vm_ids = check_vms(azure, group, "Standard_B2s")
     check_storage(azure, group)
     check_database_and_function(azure, group, "Standard_D2s_v3")
+    check_static_site(azure, emulator, group)
     check_state_in_blob(blob, ["web-server", "app-db.postgres", emulator["account"]])
     assert len(_ok(cli("state", "list")).split()) == SEED_ADDRESSES  # read back from Azurite
     # The api outcome: a Function App whose HTTP trigger runs the deployed handler.

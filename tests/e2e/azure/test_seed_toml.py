@@ -12,20 +12,19 @@ from .test_seed import (
     check_database_and_function,
     check_nothing_left,
     check_state_in_blob,
+    check_static_site,
     check_storage,
     check_vms,
 )
 
 GROUP = "genesys-my-project"  # the TOML seed's project = "my-project"
-SEED_ADDRESSES = 11  # as the YAML: static-site left out, the api outcome (nodejs18) kept
+SEED_ADDRESSES = 14  # as the YAML: both outcomes (the api's handler on nodejs18)
 
 
 def seed_toml_for_azure(ready: dict[str, Any]) -> str:
     text = (SEEDS / "genesys.toml").read_text()
     text = text.replace('provider = "gcp"', 'provider = "azure"', 1)
     text = text.replace('region = "us-central1"', 'region = "eastus"', 1)
-    start, end = text.index("[outcomes.static-site]"), text.index("[outcomes.api]")
-    text = text[:start] + text[end:]  # no CDN or certificate on Azure yet; the api stays
     start, end = text.index("[state]"), text.index("[policies]")
     state = (
         '[state]\nbackend = "azureblob"\nstorage_account = "devstoreaccount1"\n'
@@ -43,6 +42,7 @@ def test_seed_toml_on_azure(cli: AzureCli, emulator: dict[str, Any], azure: Any,
     vm_ids = check_vms(azure, GROUP, "Standard_B2s")
     check_storage(azure, GROUP, tags={})  # the TOML seed's bucket has no tags
     check_database_and_function(azure, GROUP, "Standard_D2s_v3")
+    check_static_site(azure, emulator, GROUP)
     # ${subscription_id} came from the plugin's identity: the state container is named for it.
     where = f"state-{emulator['account']}"
     check_state_in_blob(blob, ["web-server", "app-db.postgres"], where)

@@ -20,6 +20,7 @@ SYSTEM_TAG_PREFIXES = (
     "genesys-bucket",
     "genesys-function",
     "genesys-default",
+    "genesys-website",
 )
 
 

@@ -12,6 +12,7 @@ from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.compute import Instances
 from genesys_provider_azure.database import Databases
 from genesys_provider_azure.errors import TRANSLATOR
+from genesys_provider_azure.frontdoor import Cdns, Certificates, FrontDoor
 from genesys_provider_azure.network import Networks, SecurityGroups, Subnets
 from genesys_provider_azure.provider import ProviderServicer
 from genesys_provider_azure.serverless import Functions
@@ -24,6 +25,7 @@ def build_plugin(clients: AzureClients | None = None) -> Plugin:
     """The plugin with every service, all sharing one set of Azure clients."""
     shared = clients or AzureClients()
     functions = Functions(shared)
+    front_door = FrontDoor(shared)
     kinds = [
         Instances(shared),
         Volumes(shared),
@@ -34,6 +36,8 @@ def build_plugin(clients: AzureClients | None = None) -> Plugin:
         SecurityGroups(shared),
         Databases(shared),
         functions,
+        Certificates(front_door),
+        Cdns(front_door),
     ]
     return Plugin(
         name="azure",

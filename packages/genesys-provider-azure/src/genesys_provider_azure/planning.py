@@ -110,6 +110,13 @@ COSTS: dict[str, Callable[[Any], provider_pb2.CostEstimate]] = {
     ),
     "database": _database_cost,
     "volume": lambda r: _volume_cost(r),
+    "cdn": lambda r: provider_pb2.CostEstimate(
+        monthly_usd=tables.FRONT_DOOR_MONTH,
+        components=[
+            f"Front Door Standard base fee: ${tables.FRONT_DOOR_MONTH}/month (one per "
+            f"resource group, shared) + ${tables.FRONT_DOOR_GB}/GB transferred"
+        ],
+    ),
     "bucket": lambda r: provider_pb2.CostEstimate(
         components=[f"usage-based: ${tables.BLOB_GB_MONTH}/GB-month stored"]
     ),

@@ -30,6 +30,8 @@ KINDS = (
     pb.RESOURCE_KIND_SECURITY_GROUP,
     pb.RESOURCE_KIND_DATABASE,
     pb.RESOURCE_KIND_FUNCTION,
+    pb.RESOURCE_KIND_CERTIFICATE,
+    pb.RESOURCE_KIND_CDN,
 )
 
 
@@ -51,9 +53,9 @@ def metadata() -> provider_pb2.ProviderMetadata:
         max_parallelism=MAX_PARALLELISM,
         supports_state_store=True,
         state_backends=["azureblob"],
-        outcomes=["api"],
+        outcomes=["static-site", "api"],
         description="Microsoft Azure: VMs, managed disks, VNets, NSGs, Storage, PostgreSQL/"
-        "MySQL flexible servers, Function Apps, Blob state",
+        "MySQL flexible servers, Function Apps, Front Door, Blob state",
     )
 
 

@@ -23,6 +23,8 @@ KINDS = (
     "security_group",
     "database",
     "function",
+    "cdn",
+    "certificate",
 )
 
 # Changing any of these replaces the resource (Azure cannot change them in place: names are
@@ -39,6 +41,8 @@ FORCE_NEW: dict[str, frozenset[str]] = {
     "security_group": frozenset({"name"}),
     "database": frozenset({"name", "engine", "version", "username", "subnet_ids"}),
     "function": frozenset({"name"}),
+    "cdn": frozenset({"name"}),
+    "certificate": frozenset({"name", "domain"}),
 }
 REQUIRED: dict[str, frozenset[str]] = {
     "instance": frozenset({"name", "image"}),
@@ -50,6 +54,8 @@ REQUIRED: dict[str, frozenset[str]] = {
     "security_group": frozenset({"name"}),
     "database": frozenset({"name", "engine"}),
     "function": frozenset({"name", "runtime", "handler", "code"}),
+    "cdn": frozenset({"origin_bucket_id"}),
+    "certificate": frozenset({"domain"}),
 }
 
 FACTS = SchemaFacts(

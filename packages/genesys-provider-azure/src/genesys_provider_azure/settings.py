@@ -29,6 +29,7 @@ SETTINGS: tuple[tuple[str, str, str], ...] = (
     ("kudu_endpoint", "string", "zip-deploy URL template with {site}"),
     ("functions_endpoint", "string", "Function App URL template with {site}"),
     ("blob_endpoint", "string", "blob service URL for the state backend (else the account's)"),
+    ("account_blob_endpoint", "string", "a storage account's blob URL, template with {account}"),
     ("blob_account", "string", "storage account name the blob endpoint serves"),
     ("blob_key", "string", "shared key for blob_endpoint (emulator); else Entra ID"),
     ("poll_interval", "number", "seconds between long-running-operation polls (default 5)"),
@@ -48,6 +49,7 @@ class AzureSettings:
     kudu_endpoint: str = "https://{site}.scm.azurewebsites.net"
     functions_endpoint: str = "https://{site}.azurewebsites.net"
     blob_endpoint: str = ""
+    account_blob_endpoint: str = "https://{account}.blob.core.windows.net"
     blob_account: str = ""
     blob_key: str = ""
     tenant_id: str = ""
@@ -64,7 +66,13 @@ def from_request(request: Any) -> AzureSettings:
             f"credential must be default or emulator, not {credential!r}",
             attribute_path="settings.credential",
         )
-    for name in ("arm_endpoint", "blob_endpoint", "kudu_endpoint", "functions_endpoint"):
+    for name in (
+        "arm_endpoint",
+        "blob_endpoint",
+        "kudu_endpoint",
+        "functions_endpoint",
+        "account_blob_endpoint",
+    ):
         url = str(raw.get(name, ""))
         if url and not url.startswith(("http://", "https://")):
             raise errors.InvalidArgument(
@@ -85,6 +93,7 @@ def from_request(request: Any) -> AzureSettings:
             "kudu_endpoint",
             "functions_endpoint",
             "blob_endpoint",
+            "account_blob_endpoint",
             "blob_account",
             "blob_key",
             "tenant_id",

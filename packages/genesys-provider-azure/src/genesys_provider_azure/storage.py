@@ -35,6 +35,8 @@ from genesys_provider_azure.common import (
 )
 
 BUCKET_TAG = "genesys-bucket"
+WEBSITE_TAG = "genesys-website"
+WEB_CONTAINER = "$web"  # a static website is served from this container only
 LIFECYCLE_RULE = "genesys-expire"
 
 
@@ -71,12 +73,12 @@ class Buckets(KindHandler):
                     minimum_tls_version="TLS1_2",
                     enable_https_traffic_only=True,
                     allow_blob_public_access=config.public_access,
-                    tags={**tags_with_token(config.tags, token), BUCKET_TAG: config.name},
+                    tags={**tags_with_token(config.tags, token), **_own_tags(config)},
                 ),
             ).result()
         self._configure(group, account, config)
         return self._read(
-            group, account, config.name, as_private({"encryption": config.encryption})
+            group, account, _container_of(config), as_private({"encryption": config.encryption})
         )
 
     def _configure(self, group: str, account: str, config: Any) -> None:
@@ -86,9 +88,12 @@ class Buckets(KindHandler):
             group, account, models.BlobServiceProperties(is_versioning_enabled=config.versioning)
         )
         access = "Blob" if config.public_access else "None"
-        api.blob_containers.create(
-            group, account, config.name, models.BlobContainer(public_access=access)
-        )
+        if _has_website(config):
+            self._set_website(group, account, config)  # Azure makes the $web container
+        else:
+            api.blob_containers.create(
+                group, account, config.name, models.BlobContainer(public_access=access)
+            )
         days = config.lifecycle.delete_after_days if config.HasField("lifecycle") else 0
         if days:
             api.management_policies.create_or_update(
@@ -96,6 +101,41 @@ class Buckets(KindHandler):
             )
         else:
             api.management_policies.delete(group, account, "default")
+
+    def _data_plane(self, group: str, account: str) -> Any:
+        """The account's blob service (static website settings live there, not in ARM),
+        with the account key: Entra ID tokens would need https against an emulator too."""
+        from azure.storage.blob import BlobServiceClient
+
+        listed_keys = self._api().storage_accounts.list_keys(group, account)
+        key = listed_keys["keys"][0]["value"]
+        url = self.clients.settings.account_blob_endpoint.format(account=account)
+        return BlobServiceClient(
+            url,
+            credential={"account_name": account, "account_key": key},
+            retry_total=self.clients.settings.retry_total,
+        )
+
+    def _set_website(self, group: str, account: str, config: Any) -> None:
+        from azure.storage.blob import StaticWebsite
+
+        website = config.website
+        self._data_plane(group, account).set_service_properties(
+            static_website=StaticWebsite(
+                enabled=True,
+                index_document=website.index_document,
+                error_document404_path=website.error_document or None,
+            )
+        )
+
+    def _website(self, group: str, account: str) -> pb.Website:
+        found = self._data_plane(group, account).get_service_properties()["static_website"]
+        if not found or not found.enabled:
+            return pb.Website()
+        return pb.Website(
+            index_document=found.index_document or "",
+            error_document=found.error_document404_path or "",
+        )
 
     def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
         ids = arm_ids(ids)
@@ -126,6 +166,12 @@ class Buckets(KindHandler):
         api = self._api()
         props = api.storage_accounts.get_properties(group, account)
         container = api.blob_containers.get(group, account, name)
+        website = self._website(group, account) if name == WEB_CONTAINER else pb.Website()
+        endpoint = (
+            props.primary_endpoints.web
+            if name == WEB_CONTAINER
+            else f"{props.primary_endpoints.blob}{name}"
+        )
         service = api.blob_services.get_service_properties(group, account)
         policy = absent(lambda: api.management_policies.get(group, account, "default"))
         days = 0
@@ -143,14 +189,15 @@ class Buckets(KindHandler):
         )
         return pb.Bucket(
             id=container.id,
-            name=name,
+            name=(props.tags or {}).get(BUCKET_TAG, name),
             region=props.location,
             versioning=bool(service.is_versioning_enabled),
             encryption=bool(private_json(private).get("encryption", True)),
             encryption_algorithm="Microsoft.Storage (AES-256, always on)",
             public_access=public,
             lifecycle=pb.Lifecycle(delete_after_days=days),
-            endpoint=f"{props.primary_endpoints.blob}{name}",
+            website=website,
+            endpoint=endpoint,
             tags=user_tags(props.tags),
             private=private,
         )
@@ -158,7 +205,8 @@ class Buckets(KindHandler):
     def find_by_token(self, token: str) -> str | None:
         for account in self._api().storage_accounts.list_by_resource_group(self.clients.group):
             if token_of(account.tags) == token and (account.tags or {}).get(BUCKET_TAG):
-                return f"{account.id}/blobServices/default/containers/{account.tags[BUCKET_TAG]}"
+                container = _container_of_tags(account.tags)
+                return f"{account.id}/blobServices/default/containers/{container}"
         return None
 
     def update(self, request: Any) -> pb.Bucket:
@@ -172,12 +220,12 @@ class Buckets(KindHandler):
             account,
             models.StorageAccountUpdateParameters(
                 allow_blob_public_access=config.public_access,
-                tags={**system_tags(current.tags), **dict(config.tags)},
+                tags={**system_tags(current.tags), **dict(config.tags), **_own_tags(config)},
             ),
         )
         self._configure(group, account, config)
         private = as_private({"encryption": config.encryption})
-        return self._read(group, account, config.name, private)
+        return self._read(group, account, _container_of(config), private)
 
     def delete(self, resource_id: str) -> None:
         parts = parse_id(resource_id)
@@ -190,10 +238,29 @@ class Buckets(KindHandler):
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.Bucket]:
         group = self.clients.group
         return [
-            self._read(group, a.name, a.tags[BUCKET_TAG], b"")
+            self._read(group, a.name, _container_of_tags(a.tags), b"")
             for a in self._api().storage_accounts.list_by_resource_group(group)
             if (a.tags or {}).get(BUCKET_TAG)
         ]
+
+
+def _has_website(config: Any) -> bool:
+    return config.HasField("website") and bool(config.website.index_document)
+
+
+def _container_of(config: Any) -> str:
+    return WEB_CONTAINER if _has_website(config) else str(config.name)
+
+
+def _container_of_tags(tags: Mapping[str, str]) -> str:
+    return WEB_CONTAINER if tags.get(WEBSITE_TAG) == "true" else tags[BUCKET_TAG]
+
+
+def _own_tags(config: Any) -> dict[str, str]:
+    tags = {BUCKET_TAG: config.name}
+    if _has_website(config):
+        tags[WEBSITE_TAG] = "true"
+    return tags
 
 
 def _policy(models: Any, container: str, days: int) -> Any:

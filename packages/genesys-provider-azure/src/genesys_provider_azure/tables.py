@@ -202,6 +202,8 @@ DATABASE_HOURLY = {
 }
 DATABASE_STORAGE_GB_MONTH = 0.115
 BLOB_GB_MONTH = 0.0208  # hot LRS
+FRONT_DOOR_MONTH = 35.0  # Standard profile base fee
+FRONT_DOOR_GB = 0.083  # data transfer out, first 10 TB (North America/Europe)
 FUNCTION_EXECUTION_MILLION = 0.20
 FUNCTION_GB_SECOND = 0.000016
 
@@ -215,6 +217,7 @@ def price_entries() -> list[tuple[str, float, str]]:
         ("database:storage", DATABASE_STORAGE_GB_MONTH, "gb-month"),
         ("storage:blob-hot-lrs", BLOB_GB_MONTH, "gb-month"),
         ("function:executions", FUNCTION_EXECUTION_MILLION, "request-million"),
+        ("cdn:front-door-standard", FRONT_DOOR_MONTH, "month"),
     ]
     return entries
 

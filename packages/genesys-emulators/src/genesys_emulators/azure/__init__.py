@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from genesys_emulators.azure import compute, database, network, storage, web
+from genesys_emulators.azure import cdn, compute, database, network, storage, web
 from genesys_emulators.azure.arm import Arm
 from genesys_emulators.azure.azurite import ACCOUNT, ACCOUNT_KEY, azurite_child
 from genesys_emulators.azure.resources import GROUP
@@ -29,7 +29,9 @@ def build_arm(faults: FaultPlan | None = None) -> Arm:
     arm.register(storage.TYPES, storage.HANDLERS)
     arm.register(database.TYPES)
     arm.register(web.TYPES)
+    arm.register(cdn.TYPES)
     arm.extra_routes.extend(web.ROUTES)
+    arm.extra_routes.extend(storage.ROUTES)
     return arm
 
 
@@ -45,6 +47,7 @@ def settings_for(urls: dict[str, str]) -> dict[str, Any]:
         "kudu_endpoint": f"{arm}/kudu/{{site}}",
         "functions_endpoint": f"{arm}/functions/{{site}}",
         "blob_endpoint": urls["blob"],
+        "account_blob_endpoint": f"{arm}/blobsvc/{{account}}",
         "blob_account": ACCOUNT,
         "blob_key": ACCOUNT_KEY,
     }

@@ -7,9 +7,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import uuid
 from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
-from werkzeug.wrappers import Request
+from werkzeug.wrappers import Request, Response
 
 from genesys_emulators.azure.model import ArmPath, Record, ResourceType, invalid, key, require
 from genesys_emulators.core import CloudError
@@ -197,3 +200,84 @@ TYPES = (
     ResourceType(POLICY, _build_policy, long_running=False, located=False, create_status=200),
 )
 HANDLERS = {"Microsoft.Storage/checkNameAvailability": _check_name}
+
+
+# ---------------------------------------------------------------- blob data plane (website)
+
+_WEBSITE_FIELDS = ("Enabled", "IndexDocument", "ErrorDocument404Path", "DefaultIndexDocumentPath")
+
+
+def _xml(body: str, status: int = 200) -> Response:
+    return Response(
+        f'<?xml version="1.0" encoding="utf-8"?>{body}',
+        status=status,
+        content_type="application/xml",
+        headers={"x-ms-request-id": str(uuid.uuid4()), "x-ms-version": "2025-01-05"},
+    )
+
+
+def blob_service(arm: Arm, request: Request, parts: list[str]) -> Any:
+    """The blob service properties of any account (what azure-storage-blob's
+    get/set_service_properties call): static website settings. Blob data itself is Azurite's."""
+    account = next((a for a in arm.of_type(ACCOUNT) if a["name"] == parts[0]), None)
+    if account is None:
+        return _xml(
+            "<Error><Code>ResourceNotFound</Code><Message>The specified resource does "
+            "not exist.</Message></Error>",
+            404,
+        )
+    if (request.args.get("restype"), request.args.get("comp")) != ("service", "properties"):
+        return _xml(
+            "<Error><Code>UnsupportedQueryParameter</Code><Message>Only the service "
+            "properties are served here.</Message></Error>",
+            400,
+        )
+    if request.method == "PUT":
+        website = _parse_website(request.get_data())
+        if website is not None:
+            account["_website"] = website
+            if website.get("Enabled") == "true":
+                _make_web_container(arm, account)
+        return Response(status=202, headers={"x-ms-request-id": str(uuid.uuid4())})
+    website = account.get("_website") or {"Enabled": "false"}
+    fields = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in website.items())
+    return _xml(
+        f"<StorageServiceProperties><StaticWebsite>{fields}</StaticWebsite>"
+        "</StorageServiceProperties>"
+    )
+
+
+def _parse_website(raw: bytes) -> dict[str, str] | None:
+    try:
+        root = ElementTree.fromstring(raw)
+    except ElementTree.ParseError:
+        raise CloudError(
+            400, "InvalidXmlDocument", "XML specified is not syntactically valid."
+        ) from None
+    node = root.find("StaticWebsite")
+    if node is None:
+        return None
+    return {f: node.findtext(f) or "" for f in _WEBSITE_FIELDS if node.find(f) is not None}
+
+
+def _make_web_container(arm: Arm, account: Record) -> None:
+    container_id = f"{account['id']}/blobServices/default/containers/$web"
+    if arm.find(container_id) is None:
+        arm.store.put(
+            "arm",
+            key(container_id),
+            {
+                "id": container_id,
+                "name": "$web",
+                "type": CONTAINER,
+                "properties": {
+                    "publicAccess": "None",
+                    "lastModifiedTime": _now(),
+                    "leaseState": "Available",
+                    "provisioningState": "Succeeded",
+                },
+            },
+        )
+
+
+ROUTES = (("blobsvc/", blob_service),)
