@@ -6,10 +6,7 @@ disks with resize and labels. A CPU quota per region (GENESYS_EMULATOR_GCP_QUOTA
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import ipaddress
-import json
 import os
 from typing import Any
 
@@ -30,7 +27,8 @@ from genesys_emulators.gcp.common import (
     required,
     segment_after,
 )
-from genesys_emulators.gcp.compute_base import DISK_TYPES, MACHINE_TYPES, ComputeBase, P
+from genesys_emulators.gcp.compute_base import MACHINE_TYPES, P
+from genesys_emulators.gcp.compute_disks import DisksMixin, fingerprint
 
 Z = f"{P}/zones/<zone>"
 INSTANCE_RULES = (
@@ -46,33 +44,18 @@ INSTANCE_RULES = (
     Rule(f"{Z}/instances/<name>/setTags", methods=["POST"], endpoint="set_instance_tags"),
     Rule(f"{Z}/instances/<name>/attachDisk", methods=["POST"], endpoint="attach_disk"),
     Rule(f"{Z}/instances/<name>/detachDisk", methods=["POST"], endpoint="detach_disk"),
-    Rule(f"{Z}/disks", methods=["GET"], endpoint="list_disks"),
-    Rule(f"{Z}/disks", methods=["POST"], endpoint="insert_disk"),
-    Rule(f"{P}/aggregated/disks", methods=["GET"], endpoint="aggregated_disks"),
-    Rule(f"{Z}/disks/<name>", methods=["GET"], endpoint="get_disk"),
-    Rule(f"{Z}/disks/<name>", methods=["DELETE"], endpoint="delete_disk"),
-    Rule(f"{Z}/disks/<name>/resize", methods=["POST"], endpoint="resize_disk"),
-    Rule(f"{Z}/disks/<name>/setLabels", methods=["POST"], endpoint="set_disk_labels"),
 )
 RUNNING = ("PROVISIONING", "STAGING", "RUNNING")
 STOPPING = ("STOPPING", "TERMINATED")
 STARTING = ("STAGING", "RUNNING")
 
 
-def fingerprint(value: Any) -> str:
-    digest = hashlib.sha256(json.dumps(value, sort_keys=True).encode()).digest()[:8]
-    return base64.b64encode(digest).decode()
-
-
 def cpu_quota() -> int:
     return int(os.environ.get("GENESYS_EMULATOR_GCP_QUOTA_CPUS", "5000"))
 
 
-class InstancesMixin(ComputeBase):
+class InstancesMixin(DisksMixin):
     # ------------------------------------------------------------ views
-
-    def _key(self, project: str, zone: str, name: str) -> str:
-        return f"{project}/{zone}/{name}"
 
     def _instance(self, project: str, zone: str, name: str) -> dict[str, Any]:
         self.check_zone(project, zone)
@@ -82,26 +65,9 @@ class InstancesMixin(ComputeBase):
             lambda: not_found(f"projects/{project}/zones/{zone}/instances/{name}"),
         )
 
-    def _status(self, key: str, default: str) -> str:
-        transition = self.transitions.get(key)
-        return transition.current() if transition else default
-
     def instance_view(self, record: dict[str, Any]) -> dict[str, Any]:
         view = {k: v for k, v in record.items() if not k.startswith("_")}
         view["status"] = self._status(record["_key"], "RUNNING")
-        return view
-
-    def _disk(self, project: str, zone: str, name: str) -> dict[str, Any]:
-        self.check_zone(project, zone)
-        return self.store.get(
-            "disks",
-            self._key(project, zone, name),
-            lambda: not_found(f"projects/{project}/zones/{zone}/disks/{name}"),
-        )
-
-    def disk_view(self, record: dict[str, Any]) -> dict[str, Any]:
-        view = {k: v for k, v in record.items() if not k.startswith("_")}
-        view["status"] = self._status(record["_key"], "READY")
         return view
 
     # ------------------------------------------------------------ insert
@@ -318,25 +284,8 @@ class InstancesMixin(ComputeBase):
         items, token = page(request, views)
         return {"kind": "compute#instanceList", "items": items, "nextPageToken": token}
 
-    def _aggregated(self, request: Request, project: str, collection: str, field: str) -> Any:
-        view = self.instance_view if collection == "instances" else self.disk_view
-        records = [
-            view(r) for r in self.store.values(collection) if r["_key"].startswith(f"{project}/")
-        ]
-        items, token = page(request, records)
-        scoped: dict[str, Any] = {}
-        for item in items:
-            scoped.setdefault(f"zones/{last_segment(item['zone'])}", {field: []})[field].append(
-                item
-            )
-        return {
-            "kind": f"compute#{field[:-1]}AggregatedList",
-            "items": scoped,
-            "nextPageToken": token,
-        }
-
     def aggregated_instances(self, request: Request, project: str) -> Any:
-        return self._aggregated(request, project, "instances", "instances")
+        return self._aggregated(request, project, "instances", self.instance_view)
 
     # ------------------------------------------------------------ change
 
@@ -400,26 +349,6 @@ class InstancesMixin(ComputeBase):
 
         return self.start_operation(
             project, ("zones", zone), "setMachineType", record["selfLink"], record["id"], change
-        )
-
-    def _set_labels(
-        self, project: str, scope: tuple[str, ...], record: dict[str, Any], request: Request
-    ) -> Any:
-        body = self.json_body(request)
-        labels = check_labels(body.get("labels") or {}, "labels")
-        if body.get("labelFingerprint") != record["labelFingerprint"]:
-            raise CloudError(
-                412,
-                "conditionNotMet",
-                "Labels fingerprint either invalid or resource labels have changed",
-            )
-
-        def change() -> None:
-            record["labels"] = labels
-            record["labelFingerprint"] = fingerprint(labels)
-
-        return self.start_operation(
-            project, scope, "setLabels", record["selfLink"], record["id"], change
         )
 
     def set_instance_labels(self, request: Request, project: str, zone: str, name: str) -> Any:
@@ -501,106 +430,3 @@ class InstancesMixin(ComputeBase):
         return self.start_operation(
             project, ("zones", zone), "detachDisk", record["selfLink"], record["id"], change
         )
-
-    # ------------------------------------------------------------ disks
-
-    def _new_disk(self, project: str, zone: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
-        disk_type = last_segment(body.get("type") or "pd-standard")
-        if disk_type not in DISK_TYPES:
-            raise invalid(
-                f"Invalid value for field 'resource.type': '{body.get('type')}'. "
-                f"Disk type does not exist"
-            )
-        labels = check_labels(body.get("labels"))
-        size = str(body.get("sizeGb") or "10")
-        if not size.isdigit() or not 1 <= int(size) <= 65536:
-            raise invalid(f"Invalid value for field 'resource.sizeGb': '{size}'.")
-        return {
-            "_key": self._key(project, zone, name),
-            "kind": "compute#disk",
-            "id": self.store.new_id(),
-            "creationTimestamp": now(),
-            "name": name,
-            "description": body.get("description", ""),
-            "sizeGb": size,
-            "zone": self.link(project, "zones", zone),
-            "type": self.link(project, "zones", zone, "diskTypes", disk_type),
-            "sourceImage": body.get("sourceImage", ""),
-            "labels": labels,
-            "labelFingerprint": fingerprint(labels),
-            "users": [],
-            "physicalBlockSizeBytes": "4096",
-            "selfLink": self.link(project, "zones", zone, "disks", name),
-        }
-
-    def insert_disk(self, request: Request, project: str, zone: str) -> Any:
-        self.check_zone(project, zone)
-        body = self.json_body(request)
-        name = check_name(body.get("name"))
-        if body.get("sourceImage"):
-            body["sourceImage"] = self.resolve_image(project, body["sourceImage"])["selfLink"]
-        record = self._new_disk(project, zone, name, body)
-        self.store.insert(
-            "disks",
-            record["_key"],
-            record,
-            lambda: CloudError(
-                409,
-                "alreadyExists",
-                f"The resource 'projects/{project}/zones/{zone}/disks/{name}' already exists",
-            ),
-        )
-        self.transitions[record["_key"]] = Transition(("CREATING", "READY"))
-        return self.start_operation(
-            project, ("zones", zone), "insert", record["selfLink"], record["id"]
-        )
-
-    def get_disk(self, request: Request, project: str, zone: str, name: str) -> Any:
-        return self.disk_view(self._disk(project, zone, name))
-
-    def list_disks(self, request: Request, project: str, zone: str) -> Any:
-        self.check_zone(project, zone)
-        views = [
-            self.disk_view(r)
-            for r in self.store.values("disks")
-            if r["_key"].startswith(f"{project}/{zone}/")
-        ]
-        items, token = page(request, views)
-        return {"kind": "compute#diskList", "items": items, "nextPageToken": token}
-
-    def aggregated_disks(self, request: Request, project: str) -> Any:
-        return self._aggregated(request, project, "disks", "disks")
-
-    def delete_disk(self, request: Request, project: str, zone: str, name: str) -> Any:
-        record = self._disk(project, zone, name)
-        if record.get("users"):
-            raise in_use(
-                f"projects/{project}/zones/{zone}/disks/{name}", record["users"][0].split("/v1/")[1]
-            )
-
-        def remove() -> None:
-            self.store.remove("disks", record["_key"])
-
-        return self.start_operation(
-            project, ("zones", zone), "delete", record["selfLink"], record["id"], remove
-        )
-
-    def resize_disk(self, request: Request, project: str, zone: str, name: str) -> Any:
-        record = self._disk(project, zone, name)
-        size = str(self.json_body(request).get("sizeGb", ""))
-        if not size.isdigit() or int(size) <= int(record["sizeGb"]):
-            raise invalid(
-                f"Invalid value for field 'sizeGb': '{size}'. "
-                f"Requested disk size cannot be smaller than the current size "
-                f"({record['sizeGb']} GB)."
-            )
-
-        def change() -> None:
-            record["sizeGb"] = size
-
-        return self.start_operation(
-            project, ("zones", zone), "resizeDisk", record["selfLink"], record["id"], change
-        )
-
-    def set_disk_labels(self, request: Request, project: str, zone: str, name: str) -> Any:
-        return self._set_labels(project, ("zones", zone), self._disk(project, zone, name), request)
