@@ -145,6 +145,8 @@ class ProviderServicer(provider_pb2_grpc.ProviderServicer):
         """Creates a killed plugin left half made (their owner process is gone) are rolled
         back, so they neither hold reservations (CIDRs, names) nor linger on disk; the core
         finds nothing under their tokens and creates afresh."""
+        if not self.rt.has_registry:
+            return  # nothing was ever made here
         for row in self.rt.registry.with_status(CREATING):
             abandon = getattr(self.observers.get(row.kind), "abandon", None)
             if abandon is not None and is_stale(row, self.rt.in_flight):

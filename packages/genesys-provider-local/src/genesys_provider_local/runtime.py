@@ -10,7 +10,7 @@ from pathlib import Path
 from genesys_plugin_sdk import errors
 
 from genesys_provider_local.faults import Faults, TokenBucket
-from genesys_provider_local.registry import Registry, open_registry
+from genesys_provider_local.registry import REGISTRY_FILE, Registry, open_registry
 from genesys_provider_local.settings import LocalSettings
 
 
@@ -30,14 +30,10 @@ class Runtime:
             if self._registry is not None and self._registry.path.parent != settings.root:
                 self._registry.close()
                 self._registry = None
-            if self._registry is None:
-                try:
-                    self._registry = open_registry(settings.root)
-                except OSError as exc:
-                    raise errors.InvalidArgument(
-                        f"cannot use {settings.root} as the local provider's root: {exc}",
-                        attribute_path="settings.root",
-                    ) from None
+            # An existing registry opens now (a bad root fails Configure); a new one only
+            # when first used, so planning an empty config writes nothing to disk.
+            if self._registry is None and (settings.root / REGISTRY_FILE).exists():
+                self._registry = self._open(settings.root)
             self._settings = settings
             bucket = TokenBucket(settings.burst, settings.per_second) if settings.burst else None
             self.faults = Faults(
@@ -55,12 +51,29 @@ class Runtime:
             )
         return self._settings
 
+    @staticmethod
+    def _open(root: Path) -> Registry:
+        try:
+            return open_registry(root)
+        except OSError as exc:
+            raise errors.InvalidArgument(
+                f"cannot use {root} as the local provider's root: {exc}",
+                attribute_path="settings.root",
+            ) from None
+
+    @property
+    def has_registry(self) -> bool:
+        """Whether a registry exists yet (nothing was ever made under this root if not)."""
+        return self._registry is not None
+
     @property
     def registry(self) -> Registry:
         if self._registry is None:
-            raise errors.FailedPrecondition(
-                "the local provider is not configured yet: the core must call Configure first"
-            )
+            settings = self.settings  # raises FailedPrecondition before Configure
+            with self._lock:
+                if self._registry is None:
+                    self._registry = self._open(settings.root)
+        assert self._registry is not None
         return self._registry
 
     @property
@@ -69,7 +82,7 @@ class Runtime:
 
     def gate(self, mutating: bool) -> None:
         """Runs before every resource call: configured?, shutting down?, faults."""
-        self.registry  # noqa: B018 - raises FailedPrecondition before Configure
+        self.settings  # noqa: B018 - raises FailedPrecondition before Configure
         if mutating and self.shutting_down:
             raise errors.Unavailable("the local provider is shutting down")
         self.faults.before_call(mutating)

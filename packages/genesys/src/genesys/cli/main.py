@@ -22,18 +22,56 @@ from genesys.cli import commands
 VERSION = "0.1.0"
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, plus a "did you mean" for a mistyped command (`genesys pln`)."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        if "invalid choice:" in message and "argument COMMAND" in message:
+            import difflib
+
+            word = message.split("invalid choice: ", 1)[1].split(" ", 1)[0].strip("'")
+            choices = sorted(self._command_names())
+            close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
+            if close:
+                message = f"unknown command '{word}' (did you mean '{close[0]}'?)"
+        super().error(message)
+
+    def _command_names(self) -> list[str]:
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return list(action.choices)
+        return []
+
+
+def _add_global_flags(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """--no-color is accepted before and after the command (`genesys plan --no-color`).
+    On commands its default is SUPPRESS, so it never overwrites the top-level value."""
+    parser.add_argument(
+        "--no-color",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="disable colored output",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="genesys",
         description="One config, any cloud: plan and apply infrastructure on AWS, GCP, Azure, "
         "Alibaba, Tencent or your own machine.",
     )
     parser.add_argument("--version", action="version", version=f"genesys {VERSION}")
-    parser.add_argument("--no-color", action="store_true", help="disable colored output")
+    _add_global_flags(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"genesys.cli.commands.{info.name}")
         module.register(sub)
+    for command in set(sub.choices.values()):
+        _add_global_flags(command, top=False)
+        for action in command._actions:  # nested commands: `state list`, `provider test`
+            if isinstance(action, argparse._SubParsersAction):
+                for nested in set(action.choices.values()):
+                    _add_global_flags(nested, top=False)
     return parser
 
 
@@ -46,10 +84,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 1
     from genesys.errors import GenesysError
-    from genesys.logs import configure_logging
+    from genesys.logs import LEVELS, configure_logging
     from genesys.redaction import redact
     from genesys_plugin_sdk.errors import ProviderError
 
+    wanted = os.environ.get("GENESYS_LOG", "").strip().lower()
+    if wanted and wanted != "off" and wanted not in LEVELS:
+        known = ", ".join([*LEVELS, "off"])
+        print(f"Error: GENESYS_LOG={wanted!r} is not a log level ({known})", file=sys.stderr)
+        return 1
     configure_logging()
 
     try:

@@ -43,16 +43,32 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output (NDJSON)")
     parser.add_argument(
         "--parallelism",
-        type=int,
+        type=_positive(int),
         default=None,
         help="operations at once (default: what the provider says it tolerates)",
     )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=_positive(float),
         default=1800.0,
         help="seconds one resource operation may take (default 1800)",
     )
+
+
+def _positive(kind: type) -> Any:
+    """An argparse type accepting only numbers above zero (`--parallelism 0` would hang)."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in its messages
+    return parse
 
 
 def run_options(args: argparse.Namespace, *, destroy: bool = False) -> Any:

@@ -9,6 +9,7 @@ references to a dropped item are not reported as undefined (the item's own error
 
 from __future__ import annotations
 
+import types
 import typing
 from collections.abc import Callable
 from typing import Any, Union, get_args, get_origin
@@ -105,7 +106,12 @@ def _report(
         path = _data_path(data, loc)
     written = translate(path)
     # Our own removal of a bad key makes its model report the key as missing: not news.
-    if not (kind in ("missing", "union_tag_not_found") and written in removed):
+    # Nor is a whole-block check failing because a bad part of it was removed (a rule
+    # whose only, invalid, CIDR was dropped then "needs cidr_blocks").
+    consequence = (kind in ("missing", "union_tag_not_found") and written in removed) or (
+        kind == ERROR_TYPE and any(r[: len(written)] == written != r for r in removed)
+    )
+    if not consequence:
         message, hint = _message(kind, error, path)
         reporter.error(written, message, hint)
     # A block without a required key, or of an unknown type, is unusable as a whole.
@@ -191,12 +197,14 @@ def _step(annotation: Any, part: Any) -> Any:
             if part in (name, field.alias):
                 return field.annotation
         return None
+    while get_origin(annotation) is typing.Annotated:  # a discriminated union (storage)
+        annotation = get_args(annotation)[0]
     origin = get_origin(annotation)
     if origin is list:
         return get_args(annotation)[0]
     if origin is dict:
         return get_args(annotation)[1]
-    if origin is Union:
+    if origin in (Union, types.UnionType):  # Optional[X] and X | Y
         for member in get_args(annotation):
             member_model = _model(member)
             if member_model and "type" in member_model.model_fields:
@@ -210,7 +218,7 @@ def _model(annotation: Any) -> type[BaseModel] | None:
     """The model class an annotation stands for (through Annotated and Optional)."""
     while get_origin(annotation) is typing.Annotated:
         annotation = get_args(annotation)[0]
-    if get_origin(annotation) is Union:
+    if get_origin(annotation) in (Union, types.UnionType):
         members = [a for a in get_args(annotation) if a is not type(None)]
         if len(members) == 1:
             return _model(members[0])

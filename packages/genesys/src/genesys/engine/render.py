@@ -110,14 +110,14 @@ def render_plan(plan: Plan, sensitive: dict[str, frozenset[str]], color: bool = 
         return "\n".join(out)
     out.append("Genesys will perform the following actions:\n")
     for change in changed:
-        symbol = change.action.symbol
+        symbol = f"{change.action.symbol:>3}"  # padded before colouring: escapes have width
         if color:
             symbol = f"\x1b[{_COLORS[change.action]}m{symbol}\x1b[0m"
         cost = f"  (${change.monthly_cost:,.2f}/mo)" if change.monthly_cost else ""
         out.append(f"  # {change.address} {_HEADLINE[change.action]}{cost}")
         if change.drift:
             out.append(f"  # ({change.drift})")
-        out.append(f'{symbol:>3} {change.kind} "{change.address}" {{')
+        out.append(f'{symbol} {change.kind} "{change.address}" {{')
         out.extend(_attribute_lines(change, _hidden(change, sensitive)))
         out.append("    }\n")
     out.append(

@@ -9,7 +9,15 @@ from pathlib import Path
 def register(sub: argparse._SubParsersAction) -> None:
     from genesys.cli.workflow import add_run_arguments
 
-    parser = sub.add_parser("apply", help="create or update infrastructure")
+    parser = sub.add_parser(
+        "apply",
+        help="create or update infrastructure",
+        description="Plans as `genesys plan` does, asks for approval (a literal `yes`; "
+        "--auto-approve skips it), then creates, updates, replaces and destroys resources so "
+        "that what exists matches the config, recording each step in the state. With "
+        "PLANFILE, applies a plan saved by `genesys plan --out` (no prompt), refusing it if "
+        "the state or config changed since.",
+    )
     add_run_arguments(parser)
     parser.add_argument("plan_file", nargs="?", help="a plan saved by `genesys plan --out`")
     parser.add_argument("--auto-approve", action="store_true", help="skip the approval prompt")

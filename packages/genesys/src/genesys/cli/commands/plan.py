@@ -10,7 +10,14 @@ from typing import Any
 def register(sub: argparse._SubParsersAction) -> None:
     from genesys.cli.workflow import add_run_arguments
 
-    parser = sub.add_parser("plan", help="show what apply would change")
+    parser = sub.add_parser(
+        "plan",
+        help="show what apply would change",
+        description="Reads every recorded resource back from the provider (unless "
+        "--refresh false), compares it with the config and shows what `genesys apply` would "
+        "create, change, replace or destroy, with costs and policy results. Changes nothing. "
+        "Exit code 0, or with --detailed-exitcode 0 (no changes), 2 (changes), 1 (error).",
+    )
     add_run_arguments(parser)
     parser.add_argument("--out", metavar="FILE", help="save the plan for `genesys apply FILE`")
     parser.add_argument("--destroy", action="store_true", help="plan destroying everything")

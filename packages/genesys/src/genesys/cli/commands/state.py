@@ -178,8 +178,12 @@ def config_path(args: argparse.Namespace) -> Path | None:
         return None
     try:
         found = find_config(Path.cwd())
-    except GenesysError:  # no config here: the state beside the working directory
-        return None
+    except GenesysError:
+        from genesys.state.locate import local_state_directory
+
+        if local_state_directory(None).is_dir():  # no config here: the state beside us
+            return None
+        raise  # neither a config nor a state: an error, as every other command says
     return Path(found) if found else None
 
 
