@@ -73,6 +73,17 @@ def _make_by_hand(google: Google) -> None:
             "network_interfaces": [{"subnetwork": "regions/us-central1/subnetworks/legacy-sub"}],
         },
     ).result(timeout=30)
+    google.compute("DisksClient").insert(
+        project=project, zone="us-central1-a", disk_resource={"name": "legacy-data", "size_gb": 50}
+    ).result(timeout=30)
+    google.compute("SslCertificatesClient").insert(
+        project=project,
+        ssl_certificate_resource={
+            "name": "legacy-cert",
+            "type_": "MANAGED",
+            "managed": {"domains": ["legacy.example.com"]},
+        },
+    ).result(timeout=30)
     old = google.storage().bucket("old-assets")
     old.versioning_enabled = True
     google.storage().create_bucket(old)
@@ -99,6 +110,8 @@ def test_every_kind_made_by_hand_is_discovered_and_one_adopted(cli: GcpCli, goog
         ("security_group", "legacy-web"),
         ("bucket", "old-assets"),
         ("database", "legacy-db"),
+        ("volume", "us-central1-a/legacy-data"),
+        ("certificate", "legacy-cert"),
     } <= by_kind
     assert ("bucket", "drifty-data") not in by_kind  # managed
     vm = next(r for r in rows if r["id"] == "us-central1-a/legacy-vm")
