@@ -91,3 +91,58 @@ def test_seed_applies_under_throttling_without_showing_it(tmp_path: Path) -> Non
         destroyed = throttled("destroy", "--auto-approve", timeout=600)
         assert destroyed.returncode == 0, destroyed.stdout[-3000:] + destroyed.stderr[-3000:]
         assert "Throttling" not in destroyed.stdout + destroyed.stderr
+
+
+TWO_GROUPS = """\
+provider: alibaba
+region: us-east-1
+resources:
+  network:
+    - name: main-vpc
+      cidr: 10.0.0.0/16
+      subnets:
+        - name: public
+          cidr: 10.0.1.0/24
+      security_groups:
+        - name: web-sg
+        - name: admin-sg
+  compute:
+    - name: web
+      type: small
+      network: main-vpc
+      security_groups: [{groups}]
+"""
+
+
+def test_operation_conflict_mid_apply_is_retried_and_nothing_is_lost(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Someone stops the instance while Genesys changes it: ECS answers OperationConflict
+    (the instance is Stopping); the change is retried until ECS takes it."""
+    monkeypatch.setenv("GENESYS_EMULATOR_ALIBABA_STEP", "4")  # Stopping lasts 4 s
+    with running("alibaba") as ready:
+        project = tmp_path / "project"
+        project.mkdir()
+        env = genesys_env(
+            ALIBABA_CLOUD_ACCESS_KEY_ID=ACCESS_KEY[0],
+            ALIBABA_CLOUD_ACCESS_KEY_SECRET=ACCESS_KEY[1],
+            GENESYS_STATE_PASSPHRASE=PASSPHRASE,
+        )
+        cli = AlibabaCli(project, env, dict(ready["sdk"]))
+        sdk = Sdk(ready)
+        cli.write_yaml(TWO_GROUPS.format(groups="web-sg"))
+        first = cli("apply", "--auto-approve")
+        assert first.returncode == 0, first.stdout + first.stderr
+        (instance,) = sdk.rpc("ecs", "DescribeInstances")["Instances"]["Instance"]
+        sdk.rpc("ecs", "StopInstance", InstanceId=instance["InstanceId"])  # Stopping for a while
+        cli.write_yaml(TWO_GROUPS.format(groups="web-sg, admin-sg"))
+        log = tmp_path / "genesys.log"
+        second = cli("apply", "--auto-approve", GENESYS_LOG="debug", GENESYS_LOG_PATH=str(log))
+        assert second.returncode == 0, second.stdout + second.stderr
+        assert "Apply complete! Resources: 0 added, 1 changed, 0 destroyed." in second.stdout
+        # ECS refused at first (the plugin logs the refusal), the core retried it.
+        assert "ModifyInstanceAttribute refused: OperationConflict" in log.read_text()
+        (after,) = sdk.rpc("ecs", "DescribeInstances")["Instances"]["Instance"]
+        assert len(after["SecurityGroupIds"]["SecurityGroupId"]) == 2
+        listed = cli("state", "list").stdout.split()
+        assert "compute.web" in listed and "network.main-vpc.security_group.admin-sg" in listed

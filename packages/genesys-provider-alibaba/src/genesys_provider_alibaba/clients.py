@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import os
 import random
 import threading
@@ -29,6 +30,7 @@ from genesys_plugin_sdk.schema import number_setting, settings_dict
 from genesys_plugin_sdk.waiters import WaitTiming
 
 T = TypeVar("T")
+log = logging.getLogger("genesys_provider_alibaba")
 DEFAULT_REGION = "cn-hangzhou"
 THROTTLE_ATTEMPTS = 4
 PRODUCTS = frozenset({"ecs", "vpc", "slb", "rds", "cdn", "cas", "sts", "fc", "oss"})
@@ -239,6 +241,8 @@ class AlibabaClients:
             raw = retry_throttled(lambda: self._acs().do_action_with_exception(request))
         except Exception as exc:
             exc.genesys_operation = action  # type: ignore[attr-defined]  # for error messages
+            # Action and code only: parameters may hold secrets (passwords, user data).
+            log.debug("%s %s refused: %s", product, action, getattr(exc, "error_code", "?"))
             raise
         answer: dict[str, Any] = json.loads(raw)
         return answer

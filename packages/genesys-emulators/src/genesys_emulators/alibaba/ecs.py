@@ -9,6 +9,7 @@ a running instance is deleted only with Force=true.
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -35,7 +36,10 @@ from genesys_emulators.alibaba.security_groups import SecurityGroupActions
 from genesys_emulators.core import CloudError, FaultPlan
 from genesys_emulators.core.operations import Transition
 
-STEP = 0.05  # seconds per pending state
+# Seconds per pending state. GENESYS_EMULATOR_ALIBABA_STEP slows instances down, so a test
+# can catch one mid-transition (OperationConflict).
+STEP = float(os.environ.get("GENESYS_EMULATOR_ALIBABA_STEP", "0.05"))
+BUSY = ("Pending", "Starting", "Stopping")
 STARTING = ("Pending", "Starting", "Running")
 STOPPING = ("Stopping", "Stopped")
 RESTARTING = ("Starting", "Running")
@@ -307,6 +311,12 @@ class Ecs(SecurityGroupActions, DiskActions, RpcService):
     def do_ModifyInstanceAttribute(self, params: Params) -> dict[str, Any]:
         with self.store.lock:
             instance = self.instance(required(params, "InstanceId"))
+            if status_of(instance) in BUSY:  # another operation runs on it
+                raise CloudError(
+                    403,
+                    "OperationConflict",
+                    "Request was denied due to conflict with a previous request.",
+                )
             for name in ("InstanceName", "HostName", "Description"):
                 if params.get(name):
                     instance[name] = params[name]
