@@ -21,7 +21,14 @@ from genesys_plugin_sdk.reads import read_one
 from genesys_plugin_sdk.tags import label_token
 
 from genesys_provider_gcp.clients import GcpClients
-from genesys_provider_gcp.common import describe, description_meta, last, names_filter, struct
+from genesys_provider_gcp.common import (
+    describe,
+    description_meta,
+    filtered,
+    last,
+    names_filter,
+    struct,
+)
 
 CERT_STATES = {"PROVISIONING": "pending_validation", "ACTIVE": "issued"}
 
@@ -95,7 +102,7 @@ class Certificates(_Global):
         self.wait(client.delete_unary(project=self.clients.project, ssl_certificate=resource_id))
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Certificate]:
-        return map(self._from, self.listed("SslCertificatesClient"))
+        return filtered(map(self._from, self.listed("SslCertificatesClient")), filters)
 
 
 class Cdns(_Global):
@@ -257,5 +264,5 @@ class Cdns(_Global):
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Cdn]:
         names = [raw.name.removesuffix("-backend") for raw in self.listed("BackendBucketsClient")]
-        for name, parts in self._parts(names).items() if names else ():
-            yield self._from(name, parts)
+        parts = self._parts(names) if names else {}
+        return filtered((self._from(name, found) for name, found in parts.items()), filters)

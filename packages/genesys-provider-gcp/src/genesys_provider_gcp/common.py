@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from genesys_plugin_sdk import errors
@@ -71,6 +71,24 @@ def read_chunks_in_parallel(
             continue
         found.update({message.id: message for message in result})
     return found
+
+
+def filtered(
+    items: Iterable[Any], filters: Mapping[str, str], known: Iterable[str] = ("name",)
+) -> Iterator[Any]:
+    """List/Discover filters applied to a kind's messages: its own words (`name`, ...) and
+    `tag:<key>`, each value a comma-separated set of alternatives. An unknown key is
+    INVALID_ARGUMENT before anything is listed."""
+    from genesys_plugin_sdk.tags import split_filters
+
+    own, tags = split_filters(filters, known)
+
+    def matches(item: Any) -> bool:
+        if any(str(getattr(item, key, "")) not in values for key, values in own.items()):
+            return False
+        return all(item.tags.get(key) in values for key, values in tags.items())
+
+    return (item for item in items if matches(item))
 
 
 def describe(meta: Mapping[str, Any]) -> str:

@@ -20,12 +20,14 @@ from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
 from genesys_plugin_sdk.handlers import KindHandler
 from genesys_plugin_sdk.reads import read_one
+from genesys_plugin_sdk.tags import split_filters
 from genesys_plugin_sdk.waiters import Waiter, WaitTiming
 
 from genesys_provider_gcp import tables
 from genesys_provider_gcp.clients import GcpClients
 from genesys_provider_gcp.common import (
     after,
+    filtered,
     labels_for,
     last,
     names_filter,
@@ -258,21 +260,20 @@ class Instances(KindHandler):
         self.clients.wait_operation(operation)
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Instance]:
-        terms = []
-        for key, value in filters.items():
-            if key == "name":
-                terms.append(names_filter(value.split(",")))
-            elif key.startswith("tag:"):
-                terms.append(f'labels.{tables.label_key(key[4:])} = "{tables.label_value(value)}"')
-            else:
-                raise errors.InvalidArgument(
-                    f"unknown filter {key!r}; known: name, tag:<key>",
-                    attribute_path=f"filters.{key}",
-                )
-        for raw in self._aggregated(
-            " AND ".join(f"({t})" for t in terms) if len(terms) > 1 else "".join(terms)
-        ):
-            yield instance_from(raw)
+        """Names and tags filter server-side too (one filtered aggregatedList)."""
+        own, tags = split_filters(filters, ("name", "zone", "state"))
+        terms = [names_filter(own["name"])] if "name" in own else []
+        terms += [
+            " OR ".join(
+                f'(labels.{tables.label_key(k)} = "{tables.label_value(v)}")' for v in values
+            )
+            for k, values in tags.items()
+        ]
+        # One term goes to the server; several are matched here (filtered() below checks all).
+        text = terms[0] if len(terms) == 1 else ""
+        return filtered(
+            map(instance_from, self._aggregated(text)), filters, ("name", "zone", "state")
+        )
 
     def adopt(self, resource_id: str) -> pb.Instance:
         return read_one(self, resource_id, b"")  # type: ignore[no-any-return]

@@ -25,7 +25,14 @@ from genesys_plugin_sdk.tags import TOKEN_LABEL, label_token
 
 from genesys_provider_gcp import tables
 from genesys_provider_gcp.clients import GcpClients
-from genesys_provider_gcp.common import labels_for, private_json, read_private, struct, tags_of
+from genesys_provider_gcp.common import (
+    filtered,
+    labels_for,
+    private_json,
+    read_private,
+    struct,
+    tags_of,
+)
 from genesys_provider_gcp.errors import TABLE, TRANSLATOR, is_not_found
 
 ENGINES = {pb.DATABASE_ENGINE_POSTGRES: "postgres", pb.DATABASE_ENGINE_MYSQL: "mysql"}
@@ -245,7 +252,4 @@ class Databases(KindHandler):
         )
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Database]:
-        for raw in self._list_raw():
-            if "name" in filters and raw.name not in filters["name"].split(","):
-                continue
-            yield database_from(raw)
+        return filtered(map(database_from, self._list_raw()), filters)

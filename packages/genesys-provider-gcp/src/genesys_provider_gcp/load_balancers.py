@@ -27,7 +27,14 @@ from genesys_plugin_sdk.reads import read_one
 from genesys_plugin_sdk.tags import label_token
 
 from genesys_provider_gcp.clients import GcpClients
-from genesys_provider_gcp.common import describe, description_meta, names_filter, split_id, struct
+from genesys_provider_gcp.common import (
+    describe,
+    description_meta,
+    filtered,
+    names_filter,
+    split_id,
+    struct,
+)
 
 PROXIED = ("http", "https")
 PASS_THROUGH = {"tcp": "TCP", "udp": "UDP"}
@@ -223,11 +230,9 @@ class LoadBalancers(KindHandler):
         )
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.LoadBalancer]:
-        for anchor in self.listed("HealthChecksClient"):
-            if anchor.name.endswith("-hc") and description_meta(anchor.description):
-                balancer = self._from(anchor)
-                if "name" not in filters or balancer.name in filters["name"].split(","):
-                    yield balancer
+        anchors = self.listed("HealthChecksClient")
+        mine = (a for a in anchors if a.name.endswith("-hc") and description_meta(a.description))
+        return filtered(map(self._from, mine), filters)
 
 
 def zone_of(instance_id: str) -> str:

@@ -27,6 +27,7 @@ from genesys_provider_gcp.common import (
     after,
     describe,
     description_meta,
+    filtered,
     fit_name,
     last,
     names_filter,
@@ -124,10 +125,7 @@ class Networks(_ComputeKind):
         )
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Network]:
-        return map(
-            network_from,
-            self._list(names_filter(filters["name"].split(",")) if "name" in filters else ""),
-        )
+        return filtered(map(network_from, self._list()), filters)
 
 
 # ---------------------------------------------------------------- subnets
@@ -234,10 +232,8 @@ class Subnets(_ComputeKind):
         self.clients.wait_operation(operation)
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Subnet]:
-        for raw in self._aggregated(""):
-            subnet = subnet_from(raw)
-            if all(str(getattr(subnet, k, "")) in v.split(",") for k, v in filters.items()):
-                yield subnet
+        known = ("name", "network_id", "zone")
+        return filtered(map(subnet_from, self._aggregated("")), filters, known)
 
 
 # ---------------------------------------------------------------- security groups (firewalls)
@@ -448,8 +444,7 @@ class SecurityGroups(_ComputeKind):
         for firewall in self._list():
             if firewall.name.endswith(("-in", "-out")):
                 grouped.setdefault(firewall.name.rsplit("-", 1)[0], []).append(firewall)
-        for firewalls in grouped.values():
-            yield group_from(firewalls)
+        return filtered(map(group_from, grouped.values()), filters, ("name", "network_id"))
 
 
 def _rule_dict(rule: pb.SecurityRule) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from genesys_provider_gcp.clients import GcpClients
 from genesys_provider_gcp.common import (
     describe,
     description_meta,
+    filtered,
     labels_for,
     split_id,
     struct,
@@ -221,11 +222,7 @@ class Functions(KindHandler):
         self._settle(self.api.delete_function(name=self._full_name(resource_id)))
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Function]:
-        for raw in self._list_raw():
-            function = function_from(raw)
-            if "name" in filters and function.name not in filters["name"].split(","):
-                continue
-            yield function
+        return filtered(map(function_from, self._list_raw()), filters, ("name", "runtime"))
 
 
 def _trigger_dict(trigger: pb.Trigger) -> dict[str, Any]:

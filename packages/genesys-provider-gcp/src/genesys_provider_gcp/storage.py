@@ -18,7 +18,14 @@ from genesys_plugin_sdk.reads import read_each, read_one
 from genesys_plugin_sdk.tags import TOKEN_LABEL, label_token
 
 from genesys_provider_gcp.clients import GcpClients
-from genesys_provider_gcp.common import labels_for, private_json, read_private, struct, tags_of
+from genesys_provider_gcp.common import (
+    filtered,
+    labels_for,
+    private_json,
+    read_private,
+    struct,
+    tags_of,
+)
 from genesys_provider_gcp.errors import TRANSLATOR, is_not_found
 
 MANAGED_KEYS = "GOOGLE_MANAGED"
@@ -136,8 +143,6 @@ class Buckets(KindHandler):
         bucket.delete()
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Bucket]:
-        for raw in self.gcs.list_buckets(project=self.clients.project):
-            bucket = bucket_from(raw)
-            if "name" in filters and bucket.name not in filters["name"].split(","):
-                continue
-            yield bucket
+        return filtered(
+            map(bucket_from, self.gcs.list_buckets(project=self.clients.project)), filters
+        )

@@ -23,6 +23,7 @@ from genesys_provider_gcp.clients import GcpClients
 from genesys_provider_gcp.common import (
     ATTACH_LABEL,
     after,
+    filtered,
     labels_for,
     last,
     names_filter,
@@ -146,11 +147,7 @@ class Volumes(KindHandler):
         )
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Volume]:
-        for raw in self._aggregated(""):
-            volume = volume_from(raw)
-            if "name" in filters and volume.name not in filters["name"].split(","):
-                continue
-            yield volume
+        return filtered(map(volume_from, self._aggregated("")), filters, ("name", "zone"))
 
 
 def _pair(attachment_id: str) -> tuple[str, str]:
