@@ -19,7 +19,7 @@ from genesys_plugin_sdk.reads import read_each, read_one
 from genesys_plugin_sdk.tags import TOKEN_TAG, client_token
 
 from genesys_provider_tencent.clients import TencentClients
-from genesys_provider_tencent.common import struct, user_tags
+from genesys_provider_tencent.common import filtered, struct, user_tags
 from genesys_provider_tencent.errors import TRANSLATOR, error_code
 
 ALL_USERS = "http://cam.qcloud.com/groups/global/AllUsers"
@@ -105,17 +105,10 @@ class Buckets(KindHandler):
         return None
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Bucket]:
-        unknown = set(filters) - {"name"}
-        if unknown:
-            raise errors.InvalidArgument(
-                f"unknown filter {sorted(unknown)[0]!r}; known: name",
-                attribute_path=f"filters.{sorted(unknown)[0]}",
-            )
         listed = self.clients.cos().list_buckets().get("Buckets") or {}
-        for entry in _as_list(listed.get("Bucket")):
-            found = self._read(entry["Name"])
-            if found is not None and filters.get("name", found.name) == found.name:
-                yield found
+        names = [entry["Name"] for entry in _as_list(listed.get("Bucket"))]
+        found = [b for b in self.read_many(names, {}).values() if isinstance(b, pb.Bucket)]
+        yield from filtered(found, filters, {"name": "name", "id": "id"})
 
     def create(self, config: pb.BucketConfig, token: str) -> pb.Bucket:
         name = bucket_name(self.clients, config.name)

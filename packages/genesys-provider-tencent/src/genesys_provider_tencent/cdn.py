@@ -22,7 +22,14 @@ from genesys_plugin_sdk.tags import TOKEN_TAG, client_token
 from genesys_plugin_sdk.waiters import Waiter
 
 from genesys_provider_tencent.clients import TencentClients
-from genesys_provider_tencent.common import refuse_change, retag, struct, tag_dict, user_tags
+from genesys_provider_tencent.common import (
+    filtered,
+    refuse_change,
+    retag,
+    struct,
+    tag_dict,
+    user_tags,
+)
 from genesys_provider_tencent.errors import error_code
 
 NAME_TAG = "genesys:name"
@@ -109,13 +116,8 @@ class Content(KindHandler):
         return None
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Cdn]:
-        if set(filters) - {"domain"}:
-            raise errors.InvalidArgument(
-                "unknown filter; known: domain", attribute_path=f"filters.{sorted(filters)[0]}"
-            )
-        domains = filters["domain"].split(",") if "domain" in filters else None
-        for raw in self._describe("DescribeDomainsConfig", domains):
-            yield cdn_from(raw)
+        found = [cdn_from(raw) for raw in self._describe("DescribeDomainsConfig", None)]
+        yield from filtered(found, filters, {"domain": "domain", "name": "name", "id": "id"})
 
     def _origin(self, bucket: str) -> dict[str, Any]:
         region = self.clients.region
@@ -260,12 +262,8 @@ class Certificates(KindHandler):
         return None
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Certificate]:
-        if set(filters) - {"domain"}:
-            raise errors.InvalidArgument(
-                "unknown filter; known: domain", attribute_path=f"filters.{sorted(filters)[0]}"
-            )
-        for raw in self._all(filters.get("domain", "")):
-            yield certificate_from(raw)
+        found = [certificate_from(raw) for raw in self._all()]
+        yield from filtered(found, filters, {"domain": "domain", "name": "name", "id": "id"})
 
     def create(self, config: pb.CertificateConfig, token: str) -> pb.Certificate:
         existing = self.find_by_token(token) if token else None

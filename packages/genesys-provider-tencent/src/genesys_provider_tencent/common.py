@@ -120,6 +120,20 @@ def retag(
     )
 
 
+def filtered(
+    items: Iterable[Any], filters: Mapping[str, str], known: Mapping[str, str]
+) -> Iterator[Any]:
+    """List filters applied to messages, for calls that cannot filter: the kind's own words
+    (`known`: filter word -> message field; a value may list alternatives "a,b") and
+    `tag:<key>`. Unknown words are InvalidArgument at filters.<word>."""
+    own, tags = split_filters(filters, known)
+    for item in items:
+        if all(str(getattr(item, known[k])) in v for k, v in own.items()) and all(
+            item.tags.get(key) in values for key, values in tags.items()
+        ):
+            yield item
+
+
 def refuse_change(changed: Iterable[str], force_new: Iterable[str], what: str) -> None:
     blocked = sorted(set(changed) & set(force_new))
     if blocked:

@@ -26,6 +26,7 @@ from genesys_provider_tencent import tables
 from genesys_provider_tencent.clients import TencentClients
 from genesys_provider_tencent.common import (
     by_filter,
+    filtered,
     private_json,
     read_private,
     refuse_change,
@@ -148,20 +149,14 @@ class Databases(KindHandler):
         return self.mysql.find_by_token(token)
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Database]:
-        known = {"name": "db-instance-name", "id": "db-instance-id"}
-        unknown = set(filters) - set(known)
-        if unknown:
-            raise errors.InvalidArgument(
-                f"unknown filter {sorted(unknown)[0]!r}",
-                attribute_path=f"filters.{sorted(unknown)[0]}",
-            )
-        raws = list(
-            self._describe([{"Name": known[k], "Values": v.split(",")} for k, v in filters.items()])
-        )
-        for raw, plan in self.clients.pool.fan_out(self._plan, raws):
-            if not isinstance(plan, Exception):
-                yield database_from(raw, plan, b"")
-        yield from self.mysql.list(filters)
+        raws = list(self._describe([]))
+        found = [
+            database_from(raw, plan, b"")
+            for raw, plan in self.clients.pool.fan_out(self._plan, raws)
+            if not isinstance(plan, Exception)
+        ]
+        found += self.mysql.list_all()
+        yield from filtered(found, filters, {"name": "name", "id": "id"})
 
     # ------------------------------------------------------------ writing
 

@@ -91,16 +91,13 @@ class MySql:
             for raw, backup in self.clients.pool.fan_out(self._backup, raws)
         }
 
-    def list(self, filters: Mapping[str, str]) -> Iterator[pb.Database]:
-        params: dict[str, Any] = {}
-        if "name" in filters:
-            params["InstanceNames"] = filters["name"].split(",")
-        if "id" in filters:
-            params["InstanceIds"] = filters["id"].split(",")
-        raws = list(self.clients.paged("cdb", "DescribeDBInstances", params, "Items"))
-        for raw, backup in self.clients.pool.fan_out(self._backup, raws):
-            if not isinstance(backup, Exception):
-                yield mysql_from(raw, backup, b"")
+    def list_all(self) -> list[pb.Database]:
+        raws = list(self.clients.paged("cdb", "DescribeDBInstances", {}, "Items"))
+        return [
+            mysql_from(raw, backup, b"")
+            for raw, backup in self.clients.pool.fan_out(self._backup, raws)
+            if not isinstance(backup, Exception)
+        ]
 
     def find_by_token(self, token: str) -> str | None:
         wanted = client_token(token, 127)

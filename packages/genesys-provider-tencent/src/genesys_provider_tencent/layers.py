@@ -20,7 +20,7 @@ from genesys_plugin_sdk.tags import TOKEN_TAG, client_token
 
 from genesys_provider_tencent import tables
 from genesys_provider_tencent.clients import TencentClients
-from genesys_provider_tencent.common import struct, tag_dict, tag_list, user_tags
+from genesys_provider_tencent.common import filtered, struct, tag_dict, tag_list, user_tags
 
 SHA_MARK = "genesys:code-sha256="
 
@@ -90,13 +90,12 @@ class Layers(KindHandler):
         return None
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Layer]:
-        if set(filters) - {"name"}:
-            raise errors.InvalidArgument(
-                "unknown filter; known: name", attribute_path=f"filters.{sorted(filters)[0]}"
-            )
-        for layer in self.clients.paged("scf", "ListLayers", {}, "Layers"):
-            if filters.get("name", layer["LayerName"]) == layer["LayerName"]:
-                yield from (layer_from(raw) for raw in self._versions(layer["LayerName"]))
+        layers = [
+            layer_from(raw)
+            for layer in self.clients.paged("scf", "ListLayers", {}, "Layers")
+            for raw in self._versions(layer["LayerName"])
+        ]
+        yield from filtered(layers, filters, {"name": "name", "id": "id"})
 
     def create(self, config: pb.LayerConfig, token: str) -> pb.Layer:
         existing = self.find_by_token(token) if token else None

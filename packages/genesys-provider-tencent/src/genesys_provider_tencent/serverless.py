@@ -26,6 +26,7 @@ from genesys_plugin_sdk.waiters import Waiter
 from genesys_provider_tencent import tables
 from genesys_provider_tencent.clients import TencentClients
 from genesys_provider_tencent.common import (
+    filtered,
     refuse_change,
     retag,
     struct,
@@ -127,23 +128,12 @@ class Functions(KindHandler):
         return None
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Function]:
-        unknown = set(filters) - {"name"}
-        if unknown:
-            raise errors.InvalidArgument(
-                f"unknown filter {sorted(unknown)[0]!r}; known: name",
-                attribute_path=f"filters.{sorted(unknown)[0]}",
-            )
         items = self.clients.paged(
             "scf", "ListFunctions", {"Namespace": tables.NAMESPACE}, "Functions"
         )
-        names = [
-            i["FunctionName"]
-            for i in items
-            if filters.get("name", i["FunctionName"]) == i["FunctionName"]
-        ]
-        for function in self.read_many(names, {}).values():
-            if isinstance(function, pb.Function):
-                yield function
+        found = self.read_many([i["FunctionName"] for i in items], {}).values()
+        functions = [f for f in found if isinstance(f, pb.Function)]
+        yield from filtered(functions, filters, {"name": "name", "id": "id"})
 
     # ------------------------------------------------------------ writing
 
