@@ -19,7 +19,14 @@ from genesys.errors import GenesysError
 
 # kind -> config section under `resources:`
 SECTIONS = {"instance": "compute", "bucket": "storage", "volume": "storage",
-            "network": "network", "database": "database", "function": "serverless"}
+            "network": "network", "database": "database", "function": "serverless",
+            "subnet": "network", "security_group": "network"}
+# kind -> the list of its network's block it is written in
+PARTS = {"subnet": "subnets", "security_group": "security_groups"}
+
+_NAME = r"[A-Za-z0-9][A-Za-z0-9_-]*"
+_TOP = re.compile(rf"^([a-z]+)\.({_NAME})(?:\[(\d+)\])?$")
+_NESTED = re.compile(rf"^network\.({_NAME})\.(subnet|security_group)\.({_NAME})$")
 
 
 @dataclass
@@ -27,18 +34,43 @@ class ConfigBlock:
     section: str  # "compute", "storage", ...
     values: dict[str, Any]  # config keys in the order they are written
     notes: list[str] = field(default_factory=list)  # written as comments above the block
+    network: str = ""  # for a subnet or security group: the network block it goes under
+    part: str = ""  # "subnets" | "security_groups" (with `network`)
+    index: int | None = None  # compute.web[2]: one instance of a counted block
+
+
+@dataclass
+class Placement:
+    section: str
+    name: str
+    network: str = ""
+    part: str = ""
+    index: int | None = None
+
+
+def placement(address: str) -> Placement:
+    """Where an address's block is written: top level, under a network, or as one index of
+    a counted compute block."""
+    nested = _NESTED.match(address)
+    if nested:
+        network, word, name = nested.groups()
+        return Placement("network", name, network, PARTS[word])
+    top = _TOP.match(address)
+    if top is None or (top.group(3) is not None and top.group(1) != "compute"):
+        raise GenesysError(
+            f"--generate-config writes compute.NAME (or compute.NAME[i]), storage.NAME, "
+            f"network.NAME, network.NET.subnet.NAME, network.NET.security_group.NAME, "
+            f"database.NAME and serverless.NAME blocks; {address!r} is not one: write its "
+            "block yourself, then adopt it"
+        )
+    index = int(top.group(3)) if top.group(3) is not None else None
+    return Placement(top.group(1), top.group(2), index=index)
 
 
 def block_name(address: str) -> tuple[str, str]:
-    """(section word, name) of a top-level address such as "storage.assets"."""
-    section, _, name = address.partition(".")
-    if not name or "." in name or "[" in name:
-        raise GenesysError(
-            f"--generate-config writes top-level blocks (compute.NAME, storage.NAME, "
-            f"network.NAME, database.NAME, serverless.NAME); {address!r} is not one: "
-            "write its block yourself, then adopt it"
-        )
-    return section, name
+    """(section word, name) of an address such as "storage.assets"."""
+    where = placement(address)
+    return where.section, where.name
 
 
 def _names(ids: list[str], addresses: dict[str, str], notes: list[str], what: str) -> list[str]:
@@ -137,12 +169,15 @@ def config_block(address: str, kind: str, attributes: dict[str, Any],
     references (network, subnet, groups) are written by config name."""
     if kind not in SECTIONS:
         raise GenesysError(f"--generate-config cannot write a {kind} block: write it yourself")
-    section, name = block_name(address)
-    if section != SECTIONS[kind]:
+    where = placement(address)
+    section, name = where.section, where.name
+    if section != SECTIONS[kind] or where.part != PARTS.get(kind, ""):
         raise GenesysError(f"a {kind} belongs under `{SECTIONS[kind]}`, not {address!r}")
     notes: list[str] = []
     addresses = managed or {}
     body = {
+        "subnet": lambda: _subnet(attributes),
+        "security_group": lambda: _security_group(attributes, addresses, notes),
         "instance": lambda: _compute(attributes, addresses, notes),
         "bucket": lambda: _bucket(attributes),
         "volume": lambda: _volume(attributes),
@@ -157,7 +192,43 @@ def config_block(address: str, kind: str, attributes: dict[str, Any],
     tags = attributes.get("tags") or {}
     if tags:
         values["tags"] = {str(k): str(v) for k, v in tags.items()}
-    return ConfigBlock(section, values, notes)
+    return ConfigBlock(section, values, notes, where.network, where.part, where.index)
+
+
+def _subnet(a: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {"cidr": a.get("cidr", ""), "public": bool(a.get("public"))}
+    if a.get("zone"):
+        values["zone"] = a["zone"]
+    return values
+
+
+def _security_group(a: dict[str, Any], addresses: dict[str, str],
+                    notes: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if a.get("description"):
+        values["description"] = a["description"]
+    for direction in ("ingress", "egress"):
+        values[direction] = [_rule(r, addresses, notes) for r in a.get(direction) or []]
+    return values
+
+
+def _rule(r: dict[str, Any], addresses: dict[str, str], notes: list[str]) -> dict[str, Any]:
+    rule: dict[str, Any] = {"protocol": r.get("protocol") or "all"}
+    low, high = int(r.get("from_port") or 0), int(r.get("to_port") or 0)
+    if rule["protocol"] in ("tcp", "udp") or low or high:
+        if low == high:
+            rule["port"] = low
+        else:
+            rule["from_port"], rule["to_port"] = low, high
+    if r.get("cidr_blocks"):
+        rule["cidr_blocks"] = list(r["cidr_blocks"])
+    source = r.get("source_security_group_id")
+    names = _names([source] if source else [], addresses, notes, "security group")
+    if names:
+        rule["source_security_group"] = names[0]
+    if r.get("description"):
+        rule["description"] = r["description"]
+    return rule
 
 
 # ---------------------------------------------------------------- rendering
@@ -191,14 +262,16 @@ def _toml_value(value: Any) -> str:
 
 
 def render_toml_table(block: ConfigBlock) -> str:
-    """`[[resources.SECTION]]` with its scalars, then one sub-table per mapping value."""
+    """`[[resources.SECTION]]` (`[[resources.network.subnets]]` for a part of a network)
+    with its scalars, then one sub-table per mapping value."""
     lines = [f"# {note}" for note in block.notes]
-    lines.append(f"[[resources.{block.section}]]")
+    header = f"resources.{block.section}" + (f".{block.part}" if block.part else "")
+    lines.append(f"[[{header}]]")
     tables = {k: v for k, v in block.values.items() if isinstance(v, dict)}
     for key, value in block.values.items():
         if key not in tables:
             lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
     for key, table in tables.items():
-        lines.append(f"\n[resources.{block.section}.{_toml_key(key)}]")
+        lines.append(f"\n[{header}.{_toml_key(key)}]")
         lines.extend(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in table.items())
     return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ import os
 import tempfile
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import yaml
 from genesys.discovery.generate import ConfigBlock, render_toml_table, render_yaml_item
@@ -21,11 +22,11 @@ from genesys.errors import GenesysError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 
-class _Unsupported(Exception):
+class Unsupported(Exception):
     """The file's layout is one the text insertion does not handle (flow style, ...)."""
 
 
-def _value_of(mapping: MappingNode, key: str) -> tuple[ScalarNode, Node] | None:
+def value_of(mapping: MappingNode, key: str) -> tuple[ScalarNode, Node] | None:
     for key_node, value_node in mapping.value:
         if isinstance(key_node, ScalarNode) and key_node.value == key:
             return key_node, value_node
@@ -36,7 +37,7 @@ def _is_null(node: Node) -> bool:
     return isinstance(node, ScalarNode) and node.tag.endswith(":null")
 
 
-def _last_content_line(lines: list[str], before: int) -> int:
+def last_content_line(lines: list[str], before: int) -> int:
     """Index just after the last line before `before` that is not blank or a comment."""
     index = min(before, len(lines))
     while index > 0 and (not lines[index - 1].strip() or lines[index - 1].lstrip().startswith("#")):
@@ -44,7 +45,7 @@ def _last_content_line(lines: list[str], before: int) -> int:
     return index
 
 
-def _end_index(lines: list[str], mark: yaml.Mark) -> int:
+def end_index(lines: list[str], mark: yaml.Mark) -> int:
     """Line index where a block collection ends: the line of the token after it when that
     token starts its line, else the line after the mark."""
     if mark.line < len(lines) and not lines[mark.line][: mark.column].strip():
@@ -52,7 +53,7 @@ def _end_index(lines: list[str], mark: yaml.Mark) -> int:
     return mark.line + 1
 
 
-def _splice(lines: list[str], at: int, text: str, indent: int) -> str:
+def splice(lines: list[str], at: int, text: str, indent: int) -> str:
     if at > 0 and not lines[at - 1].endswith("\n"):
         lines[at - 1] += "\n"
     lines[at:at] = [textwrap.indent(text, " " * indent)]
@@ -61,20 +62,20 @@ def _splice(lines: list[str], at: int, text: str, indent: int) -> str:
 
 def _after_key(lines: list[str], key: ScalarNode, text: str, indent: int) -> str:
     """Under a key whose value is empty (`storage:`): the new lines go right after it."""
-    return _splice(lines, key.start_mark.line + 1, text, indent)
+    return splice(lines, key.start_mark.line + 1, text, indent)
 
 
-def _into_section(lines: list[str], key: ScalarNode, node: Node, item: str) -> str:
+def into_section(lines: list[str], key: ScalarNode, node: Node, item: str) -> str:
     if _is_null(node):
         return _after_key(lines, key, item, key.start_mark.column + 2)
     if not isinstance(node, SequenceNode) or node.flow_style or not node.value:
-        raise _Unsupported
+        raise Unsupported
     first = node.value[0]
     dash = lines[first.start_mark.line].rfind("-", 0, first.start_mark.column + 1)
     if dash < 0:
-        raise _Unsupported
-    at = _last_content_line(lines, _end_index(lines, node.end_mark))
-    return _splice(lines, at, item, dash)
+        raise Unsupported
+    at = last_content_line(lines, end_index(lines, node.end_mark))
+    return splice(lines, at, item, dash)
 
 
 def insert_yaml(text: str, section: str, item: str) -> str:
@@ -83,14 +84,14 @@ def insert_yaml(text: str, section: str, item: str) -> str:
     try:
         root = yaml.compose(text)
     except yaml.YAMLError:
-        raise _Unsupported from None
+        raise Unsupported from None
     lines = text.splitlines(keepends=True)
     if root is None:
         return text + ("\n" if text and not text.endswith("\n") else "") + "resources:\n" + \
             textwrap.indent(new_section, "  ")
     if not isinstance(root, MappingNode) or root.flow_style:
-        raise _Unsupported
-    found = _value_of(root, "resources")
+        raise Unsupported
+    found = value_of(root, "resources")
     if found is None:
         tail = "" if not text or text.endswith("\n") else "\n"
         return text + tail + "resources:\n" + textwrap.indent(new_section, "  ")
@@ -98,32 +99,60 @@ def insert_yaml(text: str, section: str, item: str) -> str:
     if _is_null(resources):
         return _after_key(lines, key, new_section, key.start_mark.column + 2)
     if not isinstance(resources, MappingNode) or resources.flow_style:
-        raise _Unsupported
-    existing = _value_of(resources, section)
+        raise Unsupported
+    existing = value_of(resources, section)
     if existing is not None:
-        return _into_section(lines, existing[0], existing[1], item)
+        return into_section(lines, existing[0], existing[1], item)
     indent = resources.value[0][0].start_mark.column
-    at = _last_content_line(lines, _end_index(lines, resources.end_mark))
-    return _splice(lines, at, new_section, indent)
+    at = last_content_line(lines, end_index(lines, resources.end_mark))
+    return splice(lines, at, new_section, indent)
 
 
 def with_block(text: str, fmt: str, block: ConfigBlock) -> str:
     """The config text with the block added, or GenesysError showing the block to paste."""
+    if block.part or block.index is not None:
+        from genesys.discovery import nested
+
+        try:
+            data = _parsed(text, fmt)
+            if block.index is not None:
+                counted = nested.counted_block(text, fmt, data, block)
+                if counted is not None:
+                    return counted
+            elif fmt == "toml":
+                return nested.insert_nested_toml(text, data, block)
+            else:
+                return nested.insert_nested_yaml(text, block)
+        except Unsupported:
+            raise _manual(block, fmt) from None
     if fmt == "toml":
         separator = "" if text.endswith("\n\n") or not text else ("\n" if text.endswith("\n")
                                                                    else "\n\n")
         return text + separator + render_toml_table(block)
     try:
         return insert_yaml(text, block.section, render_yaml_item(block))
-    except _Unsupported:
+    except Unsupported:
         raise _manual(block, fmt) from None
+
+
+def _parsed(text: str, fmt: str) -> dict[str, Any]:
+    from genesys.config.toml_source import tomllib
+
+    try:
+        data = tomllib.loads(text) if fmt == "toml" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError):
+        raise Unsupported from None
+    return data if isinstance(data, dict) else {}
 
 
 def _manual(block: ConfigBlock, fmt: str) -> GenesysError:
     shown = render_toml_table(block) if fmt == "toml" else render_yaml_item(block)
+    where = f"resources.{block.section}"
+    if block.part:
+        where = f"the {block.part} of network {block.network!r}"
     return GenesysError(
         f"could not add the block to the config automatically; add it under "
-        f"resources.{block.section} yourself, then rerun without --generate-config:\n\n{shown}"
+        f"{where} yourself, then rerun without --generate-config:\n\n{shown}"
     )
 
 
