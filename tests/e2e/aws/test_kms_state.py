@@ -80,6 +80,18 @@ def test_kms_wrapped_data_key_encrypts_state_without_a_passphrase(cli: AwsCli, a
     assert listed.returncode == 0, listed.stderr
     assert len(listed.stdout.split()) == N_BUCKETS
 
+    # Copied out of its backend, the state cannot be opened: only that backend's plugin
+    # reaches the key service, and the message says so.
+    copied = cli.project / "copied"
+    (copied / ".genesys" / "state" / "default").mkdir(parents=True)
+    (copied / ".genesys" / "state" / "default" / "snapshot.json").write_bytes(
+        objects[f"{PREFIX}snapshot.json"]
+    )
+    (copied / "genesys.yaml").write_text("provider: aws\nregion: us-east-1\n")
+    local = cli("state", "list", "-c", str(copied / "genesys.yaml"))
+    assert local.returncode == 1, local.stdout + local.stderr
+    assert "wrapped by the KMS key" in local.stderr and "no key service" in local.stderr
+
     # A wrapped key moved to another context does not unwrap: KMS refuses, the error says so.
     original = objects[f"{PREFIX}snapshot.json"]
     tampered = original.replace(b'"genesys:purpose":"state"', b'"genesys:purpose":"other"')
