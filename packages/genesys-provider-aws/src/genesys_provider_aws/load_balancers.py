@@ -13,6 +13,7 @@ from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.waiters import Waiter
 
 from genesys_provider_aws.clients import AwsClients, chunked
 from genesys_provider_aws.common import (
@@ -211,20 +212,31 @@ def create_load_balancer(
     return read_one(READER, clients, str(arn))  # type: ignore[no-any-return]
 
 
-def _wait_active(clients: AwsClients, arn: str) -> dict[str, Any]:
-    def probe() -> dict[str, Any] | None:
-        found = call_or_none(
-            clients.client("elbv2").describe_load_balancers,
-            "LoadBalancerNotFound",
-            LoadBalancerArns=[arn],
-        )
-        raw = (found or {}).get("LoadBalancers", [{}])[0]
-        state = raw.get("State", {}).get("Code")
-        if state == "failed":
-            raise errors.FailedPrecondition(f"load balancer {arn} failed to provision")
-        return dict(raw) if state == "active" else None
+def _state_of(raw: Mapping[str, Any]) -> str:
+    return str(raw.get("State", {}).get("Code", ""))
 
-    return clients.wait_until(f"load balancer {arn} to be active", probe)
+
+def _waiter(clients: AwsClients) -> Waiter[Any]:
+    """Every load balancer wait of the process, served by one listing per poll (describing by
+    ARNs would fail as a whole once one of them is gone)."""
+
+    def poll(arns: list[str]) -> dict[str, Any]:
+        wanted = set(arns)
+        return {
+            raw["LoadBalancerArn"]: raw
+            for raw in _all_raw(clients)
+            if raw["LoadBalancerArn"] in wanted
+        }
+
+    return clients.waiter("load balancer", poll, describe=_state_of)
+
+
+def _wait_active(clients: AwsClients, arn: str) -> dict[str, Any]:
+    return _waiter(clients).wait_for(  # type: ignore[no-any-return]
+        arn,
+        ready=lambda raw: _state_of(raw) == "active",
+        failed=lambda raw: _state_of(raw) == "failed",
+    )
 
 
 def _target_group(clients: AwsClients, lb_arn: str, vpc_id: str, listener: pb.Listener) -> str:
@@ -368,13 +380,6 @@ def delete_load_balancer(clients: AwsClients, arn: str) -> None:
     elb = clients.client("elbv2")
     groups = [g["TargetGroupArn"] for g in _groups_of(clients, arn)]
     elb.delete_load_balancer(LoadBalancerArn=arn)
-
-    def gone() -> bool | None:
-        found = call_or_none(
-            elb.describe_load_balancers, "LoadBalancerNotFound", LoadBalancerArns=[arn]
-        )
-        return True if not (found or {}).get("LoadBalancers") else None
-
-    clients.wait_until(f"load balancer {arn} to be deleted", gone)
+    _waiter(clients).wait_gone(arn)
     for group_arn in groups:
         _delete_group(clients, group_arn)

@@ -14,6 +14,7 @@ from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.waiters import Waiter
 
 from genesys_provider_aws.clients import AwsClients, chunked
 from genesys_provider_aws.common import (
@@ -127,12 +128,22 @@ def create_network(clients: AwsClients, config: pb.NetworkConfig, token: str) ->
         )
         existing = created["Vpc"]["VpcId"]
 
-    def available() -> pb.Network | None:
-        found = NETWORK_READER.read_many(clients, [str(existing)], {}).get(str(existing))
-        state = found.provider_data["state"] if found is not None else ""
-        return found if state == "available" else None  # type: ignore[no-any-return]
+    return _network_waiter(clients).wait_for(  # type: ignore[no-any-return]
+        str(existing), ready=lambda network: _state_of(network) == "available"
+    )
 
-    return clients.wait_until(f"network {existing} to be available", available)
+
+def _state_of(network: pb.Network) -> str:
+    return str(network.provider_data["state"]) if "state" in network.provider_data else ""
+
+
+def _network_waiter(clients: AwsClients) -> Waiter[Any]:
+    """Every VPC wait of the process, served by one DescribeVpcs per poll."""
+
+    def poll(ids: list[str]) -> dict[str, Any]:
+        return NETWORK_READER.read_many(clients, ids, {})
+
+    return clients.waiter("network", poll, describe=_state_of)
 
 
 def update_network(clients: AwsClients, request: Any) -> pb.Network:
