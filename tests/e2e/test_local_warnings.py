@@ -31,6 +31,8 @@ resources:
       runtime: python3.9
       handler: main.handler
       source: ./fn
+      environment:
+        DB_HOST: ${database.db.endpoint}  # still known when the database is unchanged
 """
 
 

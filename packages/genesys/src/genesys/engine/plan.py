@@ -68,6 +68,8 @@ class ResourceChange:
     drift: str = ""  # why refresh found this resource different from the record
     diagnostics: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # the provider's, at plan time
+    # Desired values the provider makes as the recorded ones (planner._note_made_as_recorded).
+    made_as: dict[str, Any] = field(default_factory=dict)
     # Attributes never shown: the provider's schema says so, or they read a secret through
     # a reference (planner._Differ works this out).
     sensitive: frozenset[str] = frozenset()

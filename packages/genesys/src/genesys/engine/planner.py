@@ -164,10 +164,12 @@ class _Differ:
         records: dict[str, ResourceRecord],
         facts: ProviderFacts,
         identity: dict[str, str],
+        made_as: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.records = records
         self.facts = facts
         self.identity = identity
+        self.made_as = made_as or {}
         self.pending: set[str] = set()  # addresses created/replaced by this plan
         # Sensitive attributes of the desired resources diffed so far (topological order,
         # so a reference's target is always here before the resources reading it).
@@ -246,12 +248,15 @@ class _Differ:
     ) -> list[AttributeChange]:
         kind = KINDS[resource.kind]
         force_new = self.facts.force_new.get(kind.name, frozenset())
+        made_as = self.made_as.get(resource.address, {})
         changes = []
         for name, value in after.items():
             recorded_name, comparable = recorded_value(name, value)
             before = record.attributes.get(recorded_name)
             if value is not UNKNOWN and _same(comparable, before):
                 continue
+            if name in made_as and _same(made_as[name], before):
+                continue  # the provider makes this value as what is recorded
             changes.append(
                 AttributeChange(
                     name,
@@ -271,13 +276,15 @@ def diff_resources(
     identity: dict[str, str],
     *,
     destroy: bool = False,
+    made_as: dict[str, dict[str, Any]] | None = None,
 ) -> list[ResourceChange]:
-    """One ResourceChange per desired or recorded address."""
+    """One ResourceChange per desired or recorded address. `made_as`: per address, desired
+    values the provider makes as something else ({"version": "15"}), compared instead."""
     by_address = {r.address: r for r in desired} if not destroy else {}
     for record in records.values():  # what they hold may surface in any message later
         hidden = facts.sensitive.get(record.kind, frozenset()) | frozenset(record.sensitive)
         SECRETS.add_attributes(record.attributes, hidden)
-    differ = _Differ(records, facts, identity)
+    differ = _Differ(records, facts, identity, made_as)
     changes = [differ.change_for(by_address[a]) for a in _topological(by_address)]
     for address, record in records.items():
         if address not in by_address:
@@ -340,7 +347,7 @@ def annotate_with_provider(conn: Any, changes: list[ResourceChange]) -> None:
                 for f, v in message.ListFields()
                 if f.name.startswith("provider_") and f.name != "provider_data"
             }
-            _drop_changes_made_as_recorded(change, message_to_attributes(message))
+            _note_made_as_recorded(change, message_to_attributes(message))
         if planned.HasField("cost") and not planned.cost.unknown:
             change.monthly_cost = planned.cost.monthly_usd
         for d in planned.diagnostics:
@@ -352,28 +359,20 @@ def annotate_with_provider(conn: Any, changes: list[ResourceChange]) -> None:
         _apply_requires_replace(change, planned.requires_replace)
 
 
-def _drop_changes_made_as_recorded(change: ResourceChange, translated: dict[str, Any]) -> None:
+def _note_made_as_recorded(change: ResourceChange, translated: dict[str, Any]) -> None:
     """A desired value the provider makes as something else (`version: "14"` served by
-    PostgreSQL 15) is recorded as what was made; it is no change while that still holds."""
-    if change.action not in (Action.UPDATE, Action.REPLACE) or not change.attribute_changes:
+    PostgreSQL 15) is recorded as what was made: while that still holds it is no change.
+    Noted on the change; the session diffs again with it (see diff_resources' made_as)."""
+    if change.action not in (Action.UPDATE, Action.REPLACE) or change.prior is None:
         return
-    if change.prior is None or change.prior.unfinished_update:
+    if change.prior.unfinished_update:
         return
-    kept = [
-        a
-        for a in change.attribute_changes
-        if a.name not in translated
-        or a.after is UNKNOWN
-        or a.after == translated[a.name]
-        or not _same(translated[a.name], a.before)
-    ]
-    if len(kept) == len(change.attribute_changes):
-        return
-    change.attribute_changes = kept
-    if not kept:
-        change.action = Action.NOOP
-    elif not any(a.forces_replacement for a in kept):
-        change.action = Action.UPDATE
+    for a in change.attribute_changes:
+        if a.name not in translated or a.after is UNKNOWN:
+            continue
+        made = translated[a.name]
+        if a.after != made and _same(made, a.before):
+            change.made_as[a.name] = made
 
 
 def _apply_requires_replace(change: ResourceChange, paths: Iterable[str]) -> None:

@@ -146,15 +146,10 @@ class Session:
         drift: dict[str, str] = {}
         if options.refresh and records:
             records, drift = self._refresh(records)
-        changes = planner.diff_resources(
-            self.desired, records, self.facts, self.identity, destroy=options.destroy
-        )
-        if options.targets:
-            changes = planner.select_targets(changes, options.targets)
-        for change in changes:
-            change.drift = drift.get(change.address, "")
-            self._finish_interrupted_update(change)
-        planner.annotate_with_provider(self.conn, changes)
+        changes = self._changes(options, records, drift, {})
+        made_as = {c.address: c.made_as for c in changes if c.made_as}
+        if made_as:  # again, so what reads those resources sees their values, not unknowns
+            changes = self._changes(options, records, drift, made_as)
         errors = [f"{c.address}: {d}" for c in changes for d in c.diagnostics]
         if errors:
             raise GenesysError(
@@ -175,6 +170,29 @@ class Session:
 
             complete_costs(self.conn, plan)
         return plan
+
+    def _changes(
+        self,
+        options: RunOptions,
+        records: dict[str, Any],
+        drift: dict[str, str],
+        made_as: dict[str, dict[str, Any]],
+    ) -> list[Any]:
+        changes = planner.diff_resources(
+            self.desired,
+            records,
+            self.facts,
+            self.identity,
+            destroy=options.destroy,
+            made_as=made_as,
+        )
+        if options.targets:
+            changes = planner.select_targets(changes, options.targets)
+        for change in changes:
+            change.drift = drift.get(change.address, "")
+            self._finish_interrupted_update(change)
+        planner.annotate_with_provider(self.conn, changes)
+        return changes
 
     def _finish_interrupted_update(self, change: Any) -> None:
         """An update a crashed run left half done (recovery marked its record) is planned
