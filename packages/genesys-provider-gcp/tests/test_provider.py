@@ -130,7 +130,7 @@ def test_instance_created_in_place_resized_and_deleted_through_the_sdk(
         conn.compute.GetInstance(pb.GetRequest(id=made.id))
 
 
-def test_throttling_reaches_the_core_as_throttled_with_a_delay() -> None:
+def test_throttling_is_retried_then_reaches_the_core_as_throttled() -> None:
     from genesys.plugins import launch_plugin
     from genesys_emulators.testing import running
 
@@ -144,8 +144,9 @@ def test_throttling_reaches_the_core_as_throttled_with_a_delay() -> None:
         started = time.monotonic()
         with pytest.raises(errors.Throttled) as throttled:
             connection.network.CreateNetwork(network_pb2.CreateNetworkRequest(config=config))
+        # The plugin retried the 429s itself (backoff, ~20 s) before handing THROTTLED on.
         assert throttled.value.retry_after is not None and throttled.value.retry_after >= 1
-        assert time.monotonic() - started < 30
+        assert time.monotonic() - started >= 10
 
 
 def test_volume_grows_attaches_and_detaches(conn: Any, ready: dict, suffix: str) -> None:

@@ -116,6 +116,51 @@ def _env_project() -> str:
     return ""
 
 
+def throttling_retry() -> Any:
+    """Google's advice for 429 rateLimitExceeded: retry with exponential backoff and jitter.
+    A 429 means the call was not carried out, so even an insert is safe to repeat. Done here,
+    close to the call, a throttled create does not start over (token lookup, core backoff);
+    after 20 s it still reaches the core as THROTTLED, which retries the whole create."""
+    from google.api_core import exceptions
+    from google.api_core.retry import Retry, if_exception_type
+
+    return Retry(
+        predicate=if_exception_type(exceptions.TooManyRequests),
+        initial=0.05,
+        maximum=2.0,
+        multiplier=2.0,
+        timeout=20.0,
+    )
+
+
+def storage_retry() -> Any:
+    """google-cloud-storage's own retry (429, 5xx, connection errors) with throttling_retry's
+    pace: its default waits 1 s before the first retry."""
+    from google.cloud.storage.retry import DEFAULT_RETRY
+
+    return DEFAULT_RETRY.with_delay(initial=0.05, maximum=2.0, multiplier=2.0)
+
+
+class RetryingClient:
+    """A Google API client whose every RPC method retries throttling (`throttling_retry`)
+    unless the caller passes its own `retry=`."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self._retry = throttling_retry()
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if name.startswith("_") or not callable(attribute):
+            return attribute
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            kwargs.setdefault("retry", self._retry)
+            return attribute(*args, **kwargs)
+
+        return call
+
+
 class GcpClients:
     """Settings, credentials and cached SDK clients shared by every service of the plugin."""
 
@@ -207,7 +252,7 @@ class GcpClients:
         def make() -> Any:
             from google.cloud import compute_v1
 
-            return getattr(compute_v1, name)(**self._options("compute"))
+            return RetryingClient(getattr(compute_v1, name)(**self._options("compute")))
 
         return self.cache.get(("compute", name), make)
 
@@ -218,7 +263,7 @@ class GcpClients:
         def make() -> Any:
             from google.cloud import sqladmin_v1beta4
 
-            return getattr(sqladmin_v1beta4, name)(**self._options("sql"))
+            return RetryingClient(getattr(sqladmin_v1beta4, name)(**self._options("sql")))
 
         return self.cache.get(("sql", name), make)
 
@@ -226,7 +271,7 @@ class GcpClients:
         def make() -> Any:
             from google.cloud import functions_v2
 
-            return functions_v2.FunctionServiceClient(**self._options("functions"))
+            return RetryingClient(functions_v2.FunctionServiceClient(**self._options("functions")))
 
         return self.cache.get(("functions",), make)
 

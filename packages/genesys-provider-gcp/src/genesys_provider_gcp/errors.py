@@ -48,6 +48,8 @@ TABLE = ErrorTable(
 def extract(exc: Exception) -> CloudError | None:
     from google.api_core import exceptions as api
 
+    if isinstance(exc, api.RetryError) and isinstance(exc.cause, Exception):
+        return extract(exc.cause)  # retries ran out: what the last attempt was told
     if isinstance(exc, api.GoogleAPICallError):
         reasons = [e.get("reason", "") for e in (exc.errors or []) if isinstance(e, dict)]
         code = (reasons[0] if reasons else "") or (exc.reason or "")

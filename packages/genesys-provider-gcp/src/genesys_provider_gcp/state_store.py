@@ -25,7 +25,7 @@ from genesys_plugin_sdk.state_objects import (
     StoredObject,
 )
 
-from genesys_provider_gcp.clients import GcpClients
+from genesys_provider_gcp.clients import GcpClients, storage_retry
 from genesys_provider_gcp.errors import TRANSLATOR
 
 
@@ -51,7 +51,9 @@ class GcsObjects:
 
         blob = self.bucket.blob(key)
         try:
-            blob.upload_from_string(data, if_generation_match=int(expected_version or 0))
+            blob.upload_from_string(
+                data, if_generation_match=int(expected_version or 0), retry=storage_retry()
+            )
         except exceptions.PreconditionFailed:
             return None
         return str(blob.generation)
@@ -61,7 +63,7 @@ class GcsObjects:
 
         match = int(expected_version) if expected_version else None
         try:
-            self.bucket.blob(key).delete(if_generation_match=match)
+            self.bucket.blob(key).delete(if_generation_match=match, retry=storage_retry())
         except (exceptions.NotFound, exceptions.PreconditionFailed):
             return False
         return True
@@ -123,4 +125,4 @@ class StateStoreServicer(ObjectStateStore):
         made.iam_configuration.uniform_bucket_level_access_enabled = True
         made.iam_configuration.public_access_prevention = "enforced"
         with contextlib.suppress(exceptions.Conflict):  # another run made it first
-            gcs.create_bucket(made, location=self.clients.region)
+            gcs.create_bucket(made, location=self.clients.region, retry=storage_retry())

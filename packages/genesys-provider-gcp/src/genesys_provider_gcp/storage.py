@@ -17,7 +17,7 @@ from genesys_plugin_sdk.handlers import KindHandler
 from genesys_plugin_sdk.reads import read_each, read_one
 from genesys_plugin_sdk.tags import TOKEN_LABEL, label_token
 
-from genesys_provider_gcp.clients import GcpClients
+from genesys_provider_gcp.clients import GcpClients, storage_retry
 from genesys_provider_gcp.common import (
     filtered,
     labels_for,
@@ -120,7 +120,7 @@ class Buckets(KindHandler):
         if existing is None:
             bucket = self.gcs.bucket(config.name)
             self._apply(bucket, config, token)
-            self.gcs.create_bucket(bucket, location=self.clients.region)
+            self.gcs.create_bucket(bucket, location=self.clients.region, retry=storage_retry())
             existing = config.name
         return read_one(self, existing, private)  # type: ignore[no-any-return]
 
@@ -128,7 +128,7 @@ class Buckets(KindHandler):
         bucket = self.gcs.get_bucket(request.id)
         token = (bucket.labels or {}).get(TOKEN_LABEL, "")
         self._apply(bucket, request.config, token)
-        bucket.patch()
+        bucket.patch(retry=storage_retry())
         private = private_json({**read_private(request.private), "tags": dict(request.config.tags)})
         return read_one(self, request.id, private)  # type: ignore[no-any-return]
 
@@ -140,7 +140,7 @@ class Buckets(KindHandler):
                 f"bucket {resource_id} is not empty ({len(blobs)} objects or versions); "
                 "empty it first: Genesys does not delete data"
             )
-        bucket.delete()
+        bucket.delete(retry=storage_retry())
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Bucket]:
         return filtered(
