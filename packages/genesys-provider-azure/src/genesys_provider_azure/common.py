@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from genesys_plugin_sdk import errors
-from genesys_plugin_sdk.tags import TOKEN_LABEL
+from genesys_plugin_sdk.kinds import kind_spec
+from genesys_plugin_sdk.tags import TOKEN_LABEL, split_filters
 
 T = TypeVar("T")
 # Genesys's own tags on Azure resources; never shown as the user's.
@@ -21,7 +23,29 @@ SYSTEM_TAG_PREFIXES = (
     "genesys-function",
     "genesys-default",
     "genesys-website",
+    "genesys-tags",
 )
+
+
+def apply_filters(method: Callable[..., Iterable[Any]]) -> Callable[..., list[Any]]:
+    """List<Kind>s filters for a handler's `list`: `name` and `tag:<key>` (values may be
+    comma-separated alternatives); any other key is InvalidArgument, before any call."""
+
+    @functools.wraps(method)
+    def listing(self: Any, filters: Mapping[str, str]) -> list[Any]:
+        known = (
+            ("name",) if "name" in kind_spec(self.field).message.DESCRIPTOR.fields_by_name else ()
+        )
+        own, tags = split_filters(filters, known)
+        names = own.get("name")
+        return [
+            item
+            for item in method(self, filters)
+            if (names is None or item.name in names)
+            and all(dict(getattr(item, "tags", {})).get(k) in v for k, v in tags.items())
+        ]
+
+    return listing
 
 
 def sdk_models(package: str) -> Any:

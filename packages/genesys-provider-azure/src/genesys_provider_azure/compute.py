@@ -21,6 +21,7 @@ from genesys_provider_azure import tables
 from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
     absent,
+    apply_filters,
     arm_ids,
     as_private,
     by_id,
@@ -284,6 +285,7 @@ class Instances(KindHandler):
         # deleteOption took the NIC; one left by an interrupted create goes too.
         self._network().network_interfaces.begin_delete(group, f"{name}-nic").result()
 
+    @apply_filters
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.Instance]:
         group = self.clients.group
         nics = by_id(self._network().network_interfaces.list(group))

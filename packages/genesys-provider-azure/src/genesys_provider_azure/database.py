@@ -21,6 +21,7 @@ from genesys_provider_azure import tables
 from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
     absent,
+    apply_filters,
     arm_ids,
     as_private,
     by_id,
@@ -169,6 +170,7 @@ class Databases(KindHandler):
             resource_id,
         )
 
+    @apply_filters
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.Database]:
         return [
             self._convert(s, b"")

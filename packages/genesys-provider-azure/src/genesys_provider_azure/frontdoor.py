@@ -11,6 +11,8 @@ no tags: tokens go on the profile's tags, the config's tags and names in private
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 import threading
 from collections.abc import Iterable, Mapping
@@ -24,6 +26,7 @@ from google.protobuf import struct_pb2
 from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
     absent,
+    apply_filters,
     arm_ids,
     as_private,
     group_of,
@@ -41,6 +44,7 @@ from genesys_provider_azure.common import (
 PROFILE = "genesys-frontdoor"
 PROFILE_SKU = "Standard_AzureFrontDoor"
 TOKEN_PREFIX = "genesys-token-fd-"  # + domain name, on the profile: domains have no tags
+TAGS_PREFIX = "genesys-tags-fd-"  # + domain name: the config's tags of the domain, as JSON
 
 
 def resource_name(name: str, limit: int = 46) -> str:
@@ -74,16 +78,27 @@ class FrontDoor:
                     ),
                 ).result()
 
-    def remember(self, token: str, name: str) -> None:
-        if not token:
-            return
+    def remember(self, token: str, name: str, user: Mapping[str, str]) -> None:
+        """A domain's token and tags, on the profile's tags (domains have none)."""
         with self.lock:
             group = self.clients.group
             tags = dict(self.api().profiles.get(group, PROFILE).tags or {})
-            tags[f"{TOKEN_PREFIX}{name}"] = token[:256]
+            if token:
+                tags[f"{TOKEN_PREFIX}{name}"] = token[:256]
+            tags[f"{TAGS_PREFIX}{name}"] = json.dumps(dict(user), sort_keys=True)[:256]
             self.api().profiles.begin_update(
                 group, PROFILE, sdk_models("cdn").ProfileUpdateParameters(tags=tags)
             ).result()
+
+    def domain_tags(self, group: str) -> dict[str, dict[str, str]]:
+        """Domain name -> the tags its config gave (kept on the profile)."""
+        profile = absent(lambda: self.api().profiles.get(group, PROFILE))
+        found: dict[str, dict[str, str]] = {}
+        for name, value in ((profile.tags or {}) if profile is not None else {}).items():
+            if name.startswith(TAGS_PREFIX):
+                with contextlib.suppress(ValueError):
+                    found[name[len(TAGS_PREFIX) :]] = dict(json.loads(value))
+        return found
 
     def find(self, token: str) -> str:
         profile = absent(lambda: self.api().profiles.get(self.clients.group, PROFILE))
@@ -115,7 +130,7 @@ class Certificates(KindHandler):
         models = sdk_models("cdn")
         self.front_door.ensure()
         name = resource_name(config.name or config.domain, 60)
-        self.front_door.remember(token, name)
+        self.front_door.remember(token, name, config.tags)
         group = self.front_door.clients.group
         domain = (
             self.front_door.api()
@@ -132,7 +147,7 @@ class Certificates(KindHandler):
             )
             .result()
         )
-        return _certificate(domain, as_private({"name": config.name, "tags": dict(config.tags)}))
+        return _certificate(domain, as_private({"name": config.name}), dict(config.tags))
 
     def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
         found: dict[str, Any] = {}
@@ -140,9 +155,13 @@ class Certificates(KindHandler):
             for domain in listed(
                 self.front_door.api().afd_custom_domains.list_by_profile, group, PROFILE
             ):
-                found[domain.id.lower()] = domain
+                found[domain.id.lower()] = (domain, self.front_door.domain_tags(group))
         return {
-            i: _certificate(found[i.lower()], privates.get(i, b""))
+            i: _certificate(
+                found[i.lower()][0],
+                privates.get(i, b""),
+                found[i.lower()][1].get(found[i.lower()][0].name),
+            )
             for i in ids
             if i.lower() in found
         }
@@ -158,9 +177,9 @@ class Certificates(KindHandler):
         )
         return str(domain.id) if domain is not None else None
 
-    def update(self, request: Any) -> pb.Certificate:  # only tags change in place: kept
-        kept = {**private_json(request.private), "tags": dict(request.config.tags)}
-        return self.get(request.id, as_private(kept))
+    def update(self, request: Any) -> pb.Certificate:  # only tags change in place
+        self.front_door.remember("", name_of(request.id), request.config.tags)
+        return self.get(request.id, request.private)
 
     def delete(self, resource_id: str) -> None:
         group = group_of(resource_id)
@@ -187,15 +206,12 @@ class Certificates(KindHandler):
                         models.RouteUpdateParameters(custom_domains=refs),
                     ).result()
 
+    @apply_filters
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.Certificate]:
-        return [
-            _certificate(d, b"")
-            for d in listed(
-                self.front_door.api().afd_custom_domains.list_by_profile,
-                self.front_door.clients.group,
-                PROFILE,
-            )
-        ]
+        group = self.front_door.clients.group
+        tags = self.front_door.domain_tags(group)
+        domains = listed(self.front_door.api().afd_custom_domains.list_by_profile, group, PROFILE)
+        return [_certificate(d, b"", tags.get(d.name)) for d in domains]
 
 
 def _word(value: Any) -> str:
@@ -203,7 +219,7 @@ def _word(value: Any) -> str:
     return str(getattr(value, "value", value) or "").lower()
 
 
-def _certificate(domain: Any, private: bytes) -> pb.Certificate:
+def _certificate(domain: Any, private: bytes, tags: dict[str, str] | None) -> pb.Certificate:
     kept = private_json(private)
     host = domain.host_name
     validation = domain.validation_properties
@@ -224,7 +240,7 @@ def _certificate(domain: Any, private: bytes) -> pb.Certificate:
         name=kept.get("name") or domain.name,
         domain=host,
         state="issued" if issued else "pending_validation",
-        tags=kept.get("tags") or {},
+        tags=tags or {},
         provider_data=data,
         private=private,
     )
@@ -400,6 +416,7 @@ class Cdns(KindHandler):
         api.afd_origin_groups.begin_delete(group, PROFILE, f"{name}-origin").result()
         self.front_door.drop_if_empty(group)
 
+    @apply_filters
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.Cdn]:
         group = self.front_door.clients.group
         return [

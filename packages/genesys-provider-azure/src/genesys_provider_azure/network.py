@@ -8,6 +8,7 @@ whose ingress/egress rules become security rules with priorities from 100 in ord
 from __future__ import annotations
 
 import ipaddress
+import json
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -19,6 +20,7 @@ from genesys_plugin_sdk.handlers import KindHandler
 from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
     absent,
+    apply_filters,
     arm_ids,
     as_private,
     by_id,
@@ -38,6 +40,7 @@ from genesys_provider_azure.common import (
 )
 
 SUBNET_TOKEN = "genesys-token-subnet-"  # + subnet name, on the network: subnets have no tags
+SUBNET_TAGS = "genesys-tags-subnet-"  # + subnet name: the subnet's tags, as JSON
 PROTOCOLS = {"tcp": "Tcp", "udp": "Udp", "icmp": "Icmp", "all": "*", "-1": "*", "": "*"}
 
 
@@ -95,6 +98,7 @@ class Networks(KindHandler):
             resource_id,
         )
 
+    @apply_filters
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.Network]:
         return [self._convert(v) for v in self._listed()]
 
@@ -127,25 +131,28 @@ class Subnets(KindHandler):
         api = self._api()
         group, vnet = group_of(config.network_id), name_of(config.network_id)
         existing = absent(lambda: api.subnets.get(group, vnet, config.name))
-        # Azure subnets have neither tags nor a public flag: the config's are kept privately.
-        public = as_private({"public": config.public, "tags": dict(config.tags)})
+        # Azure subnets have neither tags nor a public flag: the flag is kept privately, the
+        # tags (and the create's token) on the network's tags.
+        public = as_private({"public": config.public})
         if existing is not None:
-            return self._convert(existing, config.network_id, public)
-        self._remember_token(group, vnet, config.name, token)
+            return self._convert(existing, config.network_id, public, dict(config.tags))
+        self._remember(group, vnet, config.name, token, config.tags)
         subnet = api.subnets.begin_create_or_update(
             group, vnet, config.name, models.Subnet(address_prefix=config.cidr)
         ).result()
-        return self._convert(subnet, config.network_id, public)
+        return self._convert(subnet, config.network_id, public, dict(config.tags))
 
-    def _remember_token(self, group: str, vnet: str, subnet: str, token: str) -> None:
-        """Subnets have no tags: a create's token goes on its network's, before the create,
-        so a run interrupted mid-create finds the subnet again (find_by_token)."""
-        if not token:
-            return
+    def _remember(
+        self, group: str, vnet: str, subnet: str, token: str, user: Mapping[str, str]
+    ) -> None:
+        """Subnets have no tags: a create's token and the subnet's tags go on its network's,
+        before the create, so an interrupted run finds the subnet again (find_by_token)."""
         with self._tag_lock:  # read-modify-write of one network's tags
             api = self._api()
             tags = dict(api.virtual_networks.get(group, vnet).tags or {})
-            tags[f"{SUBNET_TOKEN}{subnet}"] = token[:256]
+            if token:
+                tags[f"{SUBNET_TOKEN}{subnet}"] = token[:256]
+            tags[f"{SUBNET_TAGS}{subnet}"] = json.dumps(dict(user), sort_keys=True)[:256]
             api.virtual_networks.update_tags(
                 group, vnet, sdk_models("network").TagsObject(tags=tags)
             )
@@ -165,9 +172,13 @@ class Subnets(KindHandler):
             if vnet is None:
                 continue
             for subnet in vnet.subnets or []:
-                found[subnet.id.lower()] = (subnet, vnet.id)
+                found[subnet.id.lower()] = (subnet, vnet)
         return pick(
-            ids, found, lambda pair, rid: self._convert(pair[0], pair[1], privates.get(rid, b""))
+            ids,
+            found,
+            lambda pair, rid: self._convert(
+                pair[0], pair[1].id, privates.get(rid, b""), _subnet_tags(pair[1], pair[0].name)
+            ),
         )
 
     def find_by_token(self, token: str) -> str | None:
@@ -178,9 +189,16 @@ class Subnets(KindHandler):
         return None
 
     def update(self, request: Any) -> pb.Subnet:
-        # Only tags could change in place, and Azure subnets carry none: record the config's.
-        kept = {**private_json(request.private), "tags": dict(request.config.tags)}
-        return self.get(request.id, as_private(kept))
+        # Only tags could change in place, and they live on the network's tags.
+        parts = parse_id(request.id)
+        self._remember(
+            parts["resourcegroups"],
+            parts["virtualnetworks"],
+            parts["subnets"],
+            "",
+            request.config.tags,
+        )
+        return self.get(request.id, request.private)
 
     def delete(self, resource_id: str) -> None:
         parts = parse_id(resource_id)
@@ -192,14 +210,17 @@ class Subnets(KindHandler):
             resource_id,
         )
 
+    @apply_filters
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.Subnet]:
         return [
-            self._convert(s, v.id, b"")
+            self._convert(s, v.id, b"", _subnet_tags(v, s.name))
             for v in self._api().virtual_networks.list(self.clients.group)
             for s in v.subnets or []
         ]
 
-    def _convert(self, subnet: Any, network_id: str, private: bytes) -> pb.Subnet:
+    def _convert(
+        self, subnet: Any, network_id: str, private: bytes, tags: dict[str, str]
+    ) -> pb.Subnet:
         cidr = subnet.address_prefix or (subnet.address_prefixes or [""])[0]
         network = ipaddress.ip_network(cidr)
         used = len(subnet.ip_configurations or [])
@@ -211,7 +232,7 @@ class Subnets(KindHandler):
             # Azure subnets are neither public nor private (a VM is public with a public
             # IP): the config's word is kept in the resource's private bytes.
             public=bool(private_json(private).get("public")),
-            tags=dict(private_json(private).get("tags") or {}),
+            tags=tags,
             available_ips=max(network.num_addresses - 5 - used, 0),
             private=private,
         )
@@ -294,6 +315,7 @@ class SecurityGroups(KindHandler):
             resource_id,
         )
 
+    @apply_filters
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.SecurityGroup]:
         return [
             self._convert(g, "")
@@ -321,6 +343,14 @@ class SecurityGroups(KindHandler):
             description=(nsg.tags or {}).get("genesys-description", ""),
             tags=user_tags(nsg.tags),
         )
+
+
+def _subnet_tags(vnet: Any, subnet: str) -> dict[str, str]:
+    raw = (vnet.tags or {}).get(f"{SUBNET_TAGS}{subnet}", "{}")
+    try:
+        return {str(k): str(v) for k, v in json.loads(raw).items()}
+    except (ValueError, AttributeError):
+        return {}
 
 
 def _rule(models: Any, rule: pb.SecurityRule, direction: str, index: int, group: str) -> Any:

@@ -27,6 +27,7 @@ from genesys_provider_azure import tables
 from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
     absent,
+    apply_filters,
     arm_ids,
     delete_or_not_found,
     group_of,
@@ -166,6 +167,7 @@ class Functions(KindHandler):
             with urllib.request.urlopen(request, timeout=300):
                 pass
         except urllib.error.HTTPError as exc:
+            _raise_if_transient(exc, f"zip deploy to {site}")
             raise errors.InvalidArgument(
                 f"zip deploy to {site} refused ({exc.code}): "
                 f"{exc.read()[:500].decode(errors='replace')}",
@@ -216,6 +218,7 @@ class Functions(KindHandler):
         )
         self._api().app_service_plans.delete(group, f"{site}-plan")
 
+    @apply_filters
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.Function]:
         group = self.clients.group
         return [
@@ -267,6 +270,7 @@ class Functions(KindHandler):
             with urllib.request.urlopen(call, timeout=max(function.timeout_s, 1) + 30) as answer:
                 payload, failure = answer.read(), ""
         except urllib.error.HTTPError as exc:
+            _raise_if_transient(exc, f"function {function.name}")
             payload = exc.read()
             failure = _failure_text(payload, exc.code)
         except OSError as exc:
@@ -278,6 +282,18 @@ class Functions(KindHandler):
             duration_ms=duration,
             logs=_logs_of(payload) if failure else "",
         )
+
+
+def _raise_if_transient(exc: urllib.error.HTTPError, what: str) -> None:
+    """429 and 502-504 are the platform's, not the code's: retryable typed errors (a
+    handler that fails answers 500, which is the function's own error)."""
+    from genesys_plugin_sdk.cloud_errors import retry_after_seconds
+
+    if exc.code == 429:
+        retry = retry_after_seconds(exc.headers.get("Retry-After")) or 1.0
+        raise errors.Throttled(f"{what}: throttled", retry_after=retry) from None
+    if exc.code in (502, 503, 504):
+        raise errors.Unavailable(f"{what}: unavailable ({exc.code})") from None
 
 
 def _deleted(result: Any) -> None:

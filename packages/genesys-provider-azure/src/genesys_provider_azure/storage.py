@@ -21,6 +21,7 @@ from genesys_provider_azure import tables
 from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
     absent,
+    apply_filters,
     arm_ids,
     as_private,
     group_of,
@@ -235,6 +236,7 @@ class Buckets(KindHandler):
         # The account exists for this bucket alone: deleting it deletes the container.
         self._api().storage_accounts.delete(group, account)
 
+    @apply_filters
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.Bucket]:
         group = self.clients.group
         return [

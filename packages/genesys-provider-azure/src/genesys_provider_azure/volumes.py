@@ -20,6 +20,7 @@ from genesys_provider_azure import tables
 from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
     absent,
+    apply_filters,
     arm_ids,
     as_private,
     by_id,
@@ -127,6 +128,7 @@ class Volumes(KindHandler):
             resource_id,
         )
 
+    @apply_filters
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.Volume]:
         return [
             self._convert(d, b"")
@@ -231,6 +233,7 @@ class VolumeAttachments(KindHandler):
         vm.tags = {k: v for k, v in (vm.tags or {}).items() if k != f"{DISK_TOKEN}{disk}"}
         self._api().virtual_machines.begin_create_or_update(group, vm_name, vm).result()
 
+    @apply_filters
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.VolumeAttachment]:
         return [
             _attachment(vm, d)
