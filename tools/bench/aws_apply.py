@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from aws_moto import FAKE_CREDENTIALS, calls, counting_moto, reset, zero_calls  # noqa: E402
+from aws_moto import FAKE_CREDENTIALS, calls, counting_moto, reset, zero_calls
 
 APPLY_TARGET = 1.3
 PLAN_TARGET = 1.5
