@@ -379,3 +379,103 @@ def test_throttling_answers_429_with_retry_after_and_the_sdk_retries():
             retry_backoff_factor=0.01,
         )
         assert client.resource_groups.create_or_update("t2", {"location": LOCATION}).name == "t2"
+
+
+def test_front_door_routes_domains_and_what_is_in_use(sdk, ready):
+    from azure.mgmt.cdn import CdnManagementClient
+    from azure.mgmt.cdn import models as fm
+
+    cdn = CdnManagementClient(
+        FakeCredential(),
+        ready["account"],
+        base_url=ready["sdk"]["arm"],
+        authentication_policy=PlainBearer(),
+        polling_interval=0,
+    )
+    with pytest.raises(HttpResponseError) as sku:
+        cdn.profiles.begin_create(
+            "rg", "fd", fm.Profile(location="global", sku=fm.Sku(name="Standard_Nothing"))
+        ).result()
+    assert sku.value.error.code == "InvalidSku"
+    cdn.profiles.begin_create(
+        "rg", "fd", fm.Profile(location="global", sku=fm.Sku(name="Standard_AzureFrontDoor"))
+    ).result()
+    domain = cdn.afd_custom_domains.begin_create(
+        "rg",
+        "fd",
+        "site",
+        fm.AFDDomain(
+            host_name="www.example.com",
+            tls_settings=fm.AFDDomainHttpsParameters(certificate_type="ManagedCertificate"),
+        ),
+    ).result()
+    assert str(domain.domain_validation_state) in ("Pending", "DomainValidationState.PENDING")
+    assert domain.validation_properties.validation_token
+    endpoint = cdn.afd_endpoints.begin_create(
+        "rg", "fd", "site", fm.AFDEndpoint(location="global")
+    ).result()
+    assert endpoint.host_name.startswith("site-") and endpoint.host_name.endswith(".azurefd.net")
+    with pytest.raises(HttpResponseError) as missing:
+        cdn.routes.begin_create(
+            "rg",
+            "fd",
+            "site",
+            "default",
+            fm.Route(origin_group=fm.ResourceReference(id=f"{endpoint.id}/nothing")),
+        ).result()
+    assert missing.value.error.code == "InvalidResourceReference"
+    group = cdn.afd_origin_groups.begin_create(
+        "rg",
+        "fd",
+        "origins",
+        fm.AFDOriginGroup(
+            load_balancing_settings=fm.LoadBalancingSettingsParameters(
+                sample_size=4, successful_samples_required=3
+            )
+        ),
+    ).result()
+    cdn.afd_origins.begin_create(
+        "rg",
+        "fd",
+        "origins",
+        "web",
+        fm.AFDOrigin(host_name="genesysdata1.z13.web.core.windows.net"),
+    ).result()
+    cdn.routes.begin_create(
+        "rg",
+        "fd",
+        "site",
+        "default",
+        fm.Route(
+            origin_group=fm.ResourceReference(id=group.id),
+            custom_domains=[fm.ActivatedResourceReference(id=domain.id)],
+        ),
+    ).result()
+    with pytest.raises(HttpResponseError) as in_use:
+        cdn.afd_custom_domains.begin_delete("rg", "fd", "site").result()
+    assert in_use.value.status_code == 409
+
+
+def test_static_website_is_the_accounts_blob_service_property(sdk, ready):
+    from azure.storage.blob import BlobServiceClient, StaticWebsite
+
+    storage = sdk["storage"]
+    storage.storage_accounts.begin_create(
+        "rg",
+        "sitedata1",
+        sm.StorageAccountCreateParameters(
+            sku=sm.Sku(name="Standard_LRS"), kind="StorageV2", location=LOCATION
+        ),
+    ).result()
+    key = storage.storage_accounts.list_keys("rg", "sitedata1")["keys"][0]["value"]
+    url = ready["settings"]["account_blob_endpoint"].format(account="sitedata1")
+    blob = BlobServiceClient(url, credential={"account_name": "sitedata1", "account_key": key})
+    assert not blob.get_service_properties()["static_website"].enabled
+    blob.set_service_properties(
+        static_website=StaticWebsite(
+            enabled=True, index_document="index.html", error_document404_path="404.html"
+        )
+    )
+    website = blob.get_service_properties()["static_website"]
+    assert (website.enabled, website.index_document) == (True, "index.html")
+    assert [c.name for c in storage.blob_containers.list("rg", "sitedata1")] == ["$web"]
