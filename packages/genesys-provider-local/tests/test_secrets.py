@@ -104,8 +104,13 @@ def test_functions_and_gateways_see_only_their_environment(conn, root, shell):
 
 
 def test_the_registry_and_root_are_private(conn, root):
+    assert not (root / REGISTRY_FILE).exists()  # made when first needed, not at Configure
+    request = storage_pb2.CreateBucketRequest(config=pb.BucketConfig(name="private-check"))
+    conn.storage.CreateBucket(request)
     assert _mode(root) == 0o700
-    for path in root.glob(f"{REGISTRY_FILE}*"):
+    registry = list(root.glob(f"{REGISTRY_FILE}*"))
+    assert registry
+    for path in registry:
         assert _mode(path) == 0o600, path
 
 

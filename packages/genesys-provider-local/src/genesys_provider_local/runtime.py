@@ -83,6 +83,8 @@ class Runtime:
     def gate(self, mutating: bool) -> None:
         """Runs before every resource call: configured?, shutting down?, faults."""
         self.settings  # noqa: B018 - raises FailedPrecondition before Configure
+        if mutating:  # opened before the fault gate, so its first opening costs no tokens
+            self.registry  # noqa: B018
         if mutating and self.shutting_down:
             raise errors.Unavailable("the local provider is shutting down")
         self.faults.before_call(mutating)
