@@ -410,3 +410,54 @@ def test_layers_are_on_the_handlers_path(ready: dict[str, Any]) -> None:
         refused(ready, "scf", "GetLayerVersion", LayerName="greeting", LayerVersion=1)
         == "ResourceNotFound.LayerVersion"
     )
+
+
+def test_postgres_admin_password_reset(ready: dict[str, Any]) -> None:
+    vpc, subnet = subnet_for(ready, "172.18.0.0/16")
+    ident = call(
+        ready,
+        "postgres",
+        "CreateInstances",
+        SpecCode="pg.it.small2",
+        Storage=20,
+        InstanceCount=1,
+        Period=1,
+        Zone="ap-guangzhou-3",
+        Charset="UTF8",
+        AdminName="genesys",
+        AdminPassword="Secret-pass-1",
+        DBMajorVersion="14",
+        VpcId=vpc,
+        SubnetId=subnet,
+    )["DBInstanceIdSet"][0]
+    wait_pg(ready, ident, "running")
+    call(
+        ready,
+        "postgres",
+        "ResetAccountPassword",
+        DBInstanceId=ident,
+        UserName="genesys",
+        Password="Another-pass-2",
+    )
+    assert (
+        refused(
+            ready,
+            "postgres",
+            "ResetAccountPassword",
+            DBInstanceId=ident,
+            UserName="nobody",
+            Password="Another-pass-2",
+        )
+        == "InvalidParameterValue"
+    )
+    assert (
+        refused(
+            ready,
+            "postgres",
+            "ResetAccountPassword",
+            DBInstanceId=ident,
+            UserName="genesys",
+            Password="weak",
+        )
+        == "InvalidParameterValue"
+    )

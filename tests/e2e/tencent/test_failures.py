@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from .conftest import Cli, Tencent, seed_yaml
+from .test_seed import check_nothing_left
 
 SMALL = """
 provider: tencent
@@ -112,6 +113,9 @@ def test_seed_applies_while_a_third_of_writes_are_throttled(
     assert "Apply complete! Resources: 14 added" in applied.stdout
     servers = throttling_tencent.call("cvm", "DescribeInstances")["InstanceSet"]
     assert len(servers) == 3  # no double creates despite retried RunInstances
+    destroyed = cli("destroy", "--auto-approve", timeout=600)
+    assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
+    check_nothing_left(throttling_tencent)
 
 
 HANDLER = """

@@ -18,7 +18,7 @@ from genesys_plugin_sdk.handlers import KindHandler
 from genesys_plugin_sdk.reads import read_each, read_one
 from genesys_plugin_sdk.tags import TOKEN_TAG, client_token
 
-from genesys_provider_tencent.clients import TencentClients
+from genesys_provider_tencent.clients import PatientCos, TencentClients
 from genesys_provider_tencent.common import filtered, struct, user_tags
 from genesys_provider_tencent.errors import TRANSLATOR, error_code
 
@@ -118,6 +118,10 @@ class Buckets(KindHandler):
         except Exception as exc:
             if error_code(exc) != "BucketAlreadyOwnedByYou" or not self._made_by(name, token):
                 raise
+        if token:  # at once, patiently: a retried create recognises the bucket by this tag
+            tags = [{"Key": k, "Value": v} for k, v in config.tags.items()]
+            tags.append({"Key": TOKEN_TAG, "Value": client_token(token, 127)})
+            PatientCos(cos).put_bucket_tagging(Bucket=name, Tagging={"TagSet": {"Tag": tags}})
         self._configure(name, config, token, None)
         return read_one(self, name)
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import importlib
 import os
+import random
 import re
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -25,7 +27,7 @@ from genesys_plugin_sdk.reads import ReadPool
 from genesys_plugin_sdk.schema import number_setting, settings_dict
 from genesys_plugin_sdk.waiters import WaitTiming
 
-from genesys_provider_tencent.errors import ApiError, api_error
+from genesys_provider_tencent.errors import ApiError, api_error, error_code
 
 T = TypeVar("T")
 DEFAULT_REGION = "ap-guangzhou"
@@ -49,6 +51,14 @@ PRODUCTS: dict[str, tuple[str, str, str]] = {
 }
 # Products whose per-product package is not installed: the SDK's CommonClient speaks them.
 GENERIC_PRODUCTS: dict[str, str] = {"tag": "2018-08-13"}
+TRANSIENT = (
+    "SlowDown",
+    "InternalError",
+    "ServiceUnavailable",
+    "ClientNetworkError",
+    "RequestTimeout",
+)
+RETRIES = 8
 NO_CREDENTIALS = (
     "no Tencent Cloud credentials: set providers.tencent.secret_id and secret_key, or "
     "TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or ~/.tencentcloud/credentials"
@@ -255,7 +265,8 @@ class TencentClients:
                 Port=int(port or (443 if scheme == "https" else 80)),
                 ServiceDomain=rest.rstrip("/"),
             )
-        return CosS3Client(CosConfig(**args), retry=3)
+        # One SDK retry: the core retries throttling of resource calls, the state store its own.
+        return CosS3Client(CosConfig(**args), retry=1)
 
     # ------------------------------------------------------------ account
 
@@ -281,6 +292,34 @@ class TencentClients:
 
     def close(self) -> None:
         self.pool.close()
+
+
+class PatientCos:
+    """The COS client, retrying throttled and transient answers with backoff.
+
+    The core retries resource operations itself, not state-store calls: without this, one
+    `SlowDown` among the many small writes and deletes of a run would fail the run. A 503
+    from COS means nothing was done, so a conditional write is safe to send again. Bucket
+    creates use it too for the call that marks a new bucket as theirs.
+    """
+
+    def __init__(self, cos: Any) -> None:
+        self._cos = cos
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._cos, name)
+
+        def patiently(*args: Any, **kwargs: Any) -> Any:
+            for attempt in range(RETRIES):
+                try:
+                    return method(*args, **kwargs)
+                except Exception as exc:
+                    if error_code(exc) not in TRANSIENT or attempt == RETRIES - 1:
+                        raise
+                    time.sleep(min(0.2 * 2**attempt, 3.0) * (0.5 + random.random()))
+            raise AssertionError("unreachable")
+
+        return patiently
 
 
 def _env_region() -> str:

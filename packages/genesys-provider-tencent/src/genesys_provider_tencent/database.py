@@ -202,8 +202,15 @@ class Databases(KindHandler):
             "username": username,
             "subnet_ids": list(config.subnet_ids) or [subnet["SubnetId"]],
         }
-        if existing is None:
-            kept["password"] = _password()
+        kept["password"] = _password()
+        if existing is not None:  # a retried create: the first password was never returned
+            self.waiter.wait_for(existing, {"running"}, failed={"isolated", "offlined"})
+            self.clients.call(
+                "postgres",
+                "ResetAccountPassword",
+                {"DBInstanceId": existing, "UserName": username, "Password": kept["password"]},
+            )
+        else:
             params = self._create_arguments(config, token, subnet, username, kept["password"])
             existing = self.clients.call("postgres", "CreateInstances", params)["DBInstanceIdSet"][
                 0
@@ -217,9 +224,11 @@ class Databases(KindHandler):
         existing = self.mysql.find_by_token(token) if token else None
         subnet = self._placement(config)
         kept: dict[str, Any] = {"subnet_ids": list(config.subnet_ids) or [subnet["SubnetId"]]}
+        kept["password"] = _password()
         if existing is None:
-            kept["password"] = _password()
             existing = self.mysql.create(config, token, subnet, kept["password"])
+        else:  # a retried create: the first password was never returned
+            self.mysql.set_password(existing, kept["password"])
         self.mysql.waiter.wait_for(existing, {1})
         self.mysql.set_backup(existing, config.backup)
         return read_one(self, existing, private_json(kept))

@@ -137,6 +137,18 @@ class MySql:
         self.waiter.wait_for(ident, {RUNNING})
         return ident
 
+    def set_password(self, ident: str, password: str) -> None:
+        self.waiter.wait_for(ident, {RUNNING})
+        self.clients.call(
+            "cdb",
+            "ModifyAccountPassword",
+            {
+                "InstanceId": ident,
+                "NewPassword": password,
+                "Accounts": [{"User": "root", "Host": "%"}],
+            },
+        )
+
     def set_backup(self, ident: str, backup: pb.BackupConfig) -> None:
         params: dict[str, Any] = {"InstanceId": ident}
         if backup.retention_days:

@@ -27,10 +27,18 @@ from genesys_plugin_sdk import errors
 from genesys_plugin_sdk.cloud_errors import translate_errors
 from google.protobuf import json_format
 
-from genesys_provider_tencent.clients import TencentClients
+from genesys_provider_tencent.clients import PatientCos, TencentClients
 from genesys_provider_tencent.errors import TRANSLATOR, error_code
 
 LOCK_OBJECT = ".genesys.lock"
+TRANSIENT = (
+    "SlowDown",
+    "InternalError",
+    "ServiceUnavailable",
+    "ClientNetworkError",
+    "RequestTimeout",
+)
+RETRIES = 8
 CONFLICTS = ("PreconditionFailed", "FileAlreadyExists")
 GONE = ("NoSuchKey", "NoSuchVersion", "NoSuchBucket", "NoSuchResource")
 
@@ -101,6 +109,9 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
         self._ready: set[str] = set()
         self._ready_lock = threading.Lock()
 
+    def _cos(self) -> PatientCos:
+        return PatientCos(self.clients.cos())
+
     def _backend(self, location: Any) -> Backend:
         return backend_of(self.clients, location)
 
@@ -111,7 +122,7 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
         with self._ready_lock:
             if backend.bucket in self._ready:
                 return
-            cos = self.clients.cos()
+            cos = self._cos()
             try:
                 cos.head_bucket(Bucket=backend.bucket)
             except Exception as exc:
@@ -125,7 +136,7 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
             self._ready.add(backend.bucket)
 
     def _make_bucket(self, bucket: str) -> None:
-        cos = self.clients.cos()
+        cos = self._cos()
         try:
             cos.create_bucket(Bucket=bucket, ACL="private")
         except Exception as exc:
@@ -143,7 +154,7 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
         if request.version:
             args["VersionId"] = _version_id(request.version)
         try:
-            found = self.clients.cos().get_object(**args)
+            found = self._cos().get_object(**args)
         except Exception as exc:
             if error_code(exc) in GONE:
                 raise errors.NotFound(f"state object {request.key} not found") from exc
@@ -163,7 +174,7 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
             else {"IfNoneMatch": "*"}
         )
         try:
-            written = self.clients.cos().put_object(
+            written = self._cos().put_object(
                 Bucket=backend.bucket,
                 Key=backend.key(request.key),
                 Body=request.data,
@@ -184,7 +195,7 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
 
     def DeleteState(self, request: Any, context: Any) -> provider_pb2.DeleteStateResponse:
         backend = self._backend(request.location)
-        cos, key = self.clients.cos(), backend.key(request.key)
+        cos, key = self._cos(), backend.key(request.key)
         try:
             cos.head_object(Bucket=backend.bucket, Key=key)
         except Exception as exc:
@@ -195,7 +206,7 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
         return provider_pb2.DeleteStateResponse()
 
     def _versions(self, backend: Backend, prefix: str) -> Iterator[dict[str, Any]]:
-        cos = self.clients.cos()
+        cos = self._cos()
         key_marker = version_marker = ""
         while True:
             try:
@@ -260,7 +271,7 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
     def _put_lock(self, backend: Backend, info: Any, **condition: str) -> bool:
         body = json_format.MessageToJson(info).encode()
         try:
-            self.clients.cos().put_object(
+            self._cos().put_object(
                 Bucket=backend.bucket, Key=backend.lock_key, Body=body, **condition
             )
             return True
@@ -293,7 +304,7 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
 
     def _holder(self, backend: Backend) -> tuple[Any, str] | None:
         try:
-            found = self.clients.cos().get_object(Bucket=backend.bucket, Key=backend.lock_key)
+            found = self._cos().get_object(Bucket=backend.bucket, Key=backend.lock_key)
         except Exception as exc:
             if error_code(exc) in GONE:
                 return None
@@ -316,5 +327,5 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
             raise errors.FailedPrecondition(
                 f"lock {request.lock_id} is not held; {holder[0].id} holds it"
             )
-        self.clients.cos().delete_object(Bucket=backend.bucket, Key=backend.lock_key)
+        self._cos().delete_object(Bucket=backend.bucket, Key=backend.lock_key)
         return provider_pb2.UnlockResponse()

@@ -171,6 +171,18 @@ class Cdb(ActionService):
         record.update(Memory=memory, Volume=volume)
         return {"DealIds": [new_id("deal")], "AsyncRequestId": new_id("req")}
 
+    def ModifyAccountPassword(self, body: Record, region: str) -> Record:
+        self._get(required(body, "InstanceId"))
+        password = required(body, "NewPassword")
+        if not 8 <= len(password) <= 64:
+            raise invalid("NewPassword", "***", "8 to 64 characters")
+        for account in required(body, "Accounts"):
+            if account.get("User") != "root":
+                raise error(
+                    "InvalidParameterValue", f"The account `{account.get('User')}` does not exist."
+                )
+        return {"AsyncRequestId": new_id("req")}
+
     def ModifyBackupConfig(self, body: Record, region: str) -> Record:
         record = self._get(required(body, "InstanceId"))
         days = body.get("ExpireDays")

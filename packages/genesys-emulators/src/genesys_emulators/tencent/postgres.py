@@ -143,6 +143,7 @@ class Postgres(ActionService):
             "DBNodeSet": [{"Role": n.get("Role"), "Zone": n.get("Zone")} for n in nodes],
             "DBInstanceNetInfo": [_private_address(subnet)],
             "_region": region,
+            "_admin": body["AdminName"],
             "_state": Transition(["applying", "initing", "running"], STEP),
             "_backup": _default_plan(),
         }
@@ -214,6 +215,14 @@ class Postgres(ActionService):
 
     def DescribeBackupPlans(self, body: Record, region: str) -> Record:
         return {"Plans": [dict(self._get(required(body, "DBInstanceId"))["_backup"])]}
+
+    def ResetAccountPassword(self, body: Record, region: str) -> Record:
+        record = self._running(required(body, "DBInstanceId"))
+        user = required(body, "UserName")
+        if user != record["_admin"]:
+            raise error("InvalidParameterValue", f"The account `{user}` does not exist.")
+        _check_admin(user, required(body, "Password"))
+        return {}
 
     def ModifyDBInstanceName(self, body: Record, region: str) -> Record:
         self._get(required(body, "DBInstanceId"))["DBInstanceName"] = required(body, "InstanceName")
