@@ -20,6 +20,8 @@ from genesys_provider_aws.common import (
     TOKEN_TAG,
     arns_by_token,
     match_tag_filters,
+    private_json,
+    read_private,
     struct,
     tag_dict,
     user_tags,
@@ -32,7 +34,7 @@ LIFECYCLE_RULE_ID = "genesys-expire"
 ALL_ATTRIBUTES = frozenset(
     {"versioning", "encryption", "public_access", "lifecycle", "website", "tags"}
 )
-LIST_FILTERS = ("prefix",)
+LIST_FILTERS = ("name", "prefix")
 # Regions whose website endpoints use a dash ("s3-website-us-east-1"), not a dot.
 _DASH_WEBSITE_REGIONS = frozenset(
     {
@@ -65,26 +67,69 @@ def endpoint_of(clients: AwsClients, name: str, region: str, website: bool) -> s
 # ---------------------------------------------------------------- reading
 
 
-def read_bucket(clients: AwsClients, name: str) -> pb.Bucket | None:
-    """One bucket with all its settings, or None when it does not exist."""
+def reads_private(config: pb.BucketConfig, region: str) -> bytes:
+    """What a refresh of this bucket must read beyond the settings always read: lifecycle
+    and website only when the config manages them (as separate resources elsewhere would be
+    read only when declared). Kept in the record's private bytes."""
+    optional = [
+        setting
+        for setting, managed in (
+            ("lifecycle", config.lifecycle.delete_after_days > 0),
+            ("website", bool(config.website.index_document)),
+        )
+        if managed
+    ]
+    return private_json({"reads": optional, "region": region})
+
+
+def read_bucket(clients: AwsClients, name: str, private: bytes = b"") -> pb.Bucket | None:
+    """One bucket with its settings, or None when it does not exist.
+
+    With `private` from our own create/update, the bucket is known to exist in a recorded
+    region: no HeadBucket (a missing bucket fails GetBucketVersioning with NoSuchBucket), and
+    lifecycle/website are read only when managed. Versioning, encryption, public access and
+    tags (drift that matters for security and cost) are always read.
+    """
     s3 = clients.client("s3")
-    head = call_or_none(s3.head_bucket, "404", "NoSuchBucket", "NotFound", Bucket=name)
-    if head is None:
+    kept = read_private(private)
+    optional = kept.get("reads")
+    if optional is None:  # imported, discovered or recorded before: read everything
+        head = call_or_none(s3.head_bucket, "404", "NoSuchBucket", "NotFound", Bucket=name)
+        if head is None:
+            return None
+        headers = head.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+        region = headers.get("x-amz-bucket-region") or clients.region
+        optional = ["lifecycle", "website"]
+    else:
+        region = str(kept.get("region") or clients.region)
+    versioned = call_or_none(s3.get_bucket_versioning, "NoSuchBucket", Bucket=name)
+    if versioned is None:
         return None
-    headers = head.get("ResponseMetadata", {}).get("HTTPHeaders", {})
-    region = headers.get("x-amz-bucket-region") or clients.region
-    versioning = s3.get_bucket_versioning(Bucket=name).get("Status") == "Enabled"
+    versioning = versioned.get("Status") == "Enabled"
     encryption = call_or_none(
         s3.get_bucket_encryption, "ServerSideEncryptionConfigurationNotFoundError", Bucket=name
     )
     block = call_or_none(
         s3.get_public_access_block, "NoSuchPublicAccessBlockConfiguration", Bucket=name
     )
-    policy = call_or_none(s3.get_bucket_policy, "NoSuchBucketPolicy", Bucket=name)
-    lifecycle = call_or_none(
-        s3.get_bucket_lifecycle_configuration, "NoSuchLifecycleConfiguration", Bucket=name
+    # A block on public policies makes any policy moot: the policy is read only without one.
+    policy = (
+        None
+        if _blocks_policies(block)
+        else call_or_none(s3.get_bucket_policy, "NoSuchBucketPolicy", Bucket=name)
     )
-    website = call_or_none(s3.get_bucket_website, "NoSuchWebsiteConfiguration", Bucket=name)
+    lifecycle = (
+        call_or_none(
+            s3.get_bucket_lifecycle_configuration, "NoSuchLifecycleConfiguration", Bucket=name
+        )
+        if "lifecycle" in optional
+        else None
+    )
+    website = (
+        call_or_none(s3.get_bucket_website, "NoSuchWebsiteConfiguration", Bucket=name)
+        if "website" in optional
+        else None
+    )
     tagging = call_or_none(s3.get_bucket_tagging, "NoSuchTagSet", Bucket=name)
     algorithm = _algorithm(encryption)
     site = _website(website)
@@ -102,7 +147,13 @@ def read_bucket(clients: AwsClients, name: str) -> pb.Bucket | None:
         endpoint=endpoint_of(clients, name, region, bool(site.index_document)),
         tags=user_tags(tags),
         provider_data=struct({"arn": f"arn:aws:s3:::{name}", "managed": TOKEN_TAG in tags}),
+        private=private,
     )
+
+
+def _blocks_policies(block: Mapping[str, Any] | None) -> bool:
+    settings = (block or {}).get("PublicAccessBlockConfiguration", {})
+    return bool(settings.get("BlockPublicPolicy") or settings.get("RestrictPublicBuckets"))
 
 
 def _algorithm(encryption: Mapping[str, Any] | None) -> str:
@@ -124,8 +175,7 @@ def _website(website: Mapping[str, Any] | None) -> pb.Website:
 
 
 def _is_public(block: Mapping[str, Any] | None, policy: Mapping[str, Any] | None) -> bool:
-    settings = (block or {}).get("PublicAccessBlockConfiguration", {})
-    if settings.get("BlockPublicPolicy") or settings.get("RestrictPublicBuckets"):
+    if _blocks_policies(block):
         return False
     try:
         document = json.loads((policy or {}).get("Policy") or "{}")
@@ -148,7 +198,7 @@ def _expiry_days(lifecycle: Mapping[str, Any] | None) -> int:
 
 
 def read_many(clients: AwsClients, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
-    return read_each(clients, ids, lambda name: read_bucket(clients, name))
+    return read_each(clients, ids, lambda name: read_bucket(clients, name, privates.get(name, b"")))
 
 
 def find_by_token(clients: AwsClients, token: str) -> str | None:
@@ -162,11 +212,12 @@ READER = KindReader("bucket", "bucket", read_many, find_by_token)
 
 def list_buckets(clients: AwsClients, filters: Mapping[str, str]) -> Iterator[pb.Bucket]:
     prefix = filters.get("prefix", "")
+    wanted = set(filters["name"].split(",")) if filters.get("name") else None
     match_tag_filters({k: v for k, v in filters.items() if k != "prefix"}, {}, LIST_FILTERS)
     names = [
         b["Name"]
         for b in clients.client("s3").list_buckets().get("Buckets", [])
-        if b["Name"].startswith(prefix)
+        if b["Name"].startswith(prefix) and (wanted is None or b["Name"] in wanted)
     ]
     found = read_many(clients, names, {})
     for name in sorted(found):
@@ -245,6 +296,7 @@ def bucket_from_config(clients: AwsClients, config: pb.BucketConfig) -> pb.Bucke
         ),
         tags=dict(config.tags),
         provider_data=struct({"arn": f"arn:aws:s3:::{config.name}", "managed": True}),
+        private=reads_private(config, clients.region),
     )
 
 
@@ -355,7 +407,7 @@ def update_bucket(clients: AwsClients, request: Any) -> pb.Bucket:
     changed = {c.split(".")[0] for c in request.changed} or set(ALL_ATTRIBUTES)
     token = tag_dict(_tag_set(clients, name)).get(TOKEN_TAG, "")
     apply_settings(clients, name, request.config, token, changed & ALL_ATTRIBUTES)
-    updated = read_bucket(clients, name)
+    updated = read_bucket(clients, name, reads_private(request.config, current.region))
     if updated is None:
         raise errors.NotFound(f"bucket {name} not found")
     return updated

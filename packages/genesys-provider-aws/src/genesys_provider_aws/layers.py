@@ -149,5 +149,5 @@ def list_layers(clients: AwsClients, filters: Mapping[str, str]) -> Iterator[pb.
         if wanted is None or name in wanted:
             for version in _versions(clients, name):
                 found = read_layer(clients, version["LayerVersionArn"])
-                if found is not None:
+                if found is not None and match_tag_filters(filters, found.tags, LIST_FILTERS):
                     yield found

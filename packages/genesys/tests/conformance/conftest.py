@@ -29,3 +29,23 @@ def sloppy_handshake_plugin() -> str:
 def plugin_fixture():
     """The path of a fixture plugin by file name."""
     return lambda name: str(FIXTURES / name)
+
+
+@pytest.fixture
+def memory_plugin_with(tmp_path_factory):
+    """The memory plugin started with `env` in its own environment (the core scrubs the
+    environment it passes to plugins, so a wrapper script sets it): `memory_plugin_with(
+    MEMORY_PLUGIN_BUGS="no_health")` is the path of such a plugin."""
+
+    def make(**env: str) -> str:
+        wrapper = tmp_path_factory.mktemp("plugin") / "memory_with_env.py"
+        wrapper.write_text(
+            "import os, sys\n"
+            f"os.environ.update({env!r})\n"
+            f"sys.path.insert(0, {str(FIXTURES)!r})\n"
+            "from memory_plugin import main\n"
+            "main()\n"
+        )
+        return str(wrapper)
+
+    return make

@@ -13,6 +13,7 @@ from typing import Any
 
 from genesys.conformance import kindrpc
 from genesys.conformance.kindrpc import check_name, field_value, has_field, has_rpc
+from genesys.conformance.list_checks import UNIQUE_NAME_KINDS, check_duplicate, list_checks
 from genesys.conformance.samples import SAMPLES, Parents, Sample
 from genesys.conformance.session import CheckFailed, Created, Session, error_summary, expect
 from genesys.kinds import KINDS, Kind
@@ -47,9 +48,8 @@ def expect_not_found(call: Callable[[], Any]) -> None:
 
 def create_kinds(s: Session) -> None:
     """Runs the create-side checks for every declared kind, in dependency order."""
-    for sample in SAMPLES:
-        if sample.kind in s.declared:
-            _create_kind(s, sample)
+    for sample in declared_samples(s):
+        _create_kind(s, sample)
 
 
 def _create_kind(s: Session, sample: Sample) -> None:
@@ -59,24 +59,52 @@ def _create_kind(s: Session, sample: Sample) -> None:
         lambda: expect_not_found(lambda: kindrpc.get(s, kind, missing_id(s))),
     )
     parents, blocked = _parents(s, sample)
+    made = None
     if blocked:
-        s.fail(check_name(kind, "create"), f"not run: {blocked}")
-        return
-    made = s.check(check_name(kind, "create"), lambda: _create(s, kind, sample, parents))
+        s.not_run([check_name(kind, "create")], blocked)
+    else:
+        made = s.check(check_name(kind, "create"), lambda: _create(s, kind, sample, parents))
+    later = _after_create(s, kind, made)
     if made is None:
+        s.missing[kind.name] = blocked or f"needs a {kind.name}, whose create failed"
+        s.not_run([name for name, _ in later], s.missing[kind.name])
         return
     s.primary[kind.name] = made
-    s.check(check_name(kind, "get"), lambda: _check_get(s, made))
-    s.check(check_name(kind, "idempotent create"), lambda: _check_idempotent(s, made))
-    if (
+    for name, fn in later:
+        s.check(name, fn)
+
+
+def _after_create(
+    s: Session, kind: Kind, made: Created | None
+) -> list[tuple[str, Callable[[], Any]]]:
+    """The checks on a created resource, by name (listed even when the create failed)."""
+    m: Any = made
+    checks: list[tuple[str, Callable[[], Any]]] = [
+        (check_name(kind, "get"), lambda: _check_get(s, m)),
+        (check_name(kind, "idempotent create"), lambda: _check_idempotent(s, m)),
+    ]
+    if kind.name in UNIQUE_NAME_KINDS:
+        checks.append(
+            (
+                check_name(kind, "duplicate name, new token -> AlreadyExists"),
+                lambda: check_duplicate(s, m),
+            )
+        )
+    if _updatable_tags(s, kind):
+        checks.append((check_name(kind, "update"), lambda: _check_update(s, m)))
+    if has_rpc(kind, "list"):
+        checks += list_checks(s, kind, m)
+    return checks
+
+
+def _updatable_tags(s: Session, kind: Kind) -> bool:
+    return (
         kind.updatable
         and has_rpc(kind, "update")
-        and has_field(made.config, "tags")
+        and kind.config is not None
+        and "tags" in kind.config.DESCRIPTOR.fields_by_name
         and "tags" not in _force_new(s, kind)
-    ):
-        s.check(check_name(kind, "update"), lambda: _check_update(s, made))
-    if has_rpc(kind, "list"):
-        s.check(check_name(kind, "list"), lambda: _check_listed(s, made))
+    )
 
 
 def _force_new(s: Session, kind: Kind) -> set[str]:
@@ -152,24 +180,33 @@ def _check_update(s: Session, made: Created) -> None:
     made.message = got
 
 
-def _check_listed(s: Session, made: Created) -> None:
-    ids = [r.id for r in kindrpc.list_all(s, made.kind)]
-    expect(made.id in ids, f"{made.id!r} is not among the {len(ids)} listed")
-
-
 # ---------------------------------------------------------------------- delete phase
+
+
+DELETE_CHECKS = ("delete", "get after delete -> NotFound", "delete again -> NotFound or OK")
 
 
 def delete_kinds(s: Session) -> None:
     """Deletes what the create phase made, children first, checking NotFound afterwards."""
-    for made in reversed(list(s.primary.values())):
-        _delete_kind(s, made)
+    for sample in reversed(declared_samples(s)):
+        kind = KINDS[sample.kind]
+        made = s.primary.get(kind.name)
+        if made is None:
+            s.not_run([check_name(kind, what) for what in DELETE_CHECKS], s.missing[kind.name])
+        else:
+            _delete_kind(s, made)
+
+
+def declared_samples(s: Session) -> list[Sample]:
+    """The samples of the kinds the plugin declares, in dependency order."""
+    return [sample for sample in SAMPLES if sample.kind in s.declared]
 
 
 def _delete_kind(s: Session, made: Created) -> None:
     kind = made.kind
     deleted = s.check(check_name(kind, "delete"), lambda: _delete(s, made))
     if deleted is None:
+        s.not_run([check_name(kind, what) for what in DELETE_CHECKS[1:]], "its delete failed")
         return
     s.check(
         check_name(kind, "get after delete -> NotFound"),

@@ -43,7 +43,7 @@ def _check_unsupported_version(s: Session, command: list[str]) -> None:
         protocol.PROTOCOL_VERSIONS_ENV: UNSUPPORTED_VERSION,
         protocol.INSECURE_ENV: "1",  # so the version is the only thing wrong
     }
-    exited = run_refused(command, env, s.options.handshake_timeout_s)
+    exited = run_refused(command, env, s.options.handshake_timeout_s, s.workdir)
     error_line = f"{protocol.ERROR_LINE_PREFIX}|{protocol.ERROR_UNSUPPORTED_VERSIONS}|"
     expect(
         error_line in exited.stdout,
@@ -53,7 +53,7 @@ def _check_unsupported_version(s: Session, command: list[str]) -> None:
 
 def _check_missing_cookie(s: Session, command: list[str]) -> None:
     env = {protocol.PROTOCOL_VERSIONS_ENV: "1", protocol.INSECURE_ENV: "1"}
-    exited = run_refused(command, env, s.options.handshake_timeout_s)
+    exited = run_refused(command, env, s.options.handshake_timeout_s, s.workdir)
     expect(bool(exited.stderr.strip()), f"exited {exited.code} without a message on stderr")
 
 
@@ -62,24 +62,28 @@ def _check_missing_client_cert(s: Session, command: list[str]) -> None:
         protocol.MAGIC_COOKIE_KEY: protocol.MAGIC_COOKIE_VALUE,
         protocol.PROTOCOL_VERSIONS_ENV: "1",
     }
-    exited = run_refused(command, env, s.options.handshake_timeout_s)
+    exited = run_refused(command, env, s.options.handshake_timeout_s, s.workdir)
     expect(bool(exited.stderr.strip()), f"exited {exited.code} without a message on stderr")
 
 
-def run_refused(command: list[str], extra_env: dict[str, str], timeout_s: float) -> Exited:
+def run_refused(
+    command: list[str], extra_env: dict[str, str], timeout_s: float, cwd: str = ""
+) -> Exited:
     """Starts the plugin with a handshake environment it must refuse; checks that it did."""
-    exited = _run(command, clean_env(extra_env), timeout_s)
+    exited = _run(command, clean_env(extra_env), timeout_s, cwd or None)
     if protocol.HandshakeLine.find(exited.stdout) is not None:
         raise CheckFailed("the plugin announced itself instead of refusing")
     expect(exited.code != 0, "the plugin exited 0; a refusal must exit non-zero")
     return exited
 
 
-def _run(command: list[str], env: dict[str, str], timeout_s: float) -> Exited:
+def _run(command: list[str], env: dict[str, str], timeout_s: float, cwd: str | None) -> Exited:
     # stdin stays an open pipe: plugins take EOF on stdin as "the core died" and would exit
     # for that reason instead of the one under test.
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=out, stderr=err, env=env)
+        process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=out, stderr=err, env=env, cwd=cwd
+        )
         try:
             code = process.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:

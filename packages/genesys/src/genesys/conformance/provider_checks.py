@@ -20,6 +20,17 @@ SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SIZES = ("small", "medium", "large", "xlarge")
 METADATA_SAMPLES = 3  # best of N round trips: the first may pay for channel warm-up
+METADATA_CHECKS = (
+    "metadata: name",
+    "metadata: version is semver",
+    "metadata: protocol version",
+    "metadata: capabilities",
+    "metadata: answers in < 100 ms",
+)
+SCHEMA_CHECKS = (
+    "schema: every declared kind has a KindSchema",
+    "schema: attribute names are protocol fields",
+)
 
 
 # ---------------------------------------------------------------------- metadata
@@ -28,6 +39,7 @@ METADATA_SAMPLES = 3  # best of N round trips: the first may pay for channel war
 def metadata_checks(s: Session, expected_name: str) -> None:
     metadata = s.check("metadata: GetMetadata answers", lambda: _get_metadata(s))
     if metadata is None:
+        s.not_run(METADATA_CHECKS, "GetMetadata failed")
         return
     s.metadata = metadata
     s.declared = {KINDS_BY_ENUM[k].name for k in metadata.capabilities if k in KINDS_BY_ENUM}
@@ -80,6 +92,7 @@ def schema_checks(s: Session) -> None:
         lambda: s.call("provider", "GetSchema", provider_pb2.GetSchemaRequest()),
     )
     if schema is None:
+        s.not_run(SCHEMA_CHECKS, "GetSchema failed")
         return
     s.schema = schema
     s.check("schema: every declared kind has a KindSchema", lambda: _check_kind_schemas(s))
@@ -134,7 +147,11 @@ def _check_price_dates(schema: Any) -> None:
 
 
 def configure_checks(s: Session) -> None:
-    s.check("provider: configure", lambda: _configure(s))
+    configured = s.check("provider: configure", lambda: _configure(s))
+    if configured is None:
+        # Everything after would run against an unconfigured plugin and fail for that
+        # reason alone: each such check is listed as not run instead.
+        s.halted = s.halted or "the provider's Configure failed"
     s.check("provider: authenticate returns an Identity", lambda: _authenticate(s))
 
 
@@ -146,14 +163,15 @@ def configure_request(s: Session) -> provider_pb2.ConfigureRequest:
         project=s.options.project,
         settings=settings,
         endpoints=s.options.endpoints,
-        working_dir=os.getcwd(),
+        working_dir=s.workdir or os.getcwd(),
     )
 
 
-def _configure(s: Session) -> None:
+def _configure(s: Session) -> bool:
     answer = s.call("provider", "Configure", configure_request(s))
     errors = [d for d in answer.diagnostics if d.severity == pb.Diagnostic.SEVERITY_ERROR]
     expect(not errors, "; ".join(f"{d.attribute_path}: {d.summary}" for d in errors))
+    return True
 
 
 def _authenticate(s: Session) -> None:
@@ -174,16 +192,16 @@ def error_mapping_checks(s: Session) -> None:
             "errors: invalid network CIDR -> InvalidArgument",
             lambda: _expect_invalid(s, "network", bad, "cidr"),
         )
-    if "subnet" in s.declared and "network" in s.primary:
+    outside_name = f"errors: subnet CIDR outside its network ({NETWORK_CIDR}) -> InvalidArgument"
+    if "subnet" in s.declared and "network" not in s.primary:
+        s.not_run([outside_name], s.missing.get("network", "the provider declares no network"))
+    elif "subnet" in s.declared:
         outside = pb.SubnetConfig(
             name=s.resource_name(KINDS["subnet"], "bad"),
             network_id=s.primary["network"].id,
             cidr=OUTSIDE_CIDR,
         )
-        s.check(
-            f"errors: subnet CIDR outside its network ({NETWORK_CIDR}) -> InvalidArgument",
-            lambda: _expect_invalid(s, "subnet", outside, "cidr"),
-        )
+        s.check(outside_name, lambda: _expect_invalid(s, "subnet", outside, "cidr"))
     if "network" not in s.declared and "volume" in s.declared:
         bad_volume = pb.VolumeConfig(name=s.resource_name(KINDS["volume"], "bad"), size_gb=-1)
         s.check(

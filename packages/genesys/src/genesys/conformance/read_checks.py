@@ -6,10 +6,12 @@ import json
 from typing import Any
 
 from genesys.conformance import kindrpc
+from genesys.conformance.crud_checks import declared_samples
 from genesys.conformance.kindrpc import check_name, has_rpc
 from genesys.conformance.provider_checks import unknown_ref
 from genesys.conformance.samples import FUNCTION_RESULT
 from genesys.conformance.session import CheckFailed, Created, Session, expect
+from genesys.kinds import KINDS
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import provider_pb2, serverless_pb2
 from genesys_plugin_sdk.batching import read_results
@@ -20,17 +22,24 @@ from genesys_plugin_sdk.batching import read_results
 def batch_read_checks(s: Session) -> None:
     """One ReadResources call for everything made plus an unknown id; one line per kind."""
     made = list(s.primary.values())
-    if not made:
-        return
     refs = [pb.ResourceRef(kind=m.kind.enum, id=m.id, private=m.private) for m in made]
     refs.append(unknown_ref(s))
     results = s.check("provider: batch read (one ReadResources call)", lambda: _read(s, refs))
-    for index, m in enumerate(made):
-        s.check(check_name(m.kind, "batch read"), lambda i=index, m=m: _found(results, i, m))
+    for sample in declared_samples(s):
+        kind = KINDS[sample.kind]
+        if kind.name in s.missing:
+            s.not_run([check_name(kind, "batch read")], s.missing[kind.name])
+            continue
+        index = made.index(s.primary[kind.name])
+        check = lambda i=index, m=made[index]: _found(results, i, m)  # noqa: E731
+        s.check(check_name(kind, "batch read"), check)
     s.check(
         "provider: batch read of an unknown id -> not_found",
         lambda: _not_found(results, len(made)),
     )
+    if not made:
+        s.not_run(["provider: batch read by idempotency token"], "no create succeeded")
+        return
     s.check("provider: batch read by idempotency token", lambda: _read_by_token(s, made))
 
 
@@ -85,12 +94,16 @@ def _read_by_token(s: Session, made: list[Created]) -> None:
 
 
 def discover_adopt_checks(s: Session) -> None:
-    for made in list(s.primary.values()):
-        kind = made.kind
-        if has_rpc(kind, "discover"):
-            s.check(check_name(kind, "discover"), lambda m=made: _discovered(s, m))
-        if has_rpc(kind, "adopt"):
-            s.check(check_name(kind, "adopt"), lambda m=made: _adopted(s, m))
+    for sample in declared_samples(s):
+        kind = KINDS[sample.kind]
+        made = s.primary.get(kind.name)
+        for verb, check in (("discover", _discovered), ("adopt", _adopted)):
+            if not has_rpc(kind, verb):
+                continue
+            if made is None:
+                s.not_run([check_name(kind, verb)], s.missing[kind.name])
+            else:
+                s.check(check_name(kind, verb), lambda c=check, m=made: c(s, m))
 
 
 def _discovered(s: Session, made: Created) -> None:
@@ -107,8 +120,12 @@ def _adopted(s: Session, made: Created) -> None:
 
 
 def invoke_checks(s: Session) -> None:
+    if "function" not in s.declared:
+        return
     function = s.primary.get("function")
-    if function is not None:
+    if function is None:
+        s.not_run([check_name(KINDS["function"], "invoke")], s.missing["function"])
+    else:
         s.check(check_name(function.kind, "invoke"), lambda: _invoke(s, function))
 
 

@@ -1,9 +1,14 @@
 """`run_conformance`: every check, in order, against one plugin, with cleanup guaranteed.
 
-Order: launch -> handshake refusals -> mutual TLS both ways -> metadata -> schema ->
-configure/authenticate -> per-kind creates (dependency order) -> error mapping -> batch read ->
-discover/adopt -> invoke -> per-kind deletes (reverse order) -> cleanup of anything left, even
-after a failure or Ctrl-C.
+Order: launch -> handshake refusals -> mutual TLS both ways -> stopping (Shutdown, stdin EOF,
+SIGTERM) -> metadata -> health -> schema -> configure/authenticate -> validate and plan
+(no prior) -> per-kind creates (dependency order) -> plan with prior -> error mapping -> batch
+read -> discover/adopt -> invoke -> per-kind deletes (reverse order) -> cleanup of anything
+left, even after a failure or Ctrl-C.
+
+Every check appears in every report: a check that cannot run (its resource's create failed,
+Configure failed, the plugin died) is a failure reading `not run: <why>`. Every plugin runs
+in a scratch working directory, removed afterwards, so a run never litters the current one.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from typing import Any
 
 from genesys.conformance.crud_checks import clean_up, create_kinds, delete_kinds
 from genesys.conformance.handshake_checks import handshake_checks
+from genesys.conformance.lifecycle_checks import health_check, lifecycle_checks
+from genesys.conformance.plan_checks import plan_with_prior_checks, validate_and_plan_checks
 from genesys.conformance.provider_checks import (
     configure_checks,
     error_mapping_checks,
@@ -63,6 +70,7 @@ def run_conformance(
     report = ConformanceReport(plugin=target)
     session = Session(options, report, on_result)
     with _scratch_dir() as scratch:
+        session.workdir = scratch
         _run(session, scratch)
     return report
 
@@ -77,16 +85,20 @@ def _run(s: Session, scratch: str) -> None:
         s.conn = s.check(
             "handshake: launch",
             lambda: stack.enter_context(
-                launch_plugin(s.options.target, start_timeout=s.options.start_timeout_s)
+                launch_plugin(
+                    s.options.target, start_timeout=s.options.start_timeout_s, cwd=scratch
+                )
             ),
         )
         handshake_checks(s, command)
         tls_checks(s, command)
+        lifecycle_checks(s, command)
         if s.conn is None:
-            return
+            s.halted = "the plugin did not launch"
         metadata_checks(s, expected_name(s.options.target))
         if s.metadata is not None and s.metadata.name == "local":
             s.options.settings.setdefault("root", scratch)
+        health_check(s)
         schema_checks(s)
         configure_checks(s)
         try:
@@ -97,7 +109,9 @@ def _run(s: Session, scratch: str) -> None:
 
 
 def _resource_checks(s: Session) -> None:
+    validate_and_plan_checks(s)
     create_kinds(s)
+    plan_with_prior_checks(s)
     error_mapping_checks(s)
     batch_read_checks(s)
     discover_adopt_checks(s)

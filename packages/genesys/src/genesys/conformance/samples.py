@@ -210,10 +210,14 @@ def choose_database_engine(s: Session) -> Any:
 
 
 def choose_python_runtime(s: Session) -> str:
-    """The first Python runtime the provider's ValidateResources accepts."""
+    """The first Python runtime ValidateResources accepts without a warning, else without an
+    error (a warning says it would make something else, e.g. the local provider running
+    python3.12 functions on the python3.11 it has)."""
     if "python_runtime" not in s.memo:
+        clean = [r for r in PYTHON_RUNTIMES if _accepted(s, _function_probe(r), strict=True)]
         s.memo["python_runtime"] = next(
-            (r for r in PYTHON_RUNTIMES if _accepted(s, _function_probe(r))), PYTHON_RUNTIMES[1]
+            iter(clean or [r for r in PYTHON_RUNTIMES if _accepted(s, _function_probe(r))]),
+            PYTHON_RUNTIMES[1],
         )
     return str(s.memo["python_runtime"])
 
@@ -225,7 +229,8 @@ def _function_probe(runtime: str) -> pb.Resource:
     return pb.Resource(function=function)
 
 
-def _accepted(s: Session, resource: pb.Resource) -> bool:
+def _accepted(s: Session, resource: pb.Resource, strict: bool = False) -> bool:
+    """No error diagnostic (strict: no warning either) from ValidateResources."""
     from genesys.provider.v1 import provider_pb2
 
     try:
@@ -236,7 +241,10 @@ def _accepted(s: Session, resource: pb.Resource) -> bool:
         )
     except Exception:  # a provider without validation: assume it accepts
         return True
-    return not any(d.severity == pb.Diagnostic.SEVERITY_ERROR for d in response.diagnostics)
+    refused = {pb.Diagnostic.SEVERITY_ERROR}
+    if strict:
+        refused.add(pb.Diagnostic.SEVERITY_WARNING)
+    return not any(d.severity in refused for d in response.diagnostics)
 
 
 def _id(parents: Parents, kind: str) -> str:

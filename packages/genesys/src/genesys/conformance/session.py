@@ -80,12 +80,15 @@ class Session:
         self.primary: dict[str, Created] = {}  # kind name -> the resource checks use
         self.memo: dict[str, Any] = {}  # answers worth asking the plugin once
         self.dead = ""  # set when the plugin process died: later checks are not run
+        self.halted = ""  # set when Configure failed: later plugin checks are not run
+        self.missing: dict[str, str] = {}  # kind name -> why its checks cannot run
+        self.workdir = ""  # the scratch directory the plugin runs and resolves paths in
 
     # ------------------------------------------------------------------ checks
 
     def check(self, name: str, fn: Callable[[], T]) -> T | None:
-        if self.dead:
-            self.fail(name, f"not run: {self.dead}")
+        if self.dead or self.halted:
+            self.fail(name, f"not run: {self.dead or self.halted}")
             return None
         started = time.perf_counter()
         try:
@@ -104,6 +107,11 @@ class Session:
 
     def fail(self, name: str, reason: str) -> None:
         self._add(CheckResult(name, False, reason))
+
+    def not_run(self, names: Iterable[str], why: str) -> None:
+        """Checks that cannot run still appear in the report: as failures saying why."""
+        for name in names:
+            self.fail(name, f"not run: {self.dead or self.halted or why}")
 
     def verdict(self, name: str, passed: bool, reason: str = "") -> None:
         """Records an outcome decided elsewhere (runs even after the plugin died)."""

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import grpc
 from genesys.conformance.handshake_checks import clean_env
@@ -28,7 +30,7 @@ _CALL_TIMEOUT_S = 5.0
 def tls_checks(s: Session, command: list[str]) -> None:
     timeout = s.options.start_timeout_s
     try:
-        with _started(command, timeout) as line:
+        with _started(command, timeout, s.workdir) as line:
             s.check(
                 "handshake: announces a certificate and serves mutual TLS",
                 lambda: _check_serves_mtls(line),
@@ -84,7 +86,7 @@ def _metadata_error(channel: grpc.Channel) -> str | None:
 
 
 @contextlib.contextmanager
-def _started(command: list[str], timeout_s: float) -> Iterator[protocol.HandshakeLine]:
+def _started(command: list[str], timeout_s: float, cwd: str) -> Iterator[protocol.HandshakeLine]:
     """The plugin, started the way the core starts it, until its handshake line; then stopped."""
     env = clean_env(
         {
@@ -99,9 +101,12 @@ def _started(command: list[str], timeout_s: float) -> Iterator[protocol.Handshak
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         env=env,
+        cwd=cwd or None,
     )
+    line = None
     try:
-        yield _handshake_line(process, timeout_s)
+        line = handshake_line(process, timeout_s)
+        yield line
     finally:
         if process.stdin is not None:
             process.stdin.close()  # plugins exit when the core's end of stdin closes
@@ -112,9 +117,18 @@ def _started(command: list[str], timeout_s: float) -> Iterator[protocol.Handshak
             process.wait()
         if process.stdout is not None:
             process.stdout.close()
+        if line is not None:
+            remove_socket_dir(line)
 
 
-def _handshake_line(process: subprocess.Popen, timeout_s: float) -> protocol.HandshakeLine:
+def remove_socket_dir(line: protocol.HandshakeLine) -> None:
+    """Never litter: the plugin's socket directory goes, whatever the plugin did."""
+    directory = Path(line.address).parent
+    if line.network == "unix" and directory.name.startswith("genesys-plugin-"):
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def handshake_line(process: subprocess.Popen, timeout_s: float) -> protocol.HandshakeLine:
     found: queue.Queue = queue.Queue()
 
     def read() -> None:

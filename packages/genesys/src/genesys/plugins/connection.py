@@ -215,15 +215,19 @@ def launch_plugin(
     argv: list[str] | None = None,
     protocol_versions: tuple[int, ...] = CORE_PROTOCOL_VERSIONS,
     env_passthrough: Iterable[str] = (),
+    cwd: str | None = None,
 ) -> PluginConnection:
-    """Starts a plugin (or reattaches to one), handshakes and connects. Usable in `with`."""
+    """Starts a plugin (or reattaches to one), handshakes and connects. Usable in `with`.
+
+    `cwd` is the plugin's working directory (the conformance kit gives it a scratch one).
+    """
     name = provider_name_of(name_or_path)
     reattach = _reattach_line(name)
     if reattach is not None:
         return _connect(_reattached(name, reattach), start_timeout)
     command = argv or find_plugin(name_or_path)
     plugin_env = _plugin_env(name, env, protocol_versions, env_passthrough)
-    process = PluginProcess(name, command, plugin_env)
+    process = PluginProcess(name, command, plugin_env, cwd)
     handshake = await_handshake(process, protocol_versions, start_timeout)
     if not handshake.server_cert_der:
         process.kill()

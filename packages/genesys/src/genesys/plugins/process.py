@@ -69,7 +69,9 @@ def describe_exit(returncode: int) -> str:
 class PluginProcess:
     """A running plugin process and the threads reading its stderr."""
 
-    def __init__(self, provider: str, argv: list[str], env: Mapping[str, str]) -> None:
+    def __init__(
+        self, provider: str, argv: list[str], env: Mapping[str, str], cwd: str | None = None
+    ) -> None:
         self.provider = provider
         self.argv = argv
         self.log = PluginLog(provider)
@@ -80,6 +82,7 @@ class PluginProcess:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 env=dict(env),
+                cwd=cwd,  # None: the core's own working directory
                 close_fds=True,
                 # Own session: Ctrl-C in the terminal reaches the core, which then stops its
                 # plugins in order, instead of every plugin dying mid-call at once.
