@@ -479,3 +479,66 @@ def test_static_website_is_the_accounts_blob_service_property(sdk, ready):
     website = blob.get_service_properties()["static_website"]
     assert (website.enabled, website.index_document) == (True, "index.html")
     assert [c.name for c in storage.blob_containers.list("rg", "sitedata1")] == ["$web"]
+
+
+def test_load_balancer_pools_rules_and_what_is_in_use(sdk):
+    network = sdk["network"]
+    subnet = _subnet(sdk, vnet="lbnet", subnet="lb", prefix="10.1.9.0/24")
+    ip = network.public_ip_addresses.begin_create_or_update(
+        "rg",
+        "lb-ip",
+        nm.PublicIPAddress(
+            location=LOCATION,
+            sku=nm.PublicIPAddressSku(name="Standard"),
+            dns_settings=nm.PublicIPAddressDnsSettings(domain_name_label="lb-test"),
+        ),
+    ).result()
+    assert ip.dns_settings.fqdn == f"lb-test.{LOCATION}.cloudapp.azure.com"
+    lb_id = f"{ip.id.split('/providers/')[0]}/providers/Microsoft.Network/loadBalancers/lb"
+
+    def balancer(probe: str):  # type: ignore[no-untyped-def]
+        return nm.LoadBalancer(
+            location=LOCATION,
+            sku=nm.LoadBalancerSku(name="Standard"),
+            frontend_ip_configurations=[
+                nm.FrontendIPConfiguration(
+                    name="fe", public_ip_address=nm.PublicIPAddress(id=ip.id)
+                )
+            ],
+            backend_address_pools=[nm.BackendAddressPool(name="pool")],
+            probes=[nm.Probe(name="p80", protocol="Tcp", port=80)],
+            load_balancing_rules=[
+                nm.LoadBalancingRule(
+                    name="r",
+                    protocol="Tcp",
+                    frontend_port=80,
+                    backend_port=80,
+                    frontend_ip_configuration=nm.SubResource(
+                        id=f"{lb_id}/frontendIPConfigurations/fe"
+                    ),
+                    backend_address_pool=nm.SubResource(id=f"{lb_id}/backendAddressPools/pool"),
+                    probe=nm.SubResource(id=f"{lb_id}/probes/{probe}"),
+                )
+            ],
+        )
+
+    with pytest.raises(HttpResponseError) as foreign:
+        network.load_balancers.begin_create_or_update("rg", "lb", balancer("nope")).result()
+    assert foreign.value.error.code == "InvalidResourceReference"
+    made = network.load_balancers.begin_create_or_update("rg", "lb", balancer("p80")).result()
+    assert made.load_balancing_rules[0].frontend_port == 80
+    nic = _nic(sdk, "lb-nic", subnet.id)
+    nic.ip_configurations[0].load_balancer_backend_address_pools = [
+        nm.BackendAddressPool(id=f"{lb_id}/backendAddressPools/pool")
+    ]
+    network.network_interfaces.begin_create_or_update("rg", "lb-nic", nic).result()
+    members = network.load_balancers.get("rg", "lb").backend_address_pools[0]
+    assert [c.id.split("/ipConfigurations/")[0] for c in members.backend_ip_configurations] == [
+        nic.id
+    ]
+    with pytest.raises(HttpResponseError) as ip_in_use:
+        network.public_ip_addresses.begin_delete("rg", "lb-ip").result()
+    assert ip_in_use.value.error.code == "PublicIPAddressCannotBeDeleted"
+    with pytest.raises(HttpResponseError) as lb_in_use:
+        network.load_balancers.begin_delete("rg", "lb").result()
+    assert lb_in_use.value.error.code == "LoadBalancerInUseByNetworkInterface"

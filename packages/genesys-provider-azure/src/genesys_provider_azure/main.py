@@ -13,6 +13,7 @@ from genesys_provider_azure.compute import Instances
 from genesys_provider_azure.database import Databases
 from genesys_provider_azure.errors import TRANSLATOR
 from genesys_provider_azure.frontdoor import Cdns, Certificates, FrontDoor
+from genesys_provider_azure.load_balancers import LoadBalancers
 from genesys_provider_azure.network import Networks, SecurityGroups, Subnets
 from genesys_provider_azure.provider import ProviderServicer
 from genesys_provider_azure.serverless import Functions
@@ -36,6 +37,7 @@ def build_plugin(clients: AzureClients | None = None) -> Plugin:
         SecurityGroups(shared),
         Databases(shared),
         functions,
+        LoadBalancers(shared),
         Certificates(front_door),
         Cdns(front_door),
     ]

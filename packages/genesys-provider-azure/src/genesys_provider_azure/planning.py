@@ -110,6 +110,9 @@ COSTS: dict[str, Callable[[Any], provider_pb2.CostEstimate]] = {
     ),
     "database": _database_cost,
     "volume": lambda r: _volume_cost(r),
+    "load_balancer": lambda r: _hourly(
+        "load balancer (Standard, first 5 rules)", tables.LOAD_BALANCER_HOURLY
+    ),
     "cdn": lambda r: provider_pb2.CostEstimate(
         monthly_usd=tables.FRONT_DOOR_MONTH,
         components=[

@@ -23,6 +23,7 @@ KINDS = (
     "security_group",
     "database",
     "function",
+    "load_balancer",
     "cdn",
     "certificate",
 )
@@ -41,6 +42,7 @@ FORCE_NEW: dict[str, frozenset[str]] = {
     "security_group": frozenset({"name"}),
     "database": frozenset({"name", "engine", "version", "username", "subnet_ids"}),
     "function": frozenset({"name"}),
+    "load_balancer": frozenset({"name", "internal", "subnet_ids"}),
     "cdn": frozenset({"name"}),
     "certificate": frozenset({"name", "domain"}),
 }
@@ -54,6 +56,7 @@ REQUIRED: dict[str, frozenset[str]] = {
     "security_group": frozenset({"name"}),
     "database": frozenset({"name", "engine"}),
     "function": frozenset({"name", "runtime", "handler", "code"}),
+    "load_balancer": frozenset({"name", "listeners"}),
     "cdn": frozenset({"origin_bucket_id"}),
     "certificate": frozenset({"domain"}),
 }

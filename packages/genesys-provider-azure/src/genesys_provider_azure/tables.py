@@ -202,6 +202,7 @@ DATABASE_HOURLY = {
 }
 DATABASE_STORAGE_GB_MONTH = 0.115
 BLOB_GB_MONTH = 0.0208  # hot LRS
+LOAD_BALANCER_HOURLY = 0.025  # Standard, first 5 rules
 FRONT_DOOR_MONTH = 35.0  # Standard profile base fee
 FRONT_DOOR_GB = 0.083  # data transfer out, first 10 TB (North America/Europe)
 FUNCTION_EXECUTION_MILLION = 0.20
@@ -218,6 +219,7 @@ def price_entries() -> list[tuple[str, float, str]]:
         ("storage:blob-hot-lrs", BLOB_GB_MONTH, "gb-month"),
         ("function:executions", FUNCTION_EXECUTION_MILLION, "request-million"),
         ("cdn:front-door-standard", FRONT_DOOR_MONTH, "month"),
+        ("load_balancer:standard", LOAD_BALANCER_HOURLY, "hour"),
     ]
     return entries
 

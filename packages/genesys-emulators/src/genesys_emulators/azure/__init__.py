@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from genesys_emulators.azure import cdn, compute, database, network, storage, web
+from genesys_emulators.azure import cdn, compute, database, load_balancer, network, storage, web
 from genesys_emulators.azure.arm import Arm
 from genesys_emulators.azure.azurite import ACCOUNT, ACCOUNT_KEY, azurite_child
 from genesys_emulators.azure.resources import GROUP
@@ -26,6 +26,7 @@ def build_arm(faults: FaultPlan | None = None) -> Arm:
     arm.register((GROUP,))
     arm.register(compute.TYPES, compute.HANDLERS)
     arm.register(network.TYPES)
+    arm.register(load_balancer.TYPES)
     arm.register(storage.TYPES, storage.HANDLERS)
     arm.register(database.TYPES)
     arm.register(web.TYPES)

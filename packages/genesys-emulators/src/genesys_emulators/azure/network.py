@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 from typing import TYPE_CHECKING, Any
 
+from genesys_emulators.azure.load_balancer import check_pool_reference, used_public_ips
 from genesys_emulators.azure.model import (
     ArmPath,
     InUse,
@@ -185,10 +186,24 @@ def _build_public_ip(arm: Arm, path: ArmPath, body: Record, existing: Record | N
         count = len(arm.of_type(PUBLIC_IP)) + 1
         properties["ipAddress"] = f"20.{count // 65536 % 256}.{count // 256 % 256}.{count % 256}"
     properties.setdefault("publicIPAllocationMethod", "Static")
+    label = (properties.get("dnsSettings") or {}).get("domainNameLabel")
+    if label:
+        location = body.get("location") or (existing or {}).get("location")
+        properties["dnsSettings"]["fqdn"] = f"{label}.{location}.cloudapp.azure.com"
     return properties
 
 
 def _public_ip_in_use(arm: Arm, record: Record) -> InUse | None:
+    balancer = used_public_ips(arm).get(key(record["id"]))
+    if balancer:
+        return InUse(
+            balancer,
+            invalid(
+                f"Public IP address {record['id']} can not be deleted since it is still "
+                f"allocated to resource {balancer}.",
+                code="PublicIPAddressCannotBeDeleted",
+            ),
+        )
     for nic in arm.of_type(NIC):
         for config in nic["properties"]["ipConfigurations"]:
             ref = (config["properties"].get("publicIPAddress") or {}).get("id", "")
@@ -213,6 +228,10 @@ def _build_nic(arm: Arm, path: ArmPath, body: Record, existing: Record | None) -
         subnet = reference(arm, fields.get("subnet"), target, path.name)
         if fields.get("publicIPAddress"):
             reference(arm, fields["publicIPAddress"], "publicIPAddress", path.name)
+        for pool in fields.get("loadBalancerBackendAddressPools") or []:
+            check_pool_reference(
+                arm, str(pool.get("id", "")), f"{target}.loadBalancerBackendAddressPools"
+            )
         fields["privateIPAddress"] = _address(arm, subnet, existing, index)
         fields.setdefault("privateIPAllocationMethod", "Dynamic")
         fields["provisioningState"] = "Succeeded"
