@@ -226,3 +226,34 @@ def test_firewall_and_disks_attach_detach(clients):
         d.name
         for d in disks.list(request={"project": project, "zone": ZONE, "filter": "name = data-1"})
     ] == []
+
+
+def test_load_balancing_chain_checks_references_and_use(clients, ready):
+    project, url = clients["project"], ready["sdk"]["compute"]
+    buckets = compute_client("BackendBucketsClient", url)
+    url_maps = compute_client("UrlMapsClient", url)
+    with pytest.raises(exceptions.BadRequest, match="cannot be found"):
+        url_maps.insert(
+            project=project,
+            url_map_resource={"name": "m", "default_service": "global/backendBuckets/none"},
+        )
+    buckets.insert(
+        project=project,
+        backend_bucket_resource={"name": "site", "bucket_name": "site", "enable_cdn": True},
+    ).result(timeout=10)
+    url_maps.insert(
+        project=project,
+        url_map_resource={"name": "m", "default_service": "global/backendBuckets/site"},
+    ).result(timeout=10)
+    with pytest.raises(exceptions.BadRequest) as busy:
+        buckets.delete(project=project, backend_bucket="site")
+    assert reason(busy.value) == "resourceInUseByAnotherResource"
+    certificates = compute_client("SslCertificatesClient", url)
+    certificates.insert(
+        project=project,
+        ssl_certificate_resource={"name": "c", "managed": {"domains": ["a.example.com"]}},
+    ).result(timeout=10)
+    assert certificates.get(project=project, ssl_certificate="c").managed.status in (
+        "PROVISIONING",
+        "ACTIVE",
+    )
