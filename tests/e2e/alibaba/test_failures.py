@@ -119,7 +119,7 @@ def test_operation_conflict_mid_apply_is_retried_and_nothing_is_lost(
 ) -> None:
     """Someone stops the instance while Genesys changes it: ECS answers OperationConflict
     (the instance is Stopping); the change is retried until ECS takes it."""
-    monkeypatch.setenv("GENESYS_EMULATOR_ALIBABA_STEP", "4")  # Stopping lasts 4 s
+    monkeypatch.setenv("GENESYS_EMULATOR_ALIBABA_STEP", "8")  # Stopping lasts 8 s
     with running("alibaba") as ready:
         project = tmp_path / "project"
         project.mkdir()

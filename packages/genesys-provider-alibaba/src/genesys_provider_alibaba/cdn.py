@@ -2,7 +2,8 @@
 free DV certificate from Certificate Management Service (CAS).
 
 A certificate is a CAS order (CreateCertificateRequest, DNS validation); its id is the
-order id, its state `pending_validation` until CAS issues it (`issued`). A CDN is keyed by
+order id, its state `pending_validation` until CAS issues it (`issued`); its name, tags and
+idempotency token are CAS tags on the order (TagResources / ListTagResources). A CDN is keyed by
 its domain (Alibaba CDN accelerates a domain of yours; there is no CDN without one); its
 origin is the bucket's OSS endpoint. With a certificate the CDN waits for issuance, then
 sets it (SetCdnDomainSSLCertificate, CertType cas); `https` turns on https_force.
@@ -10,7 +11,6 @@ sets it (SetCdnDomainSSLCertificate, CertType cas); `https` turns on https_force
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -18,11 +18,12 @@ from typing import Any
 from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
 from genesys_plugin_sdk.handlers import KindHandler
-from genesys_plugin_sdk.reads import read_each, read_one
+from genesys_plugin_sdk.reads import chunked, read_each, read_one
 from genesys_plugin_sdk.waiters import Waiter
 
 from genesys_provider_alibaba.clients import AlibabaClients
 from genesys_provider_alibaba.common import (
+    listed,
     polled,
     private_json,
     read_private,
@@ -34,12 +35,7 @@ from genesys_provider_alibaba.common import (
 )
 from genesys_provider_alibaba.errors import TRANSLATOR, call_or_none
 
-
-def contact_name(token: str) -> str:
-    """The order's contact name: `genesys-<hash of the idempotency token>`."""
-    return f"genesys-{hashlib.sha256(token.encode()).hexdigest()[:16]}" if token else "genesys"
-
-
+NAME_TAG = "genesys:name"
 CERT_STATES = {
     "domain_verify": "pending_validation",
     "process": "pending_validation",
@@ -69,18 +65,30 @@ class Certificates(KindHandler):
         found = polled(lambda: self._state(ids[0]))
         return {ids[0]: str(found["Type"])} if found else {}
 
+    def _tags(self, **params: Any) -> dict[str, dict[str, str]]:
+        """Order id -> its tags (CAS ListTagResources)."""
+        answer = self.clients.rpc("cas", "ListTagResources", ResourceType="ORDER", **params)
+        tags: dict[str, dict[str, str]] = {}
+        for row in answer.get("TagResources", {}).get("TagResource", []):
+            tags.setdefault(str(row["ResourceId"]), {})[row["TagKey"]] = row["TagValue"]
+        return tags
+
     def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
+        tags: dict[str, dict[str, str]] = {}
+        for chunk in chunked(sorted(set(ids)), 50):
+            tags.update(self._tags(**{f"ResourceId.{n}": i for n, i in enumerate(chunk, start=1)}))
+
         def one(order_id: str) -> pb.Certificate | None:
             found = self._state(order_id)
             if found is None:
                 return None
-            kept = read_private(privates.get(order_id, b""))
+            mine = tags.get(order_id, {})
             return pb.Certificate(
                 id=order_id,
-                name=str(kept.get("name", "")),
+                name=mine.get(NAME_TAG, ""),
                 domain=str(found.get("Domain", "")),
                 state=CERT_STATES.get(str(found["Type"]), str(found["Type"])),
-                tags=dict(kept.get("tags", {})),
+                tags=visible_tags(mine),
                 provider_data=struct(
                     {
                         "cert_id": found.get("CertId"),
@@ -88,7 +96,6 @@ class Certificates(KindHandler):
                         "dns_value": found.get("RecordValue"),
                     }
                 ),
-                private=privates.get(order_id, b""),
             )
 
         return read_each(self.clients.pool, ids, one, TRANSLATOR)
@@ -106,37 +113,42 @@ class Certificates(KindHandler):
             page += 1
 
     def find_by_token(self, token: str) -> str | None:
-        """CAS orders carry no tags: the order's contact name holds the token's hash."""
-        wanted = contact_name(token)
-        for order in self._orders():
-            if order.get("Username") == wanted:
-                return str(order["OrderId"])
+        for order_id in self._tags(**token_filter(token)):
+            return order_id
         return None
 
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.Certificate]:
+        words = {"name": lambda c: c.name, "domain": lambda c: c.domain}
         ids = [str(order["OrderId"]) for order in self._orders()]
-        for found in self.read_many(ids, {}).values():
-            if not isinstance(found, Exception) and (
-                "domain" not in filters or found.domain in filters["domain"].split(",")
-            ):
-                yield found
+        found = self.read_many(ids, {}).values()
+        return listed((c for c in found if not isinstance(c, Exception)), filters, words)
 
     def create(self, config: pb.CertificateConfig, token: str) -> pb.Certificate:
-        kept = private_json({"name": config.name, "tags": dict(config.tags)})
         existing = self.find_by_token(token) if token else None
-        if existing is not None:
-            return read_one(self, existing, kept)
-        answer = self.clients.rpc(
-            "cas",
-            "CreateCertificateRequest",
-            ProductCode="digicert-free-1-free",
-            Domain=config.domain,
-            ValidateType="DNS",
-            Username=contact_name(token),
-            Phone="00000000000",
-            Email=f"hostmaster@{config.domain.removeprefix('*.')}",
+        if existing is None:
+            answer = self.clients.rpc(
+                "cas",
+                "CreateCertificateRequest",
+                ProductCode="digicert-free-1-free",
+                Domain=config.domain,
+                ValidateType="DNS",
+                Username="genesys",
+                Phone="00000000000",
+                Email=f"hostmaster@{config.domain.removeprefix('*.')}",
+            )
+            existing = str(answer["OrderId"])
+            named = tag_params({**dict(config.tags), NAME_TAG: config.name}, token)
+            self.clients.rpc(
+                "cas", "TagResources", ResourceType="ORDER", **{"ResourceId.1": existing}, **named
+            )
+        return read_one(self, existing)
+
+    def update(self, request: Any) -> pb.Certificate:
+        current = read_one(self, request.id)
+        retag(
+            self.clients, "cas", "ORDER", request.id, dict(current.tags), dict(request.config.tags)
         )
-        return read_one(self, str(answer["OrderId"]), kept)
+        return read_one(self, request.id)
 
     def delete(self, resource_id: str) -> None:
         read_one(self, resource_id)
@@ -209,15 +221,16 @@ class Cdns(KindHandler):
         # The certificate resource's id (a CAS order) when the CDN still serves the one set.
         same = cert_id and cert_id == str(kept.get("cert_id"))
         source = (detail.get("SourceModels", {}).get("SourceModel") or [{}])[0]
+        tags = self._tags(domain)
         return pb.Cdn(
             id=domain,
-            name=str(kept.get("name", "")),
+            name=str(kept.get("name") or tags.get(NAME_TAG, "")),
             origin_bucket_id=str(source.get("Content", "")).split(".oss-")[0],
             domain=domain,
             certificate_id=str(kept.get("certificate_id", "")) if same else cert_id,
             endpoint=str(detail.get("Cname", "")),
             https=self._https_forced(domain),
-            tags=visible_tags(self._tags(domain)),
+            tags=visible_tags(tags),
             provider_data=struct(
                 {
                     "status": detail.get("DomainStatus"),
@@ -240,12 +253,12 @@ class Cdns(KindHandler):
         return None
 
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.Cdn]:
-        for row in self.clients.pages(
+        words = {"name": lambda c: c.name, "domain": lambda c: c.domain}
+        rows = self.clients.pages(
             "cdn", "DescribeUserDomains", ("Domains", "PageData"), PageSize=50
-        ):
-            found = self._read(str(row["DomainName"]), b"")
-            if found is not None:
-                yield found
+        )
+        read = (self._read(str(row["DomainName"]), b"") for row in rows)
+        return listed((c for c in read if c is not None), filters, words)
 
     def create(self, config: pb.CdnConfig, token: str) -> pb.Cdn:
         if not config.domain:
@@ -270,7 +283,8 @@ class Cdns(KindHandler):
                 CdnType="web",
                 Scope="global",
                 Sources=sources,
-                **tag_params(dict(config.tags), token),  # in the same call: a retry finds it
+                # In the same call: a retry finds it by token; a list knows its name.
+                **tag_params({**dict(config.tags), NAME_TAG: config.name}, token),
             )
         self.waiter.wait_for(config.domain, ready={"online"})
         kept = self._https(config)
@@ -312,6 +326,10 @@ class Cdns(KindHandler):
         else:
             kept = {**read_private(request.private), "name": config.name}
         retag(self.clients, "cdn", "DOMAIN", request.id, dict(current.tags), dict(config.tags))
+        if config.name != current.name:
+            resource = {"ResourceId.1": request.id}
+            named = tag_params({NAME_TAG: config.name})
+            self.clients.rpc("cdn", "TagResources", ResourceType="DOMAIN", **resource, **named)
         return read_one(self, request.id, private_json(kept))
 
     def delete(self, resource_id: str) -> None:

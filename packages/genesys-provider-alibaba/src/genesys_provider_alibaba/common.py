@@ -9,7 +9,7 @@ ReadResources can find a resource by token alone after a crash.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from genesys_plugin_sdk.tags import TOKEN_TAG, client_token, tag_changes, user_tags
@@ -18,6 +18,7 @@ from google.protobuf import struct_pb2
 from genesys_provider_alibaba.clients import AlibabaClients
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Any)
 SYSTEM_PREFIXES = ("genesys:", "acs:", "aliyun")
 
 
@@ -108,6 +109,25 @@ def read_private(raw: bytes) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def listed(
+    messages: Iterable[M], filters: Mapping[str, str], words: Mapping[str, Callable[[M], str]]
+) -> Iterator[M]:
+    """The messages a List/Discover filter keeps, for APIs without server-side filters.
+
+    `words` maps the kind's own filter keys to how a message answers them; `tag:K` filters
+    match the message's tags. An unknown key is InvalidArgument before anything is listed.
+    """
+    from genesys_plugin_sdk.tags import split_filters
+
+    own, tags = split_filters(filters, words)
+    return (
+        m
+        for m in messages
+        if all(words[k](m) in values for k, values in own.items())
+        and all(dict(m.tags).get(k) in values for k, values in tags.items())
+    )
 
 
 def filter_words(filters: Mapping[str, str], known: Mapping[str, str]) -> dict[str, str]:

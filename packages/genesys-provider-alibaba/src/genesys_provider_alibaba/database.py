@@ -26,6 +26,7 @@ from genesys_plugin_sdk.waiters import Waiter
 from genesys_provider_alibaba import tables
 from genesys_provider_alibaba.clients import AlibabaClients
 from genesys_provider_alibaba.common import (
+    listed,
     polled,
     private_json,
     read_private,
@@ -132,10 +133,10 @@ class Databases(KindHandler):
         return None
 
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.Database]:
-        for raw in self.describe():
-            found = self._from(raw, b"")
-            if "name" not in filters or found.name in filters["name"].split(","):
-                yield found
+        every = (self._from(raw, b"") for raw in self.describe())
+        return listed(
+            every, filters, {"name": lambda d: d.name, "engine_version": lambda d: d.version}
+        )
 
     # ------------------------------------------------------------ writing
 

@@ -20,6 +20,7 @@ from genesys_plugin_sdk.reads import read_in_chunks, read_one
 
 from genesys_provider_alibaba.clients import AlibabaClients
 from genesys_provider_alibaba.common import (
+    listed,
     retag,
     struct,
     tag_params,
@@ -103,9 +104,10 @@ class LoadBalancers(KindHandler):
         return None
 
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.LoadBalancer]:
-        for raw in self.describe():
-            if "name" not in filters or raw.get("LoadBalancerName") in filters["name"].split(","):
-                yield self._from(raw)
+        every = (self._from(raw) for raw in self.describe())
+        return listed(
+            every, filters, {"name": lambda b: b.name, "network_id": lambda b: b.network_id}
+        )
 
     def create(self, config: pb.LoadBalancerConfig, token: str) -> pb.LoadBalancer:
         if not config.subnet_ids:

@@ -36,7 +36,7 @@ FORCE_NEW: dict[str, frozenset[str]] = {
     "database": frozenset({"engine", "version", "username", "subnet_ids", "multi_az"}),
     "function": frozenset({"name", "tags"}),
     "cdn": frozenset({"domain", "origin_bucket_id"}),
-    "certificate": frozenset({"name", "domain", "tags"}),
+    "certificate": frozenset({"name", "domain"}),
 }
 REQUIRED: dict[str, frozenset[str]] = {
     "load_balancer": frozenset({"subnet_ids", "listeners"}),

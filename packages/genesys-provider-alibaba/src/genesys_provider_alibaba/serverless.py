@@ -30,6 +30,7 @@ from genesys_plugin_sdk.tags import TOKEN_TAG
 from genesys_provider_alibaba import tables
 from genesys_provider_alibaba.clients import AlibabaClients
 from genesys_provider_alibaba.common import (
+    listed,
     private_json,
     read_private,
     struct,
@@ -133,12 +134,9 @@ class Functions(KindHandler):
         return None
 
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.Function]:
-        for function in self._all():
-            if "name" in filters and function.function_name not in filters["name"].split(","):
-                continue
-            found = self._read(function.function_name, b"")
-            if found is not None:
-                yield found
+        read = (self._read(f.function_name, b"") for f in self._all())
+        every = (found for found in read if found is not None)
+        return listed(every, filters, {"name": lambda f: f.name, "runtime": lambda f: f.runtime})
 
     # ------------------------------------------------------------ writing
 

@@ -11,7 +11,16 @@ import re
 from typing import Any
 
 from genesys_emulators.alibaba.network import VpcState
-from genesys_emulators.alibaba.rpc import Params, RpcDialect, RpcService, page, required
+from genesys_emulators.alibaba.rpc import (
+    Params,
+    RpcDialect,
+    RpcService,
+    apply_tags,
+    indexed,
+    page,
+    required,
+    tags_in,
+)
 from genesys_emulators.core import CloudError, FaultPlan
 from genesys_emulators.core.operations import Transition
 
@@ -68,6 +77,7 @@ class Cas(RpcService):
                 "ProductCode": params.get("ProductCode", "digicert-free-1-free"),
                 "ValidateType": validate,
                 "_transition": Transition(("domain_verify", "certificate"), STEP),
+                "_tags": {},
             },
         )
         return {"OrderId": int(order_id)}
@@ -113,6 +123,31 @@ class Cas(RpcService):
             "CurrentPage": keys["PageNumber"],
             "ShowSize": keys["PageSize"],
         }
+
+    def do_TagResources(self, params: Params) -> dict[str, Any]:
+        with self.store.lock:
+            for order_id in indexed(params, "ResourceId"):
+                apply_tags(self._order(order_id), params)
+        return {}
+
+    def do_UntagResources(self, params: Params) -> dict[str, Any]:
+        with self.store.lock:
+            for order_id in indexed(params, "ResourceId"):
+                apply_tags(self._order(order_id), params, untag=True)
+        return {}
+
+    def do_ListTagResources(self, params: Params) -> dict[str, Any]:
+        """(resource, tag) pairs of the given orders, or of the orders carrying the given tags."""
+        ids = indexed(params, "ResourceId")
+        wanted = tags_in(params)
+        rows = [
+            {"ResourceId": str(o["OrderId"]), "ResourceType": "ORDER", "TagKey": k, "TagValue": v}
+            for o in sorted(self.store.values("cas"), key=lambda o: o["OrderId"])
+            if (not ids or str(o["OrderId"]) in ids)
+            and all(o.get("_tags", {}).get(k) == v for k, v in wanted.items())
+            for k, v in o.get("_tags", {}).items()
+        ]
+        return {"TagResources": {"TagResource": rows}}
 
     def do_DeleteCertificateRequest(self, params: Params) -> dict[str, Any]:
         with self.store.lock:
