@@ -49,6 +49,13 @@ def tencent() -> Iterator[Tencent]:
 
 
 @pytest.fixture
+def slow_tencent() -> Iterator[Tencent]:
+    """The emulator answering every call after 20 ms, so an apply lasts long enough to race."""
+    with running("tencent", faults="latency_ms=20") as ready:
+        yield Tencent(ready)
+
+
+@pytest.fixture
 def throttling_tencent() -> Iterator[Tencent]:
     """The emulator answering 30% of mutating calls with its throttling error."""
     with running("tencent", faults="throttle=0.3,seed=7") as ready:
