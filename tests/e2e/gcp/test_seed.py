@@ -148,8 +148,15 @@ def _resize(cli: GcpCli, pairs: tuple[tuple[str, str], ...]) -> None:
 
 
 def apply_and_check(cli: GcpCli, google: Google) -> list[int]:
-    applied = _ok(cli("apply", "--auto-approve"))
-    assert f"Apply complete! Resources: {SEED_ADDRESSES} added, 0 changed, 0 destroyed." in applied
+    applied = cli("apply", "--auto-approve")
+    _ok(applied)
+    assert (
+        f"Apply complete! Resources: {SEED_ADDRESSES} added, 0 changed, 0 destroyed."
+        in applied.stdout
+    )
+    mapping = "Environment=production -> environment=production, Team=platform -> team=platform"
+    assert "compute.web-server[0]: warning: tags become GCP labels" in applied.stderr
+    assert mapping in applied.stderr
     ids = check_instances(google, "n1-standard-2")
     check_bucket(google)
     check_database_and_function(google, "db-custom-2-7680")

@@ -165,6 +165,34 @@ def validate(resource: pb.Resource, index: int) -> Iterator[pb.Diagnostic]:
             )
 
 
+def label_notes(body: Any, index: int) -> list[pb.Diagnostic]:
+    """The tag -> label mapping, shown in the plan where it changes something (a warning:
+    the only non-error diagnostic the protocol has)."""
+    tags = dict(getattr(body, "tags", {}) or {})
+    if not tags or body.DESCRIPTOR.name in ("Network", "Subnet", "SecurityGroup", "LoadBalancer"):
+        return []  # kinds without labels keep their tags as written (in the description)
+    try:
+        labels = tables.labels_for(tags)
+    except ValueError:
+        return []  # validate reports it as an error
+    changed = [
+        f"{key}={value} -> {tables.label_key(key)}={labels[tables.label_key(key)]}"
+        for key, value in sorted(tags.items())
+        if (tables.label_key(key), labels[tables.label_key(key)]) != (key, value)
+    ]
+    if not changed:
+        return []
+    summary = "tags become GCP labels (lower-case, other characters as _): " + ", ".join(changed)
+    return [
+        pb.Diagnostic(
+            severity=pb.Diagnostic.SEVERITY_WARNING,
+            summary=summary,
+            attribute_path="tags",
+            index=index,
+        )
+    ]
+
+
 def _name(index: int, name: str, what: str) -> Iterator[pb.Diagnostic]:
     import re
 
@@ -310,6 +338,7 @@ def plan_item(region: str, index: int, item: Any) -> provider_pb2.PlannedResourc
     )
     if which is None:
         return planned
+    planned.diagnostics.extend(label_notes(getattr(item.desired, which), index))
     planned.translated.CopyFrom(item.desired)
     body = getattr(planned.translated, which)
     translate(which, body)
