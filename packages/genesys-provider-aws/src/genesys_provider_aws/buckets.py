@@ -99,56 +99,67 @@ def read_bucket(clients: AwsClients, name: str, private: bytes = b"") -> pb.Buck
             return None
         headers = head.get("ResponseMetadata", {}).get("HTTPHeaders", {})
         region = headers.get("x-amz-bucket-region") or clients.region
-        optional = ["lifecycle", "website"]
     else:
         region = str(kept.get("region") or clients.region)
-    versioned = call_or_none(s3.get_bucket_versioning, "NoSuchBucket", Bucket=name)
-    if versioned is None:
+    raw = _read_settings(s3, name, ("lifecycle", "website") if optional is None else optional)
+    if raw is None:
         return None
-    versioning = versioned.get("Status") == "Enabled"
-    encryption = call_or_none(
+    bucket = _bucket_from(clients, name, region, raw)
+    # Without a record of what is managed, what exists now is what later reads read.
+    bucket.private = private if optional is not None else _reads_found(bucket, region)
+    return bucket
+
+
+def _read_settings(s3: Any, name: str, optional: Any) -> dict[str, Any] | None:
+    """The raw answers of S3's per-setting reads; None when the bucket is gone."""
+    versioning = call_or_none(s3.get_bucket_versioning, "NoSuchBucket", Bucket=name)
+    if versioning is None:
+        return None
+    raw: dict[str, Any] = {"versioning": versioning}
+    raw["encryption"] = call_or_none(
         s3.get_bucket_encryption, "ServerSideEncryptionConfigurationNotFoundError", Bucket=name
     )
-    block = call_or_none(
+    raw["block"] = call_or_none(
         s3.get_public_access_block, "NoSuchPublicAccessBlockConfiguration", Bucket=name
     )
     # A block on public policies makes any policy moot: the policy is read only without one.
-    policy = (
-        None
-        if _blocks_policies(block)
-        else call_or_none(s3.get_bucket_policy, "NoSuchBucketPolicy", Bucket=name)
-    )
-    lifecycle = (
-        call_or_none(
+    if not _blocks_policies(raw["block"]):
+        raw["policy"] = call_or_none(s3.get_bucket_policy, "NoSuchBucketPolicy", Bucket=name)
+    if "lifecycle" in optional:
+        raw["lifecycle"] = call_or_none(
             s3.get_bucket_lifecycle_configuration, "NoSuchLifecycleConfiguration", Bucket=name
         )
-        if "lifecycle" in optional
-        else None
-    )
-    website = (
-        call_or_none(s3.get_bucket_website, "NoSuchWebsiteConfiguration", Bucket=name)
-        if "website" in optional
-        else None
-    )
-    tagging = call_or_none(s3.get_bucket_tagging, "NoSuchTagSet", Bucket=name)
-    algorithm = _algorithm(encryption)
-    site = _website(website)
-    tags = tag_dict((tagging or {}).get("TagSet"))
+    if "website" in optional:
+        raw["website"] = call_or_none(
+            s3.get_bucket_website, "NoSuchWebsiteConfiguration", Bucket=name
+        )
+    raw["tagging"] = call_or_none(s3.get_bucket_tagging, "NoSuchTagSet", Bucket=name)
+    return raw
+
+
+def _bucket_from(clients: AwsClients, name: str, region: str, raw: dict[str, Any]) -> pb.Bucket:
+    algorithm = _algorithm(raw["encryption"])
+    site = _website(raw.get("website"))
+    tags = tag_dict((raw["tagging"] or {}).get("TagSet"))
     return pb.Bucket(
         id=name,
         name=name,
         region=region,
-        versioning=versioning,
+        versioning=raw["versioning"].get("Status") == "Enabled",
         encryption=bool(algorithm),
         encryption_algorithm=algorithm,
-        public_access=_is_public(block, policy),
-        lifecycle=pb.Lifecycle(delete_after_days=_expiry_days(lifecycle)),
+        public_access=_is_public(raw["block"], raw.get("policy")),
+        lifecycle=pb.Lifecycle(delete_after_days=_expiry_days(raw.get("lifecycle"))),
         website=site,
         endpoint=endpoint_of(clients, name, region, bool(site.index_document)),
         tags=user_tags(tags),
         provider_data=struct({"arn": f"arn:aws:s3:::{name}", "managed": TOKEN_TAG in tags}),
-        private=private,
     )
+
+
+def _reads_found(bucket: pb.Bucket, region: str) -> bytes:
+    config = pb.BucketConfig(lifecycle=bucket.lifecycle, website=bucket.website)
+    return reads_private(config, region)
 
 
 def _blocks_policies(block: Mapping[str, Any] | None) -> bool:

@@ -18,10 +18,12 @@ from genesys_plugin_sdk.handlers import KindFunctions
 from genesys_plugin_sdk.waiters import Waiter
 
 from genesys_provider_aws import tables
+from genesys_provider_aws.batch_lookup import BatchLookup
 from genesys_provider_aws.clients import AwsClients
 from genesys_provider_aws.common import (
     IMAGE_TAG,
     NAME_TAG,
+    TOKEN_TAG,
     client_token,
     ec2_filters,
     ec2_list_filters,
@@ -249,9 +251,29 @@ def wait_state(clients: AwsClients, instance_id: str, wanted: str, private: byte
     return instance_from(raw, private)
 
 
+def _ids_by_token(clients: AwsClients, tokens: list[str]) -> dict[str, str]:
+    """Live instances carrying any of these idempotency tokens: one Describe (pages)."""
+    found: dict[str, str] = {}
+    for raw in describe(clients, [{"Name": f"tag:{TOKEN_TAG}", "Values": tokens}]):
+        token = tag_dict(raw.get("Tags")).get(TOKEN_TAG)
+        if token:
+            found.setdefault(token, str(raw["InstanceId"]))
+    return found
+
+
+def find_by_token_batched(clients: AwsClients, token: str) -> str | None:
+    """The instance an earlier attempt with this token made; concurrent creates share one
+    DescribeInstances (EC2 takes up to 200 values per filter)."""
+    lookup = clients.cache.get("instance-token-lookup")
+    if lookup is None:
+        fresh = BatchLookup(partial(_ids_by_token, clients), max_batch=200)
+        lookup = clients.cache.setdefault("instance-token-lookup", fresh)
+    return lookup.get(token)  # type: ignore[no-any-return]
+
+
 def create(clients: AwsClients, config: pb.InstanceConfig, token: str) -> pb.Instance:
     private = private_json({"user_data": config.user_data}) if config.user_data else b""
-    existing = INSTANCE_READER.find_by_token(clients, token) if token else None
+    existing = find_by_token_batched(clients, token) if token else None
     if existing is None:
         launched = clients.client("ec2").run_instances(**run_arguments(clients, config, token))
         existing = launched["Instances"][0]["InstanceId"]
