@@ -19,6 +19,10 @@ plus moto's; calls are what costs on a real cloud (and what AWS throttles).
 
 Targets (DESIGN.md §5): apply <= 1.3 x the threaded script; no-op plan <= 1.5 x the read-only
 script. The project directory (state) is a temporary directory on the disk named in the output.
+Both sides run with bytecode caching on (PYTHONDONTWRITEBYTECODE dropped, caches under the
+scratch directory), as an installed tool runs; a warm-up run of each side fills the caches.
+To measure another checkout (a "before"), put its src directories on PYTHONPATH: the config then
+passes PYTHONPATH through to the plugin (`providers.aws.env_passthrough`).
 """
 
 from __future__ import annotations
@@ -44,9 +48,10 @@ GENESYS = [sys.executable, "-m", "genesys.cli.main"]
 
 
 def config_text(instances: int, buckets: int, prefix: str) -> str:
-    lines = [
-        "provider: aws",
-        "region: us-east-1",
+    lines = ["provider: aws", "region: us-east-1"]
+    if os.environ.get("PYTHONPATH"):  # measuring another checkout: its plugin code too
+        lines += ["providers:", "  aws: {env_passthrough: [PYTHONPATH]}"]
+    lines += [
         "resources:",
         "  compute:",
         f"    - {{name: {prefix}-web, type: medium, image: amazon-linux, count: {instances}}}",
@@ -62,6 +67,9 @@ def config_text(instances: int, buckets: int, prefix: str) -> str:
 def environment(url: str, scratch: Path) -> dict[str, str]:
     nowhere = str(scratch / "no-such-aws-file")
     env = {**os.environ, **FAKE_CREDENTIALS, "NO_COLOR": "1", "AWS_ENDPOINT_URL": url}
+    # As installed: bytecode compiled once (the warm-up), not at every start of every run.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
     env.update(AWS_CONFIG_FILE=nowhere, AWS_SHARED_CREDENTIALS_FILE=nowhere)
     for leaky in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_REGION"):
         env.pop(leaky, None)
@@ -134,9 +142,9 @@ def main() -> None:
         print(f"load average at start: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} CPUs")
         with counting_moto() as url:
             # Warm-up (not counted): moto loads its AMI and instance-type tables on first use.
-            run_peer(
-                url, scratch, argparse.Namespace(instances=1, buckets=1, threads=1), Side(), "warm"
-            )
+            warm = argparse.Namespace(instances=1, buckets=1, threads=1)
+            run_peer(url, scratch, warm, Side(), "warm")
+            run_ours(url, scratch, warm, Side(), "warm")
             for round_no in range(args.rounds):
                 order = [(run_ours, ours), (run_peer, peer)]
                 for runner, side in order if round_no % 2 else order[::-1]:

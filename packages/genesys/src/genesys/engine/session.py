@@ -45,6 +45,26 @@ class RunOptions:
     timeout: float = 1800.0
 
 
+def _load(config_path: Path) -> tuple[Any, list[DesiredResource]]:
+    from genesys.config import expand, load_config
+
+    config = load_config(config_path)
+    return config, expand(config)
+
+
+def _plugin_manager(config: Any, early: Any) -> Any:
+    """The manager of this run's plugins: the early-started one when the guess held."""
+    from genesys.plugins import PluginManager
+    from genesys.plugins.manager import env_passthrough_of
+
+    passthrough = env_passthrough_of(config)
+    if early is not None:
+        taken = early.take(config.plugin, passthrough.get(config.provider_name, ()))
+        if taken is not None:
+            return taken
+    return PluginManager(env_passthrough=passthrough)
+
+
 class Session:
     def __init__(
         self,
@@ -70,16 +90,20 @@ class Session:
     @classmethod
     @contextlib.contextmanager
     def open(cls, config_path: Path, *, operation: str, lock: bool = True) -> Iterator[Session]:
-        from genesys.config import expand, load_config
-        from genesys.engine.state_backend import open_state
-        from genesys.plugins import PluginManager
-        from genesys.plugins.manager import env_passthrough_of
+        from genesys.plugins.early import EarlyStart
 
-        config = load_config(config_path)
-        desired = expand(config)
-        digest = hashlib.sha256(Path(config_path).read_bytes()).hexdigest()
-        plugins = PluginManager(env_passthrough=env_passthrough_of(config))
+        early = EarlyStart.begin(config_path)  # the plugin starts while the config loads
         try:
+            config, desired = _load(config_path)
+        except BaseException:
+            if early is not None:
+                early.close()
+            raise
+        digest = hashlib.sha256(Path(config_path).read_bytes()).hexdigest()
+        plugins = _plugin_manager(config, early)
+        try:
+            from genesys.engine.state_backend import open_state
+
             conn = plugins.get(config.plugin)
             settings = config.providers.get(config.provider_name)
             check_plugin_version(

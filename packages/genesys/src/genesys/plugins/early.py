@@ -1,0 +1,78 @@
+"""Starting the provider plugin while the config loads.
+
+Starting a plugin (spawn, imports, handshake) and loading the config (parse, validate,
+expand) each take a noticeable part of a short run, and they are independent once the
+provider's name is known. `EarlyStart.begin(config_path)` reads just the top-level
+`provider:` line of the raw file (YAML or TOML) and, for a built-in provider name with no
+`env_passthrough` anywhere in the file, starts that plugin on a thread at once.
+`take(name, passthrough)` hands the connection over when the loaded config asks for exactly
+that plugin with no extra passthrough; otherwise (a guess that does not hold, a path, a
+third-party plugin) the early plugin is stopped and the caller starts the right one, so the
+guess can only save time, never change what runs.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+from genesys.plugins.manager import PluginManager
+
+BUILT_IN = frozenset({"local", "aws", "gcp", "azure", "alibaba", "tencent"})
+_YAML_PROVIDER = re.compile(r"""^provider:[ \t]*["']?([a-z]+)["']?[ \t]*(?:#.*)?$""", re.M)
+_TOML_PROVIDER = re.compile(r"""^provider[ \t]*=[ \t]*["']([a-z]+)["'][ \t]*(?:#.*)?$""", re.M)
+
+
+def guess_provider(text: str) -> str | None:
+    """The built-in provider a config names at top level, if it is plain to see."""
+    if "env_passthrough" in text:
+        return None
+    found = {m.group(1) for rx in (_YAML_PROVIDER, _TOML_PROVIDER) for m in rx.finditer(text)}
+    if len(found) != 1:
+        return None
+    name = found.pop()
+    return name if name in BUILT_IN else None
+
+
+class EarlyStart:
+    """A plugin started on a guess; `take` or `close` it exactly once."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.plugins = PluginManager()
+        self._future: Future[Any] = Future()
+        threading.Thread(target=self._start, name="plugin-early-start", daemon=True).start()
+
+    @classmethod
+    def begin(cls, config_path: Path) -> EarlyStart | None:
+        try:
+            text = Path(config_path).read_text(encoding="utf-8")
+        except (OSError, UnicodeError):
+            return None  # load_config reports it properly
+        name = guess_provider(text)
+        return cls(name) if name else None
+
+    def _start(self) -> None:
+        try:
+            self._future.set_result(self.plugins.get(self.name))
+        except BaseException as err:  # raised in the caller by take(), if it is wanted
+            self._future.set_exception(err)
+
+    def take(self, plugin: str, passthrough: tuple[str, ...]) -> PluginManager | None:
+        """The manager holding the started plugin when it is the one the config wants."""
+        if plugin != self.name or passthrough:
+            self.close()
+            return None
+        failed = self._future.exception()
+        if failed is not None:  # raised here, as plugins.get would have
+            self.plugins.close()
+            raise failed
+        return self.plugins
+
+    def close(self) -> None:
+        """Stops the early plugin (waiting for its start to end first)."""
+        self._future.exception()
+        self.plugins.close()
