@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="genesys",
         description="One config, any cloud: plan and apply infrastructure on AWS, GCP, Azure, "
         "Alibaba, Tencent or your own machine.",
+        epilog="Logs: GENESYS_LOG=debug|info|warn|error shows the core's and every provider "
+        "plugin's logs as JSON lines on stderr (GENESYS_LOG_PATH=FILE writes them to a file "
+        "instead); plugins are told the level in GENESYS_PLUGIN_LOG_LEVEL.",
     )
     parser.add_argument("--version", action="version", version=f"genesys {VERSION}")
     _add_global_flags(parser, top=True)
