@@ -23,6 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--out-file", metavar="FILE", help="write the estimate to FILE")
     parser.add_argument("--refresh", default="true", choices=["true", "false"],
                         help="read recorded resources back from the provider first (default true)")
+    parser.add_argument("--compare", metavar="PROVIDERS",
+                        help="price the config as written on each of these providers side by "
+                        "side (aws,gcp,azure,alibaba,tencent, any subset; `all`: every "
+                        "installed cloud plugin); offline, no credentials, no state")
     parser.set_defaults(func=run)
 
 
@@ -32,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
     from genesys.engine.session import RunOptions, Session
 
     path = config_path(args)
+    if args.compare:
+        return _compare(args, path)
     with Session.open(path, operation="cost", lock=False) as session:
         plan = session.plan(RunOptions(refresh=args.refresh == "true"))
         for note in session.notes:
@@ -43,6 +49,25 @@ def run(args: argparse.Namespace) -> int:
         Path(args.out_file).write_text(text + "\n", encoding="utf-8")
         print(f"Wrote the estimate to {args.out_file}: "
               f"${report.total_monthly:,.2f}/month ({report.diff_total_monthly:+,.2f})")
+    else:
+        print(text)
+    return 0
+
+
+def _compare(args: argparse.Namespace, path: Path) -> int:
+    """Each provider's translation and monthly cost of the config, side by side."""
+    from genesys.cli.common import display_path
+    from genesys.config import expand, load_config
+    from genesys.cost.compare import compare, compare_names
+    from genesys.cost.compare_formats import format_comparison
+
+    names = compare_names(args.compare)
+    desired = expand(load_config(path))
+    comparison = compare(desired, names, config_name=display_path(path))
+    text = format_comparison(comparison, args.format)
+    if args.out_file:
+        Path(args.out_file).write_text(text + "\n", encoding="utf-8")
+        print(f"Wrote the comparison of {', '.join(names)} to {args.out_file}")
     else:
         print(text)
     return 0
