@@ -1,4 +1,4 @@
-"""Apply of N resources on Alibaba under the emulator's throttling (DESIGN.md §5).
+"""Apply of N resources on Alibaba under the emulator's throttling.
 
     uv run --all-packages python tools/bench/alibaba_throttle.py [N] [--throttle 0.3]
 

@@ -1,4 +1,4 @@
-"""Applying N independent resources at L ms per call, vs the parallelism bound (DESIGN.md §5).
+"""Applying N independent resources at L ms per call, vs the parallelism bound.
 
     uv run --all-packages python tools/bench/apply_latency.py [--resources 1000]
         [--latency-ms 200] [--parallelism 16]

@@ -1,5 +1,4 @@
-"""Engine overhead per resource operation, and the share of apply time spent persisting state
-(DESIGN.md §5).
+"""Engine overhead per resource operation, and the share of apply time spent persisting state.
 
     uv run --all-packages python tools/bench/apply_overhead.py [--resources 3000]
         [--parallelism 16] [--rounds 2]

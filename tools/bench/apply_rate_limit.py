@@ -1,4 +1,4 @@
-"""Applying N resources under EC2's published rate limit, vs the rate bound (DESIGN.md §5).
+"""Applying N resources under EC2's published rate limit, vs the rate bound.
 
     uv run --all-packages python tools/bench/apply_rate_limit.py [--resources 300]
         [--burst 50] [--per-second 5] [--latency-ms 200] [--parallelism 16] [--no-baseline]

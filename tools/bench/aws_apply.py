@@ -17,7 +17,7 @@ moto counts every request it answers, by operation), so both sides are counted t
 whatever process sent the call. moto is one CPU-bound process, so times measure client work
 plus moto's; calls are what costs on a real cloud (and what AWS throttles).
 
-Targets (DESIGN.md §5): apply <= 1.3 x the threaded script; no-op plan <= 1.5 x the read-only
+Targets: apply <= 1.3 x the threaded script; no-op plan <= 1.5 x the read-only
 script. The project directory (state) is a temporary directory on the disk named in the output.
 Both sides run with bytecode caching on (PYTHONDONTWRITEBYTECODE dropped, caches under the
 scratch directory), as an installed tool runs; a warm-up run of each side fills the caches.

@@ -3,7 +3,7 @@
     uv run --all-packages python tools/bench/azure_plugin_start.py [-n 15]
 
 The Azure SDKs (azure-mgmt-*, azure-identity, azure-storage-blob) are imported lazily, so
-start must not pay for them (target: median <= 0.5 s, DESIGN.md §5). Reported apart: the
+start must not pay for them (target: median <= 0.5 s). Reported apart: the
 first Configure + Authenticate against `genesys-emulator azure`, where the first client is
 built (paid once per run; Configure starts importing the SDKs in the background).
 """

@@ -1,4 +1,4 @@
-"""Refresh of 1,000 Azure VMs when every ARM call takes 50 ms (DESIGN.md §5).
+"""Refresh of 1,000 Azure VMs when every ARM call takes 50 ms.
 
     uv run --all-packages python tools/bench/azure_refresh.py [N] [--latency-ms 50]
 

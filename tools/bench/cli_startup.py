@@ -1,4 +1,4 @@
-"""`genesys --help` start-up time against a bare interpreter start (DESIGN.md §5: ≤ 0.3 s).
+"""`genesys --help` start-up time against a bare interpreter start (target ≤ 0.3 s).
 
     uv run --all-packages python tools/bench/cli_startup.py [RUNS]
 """

@@ -1,4 +1,4 @@
-"""Config load + expand time for N resources, YAML and TOML (DESIGN.md §5, its config part).
+"""Config load + expand time for N resources, YAML and TOML.
 
     uv run --all-packages python tools/bench/config_load.py [N ...]   (default: 1000 10000 20000)
 

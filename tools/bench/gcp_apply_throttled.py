@@ -1,4 +1,4 @@
-"""Applying N resources on `genesys-emulator gcp` with and without throttling (DESIGN.md §5).
+"""Applying N resources on `genesys-emulator gcp` with and without throttling.
 
     uv run --all-packages python tools/bench/gcp_apply_throttled.py [N] [--throttle 0.3]
 

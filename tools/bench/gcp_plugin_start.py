@@ -3,7 +3,7 @@
     uv run --all-packages python tools/bench/gcp_plugin_start.py [-n 15]
 
 The Google Cloud SDKs are imported lazily, so start must not pay for them (target: median
-<= 0.5 s, DESIGN.md §5). Reported apart: the first Configure + Authenticate against
+<= 0.5 s). Reported apart: the first Configure + Authenticate against
 `genesys-emulator gcp`, where the SDK is imported and the first client built (paid once per
 run, overlapped by the core with config loading).
 """

@@ -8,7 +8,7 @@ output), applies it once in-process (setup; its time is printed, not judged), th
 batch refresh through the plugin, diff, output) and samples the peak RSS (VmHWM) of the CLI
 process and of its plugin child every 20 ms (VmHWM only grows, so the last sample is the peak
 up to 20 ms before exit). The CLI runs with bytecode caching on, as installed.
-Targets (DESIGN.md §5): 10k <= 3 s and <= 300 MB; 100k <= 10 s and <= 1 GB (core + plugin);
+Targets: 10k <= 3 s and <= 300 MB; 100k <= 10 s and <= 1 GB (core + plugin);
 linear: time per resource at 2N at most 1.05x that at N (2N <= 2.1x the time).
 """
 

@@ -7,7 +7,7 @@ its scrubbed environment): local, aws, gcp, azure, alibaba, tencent, plus the ec
 (tools/bench/plugin_echo.py, the smallest real plugin) as the floor. PLUGIN may be a provider
 name or a path. Starts go round-robin over the plugins, so a busy machine weighs on all of them
 alike; the load average is printed. Prints the median and spread of N starts per plugin.
-Target (DESIGN.md §5): median <= 0.5 s for every shipped plugin.
+Target: median <= 0.5 s for every shipped plugin.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Refresh of N resources whose provider answers each read page in 50 ms (DESIGN.md §5).
+"""Refresh of N resources whose provider answers each read page in 50 ms.
 
     uv run --all-packages python tools/bench/refresh_latency.py [N]   (default 10000)
 

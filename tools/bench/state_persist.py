@@ -1,4 +1,4 @@
-"""Share of apply time spent persisting state when creating N resources (DESIGN.md §5).
+"""Share of apply time spent persisting state when creating N resources.
 
     uv run --all-packages python tools/bench/state_persist.py [--resources 3000] [--threads 8]
         [--work-ms 5] [--encrypt] [--dir DIR]

@@ -1,4 +1,4 @@
-"""Refresh of 1,000 CVM instances when every Tencent API call takes 50 ms (DESIGN.md §5).
+"""Refresh of 1,000 CVM instances when every Tencent API call takes 50 ms.
 
     uv run --all-packages python tools/bench/tencent_refresh.py [N] [--latency-ms 50]
 
