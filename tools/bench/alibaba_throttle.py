@@ -15,11 +15,11 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+import bench_disk
 import yaml
 
 TARGET_RATIO = 1.5
@@ -57,7 +57,7 @@ def config(instances: int, endpoints: dict[str, str]) -> str:
 def timed_apply(resources: int, faults: str) -> tuple[float, str, int]:
     from genesys_emulators.testing import running
 
-    with running("alibaba", faults=faults) as ready, tempfile.TemporaryDirectory() as work:
+    with running("alibaba", faults=faults) as ready, bench_disk.scratch() as work:
         project = Path(work)
         (project / "genesys.yaml").write_text(config(resources - 3, ready["sdk"]))
         env = {

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import io
 import math
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -24,6 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import bench_disk
 
 
 def write_config(directory: Path, n: int, settings: dict[str, Any] | None = None) -> Path:
@@ -129,7 +130,7 @@ def main() -> None:
     bound = math.ceil(n / p) * latency
     settings = {"latency_ms": args.latency_ms}
     print(f"{n} buckets, {args.latency_ms:g} ms per call, parallelism {p}: bound {bound:.2f} s")
-    with tempfile.TemporaryDirectory() as tmp:
+    with bench_disk.scratch() as tmp:
         base_dir, engine_dir = Path(tmp, "baseline"), Path(tmp, "engine")
         base_dir.mkdir()
         engine_dir.mkdir()

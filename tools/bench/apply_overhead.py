@@ -1,7 +1,7 @@
 """Engine overhead per resource operation, and the share of apply time spent persisting state.
 
     uv run --all-packages python tools/bench/apply_overhead.py [--resources 3000]
-        [--parallelism 16] [--rounds 2]
+        [--parallelism 16] [--rounds 3]
 
 Zero injected latency by default, so the provider's own time is as small as it gets and
 the engine's cost shows. Each round makes three runs in this process, each on a fresh
@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import bench_disk
 from apply_latency import check_ok, direct_creates, timed_apply, write_config
 
 
@@ -123,7 +123,7 @@ def one_round(index: int, args: argparse.Namespace) -> tuple[float, float, float
     n, p = args.resources, args.parallelism
     settings = {"latency_ms": args.latency_ms} if args.latency_ms else None
     runs: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as tmp:
+    with bench_disk.scratch() as tmp:
         order = ["base", "engine", "memory"]
         for name in order if index % 2 == 0 else reversed(order):
             directory = Path(tmp, name)

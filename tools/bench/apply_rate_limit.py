@@ -16,7 +16,6 @@ Targets: engine <= 1.15 x bound, no throttling error reaching the user.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import threading
 import time
 import uuid
@@ -24,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import bench_disk
 from apply_latency import check_ok, configured_plugin, timed_apply, write_config
 
 
@@ -89,7 +89,7 @@ def main() -> None:
         f"call, parallelism {p}: rate bound {bound:.1f} s"
     )
     print(f"{'':30} {'seconds':>8} {'x bound':>8} {'throttled':>10} {'errors':>7}")
-    with tempfile.TemporaryDirectory() as tmp:
+    with bench_disk.scratch() as tmp:
         if not args.no_baseline:
             base_dir = Path(tmp, "baseline")
             base_dir.mkdir()

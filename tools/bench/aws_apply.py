@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_disk
 from aws_moto import FAKE_CREDENTIALS, calls, counting_moto, reset, zero_calls
 
 APPLY_TARGET = 1.3
@@ -138,7 +139,7 @@ def main() -> None:
     ours, peer = Side(), Side()
     with tempfile.TemporaryDirectory(prefix="genesys-bench-aws-", dir="/var/tmp") as tmp:
         scratch = Path(tmp)
-        print(f"project and state directories under {scratch} ({filesystem_of(scratch)})")
+        print(f"project and state directories under {bench_disk.describe(scratch)}")
         print(f"load average at start: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} CPUs")
         with counting_moto() as url:
             # Warm-up (not counted): moto loads its AMI and instance-type tables on first use.
@@ -151,17 +152,6 @@ def main() -> None:
                     runner(url, scratch, args, side, f"r{round_no}")
     print(f"load average at end: {os.getloadavg()[0]:.2f} (1 min)")
     report(args, ours, peer)
-
-
-def filesystem_of(path: Path) -> str:
-    """The mount holding path and its type (tmpfs would make fsync free)."""
-    best = ("/", "?")
-    for line in Path("/proc/mounts").read_text().splitlines():
-        _, mount, kind, *_ = line.split()
-        if str(path).startswith(mount) and len(mount) >= len(best[0]):
-            best = (mount, kind)
-    real = "fsync is real" if best[1] not in ("tmpfs", "ramfs") else "fsync is FREE (memory)"
-    return f"mount {best[0]}, {best[1]}: {real}"
 
 
 def report(args: argparse.Namespace, ours: Side, peer: Side) -> None:

@@ -17,10 +17,11 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import bench_disk
 
 TARGET_RATIO = 1.5
 
@@ -66,7 +67,7 @@ endpoints = {{ {endpoints} }}
 def timed_apply(count: int, faults: str) -> tuple[float, str]:
     from genesys_emulators.testing import running
 
-    with running("gcp", faults=faults) as ready, tempfile.TemporaryDirectory() as project:
+    with running("gcp", faults=faults) as ready, bench_disk.scratch() as project:
         Path(project, "genesys.toml").write_text(config(ready["settings"], count))
         env = {**os.environ, "NO_COLOR": "1"}
         started = time.perf_counter()

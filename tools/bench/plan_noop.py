@@ -91,21 +91,12 @@ def _noop_plan_process(project: Path) -> tuple[float, float, float]:
     return elapsed, peaks["core"], peaks["plugin"]
 
 
-def _filesystem(path: Path) -> str:
-    best = ("/", "?")
-    for line in Path("/proc/mounts").read_text().splitlines():
-        _, mount, kind, *_ = line.split()
-        if str(path).startswith(mount) and len(mount) >= len(best[0]):
-            best = (mount, kind)
-    return f"{best[1]} at {best[0]}" + (" (fsync free: memory)" if best[1] == "tmpfs" else "")
-
-
 def main(sizes: list[int]) -> None:
     import os
 
     scratch = Path(os.environ.get("GENESYS_BENCH_DIR", "/var/tmp"))
     print(
-        f"projects under {scratch} ({_filesystem(scratch)}); load average "
+        f"projects under {bench_disk.describe(scratch)}; load average "
         f"{os.getloadavg()[0]:.2f}, {os.cpu_count()} CPUs"
     )
     print(f"{'resources':>10} {'apply s':>9} {'plan s':>8} {'core MB':>8} {'plugin MB':>10}")

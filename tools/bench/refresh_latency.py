@@ -12,9 +12,10 @@ same process. Target: 10,000 resources ≤ 10 s.
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import bench_disk
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -40,7 +41,7 @@ def _time_refresh(path: Path, concurrency: int) -> tuple[float, int]:
 
 
 def main(n: int, latency_ms: int = 50, page: int = 100) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
+    with bench_disk.scratch() as tmp:
         path = Path(tmp) / "genesys.yaml"
         path.write_text(_config(n))
         _apply(path)

@@ -24,6 +24,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import bench_disk
+
 
 def _record(n: int):  # type: ignore[no-untyped-def]
     from genesys.state import ResourceRecord
@@ -189,7 +191,7 @@ def main() -> None:
 
     n = args.resources
     mode = "encrypted" if args.encrypt else "plaintext"
-    with tempfile.TemporaryDirectory(dir=args.dir) as temp:
+    with (tempfile.TemporaryDirectory(dir=args.dir) if args.dir else bench_disk.scratch()) as temp:
         probe = _fdatasync_probe(Path(temp))
         print(
             f"state persistence: {n} creates, {args.threads} threads, {args.work_ms} ms per "
