@@ -21,6 +21,8 @@ import threading
 import time
 from pathlib import Path
 
+import bench_disk
+
 
 def _config(n: int) -> str:
     lines = ["provider: local", "region: local", "resources:", "  storage:"]
