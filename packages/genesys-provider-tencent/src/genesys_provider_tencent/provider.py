@@ -1,23 +1,20 @@
 """The Provider service: metadata, schema, configuration, identity (the APPID), validation,
-planning and the batch read (ReadResources) across every kind."""
+planning; the SDK's ProviderBase does the RPC plumbing and the batch read (ReadResources)
+across every kind."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
-from genesys.provider.v1 import provider_pb2, provider_pb2_grpc
-from genesys_plugin_sdk import errors
-from genesys_plugin_sdk.cloud_errors import translate_errors
-from genesys_plugin_sdk.kinds import kind_spec
-from genesys_plugin_sdk.reads import read_resources
+from genesys.provider.v1 import provider_pb2
+from genesys_plugin_sdk.provider_base import ProviderBase, provider_metadata
 
 from genesys_provider_tencent import __version__
-from genesys_provider_tencent.clients import TencentClients, settings_from_request
+from genesys_provider_tencent.clients import TencentClients, TencentSettings, settings_from_request
 from genesys_provider_tencent.errors import TRANSLATOR
 
-PROTOCOL_VERSION = 1
 # CVM and VPC allow about 20 mutating calls per second per action; 16 in flight stays inside.
 MAX_PARALLELISM = 16
 KIND_FIELDS = (
@@ -38,11 +35,10 @@ KIND_FIELDS = (
 
 
 def metadata() -> provider_pb2.ProviderMetadata:
-    return provider_pb2.ProviderMetadata(
-        name="tencent",
-        version=__version__,
-        protocol_version=PROTOCOL_VERSION,
-        capabilities=[kind_spec(f).enum for f in KIND_FIELDS],  # type: ignore[misc]
+    return provider_metadata(
+        "tencent",
+        __version__,
+        KIND_FIELDS,
         max_parallelism=MAX_PARALLELISM,
         supports_state_store=True,
         state_backends=["cos"],
@@ -52,41 +48,26 @@ def metadata() -> provider_pb2.ProviderMetadata:
     )
 
 
-@translate_errors(TRANSLATOR)
-class ProviderServicer(provider_pb2_grpc.ProviderServicer):
+class ProviderServicer(ProviderBase):
     def __init__(self, clients: TencentClients, readers: Iterable[Any]) -> None:
+        super().__init__(readers, translate=TRANSLATOR)
         self.clients = clients
-        self.readers = list(readers)
-        self._schema: provider_pb2.ProviderSchema | None = None
 
-    def GetMetadata(self, request: Any, context: Any) -> provider_pb2.ProviderMetadata:
+    def metadata(self) -> provider_pb2.ProviderMetadata:
         return metadata()
 
-    def GetSchema(self, request: Any, context: Any) -> provider_pb2.ProviderSchema:
-        if self._schema is None:
-            from genesys_provider_tencent.schema import provider_schema
+    def schema(self) -> provider_pb2.ProviderSchema:
+        from genesys_provider_tencent.schema import provider_schema
 
-            self._schema = provider_schema()
-        return self._schema
+        return provider_schema()
 
-    def ValidateProviderConfig(self, request: Any, context: Any) -> provider_pb2.ValidateResponse:
-        try:
-            settings_from_request(request)
-        except errors.InvalidArgument as exc:
-            diagnostic = pb.Diagnostic(
-                severity=pb.Diagnostic.SEVERITY_ERROR,
-                summary=exc.message,
-                attribute_path=exc.attribute_path,
-                index=-1,
-            )
-            return provider_pb2.ValidateResponse(diagnostics=[diagnostic])
-        return provider_pb2.ValidateResponse()
+    def parse_settings(self, request: provider_pb2.ConfigureRequest) -> TencentSettings:
+        return settings_from_request(request)
 
-    def Configure(self, request: Any, context: Any) -> provider_pb2.ConfigureResponse:
-        self.clients.configure(settings_from_request(request))
-        return provider_pb2.ConfigureResponse()
+    def configure(self, settings: TencentSettings) -> None:
+        self.clients.configure(settings)
 
-    def Authenticate(self, request: Any, context: Any) -> provider_pb2.Identity:
+    def identity(self) -> provider_pb2.Identity:
         who = self.clients.who()
         return provider_pb2.Identity(
             account_id=str(who["AppId"]),
@@ -94,26 +75,15 @@ class ProviderServicer(provider_pb2_grpc.ProviderServicer):
             principal=f"qcs::cam::uin/{who.get('OwnerUin')}:uin/{who.get('Uin')}",
         )
 
-    def ValidateResources(self, request: Any, context: Any) -> provider_pb2.ValidateResponse:
+    def validate_resource(self, resource: pb.Resource, index: int) -> Iterable[pb.Diagnostic]:
         from genesys_provider_tencent.validation import validate
 
-        response = provider_pb2.ValidateResponse()
-        for index, resource in enumerate(request.resources):
-            response.diagnostics.extend(validate(resource, index))
-        return response
+        return validate(resource, index)
 
-    def PlanResources(self, request: Any, context: Any) -> provider_pb2.PlanResourcesResponse:
+    def plan_item(self, index: int, item: provider_pb2.PlanItem) -> provider_pb2.PlannedResource:
         from genesys_provider_tencent.planning import plan_item
 
-        return provider_pb2.PlanResourcesResponse(
-            resources=[plan_item(i, item) for i, item in enumerate(request.items)]
-        )
+        return plan_item(index, item)
 
-    def ReadResources(
-        self, request: Any, context: Any
-    ) -> Iterator[provider_pb2.ReadResourcesResponse]:
-        return read_resources(request, self.readers, TRANSLATOR)
-
-    def Shutdown(self, request: Any, context: Any) -> provider_pb2.ShutdownResponse:
+    def close(self) -> None:
         self.clients.close()
-        return provider_pb2.ShutdownResponse()

@@ -11,22 +11,7 @@ from genesys_plugin_sdk import schema as sdk_schema
 from genesys_plugin_sdk.schema import PriceList, SchemaFacts, Setting
 
 from genesys_provider_tencent import tables
-
-KINDS = (
-    "instance",
-    "bucket",
-    "network",
-    "subnet",
-    "security_group",
-    "database",
-    "function",
-    "cdn",
-    "certificate",
-    "volume",
-    "volume_attachment",
-    "load_balancer",
-    "layer",
-)
+from genesys_provider_tencent.provider import KIND_FIELDS
 
 # Changing any of these replaces the resource (Tencent cannot change them in place).
 FORCE_NEW: dict[str, frozenset[str]] = {
@@ -81,7 +66,7 @@ FACTS = SchemaFacts(
     force_new=FORCE_NEW,
     required=REQUIRED,
     settings=[Setting(name, kind, text) for name, kind, text in PROVIDER_SETTINGS],
-    kinds=KINDS,
+    kinds=KIND_FIELDS,
 )
 
 
