@@ -79,50 +79,52 @@ class Parts:
         """The instance group of each zone of the targets, holding exactly them, with a named
         port per target port; groups of zones without targets removed."""
         api = self.h.api("InstanceGroupsClient")
-        ports = [
-            {"name": f"p{p}", "port": p}
-            for p in sorted({_signature(i)["target_port"] for i in self.proxied.values()})
-        ]
         links = []
         for zone in sorted(self.zones):
             group = f"{self.name}-{zone}"
             wanted = [t for t in self.targets if t.startswith(f"{zone}/")]
-            where = {"project": self.project, "zone": zone, "instance_group": group}
-            if not self.h.listed("InstanceGroupsClient", names_filter([group]), zone=zone):
-                if not wanted:
-                    continue
-                self.h.wait(
-                    api.insert_unary(
-                        project=self.project, zone=zone, instance_group_resource={"name": group}
-                    )
-                )
-            elif not wanted:
+            exists = bool(self.h.listed("InstanceGroupsClient", names_filter([group]), zone=zone))
+            if exists and not wanted:
                 self._empty_group(zone, group)
                 self._delete("InstanceGroupsClient", "instance_group", group, zone=zone)
+            if not wanted:
                 continue
-            have = {f"{zone}/{m.instance.rsplit('/', 1)[-1]}" for m in api.list_instances(**where)}
-            if set(wanted) - have:
-                body = {"instances": self._links(sorted(set(wanted) - have))}
+            if not exists:
+                body = {"name": group}
                 self.h.wait(
-                    api.add_instances_unary(
-                        **where, instance_groups_add_instances_request_resource=body
-                    )
+                    api.insert_unary(project=self.project, zone=zone, instance_group_resource=body)
                 )
-            if have - set(wanted):
-                body = {"instances": self._links(sorted(have - set(wanted)))}
-                self.h.wait(
-                    api.remove_instances_unary(
-                        **where, instance_groups_remove_instances_request_resource=body
-                    )
-                )
-            body = {"named_ports": ports}
-            self.h.wait(
-                api.set_named_ports_unary(
-                    **where, instance_groups_set_named_ports_request_resource=body
-                )
-            )
+            self._sync_group(zone, group, wanted)
             links.append(f"zones/{zone}/instanceGroups/{group}")
         return links
+
+    def _sync_group(self, zone: str, group: str, wanted: list[str]) -> None:
+        """The group's members made `wanted`, its named ports the listeners' target ports."""
+        api = self.h.api("InstanceGroupsClient")
+        where = {"project": self.project, "zone": zone, "instance_group": group}
+        have = {f"{zone}/{m.instance.rsplit('/', 1)[-1]}" for m in api.list_instances(**where)}
+        body: dict[str, Any]
+        if set(wanted) - have:
+            body = {"instances": self._links(sorted(set(wanted) - have))}
+            self.h.wait(
+                api.add_instances_unary(
+                    **where, instance_groups_add_instances_request_resource=body
+                )
+            )
+        if have - set(wanted):
+            body = {"instances": self._links(sorted(have - set(wanted)))}
+            self.h.wait(
+                api.remove_instances_unary(
+                    **where, instance_groups_remove_instances_request_resource=body
+                )
+            )
+        ports = sorted({_signature(i)["target_port"] for i in self.proxied.values()})
+        body = {"named_ports": [{"name": f"p{p}", "port": p} for p in ports]}
+        self.h.wait(
+            api.set_named_ports_unary(
+                **where, instance_groups_set_named_ports_request_resource=body
+            )
+        )
 
     def _empty_group(self, zone: str, group: str) -> None:
         api = self.h.api("InstanceGroupsClient")
@@ -213,36 +215,7 @@ class Parts:
             if pools:
                 self._delete("TargetPoolsClient", "target_pool", pool_name, **region)
             return
-        api = self.h.api("TargetPoolsClient")
-        where = {"project": self.project, "region": self.region, "target_pool": pool_name}
-        body: dict[str, Any]
-        if not pools:
-            body = {
-                "name": pool_name,
-                "instances": [i["instance"] for i in self._links(self.targets)],
-            }
-            self.h.wait(
-                api.insert_unary(
-                    project=self.project, region=self.region, target_pool_resource=body
-                )
-            )
-        else:
-            have = {
-                f"{i.split('/zones/')[1].split('/')[0]}/{i.rsplit('/', 1)[-1]}"
-                for i in pools[0].instances
-            }
-            if set(self.targets) - have:
-                body = {"instances": self._links(sorted(set(self.targets) - have))}
-                self.h.wait(
-                    api.add_instance_unary(**where, target_pools_add_instance_request_resource=body)
-                )
-            if have - set(self.targets):
-                body = {"instances": self._links(sorted(have - set(self.targets)))}
-                self.h.wait(
-                    api.remove_instance_unary(
-                        **where, target_pools_remove_instance_request_resource=body
-                    )
-                )
+        self._sync_pool(pool_name, pools[0] if pools else None)
         rules_api = self.h.api("ForwardingRulesClient")
         for port, listener in sorted(self.passing.items()):
             if f"{self.name}-{port}" in rules:
@@ -257,5 +230,34 @@ class Parts:
             self.h.wait(
                 rules_api.insert_unary(
                     project=self.project, region=self.region, forwarding_rule_resource=body
+                )
+            )
+
+    def _sync_pool(self, pool_name: str, pool: Any) -> None:
+        """The target pool made, or its instances made the targets."""
+        api = self.h.api("TargetPoolsClient")
+        if pool is None:
+            links = [i["instance"] for i in self._links(self.targets)]
+            body: dict[str, Any] = {"name": pool_name, "instances": links}
+            self.h.wait(
+                api.insert_unary(
+                    project=self.project, region=self.region, target_pool_resource=body
+                )
+            )
+            return
+        where = {"project": self.project, "region": self.region, "target_pool": pool_name}
+        have = {
+            f"{i.split('/zones/')[1].split('/')[0]}/{i.rsplit('/', 1)[-1]}" for i in pool.instances
+        }
+        if set(self.targets) - have:
+            body = {"instances": self._links(sorted(set(self.targets) - have))}
+            self.h.wait(
+                api.add_instance_unary(**where, target_pools_add_instance_request_resource=body)
+            )
+        if have - set(self.targets):
+            body = {"instances": self._links(sorted(have - set(self.targets)))}
+            self.h.wait(
+                api.remove_instance_unary(
+                    **where, target_pools_remove_instance_request_resource=body
                 )
             )

@@ -5,6 +5,7 @@ contacts Google.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -96,73 +97,84 @@ def _error(index: int, path: str, summary: str) -> pb.Diagnostic:
     )
 
 
+def _instance_problems(body: Any) -> Iterator[tuple[str, str]]:
+    if body.provider_type and body.provider_type not in tables.KNOWN_MACHINE_TYPES:
+        known = ", ".join(sorted(tables.KNOWN_MACHINE_TYPES))
+        yield "provider_type", f"unknown GCP machine type {body.provider_type!r}; one of {known}"
+    try:
+        tables.image_source(body.image)
+    except ValueError as exc:
+        yield "image", str(exc)
+    if body.name and not re.match(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", body.name):
+        yield (
+            "name",
+            (
+                f"instance name {body.name!r}: GCP names are lower-case letters, digits and '-', "
+                "starting with a letter"
+            ),
+        )
+
+
+def _function_problems(body: Any) -> Iterator[tuple[str, str]]:
+    if body.runtime and body.runtime not in tables.RUNTIMES:
+        known = ", ".join(sorted(tables.RUNTIMES))
+        yield (
+            "runtime",
+            f"runtime {body.runtime!r} is not offered by Cloud Functions; one of {known}",
+        )
+    for position, trigger in enumerate(body.triggers):
+        if trigger.type not in ("http", ""):
+            yield f"triggers[{position}].type", f"trigger type {trigger.type!r}: only http here"
+
+
+def _database_problems(body: Any) -> Iterator[tuple[str, str]]:
+    offered = (
+        pb.DATABASE_ENGINE_POSTGRES,
+        pb.DATABASE_ENGINE_MYSQL,
+        pb.DATABASE_ENGINE_UNSPECIFIED,
+    )
+    if body.engine not in offered:
+        yield "engine", "Cloud SQL runs postgres and mysql only"
+    engine = "mysql" if body.engine == pb.DATABASE_ENGINE_MYSQL else "postgres"
+    if body.version and body.version not in tables.DATABASE_VERSIONS[engine]:
+        known = ", ".join(tables.DATABASE_VERSIONS[engine])
+        yield "version", f"{engine} {body.version} is not offered by Cloud SQL; one of {known}"
+
+
+def _load_balancer_problems(body: Any) -> Iterator[tuple[str, str]]:
+    from genesys_provider_gcp.load_balancers import listener_problems
+
+    return listener_problems(body)
+
+
+def _security_group_problems(body: Any) -> Iterator[tuple[str, str]]:
+    if len({tuple(sorted(r.cidr_blocks)) for r in body.ingress}) > 1:
+        yield "ingress", "on GCP one group's ingress rules share their source ranges (one firewall)"
+
+
+PROBLEMS: dict[str, Callable[[Any], Iterator[tuple[str, str]]]] = {
+    "instance": _instance_problems,
+    "function": _function_problems,
+    "database": _database_problems,
+    "load_balancer": _load_balancer_problems,
+    "security_group": _security_group_problems,
+}
+LABELLED = ("instance", "volume", "bucket", "database", "function")
+
+
 def validate(resource: pb.Resource, index: int) -> Iterator[pb.Diagnostic]:
-    """What GCP would refuse, found before anything is created."""
+    """What GCP would refuse, found before anything is created (one diagnostic each)."""
     which = resource.WhichOneof("body")
-    body: Any = getattr(resource, which) if which else None
-    if body is None:
+    if which is None:
         return
-    if which in ("instance", "bucket", "database", "function") and body.tags:
+    body: Any = getattr(resource, which)
+    if which in LABELLED and body.tags:
         try:
             tables.labels_for(dict(body.tags))
         except ValueError as exc:
             yield _error(index, "tags", str(exc))
-    if which == "instance":
-        if body.provider_type and body.provider_type not in tables.KNOWN_MACHINE_TYPES:
-            known = ", ".join(sorted(tables.KNOWN_MACHINE_TYPES))
-            yield _error(
-                index,
-                "provider_type",
-                f"unknown GCP machine type {body.provider_type!r}; one of {known}",
-            )
-        try:
-            tables.image_source(body.image)
-        except ValueError as exc:
-            yield _error(index, "image", str(exc))
-        yield from _name(index, body.name, "instance")
-    elif which == "function":
-        if body.runtime and body.runtime not in tables.RUNTIMES:
-            known = ", ".join(sorted(tables.RUNTIMES))
-            yield _error(
-                index,
-                "runtime",
-                f"runtime {body.runtime!r} is not offered by Cloud Functions; one of {known}",
-            )
-        for position, trigger in enumerate(body.triggers):
-            if trigger.type not in ("http", ""):
-                yield _error(
-                    index,
-                    f"triggers[{position}].type",
-                    f"trigger type {trigger.type!r}: only http here",
-                )
-    elif which == "database":
-        if body.engine not in (
-            pb.DATABASE_ENGINE_POSTGRES,
-            pb.DATABASE_ENGINE_MYSQL,
-            pb.DATABASE_ENGINE_UNSPECIFIED,
-        ):
-            yield _error(index, "engine", "Cloud SQL runs postgres and mysql only")
-        engine = "mysql" if body.engine == pb.DATABASE_ENGINE_MYSQL else "postgres"
-        if body.version and body.version not in tables.DATABASE_VERSIONS[engine]:
-            known = ", ".join(tables.DATABASE_VERSIONS[engine])
-            yield _error(
-                index,
-                "version",
-                f"{engine} {body.version} is not offered by Cloud SQL; one of {known}",
-            )
-    elif which == "load_balancer":
-        from genesys_provider_gcp.load_balancers import listener_problems
-
-        for path, why in listener_problems(body):
-            yield _error(index, path, why)
-    elif which == "security_group":
-        sources = {tuple(sorted(r.cidr_blocks)) for r in body.ingress}
-        if len(sources) > 1:
-            yield _error(
-                index,
-                "ingress",
-                "on GCP one group's ingress rules share their source ranges (one firewall)",
-            )
+    for path, why in PROBLEMS.get(which, lambda _: iter(()))(body):
+        yield _error(index, path, why)
 
 
 def label_notes(body: Any, index: int) -> list[pb.Diagnostic]:
@@ -191,18 +203,6 @@ def label_notes(body: Any, index: int) -> list[pb.Diagnostic]:
             index=index,
         )
     ]
-
-
-def _name(index: int, name: str, what: str) -> Iterator[pb.Diagnostic]:
-    import re
-
-    if name and not re.match(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", name):
-        yield _error(
-            index,
-            "name",
-            f"{what} name {name!r}: GCP names are lower-case letters, digits and '-', "
-            "starting with a letter",
-        )
 
 
 # ---------------------------------------------------------------- translation and cost
