@@ -30,6 +30,9 @@ def check_config(cfg: Config, reporter: Reporter) -> None:
         )
     _check_provider(cfg, reporter)
     _check_state(cfg, reporter)
+    from genesys.config.overrides import check_overrides
+
+    check_overrides(cfg, reporter)
 
 
 def _check_names(cfg: Config, reporter: Reporter) -> None:

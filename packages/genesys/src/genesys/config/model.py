@@ -12,8 +12,10 @@ from genesys.config.refs import parse_value
 from genesys.config.reporter import locator
 from genesys.config.resources import (
     OVERRIDES_DOC,
+    PROVIDER_OVERRIDES_DOC,
     Model,
     PolicyOverrides,
+    ProviderOverrides,
     Resources,
     Runtime,
     Tags,
@@ -67,6 +69,7 @@ class StaticSiteOutcome(Model):
     error_document: str = "404.html"
     tags: Tags = Field(default_factory=dict)
     policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
+    overrides: ProviderOverrides = Field(default_factory=dict, description=PROVIDER_OVERRIDES_DOC)
 
     def site_name(self) -> str:
         if self.name:
@@ -88,6 +91,7 @@ class ApiOutcome(Model):
     source: str | None = None
     tags: Tags = Field(default_factory=dict)
     policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
+    overrides: ProviderOverrides = Field(default_factory=dict, description=PROVIDER_OVERRIDES_DOC)
 
 
 class Outcomes(Model):

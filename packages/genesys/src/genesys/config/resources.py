@@ -4,7 +4,7 @@ mapping to protocol attributes happens in `genesys.config.expand`."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from genesys.config.types import (
     Cidr,
@@ -44,6 +44,13 @@ PolicyOverrides = dict[
     Annotated[str, OneOf("policy", POLICY_NAMES)], Annotated[str, Field(min_length=1)]
 ]
 OVERRIDES_DOC = 'waive a policy for this resource, with the reason: {no_public_buckets: "..."}'
+# Per-cloud values of this block's own keys, used only when that provider plans:
+# {aws: {provider_type: c6i.large}, gcp: {zone: us-central1-b}} (see config/overrides.py).
+ProviderOverrides = dict[str, dict[str, Any]]
+PROVIDER_OVERRIDES_DOC = (
+    "per-provider values of this block's keys, applied only when that provider plans: "
+    "{aws: {provider_type: c6i.large}, gcp: {zone: us-central1-b}}"
+)
 Size = Annotated[str, OneOf("size", SIZES)]
 Runtime = Annotated[str, OneOf("runtime", RUNTIMES)]
 Port = Annotated[int, Field(ge=0, le=65535)]
@@ -77,6 +84,7 @@ class ComputeSpec(Model):
     provider_type: str | None = Field(default=None, description="provider type overriding `type`")
     tags: Tags = Field(default_factory=dict)
     policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
+    overrides: ProviderOverrides = Field(default_factory=dict, description=PROVIDER_OVERRIDES_DOC)
 
 
 # ---------------------------------------------------------------- storage
@@ -101,6 +109,7 @@ class BucketSpec(Model):
     website: WebsiteSpec | None = None
     tags: Tags = Field(default_factory=dict)
     policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
+    overrides: ProviderOverrides = Field(default_factory=dict, description=PROVIDER_OVERRIDES_DOC)
 
 
 class VolumeSpec(Model):
@@ -116,6 +125,7 @@ class VolumeSpec(Model):
     device: str | None = Field(default=None, description="device name, e.g. /dev/sdf")
     tags: Tags = Field(default_factory=dict)
     policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
+    overrides: ProviderOverrides = Field(default_factory=dict, description=PROVIDER_OVERRIDES_DOC)
 
 
 StorageSpec = Annotated[BucketSpec | VolumeSpec, Field(discriminator="type")]
@@ -161,6 +171,7 @@ class SecurityGroupSpec(Model):
     )
     tags: Tags = Field(default_factory=dict)
     policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
+    overrides: ProviderOverrides = Field(default_factory=dict, description=PROVIDER_OVERRIDES_DOC)
 
 
 class SubnetSpec(Model):
@@ -170,6 +181,7 @@ class SubnetSpec(Model):
     zone: str | None = None
     tags: Tags = Field(default_factory=dict)
     policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
+    overrides: ProviderOverrides = Field(default_factory=dict, description=PROVIDER_OVERRIDES_DOC)
 
 
 class ListenerSpec(Model):
@@ -200,6 +212,7 @@ class LoadBalancerSpec(Model):
     targets: list[InstanceName] = Field(default_factory=list)
     tags: Tags = Field(default_factory=dict)
     policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
+    overrides: ProviderOverrides = Field(default_factory=dict, description=PROVIDER_OVERRIDES_DOC)
 
 
 class NetworkSpec(Model):
@@ -210,6 +223,7 @@ class NetworkSpec(Model):
     load_balancers: list[LoadBalancerSpec] = Field(default_factory=list)
     tags: Tags = Field(default_factory=dict)
     policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
+    overrides: ProviderOverrides = Field(default_factory=dict, description=PROVIDER_OVERRIDES_DOC)
 
 
 # ---------------------------------------------------------------- database
@@ -236,6 +250,7 @@ class DatabaseSpec(Model):
     username: str | None = None
     tags: Tags = Field(default_factory=dict)
     policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
+    overrides: ProviderOverrides = Field(default_factory=dict, description=PROVIDER_OVERRIDES_DOC)
 
 
 # ---------------------------------------------------------------- serverless
@@ -273,6 +288,7 @@ class FunctionSpec(Model):
     )
     tags: Tags = Field(default_factory=dict)
     policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
+    overrides: ProviderOverrides = Field(default_factory=dict, description=PROVIDER_OVERRIDES_DOC)
 
 
 class LayerSpec(Model):
@@ -281,6 +297,7 @@ class LayerSpec(Model):
     compatible_runtimes: list[Runtime] = Field(default_factory=list)
     tags: Tags = Field(default_factory=dict)
     policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
+    overrides: ProviderOverrides = Field(default_factory=dict, description=PROVIDER_OVERRIDES_DOC)
 
 
 class Resources(Model):

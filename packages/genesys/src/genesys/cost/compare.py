@@ -51,6 +51,11 @@ class ProviderQuote:
         """Every resource can be made (so its total is the whole bill)."""
         return not self.error and not any(r.problem for r in self.rows)
 
+    @property
+    def unpriced(self) -> list[str]:
+        """Makeable resources whose price the plugin's table does not know."""
+        return [r.address for r in self.rows if not r.problem and r.monthly is None]
+
 
 @dataclass
 class Comparison:
@@ -60,8 +65,8 @@ class Comparison:
 
     @property
     def cheapest(self) -> str:
-        """The cheapest provider that can make everything ("" when none can)."""
-        complete = [q for q in self.quotes if q.complete]
+        """The cheapest provider that can make and price everything ("" when none can)."""
+        complete = [q for q in self.quotes if q.complete and not q.unpriced]
         if not complete:
             return ""
         return min(complete, key=lambda q: q.total_monthly).provider
@@ -90,12 +95,16 @@ def installed_clouds() -> list[str]:
     return [c for c in CLOUDS if c in found] + sorted(found - set(CLOUDS))
 
 
-def compare(desired: list[DesiredResource], providers: Iterable[str],
-            *, config_name: str = "") -> Comparison:
-    """Quote the desired resources on every provider (plugins asked in parallel)."""
+def compare(config: Any, providers: Iterable[str], *, config_name: str = "") -> Comparison:
+    """Quote the config on every provider, each with its own `overrides.<provider>`
+    (expanded here, one after the other; the plugins are asked in parallel)."""
+    from genesys.config import expand
+    from genesys.config.overrides import with_overrides
+
     names = list(providers)
+    desired = {n: expand(with_overrides(config, n)) for n in names}
     with ThreadPoolExecutor(max_workers=min(len(names), 6) or 1) as pool:
-        quotes = list(pool.map(lambda n: quote(desired, n), names))
+        quotes = list(pool.map(lambda n: quote(desired[n], n), names))
     return Comparison(config_name, quotes)
 
 

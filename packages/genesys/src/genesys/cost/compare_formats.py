@@ -43,6 +43,7 @@ def _provider_json(quote: ProviderQuote) -> dict[str, Any]:
         "pricesAsOf": quote.prices.as_of or None,
         "priceRegion": quote.prices.region or None,
         "complete": quote.complete,
+        "unpriced": quote.unpriced,
         "error": quote.error or None,
         "resources": [_resource_json(r) for r in quote.rows],
     }
@@ -76,6 +77,8 @@ def _total_cell(quote: ProviderQuote, cheapest: str) -> str:
     text = f"${quote.total_monthly:,.2f}"
     if not quote.complete:
         text += " (partial)"
+    if quote.unpriced:
+        text += f" (+{len(quote.unpriced)} unpriced)"
     return text + (" *" if quote.provider == cheapest else "")
 
 
@@ -109,9 +112,10 @@ def render_comparison(comparison: Comparison) -> str:
 
 def _cheapest_line(comparison: Comparison) -> str:
     if comparison.cheapest:
-        return (f"* cheapest: {comparison.cheapest} (of the providers that can make "
-                "every resource)")
-    return "No provider can make every resource; partial totals leave those rows out."
+        return (f"* cheapest: {comparison.cheapest} (of the providers that can make and "
+                "price every resource)")
+    return ("No provider can make and price every resource; partial totals leave those "
+            "rows out, unpriced ones count as $0.")
 
 
 def _price_lines(quotes: list[ProviderQuote]) -> list[str]:

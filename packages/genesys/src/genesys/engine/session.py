@@ -47,9 +47,11 @@ class RunOptions:
 
 def _load(config_path: Path) -> tuple[Any, list[DesiredResource]]:
     from genesys.config import expand, load_config
+    from genesys.config.overrides import with_overrides
 
     config = load_config(config_path)
-    return config, expand(config)
+    planned = with_overrides(config, config.provider_name)  # its `overrides.<provider>`
+    return planned, expand(planned)
 
 
 def _plugin_manager(config: Any, early: Any) -> Any:
@@ -176,6 +178,7 @@ class Session:
             changes = self._changes(options, records, drift, made_as)
         errors = [f"{c.address}: {d}" for c in changes for d in c.diagnostics]
         if errors:
+            self._raise_located_override_refusals(changes)
             raise GenesysError(
                 "the provider cannot plan these resources:\n  " + "\n  ".join(errors)
             )
@@ -194,6 +197,17 @@ class Session:
 
             complete_costs(self.conn, plan)
         return plan
+
+    def _raise_located_override_refusals(self, changes: list[Any]) -> None:
+        """A value an `overrides.<provider>` set that the provider refuses is the config's
+        error, at that override's line."""
+        from genesys.config.overrides import located_refusals
+        from genesys.errors import ConfigError
+
+        refusals = [(c.desired, d) for c in changes if c.desired for d in c.diagnostics]
+        found = located_refusals(self.config, self.config.provider_name, refusals)
+        if found:
+            raise ConfigError(found)
 
     def _changes(
         self,

@@ -57,13 +57,12 @@ def run(args: argparse.Namespace) -> int:
 def _compare(args: argparse.Namespace, path: Path) -> int:
     """Each provider's translation and monthly cost of the config, side by side."""
     from genesys.cli.common import display_path
-    from genesys.config import expand, load_config
+    from genesys.config import load_config
     from genesys.cost.compare import compare, compare_names
     from genesys.cost.compare_formats import format_comparison
 
     names = compare_names(args.compare)
-    desired = expand(load_config(path))
-    comparison = compare(desired, names, config_name=display_path(path))
+    comparison = compare(load_config(path), names, config_name=display_path(path))
     text = format_comparison(comparison, args.format)
     if args.out_file:
         Path(args.out_file).write_text(text + "\n", encoding="utf-8")

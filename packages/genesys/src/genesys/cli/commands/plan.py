@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     options = workflow.run_options(args, destroy=args.destroy)
     with Session.open(path, operation="plan", lock=False) as session:
         plan = session.plan(options)
+        _show_overrides(session, as_json=args.json)
         workflow.print_plan(session, plan, args.json)
         if plan.has_changes and not plan.destroy:
             _show_policies(session, plan, as_json=args.json)
@@ -56,3 +57,12 @@ def _show_policies(session: Any, plan: Any, *, as_json: bool) -> None:
     report = show_policy_report(session, plan, as_json=as_json)
     if report.blocking and not as_json:
         print(f"\nNote: `genesys apply` will refuse this plan: {violations_summary(report)}.")
+
+
+def _show_overrides(session: Any, *, as_json: bool) -> None:
+    """Which `overrides.<provider>` blocks shaped this plan (they apply only here)."""
+    from genesys.config.overrides import applied_overrides
+
+    lines = applied_overrides(session.config, session.config.provider_name)
+    if lines and not as_json:
+        print("\n".join(lines) + "\n")
