@@ -248,3 +248,80 @@ def test_layout_of_prefixes_and_workspaces() -> None:
     assert state_bucket(location("dev", key="a"), ["memory"], "t").prefix == "a/env/dev/"
     made = state_bucket(location(create_bucket=False), ["memory"], "t")
     assert made.name == "b" and not made.create_bucket and made.lock_key.endswith(".genesys.lock")
+
+
+# ------------------------------------------------------------ the lock opt-ins
+
+
+class VanishingHolderBucket(VersionedBucket):
+    """The holder's Unlock lands between a refused lock put and the read that follows it."""
+
+    vanished = False
+
+    def put(self, key: str, data: bytes, expected_version: str) -> str | None:
+        written = super().put(key, data, expected_version)
+        if written is None and key.endswith(".genesys.lock") and not self.vanished:
+            self.vanished = True
+            self.delete(key)
+        return written
+
+
+class LocalLikeStore(Store):
+    take_over_free_lock = True
+    unlock_needs_holder = True
+    lock_attempts = 3
+
+
+def serve_store(store: ObjectStateStore) -> Any:
+    plugin = Plugin(
+        name="t", version="1", provider=provider_pb2_grpc.ProviderServicer(), state_store=store
+    )
+    return serve_in_process(plugin)
+
+
+def lock(store: Any, run: str, replace: str = "") -> Any:
+    info = provider_pb2.LockInfo(id=run)
+    return store.Lock(
+        provider_pb2.LockRequest(location=location(), info=info, replace_lock_id=replace)
+    )
+
+
+def test_opt_in_take_over_of_a_free_lock_takes_it_once() -> None:
+    with serve_store(Store(VersionedBucket())) as conn:  # default: refused, holder unknown
+        refused = lock(conn.state_store, "r", replace="dead")
+        assert not refused.acquired and refused.holder.id == "?"
+    with serve_store(LocalLikeStore(VersionedBucket())) as conn:
+        outcomes: list[bool] = []
+        barrier = threading.Barrier(6, timeout=10)
+
+        def take_over(run: str) -> None:
+            barrier.wait()
+            outcomes.append(lock(conn.state_store, run, replace="dead").acquired)
+
+        threads = [threading.Thread(target=take_over, args=(f"r{n}",)) for n in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        assert sorted(outcomes) == [False] * 5 + [True]
+
+
+def test_opt_in_unlock_of_a_free_lock_fails_unless_forced() -> None:
+    with serve_store(LocalLikeStore(VersionedBucket())) as conn:
+        unlock = provider_pb2.UnlockRequest(location=location(), lock_id="A")
+        with pytest.raises(errors.FailedPrecondition, match="lock A is not held"):
+            conn.state_store.Unlock(unlock)
+        unlock.force = True
+        conn.state_store.Unlock(unlock)
+
+
+def test_opt_in_lock_attempts_retry_when_the_holder_vanished() -> None:
+    with serve_store(Store(VanishingHolderBucket())) as conn:  # default: one attempt
+        assert lock(conn.state_store, "A").acquired
+        raced = lock(conn.state_store, "B")
+        assert not raced.acquired and raced.holder.id == "?"
+    with serve_store(LocalLikeStore(VanishingHolderBucket())) as conn:
+        assert lock(conn.state_store, "A").acquired
+        assert lock(conn.state_store, "B").acquired
+        held = lock(conn.state_store, "C")
+        assert not held.acquired and held.holder.id == "B"

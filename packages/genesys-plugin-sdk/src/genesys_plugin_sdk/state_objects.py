@@ -132,6 +132,13 @@ class ObjectStateStore(provider_pb2_grpc.StateStoreServicer):
 
     backends: tuple[str, ...] = ()  # the backend names this plugin serves, e.g. ("gcs",)
     provider: str = "this"  # the provider's name, for messages
+    # Opt-ins, off by default (the behaviour described above); on, they give the core's own
+    # local backend's lock semantics:
+    take_over_free_lock = False  # a take-over of a lock nobody holds takes it
+    unlock_needs_holder = False  # Unlock of a lock nobody holds: FailedPrecondition unless forced
+    # Lock tries again (up to this many times in all) when its put was refused but the holder
+    # was gone by the time it read the lock, instead of answering "held by ?".
+    lock_attempts = 1
 
     def __init__(self, translate: Translate | None = None) -> None:
         if translate is not None:  # instance attributes: what add_*_to_server reads
@@ -198,23 +205,35 @@ class ObjectStateStore(provider_pb2_grpc.StateStoreServicer):
     def Lock(self, request: Any, context: Any) -> provider_pb2.LockResponse:
         store, bucket = self._open(request.location)
         body = json_format.MessageToJson(request.info).encode()
-        if request.replace_lock_id:
-            holder, version = self._holder(store, bucket)
-            # Only the holder we were told is gone may be replaced, and only if unchanged.
-            replaceable = holder is not None and holder.id == request.replace_lock_id
-            if replaceable and store.put(bucket.lock_key, body, version) is not None:
+        holder = None
+        for _ in range(max(1, self.lock_attempts)):
+            if self._put_lock(store, bucket, body, request.replace_lock_id):
                 return provider_pb2.LockResponse(acquired=True)
-        elif store.put(bucket.lock_key, body, "") is not None:
-            return provider_pb2.LockResponse(acquired=True)
-        holder, _ = self._holder(store, bucket)
+            holder, _ = self._holder(store, bucket)
+            if holder is not None:
+                break
         return provider_pb2.LockResponse(
             acquired=False, holder=holder or provider_pb2.LockInfo(id="?")
         )
+
+    def _put_lock(self, store: ObjectStore, bucket: StateBucket, body: bytes, replace: str) -> bool:
+        """True when the lock object now holds `body`: created if absent, or, for a take-over
+        (`replace` = the gone holder's id), rewritten if that holder still holds it."""
+        if not replace:
+            return store.put(bucket.lock_key, body, "") is not None
+        holder, version = self._holder(store, bucket)
+        if holder is None and self.take_over_free_lock:
+            return store.put(bucket.lock_key, body, "") is not None
+        # Only the holder we were told is gone may be replaced, and only if unchanged.
+        replaceable = holder is not None and holder.id == replace
+        return replaceable and store.put(bucket.lock_key, body, version) is not None
 
     def Unlock(self, request: Any, context: Any) -> provider_pb2.UnlockResponse:
         store, bucket = self._open(request.location)
         holder, version = self._holder(store, bucket)
         if holder is None:
+            if self.unlock_needs_holder and not request.force:
+                raise errors.FailedPrecondition(f"lock {request.lock_id} is not held")
             return provider_pb2.UnlockResponse()
         if holder.id != request.lock_id and not request.force:
             raise errors.FailedPrecondition(
