@@ -102,16 +102,17 @@ async function run(settings) {
   server.addService(definitions.network, wrapAll(resources.NetworkService, log));
   server.addService(definitions.storage, wrapAll(resources.StorageService, log));
   server.addService(definitions.health, health.handlers());
+  // Signal handlers before the handshake line: the core may send SIGTERM the moment it has
+  // read it, and a SIGTERM that meets no handler kills us without removing the socket dir.
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', settings.debugMode ? () => stop('SIGINT') : () => {});
   const endpoint = await listen(server, credentials(settings, certificate), socketDir);
   const line = announce(settings.protocolVersion, endpoint, certificate);
-  process.on('SIGTERM', () => stop('SIGTERM'));
   if (settings.debugMode) {
-    process.on('SIGINT', () => stop('SIGINT'));
     process.stderr.write(`genesys plugin '${NAME}' is running (debug mode). Attach the core with:\n` +
       `  export GENESYS_REATTACH_PROVIDERS='${JSON.stringify({ [NAME]: line })}'\n`);
   } else {
-    process.on('SIGINT', () => {});  // Ctrl-C is the core's to handle; it stops us in order
-    watchCore(stop);
+    watchCore(stop);  // (SIGINT is ignored above: Ctrl-C is the core's to stop us in order)
   }
   log.info('serving', { network: endpoint.network, address: endpoint.address, tls: !settings.insecure });
 }
