@@ -309,10 +309,26 @@ def test_function_app_settings_zip_deploy_and_http_trigger(ready, sdk):
         ),
     ).result()
     assert site.default_host_name == "fn-app-1.azurewebsites.net"
+    storage = sdk["storage"]
+    storage.storage_accounts.begin_create(
+        "rg",
+        "fnhost1",
+        sm.StorageAccountCreateParameters(
+            sku=sm.Sku(name="Standard_LRS"), kind="StorageV2", location=LOCATION
+        ),
+    ).result()
+    key = storage.storage_accounts.list_keys("rg", "fnhost1")["keys"][0]["value"]
+    host_storage = f"DefaultEndpointsProtocol=https;AccountName=fnhost1;AccountKey={key}"
     web.web_apps.update_application_settings(
         "rg",
         "fn-app-1",
-        wm.StringDictionary(properties={"GENESYS_HANDLER": "main.handler", "GREETING": "hello"}),
+        wm.StringDictionary(
+            properties={
+                "GENESYS_HANDLER": "main.handler",
+                "GREETING": "hello",
+                "AzureWebJobsStorage": host_storage.replace(key, "wrong"),
+            }
+        ),
     )
     settings = web.web_apps.list_application_settings("rg", "fn-app-1").properties
     assert settings["GREETING"] == "hello"
@@ -329,6 +345,20 @@ def test_function_app_settings_zip_deploy_and_http_trigger(ready, sdk):
         timeout=10,
     )
     url = ready["settings"]["functions_endpoint"].format(site="fn-app-1") + "/api/hello"
+    with pytest.raises(urllib.error.HTTPError) as no_host:  # the host cannot reach its storage
+        urllib.request.urlopen(url, timeout=30)
+    assert no_host.value.code == 503
+    web.web_apps.update_application_settings(
+        "rg",
+        "fn-app-1",
+        wm.StringDictionary(
+            properties={
+                "GENESYS_HANDLER": "main.handler",
+                "GREETING": "hello",
+                "AzureWebJobsStorage": host_storage,
+            }
+        ),
+    )
     with urllib.request.urlopen(url, timeout=30) as answer:
         assert json.loads(answer.read()) == {"greeting": "hello", "path": "/api/hello"}
     with pytest.raises(HttpResponseError) as plan_in_use:

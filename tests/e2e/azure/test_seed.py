@@ -96,6 +96,10 @@ def check_database_and_function(azure: Any, group: str, sku: str) -> None:
     settings = web.web_apps.list_application_settings(group, sites[0].name).properties
     assert settings["DB_HOST"] == fqdn
     assert settings["FUNCTIONS_WORKER_RUNTIME"] == "python"
+    # The Functions host's own storage account, made with the app.
+    host_account = settings["AzureWebJobsStorage"].split("AccountName=")[1].split(";")[0]
+    host = azure("storage").storage_accounts.get_properties(group, host_account)
+    assert host.tags["genesys-function-storage"] == sites[0].name
 
 
 def check_static_site(azure: Any, emulator: dict[str, Any], group: str) -> None:

@@ -42,6 +42,7 @@ from genesys_provider_azure.common import (
 )
 
 FUNCTION_TAG = "genesys-function"
+STORAGE_TAG = "genesys-function-storage"  # on the Functions host's own storage account
 OWN_SETTINGS = (
     "FUNCTIONS_WORKER_RUNTIME",
     "FUNCTIONS_EXTENSION_VERSION",
@@ -51,6 +52,7 @@ OWN_SETTINGS = (
     "GENESYS_CODE_SHA256",
     "GENESYS_TRIGGERS",
     "GENESYS_RUNTIME",
+    "AzureWebJobsStorage",
 )
 SHIM = '''"""HTTP trigger made by Genesys: calls the handler named by GENESYS_HANDLER."""
 import importlib, json, os
@@ -131,12 +133,38 @@ class Functions(KindHandler):
         self._configure(group, site, config)
         return self._read(group, site)
 
+    def _host_storage(self, group: str, site: str) -> str:
+        """The Functions host needs a storage account of its own (AzureWebJobsStorage):
+        made with the app (name derived like a bucket's), deleted with it."""
+        storage = self.clients.client("storage")
+        account = tables.storage_account_name(f"fn{site}", self.clients.subscription, group)
+        if absent(lambda: storage.storage_accounts.get_properties(group, account)) is None:
+            models = sdk_models("storage")
+            storage.storage_accounts.begin_create(
+                group,
+                account,
+                models.StorageAccountCreateParameters(
+                    sku=models.Sku(name="Standard_LRS"),
+                    kind="StorageV2",
+                    location=self.clients.location,
+                    minimum_tls_version="TLS1_2",
+                    allow_blob_public_access=False,
+                    tags={STORAGE_TAG: site},
+                ),
+            ).result()
+        key = storage.storage_accounts.list_keys(group, account)["keys"][0]["value"]
+        return (
+            f"DefaultEndpointsProtocol=https;AccountName={account};AccountKey={key};"
+            "EndpointSuffix=core.windows.net"
+        )
+
     def _configure(self, group: str, site: str, config: Any, deploy: bool = True) -> None:
         models = sdk_models("web")
         _, worker = _runtime(config.runtime)
         settings = dict(config.environment)
         settings.update(
             {
+                "AzureWebJobsStorage": self._host_storage(group, site),
                 "FUNCTIONS_WORKER_RUNTIME": worker,
                 "FUNCTIONS_EXTENSION_VERSION": "~4",
                 "GENESYS_HANDLER": config.handler,
@@ -217,6 +245,8 @@ class Functions(KindHandler):
             lambda: _deleted(self._api().web_apps.delete(group, site)), "function app", resource_id
         )
         self._api().app_service_plans.delete(group, f"{site}-plan")
+        account = tables.storage_account_name(f"fn{site}", self.clients.subscription, group)
+        self.clients.client("storage").storage_accounts.delete(group, account)
 
     @apply_filters
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.Function]:

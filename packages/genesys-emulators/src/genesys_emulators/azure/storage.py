@@ -115,16 +115,21 @@ def _account_created(arm: Arm, record: Record) -> None:
     )
 
 
-def _list_keys(arm: Arm, record: Record, request: Request) -> Any:
+def _keys(record: Record) -> list[str]:
     digest = hashlib.sha512(record["id"].lower().encode()).digest()
+    return [base64.b64encode(digest[i * 32 : (i + 1) * 32] * 2).decode() for i in range(2)]
+
+
+def account_key(record: Record) -> str:
+    """The account's first key (what a connection string carries)."""
+    return _keys(record)[0]
+
+
+def _list_keys(arm: Arm, record: Record, request: Request) -> Any:
     return {
         "keys": [
-            {
-                "keyName": f"key{i + 1}",
-                "permissions": "FULL",
-                "value": base64.b64encode(digest[i * 32 : (i + 1) * 32] * 2).decode(),
-            }
-            for i in range(2)
+            {"keyName": f"key{i + 1}", "permissions": "FULL", "value": value}
+            for i, value in enumerate(_keys(record))
         ]
     }
 

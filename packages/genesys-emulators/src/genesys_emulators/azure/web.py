@@ -208,6 +208,13 @@ def invoke(arm: Arm, request: Request, parts: list[str]) -> Any:
     """ANY /functions/{site}/api/{route}: the HTTP trigger; runs the deployed handler."""
     site = _site_by_name(arm, parts[0])
     settings = settings_of(arm, site)
+    if not _host_storage_ok(arm, settings.get("AzureWebJobsStorage", "")):
+        raise CloudError(
+            503,
+            "ServiceUnavailable",
+            "Function host is not running: AzureWebJobsStorage does not name a "
+            "storage account of this subscription with a valid key.",
+        )
     code = site.get("_code")
     if code is None or "GENESYS_HANDLER" not in settings:
         raise CloudError(404, "FunctionNotFound", f"No function is deployed to {site['name']}.")
@@ -232,6 +239,17 @@ def invoke(arm: Arm, request: Request, parts: list[str]) -> Any:
             content_type="application/json",
         )
     return Response(json.dumps(outcome.result), status=200, content_type="application/json")
+
+
+def _host_storage_ok(arm: Arm, connection: str) -> bool:
+    """The Functions host starts only with a storage account it can reach (AzureWebJobsStorage)."""
+    from genesys_emulators.azure.storage import ACCOUNT, account_key
+
+    fields = dict(part.split("=", 1) for part in connection.split(";") if "=" in part)
+    for account in arm.of_type(ACCOUNT):
+        if account["name"] == fields.get("AccountName"):
+            return fields.get("AccountKey") == account_key(account)
+    return False
 
 
 def _site_deleted(arm: Arm, record: Record) -> None:
