@@ -131,3 +131,13 @@ def test_a_plan_saved_for_another_config_is_refused(tmp_path: Path) -> None:
 
     assert result.returncode == 1
     assert "was made for" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_bad_config_is_one_located_error(tmp_path: Path) -> None:
+    (tmp_path / "genesys.yaml").write_text(SMALL.replace("cidr: 10.0.0.0/16", "cidrr: x"))
+
+    result = run_genesys("graph", cwd=tmp_path)
+
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith("Error: genesys.yaml:")
+    assert "cidrr" in result.stderr and "Traceback" not in result.stderr
