@@ -45,11 +45,13 @@ class RunOptions:
     timeout: float = 1800.0
 
 
-def _load(config_path: Path) -> tuple[Any, list[DesiredResource]]:
+def _load(config_path: Path, provider: str | None = None) -> tuple[Any, list[DesiredResource]]:
     from genesys.config import expand, load_config
     from genesys.config.overrides import with_overrides
 
     config = load_config(config_path)
+    if provider is not None:  # `plan --provider NAME`: the config as NAME would plan it
+        config = config.model_copy(update={"provider": provider})
     planned = with_overrides(config, config.provider_name)  # its `overrides.<provider>`
     return planned, expand(planned)
 
@@ -91,12 +93,16 @@ class Session:
 
     @classmethod
     @contextlib.contextmanager
-    def open(cls, config_path: Path, *, operation: str, lock: bool = True) -> Iterator[Session]:
+    def open(cls, config_path: Path, *, operation: str, lock: bool = True,
+             provider: str | None = None) -> Iterator[Session]:
+        """`provider`: plan as that provider would, against a fresh, empty state (the
+        configured provider and its state are not touched)."""
         from genesys.plugins.early import EarlyStart
 
-        early = EarlyStart.begin(config_path)  # the plugin starts while the config loads
+        # the plugin starts while the config loads
+        early = EarlyStart.begin(config_path) if provider is None else None
         try:
-            config, desired = _load(config_path)
+            config, desired = _load(config_path, provider)
         except BaseException:
             if early is not None:
                 early.close()
@@ -118,9 +124,15 @@ class Session:
                 conn, config, config.base_dir.resolve(), config.provider_name
             )
             facts = _facts(conn)
-            with open_state(
-                config, Path(config_path), plugins, identity, operation=operation, lock=lock
-            ) as state:
+            if provider is not None:
+                from genesys.engine.state_backend import fresh_state
+
+                states = fresh_state(operation)
+            else:
+                states = open_state(
+                    config, Path(config_path), plugins, identity, operation=operation, lock=lock
+                )
+            with states as state:
                 session = cls(config, desired, state, conn, identity, facts, digest)
                 log.info(
                     "opened %s: provider %s %s, state serial %d, %d resources desired",

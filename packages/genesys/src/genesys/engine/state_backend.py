@@ -119,6 +119,22 @@ def open_state(
 
 
 @contextlib.contextmanager
+def fresh_state(operation: str) -> Iterator[Any]:
+    """An empty state in a scratch directory, gone on exit: what a provider the config has
+    never been applied on starts from (`plan --provider`). Nothing of the real state is read."""
+    import tempfile
+
+    from genesys.state import LocalBackend, StateManager
+
+    with tempfile.TemporaryDirectory(prefix="genesys-fresh-state-") as scratch:
+        manager = StateManager.open(LocalBackend(scratch), operation=operation, lock=False)
+        try:
+            yield manager
+        finally:
+            manager.close()
+
+
+@contextlib.contextmanager
 def backend_for_config(config_path: Path | None) -> Iterator[Any]:
     """The backend holding a config's state, for commands that only touch state (`state`,
     `output`, `force-unlock`): the config's local directory, or a remote backend served by

@@ -22,6 +22,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", metavar="FILE", help="save the plan for `genesys apply FILE`")
     parser.add_argument("--destroy", action="store_true", help="plan destroying everything")
     parser.add_argument(
+        "--provider",
+        metavar="NAME",
+        help="plan the config on another provider (its `providers.NAME` settings and "
+        "`overrides.NAME`) against a fresh, empty state: what a move there would create. "
+        "The configured provider's state is not read or touched; such a plan is never applied",
+    )
+    parser.add_argument(
         "--detailed-exitcode",
         action="store_true",
         help="exit 0 when nothing changes, 2 when something would, 1 on error",
@@ -35,8 +42,12 @@ def run(args: argparse.Namespace) -> int:
 
     path = workflow.config_path(args)
     options = workflow.run_options(args, destroy=args.destroy)
-    with Session.open(path, operation="plan", lock=False) as session:
+    _check_other_provider(args)
+    with Session.open(path, operation="plan", lock=False, provider=args.provider) as session:
         plan = session.plan(options)
+        if args.provider and not args.json:
+            print(f"Planned on provider {args.provider} from a fresh, empty state (the "
+                  "configured provider's state is untouched; this plan is never applied).\n")
         _show_overrides(session, as_json=args.json)
         workflow.print_plan(session, plan, args.json)
         if plan.has_changes and not plan.destroy:
@@ -66,3 +77,14 @@ def _show_overrides(session: Any, *, as_json: bool) -> None:
     lines = applied_overrides(session.config, session.config.provider_name)
     if lines and not as_json:
         print("\n".join(lines) + "\n")
+
+
+def _check_other_provider(args: argparse.Namespace) -> None:
+    from genesys.errors import GenesysError
+
+    if not args.provider:
+        return
+    if args.out or args.destroy:
+        flag = "--out" if args.out else "--destroy"
+        raise GenesysError(f"plan --provider shows what a move would create; it cannot be "
+                           f"combined with {flag} (such a plan is never applied)")
