@@ -21,7 +21,7 @@ from genesys_plugin_sdk.state_objects import (
     state_bucket,
 )
 from genesys_plugin_sdk.testing import serve_in_process
-from google.protobuf import struct_pb2
+from google.protobuf import json_format, struct_pb2
 
 
 class BucketGone(Exception):
@@ -325,3 +325,29 @@ def test_opt_in_lock_attempts_retry_when_the_holder_vanished() -> None:
         assert lock(conn.state_store, "B").acquired
         held = lock(conn.state_store, "C")
         assert not held.acquired and held.holder.id == "B"
+
+
+class AccountContainerStore(Store):
+    """A backend whose state block names an account and a container instead of a bucket."""
+
+    def bucket_of(self, location: Any) -> StateBucket:
+        config = json_format.MessageToDict(location.config)
+        if not config.get("container"):
+            raise errors.InvalidArgument("needs container", attribute_path="state.container")
+        return StateBucket(name=f"{config['account']}/{config['container']}", prefix="p/")
+
+
+def test_bucket_of_override_reads_another_state_block() -> None:
+    cloud = VersionedBucket()
+    with serve_store(AccountContainerStore(cloud)) as conn:
+        config = struct_pb2.Struct()
+        config.update({"account": "acct", "container": "c"})
+        where = provider_pb2.StateLocation(backend="blob", config=config)
+        written = conn.state_store.WriteState(
+            provider_pb2.WriteStateRequest(location=where, key="s.json", data=b"x")
+        )
+        assert cloud.current == {"p/s.json": written.version}
+        where.config.update({"container": ""})
+        with pytest.raises(errors.InvalidArgument) as caught:
+            conn.state_store.ReadState(provider_pb2.ReadStateRequest(location=where, key="s"))
+        assert caught.value.attribute_path == "state.container"

@@ -148,8 +148,13 @@ class ObjectStateStore(provider_pb2_grpc.StateStoreServicer):
     def objects(self, bucket: StateBucket) -> ObjectStore:
         raise NotImplementedError("ObjectStateStore.objects must be overridden")
 
+    def bucket_of(self, location: Any) -> StateBucket:
+        """The StateBucket of a location. Override for a backend whose state block names its
+        bucket otherwise (e.g. an account and a container); the default is `state_bucket`."""
+        return state_bucket(location, self.backends, self.provider)
+
     def _open(self, location: Any) -> tuple[ObjectStore, StateBucket]:
-        bucket = state_bucket(location, self.backends, self.provider)
+        bucket = self.bucket_of(location)
         return self.objects(bucket), bucket
 
     def ReadState(self, request: Any, context: Any) -> provider_pb2.StateObject:
