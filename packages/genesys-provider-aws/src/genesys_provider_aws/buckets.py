@@ -9,7 +9,8 @@ granting s3:GetObject to everyone (statement id GenesysPublicRead), what a stati
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
@@ -320,21 +321,44 @@ def apply_settings(
     *,
     creating: bool = False,
 ) -> None:
-    """Writes the `changed` settings. On create, settings at their S3 default are skipped."""
+    """Writes the `changed` settings. On create, settings at their S3 default are skipped.
+
+    Tags go first (the token tag is what lets a retried create claim the bucket); S3 has one
+    call per setting, so a new bucket's other settings are written at once on the shared pool.
+    """
     s3 = clients.client("s3")
     if "tags" in changed:
         _put_tags(s3, name, dict(config.tags), token)
+    writes = _setting_writes(s3, name, config, changed, creating)
+    if not creating or len(writes) < 2:
+        for write in writes:
+            write()
+        return
+    for _, result in clients.fan_out(lambda write: write(), writes):
+        if isinstance(result, Exception):
+            raise result
+
+
+def _setting_writes(
+    s3: Any, name: str, config: pb.BucketConfig, changed: frozenset[str] | set[str], creating: bool
+) -> list[Callable[[], None]]:
+    writes: list[Callable[[], None]] = []
     if "versioning" in changed and (config.versioning or not creating):
         status = "Enabled" if config.versioning else "Suspended"
-        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": status})
+        writes.append(
+            partial(
+                s3.put_bucket_versioning, Bucket=name, VersioningConfiguration={"Status": status}
+            )
+        )
     if "encryption" in changed and (config.encryption or not creating):
-        _put_encryption(s3, name, config.encryption)
+        writes.append(partial(_put_encryption, s3, name, config.encryption))
     if "public_access" in changed:
-        _put_public_access(s3, name, config.public_access, creating)
+        writes.append(partial(_put_public_access, s3, name, config.public_access, creating))
     if "lifecycle" in changed and (config.lifecycle.delete_after_days or not creating):
-        _put_lifecycle(s3, name, config.lifecycle.delete_after_days)
+        writes.append(partial(_put_lifecycle, s3, name, config.lifecycle.delete_after_days))
     if "website" in changed and (config.website.index_document or not creating):
-        _put_website(s3, name, config.website)
+        writes.append(partial(_put_website, s3, name, config.website))
+    return writes
 
 
 def _put_tags(s3: Any, name: str, tags: dict[str, str], token: str) -> None:
