@@ -43,7 +43,7 @@ def _check_unsupported_version(s: Session, command: list[str]) -> None:
         protocol.PROTOCOL_VERSIONS_ENV: UNSUPPORTED_VERSION,
         protocol.INSECURE_ENV: "1",  # so the version is the only thing wrong
     }
-    exited = run_refused(command, env, s.options.handshake_timeout_s, s.workdir)
+    exited = run_refused(command, env, s.options.handshake_timeout_s, s.workdir, s.provider)
     error_line = f"{protocol.ERROR_LINE_PREFIX}|{protocol.ERROR_UNSUPPORTED_VERSIONS}|"
     expect(
         error_line in exited.stdout,
@@ -53,7 +53,7 @@ def _check_unsupported_version(s: Session, command: list[str]) -> None:
 
 def _check_missing_cookie(s: Session, command: list[str]) -> None:
     env = {protocol.PROTOCOL_VERSIONS_ENV: "1", protocol.INSECURE_ENV: "1"}
-    exited = run_refused(command, env, s.options.handshake_timeout_s, s.workdir)
+    exited = run_refused(command, env, s.options.handshake_timeout_s, s.workdir, s.provider)
     expect(bool(exited.stderr.strip()), f"exited {exited.code} without a message on stderr")
 
 
@@ -62,15 +62,19 @@ def _check_missing_client_cert(s: Session, command: list[str]) -> None:
         protocol.MAGIC_COOKIE_KEY: protocol.MAGIC_COOKIE_VALUE,
         protocol.PROTOCOL_VERSIONS_ENV: "1",
     }
-    exited = run_refused(command, env, s.options.handshake_timeout_s, s.workdir)
+    exited = run_refused(command, env, s.options.handshake_timeout_s, s.workdir, s.provider)
     expect(bool(exited.stderr.strip()), f"exited {exited.code} without a message on stderr")
 
 
 def run_refused(
-    command: list[str], extra_env: dict[str, str], timeout_s: float, cwd: str = ""
+    command: list[str],
+    extra_env: dict[str, str],
+    timeout_s: float,
+    cwd: str = "",
+    provider: str | None = None,
 ) -> Exited:
     """Starts the plugin with a handshake environment it must refuse; checks that it did."""
-    exited = _run(command, clean_env(extra_env), timeout_s, cwd or None)
+    exited = _run(command, clean_env(extra_env, provider), timeout_s, cwd or None)
     if protocol.HandshakeLine.find(exited.stdout) is not None:
         raise CheckFailed("the plugin announced itself instead of refusing")
     expect(exited.code != 0, "the plugin exited 0; a refusal must exit non-zero")
@@ -100,11 +104,16 @@ def _run(command: list[str], env: dict[str, str], timeout_s: float, cwd: str | N
         return Exited(code, _text(out.read()), _text(err.read()))
 
 
-def clean_env(extra: dict[str, str]) -> dict[str, str]:
-    """Our environment without any handshake variable, plus `extra`."""
+def clean_env(extra: dict[str, str], provider: str | None = None) -> dict[str, str]:
+    """The environment the core would give `provider`'s plugin (scrubbed: see
+    genesys.plugins.process), without any handshake variable, plus `extra`. Without a
+    provider: our whole environment less the handshake variables."""
+    from genesys.plugins.process import scrubbed_environment
+
+    base = dict(os.environ) if provider is None else scrubbed_environment(provider, os.environ)
     env = {
         key: value
-        for key, value in os.environ.items()
+        for key, value in base.items()
         if not key.startswith("GENESYS_PLUGIN_") and key != protocol.REATTACH_ENV
     }
     env.update(extra)

@@ -107,7 +107,8 @@ def _started(
             protocol.MAGIC_COOKIE_KEY: protocol.MAGIC_COOKIE_VALUE,
             protocol.PROTOCOL_VERSIONS_ENV: "1",
             protocol.CLIENT_CERT_ENV: core_certificate().cert_pem.decode(),
-        }
+        },
+        s.provider,
     )
     process = subprocess.Popen(
         command,

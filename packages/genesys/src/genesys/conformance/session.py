@@ -84,6 +84,13 @@ class Session:
         self.missing: dict[str, str] = {}  # kind name -> why its checks cannot run
         self.workdir = ""  # the scratch directory the plugin runs and resolves paths in
 
+    @property
+    def provider(self) -> str:
+        """The provider name the core would start the target as (its environment follows)."""
+        from genesys.plugins.discovery import provider_name_of
+
+        return provider_name_of(self.options.target)
+
     # ------------------------------------------------------------------ checks
 
     def check(self, name: str, fn: Callable[[], T]) -> T | None:

@@ -30,7 +30,7 @@ _CALL_TIMEOUT_S = 5.0
 def tls_checks(s: Session, command: list[str]) -> None:
     timeout = s.options.start_timeout_s
     try:
-        with _started(command, timeout, s.workdir) as line:
+        with _started(command, timeout, s.workdir, s.provider) as line:
             s.check(
                 "handshake: announces a certificate and serves mutual TLS",
                 lambda: _check_serves_mtls(line),
@@ -86,14 +86,17 @@ def _metadata_error(channel: grpc.Channel) -> str | None:
 
 
 @contextlib.contextmanager
-def _started(command: list[str], timeout_s: float, cwd: str) -> Iterator[protocol.HandshakeLine]:
+def _started(
+    command: list[str], timeout_s: float, cwd: str, provider: str
+) -> Iterator[protocol.HandshakeLine]:
     """The plugin, started the way the core starts it, until its handshake line; then stopped."""
     env = clean_env(
         {
             protocol.MAGIC_COOKIE_KEY: protocol.MAGIC_COOKIE_VALUE,
             protocol.PROTOCOL_VERSIONS_ENV: "1",
             protocol.CLIENT_CERT_ENV: core_certificate().cert_pem.decode(),
-        }
+        },
+        provider,
     )
     process = subprocess.Popen(
         command,
