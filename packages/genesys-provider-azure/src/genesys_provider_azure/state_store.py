@@ -1,17 +1,17 @@
-"""The `azureblob` state backend, served through the StateStore service.
+"""The `azureblob` state backend: the SDK's ObjectStateStore over Azure blobs.
 
 Location config (the config's state block): `storage_account` and `container` (required),
 `prefix` (default "genesys/<workspace>/"), `create_container` (default true: the container
-is made, private, on first use). The blob endpoint is the account's
+is made, private, on first write). The blob endpoint is the account's
 (https://ACCOUNT.blob.core.windows.net, Entra ID through DefaultAzureCredential) unless the
 provider settings give `blob_endpoint` (+ `blob_key`), as genesys-emulator azure does for
 Azurite.
 
 Compare-and-swap: uploads carry If-Match: <etag> (or If-None-Match: * for a new blob); Azure
-answers 412 and writes nothing otherwise. Every write is followed by a blob snapshot, so past
-states stay readable: a version is "<etag>@<snapshot time>". The lock is a blob
-`<prefix>.genesys.lock` written with If-None-Match: * (it never waits: a held lock is
-reported with its holder); a take-over is an If-Match write on the gone holder's etag.
+answers 412 (409 for a blob that exists) and writes nothing. Every state write is followed by
+a blob snapshot, so past states stay readable: a version is "<etag>@<snapshot time>". The
+lock is the SDK's lock object `<prefix>.genesys.lock` (never waits; a take-over is an
+If-Match write on the gone holder's etag); it gets no snapshots.
 """
 
 from __future__ import annotations
@@ -19,37 +19,26 @@ from __future__ import annotations
 import contextlib
 import threading
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from genesys.provider.v1 import provider_pb2, provider_pb2_grpc
+from genesys.provider.v1 import provider_pb2
 from genesys_plugin_sdk import errors
-from genesys_plugin_sdk.cloud_errors import translate_errors
+from genesys_plugin_sdk.state_objects import (
+    LOCK_OBJECT,
+    ObjectInfo,
+    ObjectStateStore,
+    StateBucket,
+    StoredObject,
+)
 from google.protobuf import json_format
 
 from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.errors import TRANSLATOR
 
-LOCK_BLOB = ".genesys.lock"
 
-
-@dataclass(frozen=True)
-class Backend:
-    account: str
-    container: str
-    prefix: str
-    create_container: bool
-
-    def blob(self, key: str) -> str:
-        return f"{self.prefix}{key}"
-
-    @property
-    def lock_blob(self) -> str:
-        return f"{self.prefix}{LOCK_BLOB}"
-
-
-def backend_of(location: Any) -> Backend:
+def backend_of(location: Any) -> StateBucket:
+    """The container (StateBucket.name), prefix and storage account of a state location."""
     if location.backend not in ("azureblob", ""):
         raise errors.InvalidArgument(
             f"the azure provider serves the azureblob state backend, not {location.backend!r}",
@@ -68,11 +57,11 @@ def backend_of(location: Any) -> Backend:
         if key
         else f"genesys/{workspace}/"
     )
-    return Backend(
-        str(config["storage_account"]),
-        str(config["container"]),
-        prefix,
-        bool(config.get("create_container", True)),
+    return StateBucket(
+        name=str(config["container"]),
+        prefix=prefix,
+        create_bucket=bool(config.get("create_container", True)),
+        config={"storage_account": str(config["storage_account"])},
     )
 
 
@@ -80,53 +69,131 @@ def compose_version(etag: str, snapshot: str | None) -> str:
     return f"{etag.strip(chr(34))}@{snapshot or ''}"
 
 
-def _etag(version: str) -> str:
-    return version.partition("@")[0]
+class AzureBlobs:
+    """The SDK's ObjectStore over one blob container (`ensure` makes it before a write)."""
+
+    def __init__(self, container: Any, ensure: Callable[[], None]) -> None:
+        self.container = container
+        self.ensure = ensure
+
+    def get(self, key: str, version: str = "") -> StoredObject | None:
+        from azure.core.exceptions import ResourceNotFoundError
+
+        snapshot = version.partition("@")[2] or None
+        try:
+            download = self.container.get_blob_client(key, snapshot=snapshot).download_blob()
+            data = download.readall()
+        except ResourceNotFoundError:
+            return None
+        return StoredObject(data, compose_version(download.properties.etag, snapshot))
+
+    def put(self, key: str, data: bytes, expected_version: str) -> str | None:
+        from azure.core import MatchConditions
+        from azure.core.exceptions import ResourceExistsError, ResourceModifiedError
+
+        self.ensure()
+        blob = self.container.get_blob_client(key)
+        try:
+            if expected_version:
+                written = blob.upload_blob(
+                    data,
+                    overwrite=True,
+                    etag=expected_version.partition("@")[0],
+                    match_condition=MatchConditions.IfNotModified,
+                )
+            else:
+                written = blob.upload_blob(data, overwrite=False)
+        except (ResourceModifiedError, ResourceExistsError):
+            return None
+        if key.endswith(LOCK_OBJECT):
+            return compose_version(written["etag"], None)
+        snapshot = blob.create_snapshot()  # the version history: one snapshot per write
+        return compose_version(written["etag"], snapshot.get("snapshot"))
+
+    def delete(self, key: str, expected_version: str = "") -> bool:
+        from azure.core import MatchConditions
+        from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
+
+        condition: dict[str, Any] = {}
+        if expected_version:
+            condition = {
+                "etag": expected_version.partition("@")[0],
+                "match_condition": MatchConditions.IfNotModified,
+            }
+        blob = self.container.get_blob_client(key)
+        try:
+            blob.delete_blob(delete_snapshots="include", **condition)
+        except (ResourceNotFoundError, ResourceModifiedError):
+            return False
+        return True
+
+    def _listed(self, prefix: str, snapshots: bool) -> Iterator[Any]:
+        from azure.core.exceptions import ResourceNotFoundError
+
+        include = ["snapshots"] if snapshots else None
+        with contextlib.suppress(ResourceNotFoundError):  # no container yet: nothing stored
+            yield from self.container.list_blobs(name_starts_with=prefix, include=include)
+
+    def list(self, prefix: str) -> Iterator[ObjectInfo]:
+        for item in self._listed(prefix, snapshots=False):
+            yield ObjectInfo(item.name, compose_version(item.etag, None), int(item.size or 0))
+
+    def versions(self, key: str) -> Iterator[ObjectInfo]:
+        snapshots = [b for b in self._listed(key, snapshots=True) if b.name == key and b.snapshot]
+        for item in sorted(snapshots, key=lambda b: b.snapshot, reverse=True):
+            version = compose_version(item.etag, item.snapshot)
+            yield ObjectInfo(key, version, int(item.size or 0), item.last_modified)
 
 
-def _snapshot(version: str) -> str:
-    return version.partition("@")[2]
+class StateStoreServicer(ObjectStateStore):
+    backends = ("azureblob",)
+    provider = "azure"
+    take_over_free_lock = True  # a take-over of a lock released meanwhile just takes it
+    lock_attempts = 3  # the holder may unlock between our refused write and our read
 
-
-@translate_errors(TRANSLATOR)
-class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
     def __init__(self, clients: AzureClients) -> None:
+        super().__init__(translate=TRANSLATOR)
         self.clients = clients
         self._ready: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
 
-    def _service(self, backend: Backend) -> Any:
+    def bucket_of(self, location: Any) -> StateBucket:
+        return backend_of(location)
+
+    def objects(self, bucket: StateBucket) -> AzureBlobs:
+        account = bucket.config["storage_account"]
+        container = self._service(account).get_container_client(bucket.name)
+        return AzureBlobs(container, lambda: self._ensure(account, bucket, container))
+
+    def _service(self, account: str) -> Any:
         def make() -> Any:
             from azure.storage.blob import BlobServiceClient
 
             settings = self.clients.settings
-            if settings.blob_endpoint:
-                if settings.blob_account and backend.account != settings.blob_account:
-                    raise errors.InvalidArgument(
-                        f"providers.azure.blob_endpoint serves the storage account "
-                        f"{settings.blob_account}, not {backend.account}",
-                        attribute_path="state.storage_account",
-                    )
-                credential: Any = (
-                    {"account_name": backend.account, "account_key": settings.blob_key}
-                    if settings.blob_key
-                    else self.clients.credential()
-                )
+            if not settings.blob_endpoint:
+                url = f"https://{account}.blob.core.windows.net"
                 return BlobServiceClient(
-                    settings.blob_endpoint, credential=credential, retry_total=settings.retry_total
+                    url, credential=self.clients.credential(), retry_total=settings.retry_total
                 )
-            url = f"https://{backend.account}.blob.core.windows.net"
+            if settings.blob_account and account != settings.blob_account:
+                raise errors.InvalidArgument(
+                    f"providers.azure.blob_endpoint serves the storage account "
+                    f"{settings.blob_account}, not {account}",
+                    attribute_path="state.storage_account",
+                )
+            credential: Any = (
+                {"account_name": account, "account_key": settings.blob_key}
+                if settings.blob_key
+                else self.clients.credential()
+            )
             return BlobServiceClient(
-                url, credential=self.clients.credential(), retry_total=settings.retry_total
+                settings.blob_endpoint, credential=credential, retry_total=settings.retry_total
             )
 
-        return self.clients.cache.get(("blob", backend.account), make)
+        return self.clients.cache.get(("blob", account), make)
 
-    def _container(self, backend: Backend) -> Any:
-        return self._service(backend).get_container_client(backend.container)
-
-    def _ensure(self, backend: Backend) -> None:
-        marker = (backend.account, backend.container)
+    def _ensure(self, account: str, bucket: StateBucket, container: Any) -> None:
+        marker = (account, bucket.name)
         if marker in self._ready:
             return
         with self._lock:
@@ -134,107 +201,25 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
                 return
             from azure.core.exceptions import ResourceExistsError
 
-            container = self._container(backend)
             if not container.exists():
-                if not backend.create_container:
+                if not bucket.create_bucket:
                     raise errors.FailedPrecondition(
-                        f"state container {backend.container} does not exist "
-                        "(create_container is false)"
+                        f"state container {bucket.name} does not exist (create_container is false)"
                     )
                 with contextlib.suppress(ResourceExistsError):  # made meanwhile by another run
                     container.create_container()  # private: no public access
             self._ready.add(marker)
 
-    # ------------------------------------------------------------ objects
-
-    def ReadState(self, request: Any, context: Any) -> provider_pb2.StateObject:
-        from azure.core.exceptions import ResourceNotFoundError
-
-        backend = backend_of(request.location)
-        snapshot = _snapshot(request.version) or None if request.version else None
-        blob = self._container(backend).get_blob_client(
-            backend.blob(request.key), snapshot=snapshot
-        )
-        try:
-            download = blob.download_blob()
-            data = download.readall()
-        except ResourceNotFoundError:
-            raise errors.NotFound(f"state object {request.key} not found") from None
-        return provider_pb2.StateObject(
-            key=request.key, data=data, version=compose_version(download.properties.etag, snapshot)
-        )
-
-    def WriteState(self, request: Any, context: Any) -> provider_pb2.WriteStateResponse:
-        from azure.core import MatchConditions
-        from azure.core.exceptions import ResourceExistsError, ResourceModifiedError
-
-        backend = backend_of(request.location)
-        self._ensure(backend)
-        blob = self._container(backend).get_blob_client(backend.blob(request.key))
-        try:
-            if request.expected_version:
-                written = blob.upload_blob(
-                    request.data,
-                    overwrite=True,
-                    etag=_etag(request.expected_version),
-                    match_condition=MatchConditions.IfNotModified,
-                )
-            else:
-                written = blob.upload_blob(request.data, overwrite=False)
-        except (ResourceModifiedError, ResourceExistsError) as exc:
-            expected = request.expected_version or "absent"
-            raise errors.FailedPrecondition(
-                f"state object {request.key} changed (expected version {expected})",
-                provider_code=getattr(exc, "error_code", "") or "ConditionNotMet",
-            ) from exc
-        snapshot = blob.create_snapshot()  # the version history: one snapshot per write
-        return provider_pb2.WriteStateResponse(
-            version=compose_version(written["etag"], snapshot.get("snapshot"))
-        )
-
-    def DeleteState(self, request: Any, context: Any) -> provider_pb2.DeleteStateResponse:
-        from azure.core.exceptions import ResourceNotFoundError
-
-        backend = backend_of(request.location)
-        blob = self._container(backend).get_blob_client(backend.blob(request.key))
-        try:
-            blob.delete_blob(delete_snapshots="include")
-        except ResourceNotFoundError:
-            raise errors.NotFound(f"state object {request.key} not found") from None
-        return provider_pb2.DeleteStateResponse()
-
-    def _listed(self, backend: Backend, prefix: str, snapshots: bool) -> Iterator[Any]:
-        from azure.core.exceptions import ResourceNotFoundError
-
-        include = ["snapshots"] if snapshots else None
-        try:
-            yield from self._container(backend).list_blobs(name_starts_with=prefix, include=include)
-        except ResourceNotFoundError:
-            return
-
-    def ListStateKeys(self, request: Any, context: Any) -> Iterator[provider_pb2.StateKey]:
-        backend = backend_of(request.location)
-        for item in self._listed(backend, backend.blob(request.prefix), snapshots=False):
-            key = item.name[len(backend.prefix) :]
-            if key != LOCK_BLOB:
-                yield provider_pb2.StateKey(
-                    key=key, version=compose_version(item.etag, None), size=int(item.size or 0)
-                )
-
-    def ListStateVersions(self, request: Any, context: Any) -> Iterator[provider_pb2.StateVersion]:
-        backend = backend_of(request.location)
-        name = backend.blob(request.key)
-        snapshots = [
-            b for b in self._listed(backend, name, snapshots=True) if b.name == name and b.snapshot
-        ]
-        for item in sorted(snapshots, key=lambda b: b.snapshot, reverse=True):
-            out = provider_pb2.StateVersion(
-                version=compose_version(item.etag, item.snapshot), size=int(item.size or 0)
-            )
-            out.modified.FromDatetime(item.last_modified)
-            yield out
-
-    # ------------------------------------------------------------ data keys
+    def Lock(self, request: Any, context: Any) -> provider_pb2.LockResponse:
+        """The SDK's lock, answering the holder also when acquired (a retried Lock of the same
+        id included: its first answer may have been lost)."""
+        asked = provider_pb2.LockRequest()
+        asked.CopyFrom(request)
+        asked.info.id = asked.info.id or str(uuid.uuid4())
+        answer = super().Lock(asked, context)
+        if answer.acquired or answer.holder.id == asked.info.id:
+            return provider_pb2.LockResponse(acquired=True, holder=asked.info)
+        return answer
 
     def GenerateDataKey(self, request: Any, context: Any) -> Any:
         raise errors.Unimplemented(
@@ -244,89 +229,3 @@ class StateStoreServicer(provider_pb2_grpc.StateStoreServicer):
 
     def DecryptDataKey(self, request: Any, context: Any) -> Any:
         return self.GenerateDataKey(request, context)
-
-    # ------------------------------------------------------------ lock
-
-    def Lock(self, request: Any, context: Any) -> provider_pb2.LockResponse:
-        backend = backend_of(request.location)
-        self._ensure(backend)
-        info = provider_pb2.LockInfo()
-        info.CopyFrom(request.info)
-        if not info.id:
-            info.id = str(uuid.uuid4())
-        if request.replace_lock_id:
-            holder = self._take_over(backend, request.replace_lock_id, info)
-        else:
-            holder = self._lock_blob(backend, info)
-        if holder is None or holder.id == info.id:
-            return provider_pb2.LockResponse(acquired=True, holder=info)
-        return provider_pb2.LockResponse(acquired=False, holder=holder)
-
-    def _lock_blob(self, backend: Backend, info: Any) -> Any:
-        """None when the lock was taken; else the holder's LockInfo (never waits)."""
-        from azure.core.exceptions import ResourceExistsError
-
-        blob = self._container(backend).get_blob_client(backend.lock_blob)
-        body = json_format.MessageToJson(info).encode()
-        for _ in range(3):  # the holder may unlock between our refused write and our read
-            try:
-                blob.upload_blob(body, overwrite=False)
-                return None
-            except ResourceExistsError:
-                pass
-            holder = self._holder(backend)
-            if holder is not None:
-                return holder[0]
-        return provider_pb2.LockInfo(id="?")
-
-    def _take_over(self, backend: Backend, gone: str, info: Any) -> Any:
-        from azure.core import MatchConditions
-        from azure.core.exceptions import ResourceModifiedError
-
-        holder = self._holder(backend)
-        if holder is None:
-            return self._lock_blob(backend, info)
-        if holder[0].id != gone:
-            return holder[0]
-        blob = self._container(backend).get_blob_client(backend.lock_blob)
-        try:
-            blob.upload_blob(
-                json_format.MessageToJson(info).encode(),
-                overwrite=True,
-                etag=holder[1],
-                match_condition=MatchConditions.IfNotModified,
-            )
-            return None
-        except ResourceModifiedError:
-            now = self._holder(backend)
-            return now[0] if now is not None else provider_pb2.LockInfo(id="?")
-
-    def _holder(self, backend: Backend) -> tuple[Any, str] | None:
-        from azure.core.exceptions import ResourceNotFoundError
-
-        blob = self._container(backend).get_blob_client(backend.lock_blob)
-        try:
-            download = blob.download_blob()
-            raw = download.readall()
-        except ResourceNotFoundError:
-            return None
-        info = json_format.Parse(raw, provider_pb2.LockInfo(), ignore_unknown_fields=True)
-        return info, str(download.properties.etag)
-
-    def Unlock(self, request: Any, context: Any) -> provider_pb2.UnlockResponse:
-        from azure.core import MatchConditions
-        from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
-
-        backend = backend_of(request.location)
-        holder = self._holder(backend)
-        if holder is None:
-            return provider_pb2.UnlockResponse()
-        if holder[0].id != request.lock_id and not request.force:
-            raise errors.FailedPrecondition(
-                f"the state lock is held by {holder[0].id} ({holder[0].who}), not {request.lock_id}"
-            )
-        blob = self._container(backend).get_blob_client(backend.lock_blob)
-        # Gone or replaced meanwhile: then it is not ours to delete any more.
-        with contextlib.suppress(ResourceNotFoundError, ResourceModifiedError):
-            blob.delete_blob(etag=holder[1], match_condition=MatchConditions.IfNotModified)
-        return provider_pb2.UnlockResponse()
