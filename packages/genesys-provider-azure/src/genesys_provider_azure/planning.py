@@ -1,5 +1,5 @@
-"""PlanResources: translation (sizes, images, SKUs), replacement decisions and monthly cost.
-Pure functions of the request: no Azure call."""
+"""PlanResources: Azure's translation (sizes, images, SKUs) and price tables over the SDK's
+plan scaffold (`genesys_plugin_sdk.planning`). Pure functions of the request: no Azure call."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from genesys.provider.v1 import provider_pb2
-from google.protobuf.message import Message
+from genesys_plugin_sdk.planning import (
+    hourly_cost,
+    no_charge,
+    plan_resource,
+    unknown_cost,
+    usage_based,
+)
 
 from genesys_provider_azure import tables
 from genesys_provider_azure.schema import FORCE_NEW
@@ -28,54 +34,10 @@ def translate(which: str, body: Any) -> None:
         )
 
 
-def requires_replace(which: str, desired: Message, prior: Message) -> list[str]:
-    """Force-new attributes whose desired value differs from the recorded one (an empty
-    desired value is the provider's choice, not a change; booleans always count)."""
-    changed = []
-    for name in sorted(FORCE_NEW.get(which, ())):
-        field = desired.DESCRIPTOR.fields_by_name.get(name)
-        if field is None:
-            continue
-        want, have = getattr(desired, name), getattr(prior, name)
-        if field.type == field.TYPE_BOOL:
-            if bool(want) != bool(have):
-                changed.append(name)
-        elif not _is_empty(want) and _normalised(want) != _normalised(have):
-            changed.append(name)
-    return changed
-
-
-def _is_empty(value: Any) -> bool:
-    return value.ByteSize() == 0 if isinstance(value, Message) else not value
-
-
-def _normalised(value: Any) -> Any:
-    if isinstance(value, Message):
-        return value.SerializeToString(deterministic=True)
-    if isinstance(value, (str, int, float, bool, bytes)):
-        return value
-    return dict(value.items()) if hasattr(value, "items") else sorted(value)
-
-
-def _hourly(
-    label: str, hourly: float | None, extra: float = 0.0, extra_label: str = ""
-) -> provider_pb2.CostEstimate:
-    if hourly is None:
-        return provider_pb2.CostEstimate(unknown=True, components=[f"no price known for {label}"])
-    components = [f"{label}: {MONTH} hours x ${hourly}"]
-    if extra:
-        components.append(extra_label)
-    return provider_pb2.CostEstimate(
-        monthly_usd=round(hourly * MONTH + extra, 2), hourly_usd=hourly, components=components
-    )
-
-
 def _database_cost(r: Any) -> provider_pb2.CostEstimate:
     hourly = tables.DATABASE_HOURLY.get(r.provider_class)
     if hourly is None:
-        return provider_pb2.CostEstimate(
-            unknown=True, components=[f"no price known for {r.provider_class}"]
-        )
+        return unknown_cost(r.provider_class)
     copies = 2 if r.multi_az else 1  # zone-redundant HA runs a standby
     storage = tables.postgres_storage_for(r.storage_gb) or r.storage_gb
     storage_usd = storage * tables.DATABASE_STORAGE_GB_MONTH * copies
@@ -92,9 +54,7 @@ def _database_cost(r: Any) -> provider_pb2.CostEstimate:
 def _volume_cost(r: Any) -> provider_pb2.CostEstimate:
     per_gb = tables.DISK_GB_MONTH.get(r.provider_type)
     if per_gb is None:
-        return provider_pb2.CostEstimate(
-            unknown=True, components=[f"no price known for {r.provider_type}"]
-        )
+        return unknown_cost(r.provider_type)
     return provider_pb2.CostEstimate(
         monthly_usd=round(r.size_gb * per_gb, 2),
         components=[f"managed disk {r.provider_type}: {r.size_gb} GB-months x ${per_gb}"],
@@ -102,15 +62,15 @@ def _volume_cost(r: Any) -> provider_pb2.CostEstimate:
 
 
 COSTS: dict[str, Callable[[Any], provider_pb2.CostEstimate]] = {
-    "instance": lambda r: _hourly(
+    "instance": lambda r: hourly_cost(
         f"virtual machine {r.provider_type}",
         tables.VM_HOURLY.get(r.provider_type),
         tables.OS_DISK_MONTH,
         f"os disk: ${tables.OS_DISK_MONTH}/month",
     ),
     "database": _database_cost,
-    "volume": lambda r: _volume_cost(r),
-    "load_balancer": lambda r: _hourly(
+    "volume": _volume_cost,
+    "load_balancer": lambda r: hourly_cost(
         "load balancer (Standard, first 5 rules)", tables.LOAD_BALANCER_HOURLY
     ),
     "cdn": lambda r: provider_pb2.CostEstimate(
@@ -120,42 +80,20 @@ COSTS: dict[str, Callable[[Any], provider_pb2.CostEstimate]] = {
             f"resource group, shared) + ${tables.FRONT_DOOR_GB}/GB transferred"
         ],
     ),
-    "bucket": lambda r: provider_pb2.CostEstimate(
-        components=[f"usage-based: ${tables.BLOB_GB_MONTH}/GB-month stored"]
-    ),
-    "function": lambda r: provider_pb2.CostEstimate(
-        components=[
-            f"usage-based: ${tables.FUNCTION_EXECUTION_MILLION} per million "
-            f"executions + ${tables.FUNCTION_GB_SECOND}/GB-s"
-        ]
+    "bucket": lambda r: usage_based(f"${tables.BLOB_GB_MONTH}/GB-month stored"),
+    "function": lambda r: usage_based(
+        f"${tables.FUNCTION_EXECUTION_MILLION} per million "
+        f"executions + ${tables.FUNCTION_GB_SECOND}/GB-s"
     ),
 }
 
 
 def cost_of(which: str, body: Any) -> provider_pb2.CostEstimate:
     compute = COSTS.get(which)
-    if compute is None:
-        return provider_pb2.CostEstimate(monthly_usd=0.0, components=["no charge"])
-    return compute(body)
+    return no_charge() if compute is None else compute(body)
 
 
 def plan_item(index: int, item: Any) -> provider_pb2.PlannedResource:
-    which = item.desired.WhichOneof("body")
-    planned = provider_pb2.PlannedResource(index=index)
-    unknown = {path.split(".")[0].split("[")[0] for path in item.unknown_attributes}
-    planned.diagnostics.extend(
-        d for d in validate(item.desired, index) if d.attribute_path.split(".")[0] not in unknown
+    return plan_resource(
+        index, item, validate=validate, translate=translate, force_new=FORCE_NEW, cost=cost_of
     )
-    if which is None:
-        return planned
-    planned.translated.CopyFrom(item.desired)
-    body = getattr(planned.translated, which)
-    translate(which, body)
-    if item.HasField("prior") and item.prior.WhichOneof("body") == which:
-        forced = set(
-            requires_replace(which, getattr(item.desired, which), getattr(item.prior, which))
-        )
-        forced |= {n for n in FORCE_NEW.get(which, ()) if n in unknown}
-        planned.requires_replace.extend(sorted(forced))
-    planned.cost.CopyFrom(cost_of(which, body))
-    return planned
