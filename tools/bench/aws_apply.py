@@ -14,7 +14,9 @@ One moto server (tools/bench/aws_moto.py) serves every run; it is emptied before
 Rounds alternate which side goes first so both see the same machine load; the median of the
 rounds is reported. API calls are counted AT THE MOTO SERVER (a WSGI middleware in front of
 moto counts every request it answers, by operation), so both sides are counted the same way,
-whatever process sent the call. moto is one CPU-bound process, so times measure client work
+whatever process sent the call. "Client CPU" is the CPU seconds the measured process and its
+waited-for children (the CLI's plugin) used, from getrusage: load does not inflate it as it
+does wall time. moto is one CPU-bound process, so times measure client work
 plus moto's; calls are what costs on a real cloud (and what AWS throttles).
 
 Targets: apply <= 1.3 x the threaded script; no-op plan <= 1.5 x the read-only
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -77,12 +80,21 @@ def environment(url: str, scratch: Path) -> dict[str, str]:
     return env
 
 
-def run(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str], cpu: list[float]) -> float:
+    """Wall seconds of the command; appends to `cpu` the CPU seconds it and its waited-for
+    children (the CLI's plugin) used: a figure the machine's load does not inflate."""
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run(
         command, cwd=cwd, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL
     )
     elapsed = time.perf_counter() - started
+    cpu.append(_children_cpu() - cpu_before)
     if done.returncode != 0:
         raise SystemExit(
             f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
@@ -96,6 +108,8 @@ class Side:
 
     apply_s: list[float] = field(default_factory=list)
     read_s: list[float] = field(default_factory=list)
+    apply_cpu: list[float] = field(default_factory=list)
+    read_cpu: list[float] = field(default_factory=list)
     apply_calls: Counter[str] = field(default_factory=Counter)
     read_calls: Counter[str] = field(default_factory=Counter)
 
@@ -105,10 +119,10 @@ def run_ours(url: str, scratch: Path, args: argparse.Namespace, side: Side, tag:
     (project / "genesys.yaml").write_text(config_text(args.instances, args.buckets, tag))
     env = environment(url, scratch)
     reset(url)
-    side.apply_s.append(run([*GENESYS, "apply", "--auto-approve"], project, env))
+    side.apply_s.append(run([*GENESYS, "apply", "--auto-approve"], project, env, side.apply_cpu))
     side.apply_calls = calls(url)
     zero_calls(url)
-    side.read_s.append(run([*GENESYS, "plan"], project, env))
+    side.read_s.append(run([*GENESYS, "plan"], project, env, side.read_cpu))
     side.read_calls = calls(url)
 
 
@@ -117,10 +131,10 @@ def run_peer(url: str, scratch: Path, args: argparse.Namespace, side: Side, tag:
     sizes = [str(args.instances), str(args.buckets), str(args.threads)]
     reset(url)
     py = [sys.executable, str(PEER)]
-    side.apply_s.append(run([*py, "apply", tag, sizes[0], sizes[1], sizes[2]], scratch, env))
+    side.apply_s.append(run([*py, "apply", tag, *sizes], scratch, env, side.apply_cpu))
     side.apply_calls = calls(url)
     zero_calls(url)
-    side.read_s.append(run([*py, "read", tag, sizes[0], sizes[1], sizes[2]], scratch, env))
+    side.read_s.append(run([*py, "read", tag, *sizes], scratch, env, side.read_cpu))
     side.read_calls = calls(url)
 
 
@@ -170,10 +184,15 @@ def report(args: argparse.Namespace, ours: Side, peer: Side) -> None:
             if phase == "apply"
             else ("genesys plan (no-op)", "boto3 threaded read")
         )
-        for name, samples, count in ((names[0], mine, mine_calls), (names[1], theirs, their_calls)):
+        rows = (
+            (names[0], mine, mine_calls, getattr(ours, f"{phase}_cpu")),
+            (names[1], theirs, their_calls, getattr(peer, f"{phase}_cpu")),
+        )
+        for name, samples, count, cpu in rows:
             print(
                 f"  {name:<24}{statistics.median(samples):7.2f} s  {count:5d} API calls"
-                f" ({count / total:.2f}/resource)  runs {', '.join(f'{s:.2f}' for s in samples)}"
+                f" ({count / total:.2f}/resource)  client CPU {statistics.median(cpu):5.2f} s"
+                f"  runs {', '.join(f'{s:.2f}' for s in samples)}"
             )
         verdict = "OK" if ratio <= target else "OVER TARGET"
         print(f"  {phase} ratio {ratio:.2f} (target <= {target}): {verdict}")
