@@ -116,6 +116,21 @@ def test_translator_maps_cloud_and_client_errors_and_leaves_the_rest() -> None:
     assert type(TRANSLATOR.typed(bug)) is errors.ProviderError
 
 
+def test_code_and_call_or_none_answer_expected_codes_with_none() -> None:
+    assert TRANSLATOR.code(CloudApiError("NoSuchKey")) == "NoSuchKey"
+    assert TRANSLATOR.code(KeyError("x")) == ""
+
+    def fail(error: Exception, **kwargs: Any) -> Any:
+        raise error
+
+    assert TRANSLATOR.call_or_none(lambda key: key * 2, "NoSuchKey", key="k") == "kk"
+    assert TRANSLATOR.call_or_none(fail, "NoSuchKey", error=CloudApiError("NoSuchKey")) is None
+    with pytest.raises(CloudApiError):  # another code: unchanged
+        TRANSLATOR.call_or_none(fail, "NoSuchKey", error=CloudApiError("AccessDenied"))
+    with pytest.raises(KeyError):  # not the cloud's
+        TRANSLATOR.call_or_none(fail, "NoSuchKey", error=KeyError("x"))
+
+
 @translate_errors(TRANSLATOR)
 class Provider(provider_pb2_grpc.ProviderServicer):
     def Authenticate(self, request: Any, context: Any) -> Any:

@@ -170,6 +170,21 @@ class ErrorTranslator:
             return mapped
         return errors.ProviderError(f"{type(exc).__name__}: {exc}")
 
+    def code(self, exc: Exception) -> str:
+        """The cloud's error code of `exc`; "" when no cloud SDK raised it."""
+        cloud = self.extract(exc)
+        return cloud.code if cloud is not None else ""
+
+    def call_or_none(self, call: Callable[..., Any], *codes: str, **kwargs: Any) -> Any:
+        """call(**kwargs), or None when it fails with one of `codes` (an expected answer such
+        as NoSuchKey); any other exception propagates unchanged."""
+        try:
+            return call(**kwargs)
+        except Exception as exc:
+            if self.code(exc) in codes:
+                return None
+            raise
+
 
 def as_provider_error(exc: Exception, translate: Translate | None) -> errors.ProviderError:
     """`exc` as a typed error (translated when a translator is given)."""

@@ -10,14 +10,8 @@ core retries with backoff and no throttling error reaches the user.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 from genesys_plugin_sdk import errors
 from genesys_plugin_sdk.cloud_errors import CloudError, ErrorTable, ErrorTranslator
-from genesys_plugin_sdk.cloud_errors import translate_errors as sdk_translate_errors
-
-T = TypeVar("T")
 
 TABLE = ErrorTable(
     codes={
@@ -127,23 +121,5 @@ def _client_errors(exc: Exception) -> errors.ProviderError | None:
 
 
 TRANSLATOR = ErrorTranslator(TABLE, extract, client_errors=_client_errors)
-
-
-def translate_errors(cls: T) -> T:
-    """Class decorator for hand-written servicers: every RPC's exceptions are mapped."""
-    return sdk_translate_errors(TRANSLATOR)(cls)
-
-
-def error_code(exc: Exception) -> str:
-    found = extract(exc)
-    return found.code if found else ""
-
-
-def call_or_none(call: Callable[..., Any], *codes: str, **kwargs: Any) -> Any:
-    """call(**kwargs), or None when it fails with one of `codes` (an expected answer)."""
-    try:
-        return call(**kwargs)
-    except Exception as exc:
-        if error_code(exc) in codes:
-            return None
-        raise
+error_code = TRANSLATOR.code  # the Alibaba code of an exception ("" if no Alibaba SDK's)
+call_or_none = TRANSLATOR.call_or_none  # call(**kwargs), None on the expected codes
