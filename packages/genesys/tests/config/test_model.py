@@ -162,7 +162,10 @@ def test_provider_name_typo_is_a_warning_with_a_hint(write):
     cfg = load_config(write("genesys.yaml", "provider: asw\n"))
     (warning,) = cfg.warnings
     assert (warning.line, warning.path, warning.hint) == (1, "provider", "did you mean 'aws'?")
-    assert load_config(write("other.yaml", "provider: mycloud\n")).warnings == []
+    # a third-party name is fine, but a plugin that is not installed is said so (issue 13)
+    (missing,) = load_config(write("other.yaml", "provider: mycloud\n")).warnings
+    assert "no plugin of that name is installed" in missing.message
+    assert "genesys-provider-mycloud" not in missing.message
 
 
 def test_numbers_are_accepted_where_text_is_expected(write):

@@ -83,7 +83,12 @@ def _check_subnets(
 
 
 def _check_provider(cfg: Config, reporter: Reporter) -> None:
+    from genesys.config.installed import install_hint, plugin_installed
+
     if cfg.provider in KNOWN_PROVIDERS:
+        if not plugin_installed(cfg.provider):
+            reporter.warning(("provider",), f"provider plugin '{cfg.provider}' is not installed",
+                             install_hint(cfg.provider))
         return
     if is_plugin_path(cfg.provider):
         if not FsPath(cfg.plugin).is_file():
@@ -94,11 +99,11 @@ def _check_provider(cfg: Config, reporter: Reporter) -> None:
             )
         return
     hint = did_you_mean(cfg.provider, KNOWN_PROVIDERS)
-    if hint:
+    if hint or not plugin_installed(cfg.provider):
         reporter.warning(
             ("provider",),
-            f"'{cfg.provider}' is not a provider shipped with Genesys "
-            f"(a plugin genesys-provider-{cfg.provider} must be installed)",
+            f"'{cfg.provider}' is not a provider shipped with Genesys and no plugin of that "
+            f"name is installed: {install_hint(cfg.provider)}",
             hint,
         )
 

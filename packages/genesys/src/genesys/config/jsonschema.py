@@ -18,6 +18,7 @@ def config_schema() -> dict[str, Any]:
     schema = Config.model_json_schema(by_alias=True, mode="validation")
     schema["$schema"] = DIALECT
     schema["title"] = "Genesys configuration (genesys.yaml / genesys.toml)"
+    _describe_installed_providers(schema)
     definitions = schema.get("$defs", {})
     policies = definitions.get("Policies")
     if policies:
@@ -39,3 +40,15 @@ def config_schema() -> dict[str, Any]:
             "description": "guardrails checked on every plan",
         }
     return schema
+
+
+def _describe_installed_providers(schema: dict[str, Any]) -> None:
+    """`provider`'s description says which plugins are installed where the schema is made:
+    naming a cloud is not the same as being able to use it."""
+    from genesys.config.installed import installed_names
+
+    provider = schema["properties"]["provider"]
+    names = installed_names()
+    provider["description"] += (
+        f". Installed here: {', '.join(names)}" if names else ". No provider plugin is installed"
+    )

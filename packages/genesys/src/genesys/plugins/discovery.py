@@ -76,8 +76,9 @@ def find_plugin(name_or_path: str) -> list[str]:
     found = shutil.which(executable)
     if found:
         return [found]
+    from genesys.config.installed import install_hint
+
     raise PluginError(
         f"provider {name_or_path!r} is not installed: no entry point {name_or_path!r} in group "
-        f"{ENTRY_POINT_GROUP!r}, and no {executable!r} on PATH. Install it (e.g. `pip install "
-        f"genesys-provider-{name_or_path}`) or give the path to its executable."
+        f"{ENTRY_POINT_GROUP!r}, and no {executable!r} on PATH; {install_hint(name_or_path)}."
     )
