@@ -6,11 +6,18 @@ DescribeImages (cached; on any failure the plan shows no image id).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 from genesys.provider.v1 import provider_pb2
-from google.protobuf.message import Message
+from genesys_plugin_sdk.planning import (
+    hourly_cost,
+    no_charge,
+    plan_resource,
+    unknown_cost,
+    usage_based,
+)
 
 from genesys_provider_alibaba import tables
 from genesys_provider_alibaba.clients import AlibabaClients
@@ -54,39 +61,10 @@ def _image_or_empty(clients: AlibabaClients, image: str) -> str:
         return ""
 
 
-def requires_replace(which: str, desired: Message, prior: Message) -> list[str]:
-    changed = []
-    for name in sorted(FORCE_NEW.get(which, ())):
-        field = desired.DESCRIPTOR.fields_by_name.get(name)
-        if field is None:
-            continue
-        want, have = getattr(desired, name), getattr(prior, name)
-        if field.type == field.TYPE_BOOL:
-            if bool(want) != bool(have):
-                changed.append(name)
-            continue
-        if isinstance(want, Message):
-            if want.ByteSize() and want.SerializeToString(
-                deterministic=True
-            ) != have.SerializeToString(deterministic=True):
-                changed.append(name)
-            continue
-        if not want:
-            continue
-        if hasattr(want, "items"):
-            if dict(want.items()) != dict(have.items()):
-                changed.append(name)
-        elif isinstance(want, (str, int)):
-            if want != have:
-                changed.append(name)
-        elif sorted(want) != sorted(have):
-            changed.append(name)
-    return changed
-
-
 def _hourly(label: str, hourly: float | None, copies: int = 1) -> provider_pb2.CostEstimate:
-    if hourly is None:
-        return provider_pb2.CostEstimate(unknown=True, components=[f"no price known for {label}"])
+    if hourly is None or copies == 1:
+        return hourly_cost(label, hourly)
+    # copies x hourly (a standby node): the hourly figure is the pair's, unlike hourly_cost.
     return provider_pb2.CostEstimate(
         monthly_usd=round(hourly * MONTH * copies, 2),
         hourly_usd=round(hourly * copies, 4),
@@ -114,9 +92,7 @@ def _database_cost(r: Any) -> provider_pb2.CostEstimate:
 def _volume_cost(r: Any) -> provider_pb2.CostEstimate:
     per_gb = tables.DISK_GB_MONTH.get(r.provider_type)
     if per_gb is None:
-        return provider_pb2.CostEstimate(
-            unknown=True, components=[f"no price known for {r.provider_type}"]
-        )
+        return unknown_cost(r.provider_type)
     size = r.size_gb or 20
     return provider_pb2.CostEstimate(
         monthly_usd=round(size * per_gb, 2),
@@ -124,47 +100,32 @@ def _volume_cost(r: Any) -> provider_pb2.CostEstimate:
     )
 
 
-def _usage(note: str) -> provider_pb2.CostEstimate:
-    return provider_pb2.CostEstimate(monthly_usd=0.0, components=[f"usage-based: {note}"])
-
-
 COSTS: dict[str, Callable[[Any], provider_pb2.CostEstimate]] = {
     "instance": lambda r: _hourly(
         f"instance {r.provider_type}", tables.INSTANCE_HOURLY.get(r.provider_type)
     ),
     "database": _database_cost,
-    "bucket": lambda r: _usage(f"${tables.OSS_GB_MONTH}/GB-month stored"),
-    "function": lambda r: _usage(f"${tables.FC_REQUEST_MILLION} per million requests + CU-seconds"),
-    "cdn": lambda r: _usage(f"${tables.CDN_GB}/GB transferred"),
+    "bucket": lambda r: usage_based(f"${tables.OSS_GB_MONTH}/GB-month stored"),
+    "function": lambda r: usage_based(
+        f"${tables.FC_REQUEST_MILLION} per million requests + CU-seconds"
+    ),
+    "cdn": lambda r: usage_based(f"${tables.CDN_GB}/GB transferred"),
     "load_balancer": lambda r: _hourly("SLB instance", tables.SLB_HOURLY),
     "volume": lambda r: _volume_cost(r),
 }
 
 
-def plan_item(clients: AlibabaClients, index: int, item: Any) -> provider_pb2.PlannedResource:
-    which = item.desired.WhichOneof("body")
-    planned = provider_pb2.PlannedResource(index=index)
-    unknown = {path.split(".")[0].split("[")[0] for path in item.unknown_attributes}
-    planned.diagnostics.extend(
-        d
-        for d in validate(item.desired, index)
-        if d.attribute_path.split(".")[0].split("[")[0] not in unknown
-    )
-    if which is None:
-        return planned
-    planned.translated.CopyFrom(item.desired)
-    body = getattr(planned.translated, which)
-    translate(clients, which, body)
-    if item.HasField("prior") and item.prior.WhichOneof("body") == which:
-        forced = set(
-            requires_replace(which, getattr(item.desired, which), getattr(item.prior, which))
-        )
-        forced |= {n for n in FORCE_NEW.get(which, ()) if n in unknown}
-        planned.requires_replace.extend(sorted(forced))
+def cost_of(which: str, body: Any) -> provider_pb2.CostEstimate:
     compute = COSTS.get(which)
-    planned.cost.CopyFrom(
-        compute(body)
-        if compute
-        else provider_pb2.CostEstimate(monthly_usd=0.0, components=["no charge"])
+    return compute(body) if compute else no_charge()
+
+
+def plan_item(clients: AlibabaClients, index: int, item: Any) -> provider_pb2.PlannedResource:
+    return plan_resource(
+        index,
+        item,
+        validate=validate,
+        translate=functools.partial(translate, clients),
+        force_new=FORCE_NEW,
+        cost=cost_of,
     )
-    return planned
