@@ -123,7 +123,7 @@ def one_line(outcome: Outcome) -> str:
 
 def summary(outcomes: list[Outcome], provider: str, elapsed: float) -> str:
     rows = [
-        f"{'operation':<9}{'disruption':<16}{'trials':>7}{'signalled':>10}"
+        f"{'operation':<10}{'disruption':<16}{'trials':>7}{'signalled':>10}"
         f"{'faults':>8}{'stale lock':>11}{'failed':>8}"
     ]
     for operation in ("create", "update", "destroy"):
@@ -135,7 +135,7 @@ def summary(outcomes: list[Outcome], provider: str, elapsed: float) -> str:
             ]
             if group:
                 rows.append(
-                    f"{operation:<9}{disruption:<16}{len(group):>7}"
+                    f"{operation:<10}{disruption:<16}{len(group):>7}"
                     f"{sum(bool(o.signalled) for o in group):>10}"
                     f"{sum(o.plan.faults.active for o in group):>8}"
                     f"{sum(o.stale_lock for o in group):>11}"
