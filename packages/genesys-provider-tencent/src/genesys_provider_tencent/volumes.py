@@ -54,6 +54,15 @@ def disks_by_id(clients: TencentClients, ids: list[str]) -> Iterator[dict[str, A
     return by_filter(lambda f: describe_disks(clients, f), "disk-id", ids, DISK_CHUNK)
 
 
+def disk_waiter(clients: TencentClients) -> Waiter[str]:
+    """Waits on disk states (volumes and attachments): one DescribeDisks per poll."""
+
+    def states(ids: list[str]) -> dict[str, str]:
+        return {r["DiskId"]: str(r.get("DiskState")) for r in disks_by_id(clients, ids)}
+
+    return Waiter(states, what="disk", timing=clients.timing)
+
+
 def volume_from(raw: Mapping[str, Any]) -> pb.Volume:
     disk_type = str(raw.get("DiskType", ""))
     return pb.Volume(
@@ -78,10 +87,7 @@ class Volumes(KindHandler):
 
     def __init__(self, clients: TencentClients) -> None:
         self.clients = clients
-        self.waiter: Waiter[str] = Waiter(self._states, what="disk", timing=clients.timing)
-
-    def _states(self, ids: list[str]) -> dict[str, str]:
-        return {r["DiskId"]: str(r.get("DiskState")) for r in disks_by_id(self.clients, ids)}
+        self.waiter = disk_waiter(clients)
 
     def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
         return {r["DiskId"]: volume_from(r) for r in disks_by_id(self.clients, ids)}
@@ -156,10 +162,7 @@ class Attachments(KindHandler):
 
     def __init__(self, clients: TencentClients) -> None:
         self.clients = clients
-        self.waiter: Waiter[str] = Waiter(self._states, what="disk", timing=clients.timing)
-
-    def _states(self, ids: list[str]) -> dict[str, str]:
-        return {r["DiskId"]: str(r.get("DiskState")) for r in disks_by_id(self.clients, ids)}
+        self.waiter = disk_waiter(clients)
 
     def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
         wanted = {i: tuple(i.split(":", 1)) for i in ids if ":" in i}

@@ -127,6 +127,13 @@ class ActionService(ServiceApp):
         result["RequestId"] = str(uuid.uuid4())
         return self.dialect.json_response({"Response": result})
 
+    def existing(self, table: str, key: str, code: str, message: str) -> Record:
+        """The record at `key` in `table`, or the product's not-found error (code, message)."""
+        record = self.store.find(table, key)
+        if record is None:
+            raise error(code, message)
+        return record
+
 
 def required(body: Record, name: str) -> Any:
     value = body.get(name)

@@ -19,12 +19,12 @@ class Cdn(ActionService):
     regional = False  # CDN is a global product
 
     def _get(self, domain: str) -> Record:
-        record = self.store.find("cdn.domains", domain)
-        if record is None:
-            raise error(
-                "ResourceNotFound.CdnHostNotExists", f"The domain `{domain}` does not exist."
-            )
-        return record
+        return self.existing(
+            "cdn.domains",
+            domain,
+            "ResourceNotFound.CdnHostNotExists",
+            f"The domain `{domain}` does not exist.",
+        )
 
     def AddCdnDomain(self, body: Record, region: str) -> Record:
         domain = required(body, "Domain")

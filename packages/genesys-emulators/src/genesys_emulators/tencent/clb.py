@@ -34,12 +34,12 @@ class Clb(ActionService):
     version = "2018-03-17"
 
     def _get(self, ident: str) -> Record:
-        record = self.store.find("clb.lbs", ident)
-        if record is None:
-            raise error(
-                "InvalidParameter.LBIdNotFound", f"The load balancer `{ident}` does not exist."
-            )
-        return record
+        return self.existing(
+            "clb.lbs",
+            ident,
+            "InvalidParameter.LBIdNotFound",
+            f"The load balancer `{ident}` does not exist.",
+        )
 
     def CreateLoadBalancer(self, body: Record, region: str) -> Record:
         kind = required(body, "LoadBalancerType")

@@ -68,13 +68,12 @@ class Scf(LayerActions, ActionService):
         return f"{region}/{body.get('Namespace') or 'default'}/{required(body, 'FunctionName')}"
 
     def _get(self, region: str, body: Record) -> Record:
-        record = self.store.find("scf.functions", self._key(region, body))
-        if record is None:
-            raise error(
-                "ResourceNotFound.Function",
-                f"The function `{body.get('FunctionName')}` does not exist.",
-            )
-        return record
+        return self.existing(
+            "scf.functions",
+            self._key(region, body),
+            "ResourceNotFound.Function",
+            f"The function `{body.get('FunctionName')}` does not exist.",
+        )
 
     def CreateFunction(self, body: Record, region: str) -> Record:
         name = required(body, "FunctionName")

@@ -89,12 +89,12 @@ class Ssl(ActionService):
         return {"CertificateId": ident}
 
     def _get(self, ident: str) -> Record:
-        record = self.store.find("ssl.certificates", ident)
-        if record is None:
-            raise error(
-                "FailedOperation.CertificateNotFound", f"The certificate `{ident}` does not exist."
-            )
-        return record
+        return self.existing(
+            "ssl.certificates",
+            ident,
+            "FailedOperation.CertificateNotFound",
+            f"The certificate `{ident}` does not exist.",
+        )
 
     def DescribeCertificate(self, body: Record, region: str) -> Record:
         return dict(self._get(required(body, "CertificateId")))

@@ -270,10 +270,9 @@ class Vpc(ActionService):
         return [r for r in self.store.values(collection) if r["_region"] == region]
 
     def _get(self, collection: str, ident: str, what: str) -> Record:
-        record = self.store.find(collection, ident)
-        if record is None:
-            raise error("ResourceNotFound", f"The {what} `{ident}` does not exist.")
-        return record
+        return self.existing(
+            collection, ident, "ResourceNotFound", f"The {what} `{ident}` does not exist."
+        )
 
 
 def add_default_network(world: World, region: str) -> None:
