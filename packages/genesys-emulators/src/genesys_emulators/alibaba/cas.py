@@ -15,10 +15,10 @@ from genesys_emulators.alibaba.rpc import (
     Params,
     RpcDialect,
     RpcService,
-    apply_tags,
     indexed,
     page,
     required,
+    tag_resources,
     tags_in,
 )
 from genesys_emulators.core import CloudError, FaultPlan
@@ -125,16 +125,10 @@ class Cas(RpcService):
         }
 
     def do_TagResources(self, params: Params) -> dict[str, Any]:
-        with self.store.lock:
-            for order_id in indexed(params, "ResourceId"):
-                apply_tags(self._order(order_id), params)
-        return {}
+        return tag_resources(self.store.lock, self._order, params)
 
     def do_UntagResources(self, params: Params) -> dict[str, Any]:
-        with self.store.lock:
-            for order_id in indexed(params, "ResourceId"):
-                apply_tags(self._order(order_id), params, untag=True)
-        return {}
+        return tag_resources(self.store.lock, self._order, params, untag=True)
 
     def do_ListTagResources(self, params: Params) -> dict[str, Any]:
         """(resource, tag) pairs of the given orders, or of the orders carrying the given tags."""

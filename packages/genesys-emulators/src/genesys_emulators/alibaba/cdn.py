@@ -20,6 +20,7 @@ from genesys_emulators.alibaba.rpc import (
     indexed,
     page,
     required,
+    tag_resources,
     tags_in,
 )
 from genesys_emulators.core import CloudError, FaultPlan
@@ -215,16 +216,10 @@ class Cdn(RpcService):
         return {"DomainConfigs": {"DomainConfig": configs}}
 
     def do_TagResources(self, params: Params) -> dict[str, Any]:
-        with self.lock:
-            for name in indexed(params, "ResourceId"):
-                apply_tags(self._domain(name), params)
-        return {}
+        return tag_resources(self.lock, self._domain, params)
 
     def do_UntagResources(self, params: Params) -> dict[str, Any]:
-        with self.lock:
-            for name in indexed(params, "ResourceId"):
-                apply_tags(self._domain(name), params, untag=True)
-        return {}
+        return tag_resources(self.lock, self._domain, params, untag=True)
 
     def do_DescribeTagResources(self, params: Params) -> dict[str, Any]:
         rows = [

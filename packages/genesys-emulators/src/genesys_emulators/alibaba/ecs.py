@@ -20,7 +20,6 @@ from genesys_emulators.alibaba.rpc import (
     Params,
     RpcDialect,
     RpcService,
-    apply_tags,
     id_list,
     indexed,
     integer,
@@ -29,6 +28,7 @@ from genesys_emulators.alibaba.rpc import (
     public,
     region,
     required,
+    tag_resources,
     tag_view,
     tags_in,
 )
@@ -372,17 +372,9 @@ class Ecs(SecurityGroupActions, DiskActions, RpcService):
         return record
 
     def do_TagResources(self, params: Params) -> dict[str, Any]:
-        with self.store.lock:
-            for resource_id in indexed(params, "ResourceId"):
-                apply_tags(self._taggable(required(params, "ResourceType"), resource_id), params)
-        return {}
+        kind = required(params, "ResourceType")
+        return tag_resources(self.store.lock, lambda i: self._taggable(kind, i), params)
 
     def do_UntagResources(self, params: Params) -> dict[str, Any]:
-        with self.store.lock:
-            for resource_id in indexed(params, "ResourceId"):
-                apply_tags(
-                    self._taggable(required(params, "ResourceType"), resource_id),
-                    params,
-                    untag=True,
-                )
-        return {}
+        kind = required(params, "ResourceType")
+        return tag_resources(self.store.lock, lambda i: self._taggable(kind, i), params, untag=True)

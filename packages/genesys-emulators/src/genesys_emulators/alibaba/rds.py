@@ -18,14 +18,13 @@ from genesys_emulators.alibaba.rpc import (
     Params,
     RpcDialect,
     RpcService,
-    apply_tags,
     id_list,
-    indexed,
     integer,
     page,
     public,
     region,
     required,
+    tag_resources,
     tag_view,
     tags_in,
 )
@@ -354,13 +353,7 @@ class Rds(RpcService):
     # ------------------------------------------------------------ tags
 
     def do_TagResources(self, params: Params) -> dict[str, Any]:
-        with self.store.lock:
-            for resource_id in indexed(params, "ResourceId"):
-                apply_tags(self.db(resource_id), params)
-        return {}
+        return tag_resources(self.store.lock, self.db, params)
 
     def do_UntagResources(self, params: Params) -> dict[str, Any]:
-        with self.store.lock:
-            for resource_id in indexed(params, "ResourceId"):
-                apply_tags(self.db(resource_id), params, untag=True)
-        return {}
+        return tag_resources(self.store.lock, self.db, params, untag=True)

@@ -228,3 +228,14 @@ def apply_tags(record: dict[str, Any], params: Params, *, untag: bool = False) -
             tags.pop(key, None)
         return
     tags.update(tags_in(params))
+
+
+def tag_resources(
+    lock: Any, find: Callable[[str], dict[str, Any]], params: Params, *, untag: bool = False
+) -> dict[str, Any]:
+    """TagResources / UntagResources of any RPC product: `find(id)` is each ResourceId's
+    record (raising the product's NotFound)."""
+    with lock:
+        for resource_id in indexed(params, "ResourceId"):
+            apply_tags(find(resource_id), params, untag=untag)
+    return {}

@@ -15,7 +15,6 @@ from genesys_emulators.alibaba.rpc import (
     Params,
     RpcDialect,
     RpcService,
-    apply_tags,
     id_list,
     indexed,
     integer,
@@ -23,6 +22,7 @@ from genesys_emulators.alibaba.rpc import (
     public,
     region,
     required,
+    tag_resources,
     tag_view,
     tags_in,
 )
@@ -271,13 +271,7 @@ class Slb(RpcService):
         return {}
 
     def do_TagResources(self, params: Params) -> dict[str, Any]:
-        with self.store.lock:
-            for lb_id in indexed(params, "ResourceId"):
-                apply_tags(self.lb(lb_id), params)
-        return {}
+        return tag_resources(self.store.lock, self.lb, params)
 
     def do_UntagResources(self, params: Params) -> dict[str, Any]:
-        with self.store.lock:
-            for lb_id in indexed(params, "ResourceId"):
-                apply_tags(self.lb(lb_id), params, untag=True)
-        return {}
+        return tag_resources(self.store.lock, self.lb, params, untag=True)
