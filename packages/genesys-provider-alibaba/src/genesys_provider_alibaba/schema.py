@@ -7,21 +7,7 @@ from genesys_plugin_sdk import schema as sdk_schema
 from genesys_plugin_sdk.schema import PriceList, SchemaFacts, Setting
 
 from genesys_provider_alibaba import tables
-
-KINDS = (
-    "instance",
-    "volume",
-    "volume_attachment",
-    "bucket",
-    "network",
-    "subnet",
-    "security_group",
-    "load_balancer",
-    "database",
-    "function",
-    "cdn",
-    "certificate",
-)
+from genesys_provider_alibaba.provider import KIND_FIELDS
 
 # Changing any of these replaces the resource (Alibaba cannot change them in place).
 FORCE_NEW: dict[str, frozenset[str]] = {
@@ -65,7 +51,7 @@ FACTS = SchemaFacts(
     required=REQUIRED,
     sensitive=frozenset({"password"}),
     settings=SETTINGS,
-    kinds=KINDS,
+    kinds=KIND_FIELDS,
 )
 
 
