@@ -1,15 +1,21 @@
 """The oss state backend's lock never waits: a second apply while one runs fails at once
-naming the holder; the state goes under the config's prefix; the lock is released."""
+naming the holder; the state goes under the config's prefix; the lock is released.
+
+The first apply is paused (SIGSTOP) once it holds the lock and is creating, and resumed after
+the second has failed: it is running (mid-apply, lock held in OSS) for exactly as long as the
+test needs, whatever the machine's load, so a handful of buckets is enough."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import time
 
 from ..conftest import GENESYS
 from .conftest import AlibabaCli, Sdk
 
-N_BUCKETS = 200  # at --parallelism 1 the first apply holds the lock for several seconds
+N_BUCKETS = 5
 STATE_BLOCK = """state:
   backend: oss
   bucket: genesys-state-${account_id}
@@ -46,6 +52,7 @@ def test_second_concurrent_apply_fails_at_once_naming_the_holder(cli: AlibabaCli
     )
     try:
         _read_until(first, "Creating...")
+        os.kill(first.pid, signal.SIGSTOP)  # mid-apply, holding the lock
         account = sdk.rpc("sts", "GetCallerIdentity")["AccountId"]
         state = sdk.bucket(f"genesys-state-{account}")
         assert state.object_exists("team/locks/.genesys.lock")  # held, in OSS
@@ -57,9 +64,11 @@ def test_second_concurrent_apply_fails_at_once_naming_the_holder(cli: AlibabaCli
         assert "state is locked by apply" in second.stderr, second.stderr
         assert f"pid {first.pid}" in second.stderr
         assert waited < 20  # at once (process start included): no waiting for the lock
+        os.kill(first.pid, signal.SIGCONT)
         out, err = first.communicate(timeout=300)
     finally:
         if first.poll() is None:
+            os.kill(first.pid, signal.SIGCONT)
             first.kill()
             first.communicate()
     assert first.returncode == 0, out + err
