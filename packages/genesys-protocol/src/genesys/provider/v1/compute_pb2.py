@@ -25,17 +25,17 @@ _sym_db = _symbol_database.Default()
 from genesys.provider.v1 import common_pb2 as genesys_dot_provider_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!genesys/provider/v1/compute.proto\x12\x13genesys.provider.v1\x1a genesys/provider/v1/common.proto\"g\n\x15\x43reateInstanceRequest\x12\x33\n\x06\x63onfig\x18\x01 \x01(\x0b\x32#.genesys.provider.v1.InstanceConfig\x12\x19\n\x11idempotency_token\x18\x02 \x01(\t\"z\n\x15UpdateInstanceRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07private\x18\x02 \x01(\x0c\x12\x33\n\x06\x63onfig\x18\x03 \x01(\x0b\x32#.genesys.provider.v1.InstanceConfig\x12\x0f\n\x07\x63hanged\x18\x04 \x03(\t2\xf7\x04\n\x0e\x43omputeService\x12[\n\x0e\x43reateInstance\x12*.genesys.provider.v1.CreateInstanceRequest\x1a\x1d.genesys.provider.v1.Instance\x12M\n\x0bGetInstance\x12\x1f.genesys.provider.v1.GetRequest\x1a\x1d.genesys.provider.v1.Instance\x12[\n\x0eUpdateInstance\x12*.genesys.provider.v1.UpdateInstanceRequest\x1a\x1d.genesys.provider.v1.Instance\x12Y\n\x0e\x44\x65leteInstance\x12\".genesys.provider.v1.DeleteRequest\x1a#.genesys.provider.v1.DeleteResponse\x12R\n\rListInstances\x12 .genesys.provider.v1.ListRequest\x1a\x1d.genesys.provider.v1.Instance0\x01\x12Z\n\x11\x44iscoverInstances\x12$.genesys.provider.v1.DiscoverRequest\x1a\x1d.genesys.provider.v1.Instance0\x01\x12Q\n\rAdoptInstance\x12!.genesys.provider.v1.AdoptRequest\x1a\x1d.genesys.provider.v1.Instanceb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!genesys/provider/v1/compute.proto\x12\x13genesys.provider.v1\x1a genesys/provider/v1/common.proto\"\x83\x01\n\x15\x43reateInstanceRequest\x12\x33\n\x06\x63onfig\x18\x01 \x01(\x0b\x32#.genesys.provider.v1.InstanceConfig\x12\x19\n\x11idempotency_token\x18\x02 \x01(\t\x12\x1a\n\x12resume_interrupted\x18\x03 \x01(\x08\"z\n\x15UpdateInstanceRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07private\x18\x02 \x01(\x0c\x12\x33\n\x06\x63onfig\x18\x03 \x01(\x0b\x32#.genesys.provider.v1.InstanceConfig\x12\x0f\n\x07\x63hanged\x18\x04 \x03(\t2\xf7\x04\n\x0e\x43omputeService\x12[\n\x0e\x43reateInstance\x12*.genesys.provider.v1.CreateInstanceRequest\x1a\x1d.genesys.provider.v1.Instance\x12M\n\x0bGetInstance\x12\x1f.genesys.provider.v1.GetRequest\x1a\x1d.genesys.provider.v1.Instance\x12[\n\x0eUpdateInstance\x12*.genesys.provider.v1.UpdateInstanceRequest\x1a\x1d.genesys.provider.v1.Instance\x12Y\n\x0e\x44\x65leteInstance\x12\".genesys.provider.v1.DeleteRequest\x1a#.genesys.provider.v1.DeleteResponse\x12R\n\rListInstances\x12 .genesys.provider.v1.ListRequest\x1a\x1d.genesys.provider.v1.Instance0\x01\x12Z\n\x11\x44iscoverInstances\x12$.genesys.provider.v1.DiscoverRequest\x1a\x1d.genesys.provider.v1.Instance0\x01\x12Q\n\rAdoptInstance\x12!.genesys.provider.v1.AdoptRequest\x1a\x1d.genesys.provider.v1.Instanceb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'genesys.provider.v1.compute_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CREATEINSTANCEREQUEST']._serialized_start=92
-  _globals['_CREATEINSTANCEREQUEST']._serialized_end=195
-  _globals['_UPDATEINSTANCEREQUEST']._serialized_start=197
-  _globals['_UPDATEINSTANCEREQUEST']._serialized_end=319
-  _globals['_COMPUTESERVICE']._serialized_start=322
-  _globals['_COMPUTESERVICE']._serialized_end=953
+  _globals['_CREATEINSTANCEREQUEST']._serialized_start=93
+  _globals['_CREATEINSTANCEREQUEST']._serialized_end=224
+  _globals['_UPDATEINSTANCEREQUEST']._serialized_start=226
+  _globals['_UPDATEINSTANCEREQUEST']._serialized_end=348
+  _globals['_COMPUTESERVICE']._serialized_start=351
+  _globals['_COMPUTESERVICE']._serialized_end=982
 # @@protoc_insertion_point(module_scope)

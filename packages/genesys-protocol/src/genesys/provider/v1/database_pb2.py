@@ -25,17 +25,17 @@ _sym_db = _symbol_database.Default()
 from genesys.provider.v1 import common_pb2 as genesys_dot_provider_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"genesys/provider/v1/database.proto\x12\x13genesys.provider.v1\x1a genesys/provider/v1/common.proto\"g\n\x15\x43reateDatabaseRequest\x12\x33\n\x06\x63onfig\x18\x01 \x01(\x0b\x32#.genesys.provider.v1.DatabaseConfig\x12\x19\n\x11idempotency_token\x18\x02 \x01(\t\"z\n\x15UpdateDatabaseRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07private\x18\x02 \x01(\x0c\x12\x33\n\x06\x63onfig\x18\x03 \x01(\x0b\x32#.genesys.provider.v1.DatabaseConfig\x12\x0f\n\x07\x63hanged\x18\x04 \x03(\t2\xf8\x04\n\x0f\x44\x61tabaseService\x12[\n\x0e\x43reateDatabase\x12*.genesys.provider.v1.CreateDatabaseRequest\x1a\x1d.genesys.provider.v1.Database\x12M\n\x0bGetDatabase\x12\x1f.genesys.provider.v1.GetRequest\x1a\x1d.genesys.provider.v1.Database\x12[\n\x0eUpdateDatabase\x12*.genesys.provider.v1.UpdateDatabaseRequest\x1a\x1d.genesys.provider.v1.Database\x12Y\n\x0e\x44\x65leteDatabase\x12\".genesys.provider.v1.DeleteRequest\x1a#.genesys.provider.v1.DeleteResponse\x12R\n\rListDatabases\x12 .genesys.provider.v1.ListRequest\x1a\x1d.genesys.provider.v1.Database0\x01\x12Z\n\x11\x44iscoverDatabases\x12$.genesys.provider.v1.DiscoverRequest\x1a\x1d.genesys.provider.v1.Database0\x01\x12Q\n\rAdoptDatabase\x12!.genesys.provider.v1.AdoptRequest\x1a\x1d.genesys.provider.v1.Databaseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"genesys/provider/v1/database.proto\x12\x13genesys.provider.v1\x1a genesys/provider/v1/common.proto\"\x83\x01\n\x15\x43reateDatabaseRequest\x12\x33\n\x06\x63onfig\x18\x01 \x01(\x0b\x32#.genesys.provider.v1.DatabaseConfig\x12\x19\n\x11idempotency_token\x18\x02 \x01(\t\x12\x1a\n\x12resume_interrupted\x18\x03 \x01(\x08\"z\n\x15UpdateDatabaseRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07private\x18\x02 \x01(\x0c\x12\x33\n\x06\x63onfig\x18\x03 \x01(\x0b\x32#.genesys.provider.v1.DatabaseConfig\x12\x0f\n\x07\x63hanged\x18\x04 \x03(\t2\xf8\x04\n\x0f\x44\x61tabaseService\x12[\n\x0e\x43reateDatabase\x12*.genesys.provider.v1.CreateDatabaseRequest\x1a\x1d.genesys.provider.v1.Database\x12M\n\x0bGetDatabase\x12\x1f.genesys.provider.v1.GetRequest\x1a\x1d.genesys.provider.v1.Database\x12[\n\x0eUpdateDatabase\x12*.genesys.provider.v1.UpdateDatabaseRequest\x1a\x1d.genesys.provider.v1.Database\x12Y\n\x0e\x44\x65leteDatabase\x12\".genesys.provider.v1.DeleteRequest\x1a#.genesys.provider.v1.DeleteResponse\x12R\n\rListDatabases\x12 .genesys.provider.v1.ListRequest\x1a\x1d.genesys.provider.v1.Database0\x01\x12Z\n\x11\x44iscoverDatabases\x12$.genesys.provider.v1.DiscoverRequest\x1a\x1d.genesys.provider.v1.Database0\x01\x12Q\n\rAdoptDatabase\x12!.genesys.provider.v1.AdoptRequest\x1a\x1d.genesys.provider.v1.Databaseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'genesys.provider.v1.database_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CREATEDATABASEREQUEST']._serialized_start=93
-  _globals['_CREATEDATABASEREQUEST']._serialized_end=196
-  _globals['_UPDATEDATABASEREQUEST']._serialized_start=198
-  _globals['_UPDATEDATABASEREQUEST']._serialized_end=320
-  _globals['_DATABASESERVICE']._serialized_start=323
-  _globals['_DATABASESERVICE']._serialized_end=955
+  _globals['_CREATEDATABASEREQUEST']._serialized_start=94
+  _globals['_CREATEDATABASEREQUEST']._serialized_end=225
+  _globals['_UPDATEDATABASEREQUEST']._serialized_start=227
+  _globals['_UPDATEDATABASEREQUEST']._serialized_end=349
+  _globals['_DATABASESERVICE']._serialized_start=352
+  _globals['_DATABASESERVICE']._serialized_end=984
 # @@protoc_insertion_point(module_scope)

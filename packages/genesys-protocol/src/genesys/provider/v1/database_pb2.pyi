@@ -8,12 +8,14 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreateDatabaseRequest(_message.Message):
-    __slots__ = ("config", "idempotency_token")
+    __slots__ = ("config", "idempotency_token", "resume_interrupted")
     CONFIG_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    RESUME_INTERRUPTED_FIELD_NUMBER: _ClassVar[int]
     config: _common_pb2.DatabaseConfig
     idempotency_token: str
-    def __init__(self, config: _Optional[_Union[_common_pb2.DatabaseConfig, _Mapping]] = ..., idempotency_token: _Optional[str] = ...) -> None: ...
+    resume_interrupted: bool
+    def __init__(self, config: _Optional[_Union[_common_pb2.DatabaseConfig, _Mapping]] = ..., idempotency_token: _Optional[str] = ..., resume_interrupted: _Optional[bool] = ...) -> None: ...
 
 class UpdateDatabaseRequest(_message.Message):
     __slots__ = ("id", "private", "config", "changed")

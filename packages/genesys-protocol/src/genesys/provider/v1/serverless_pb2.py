@@ -25,25 +25,25 @@ _sym_db = _symbol_database.Default()
 from genesys.provider.v1 import common_pb2 as genesys_dot_provider_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$genesys/provider/v1/serverless.proto\x12\x13genesys.provider.v1\x1a genesys/provider/v1/common.proto\"g\n\x15\x43reateFunctionRequest\x12\x33\n\x06\x63onfig\x18\x01 \x01(\x0b\x32#.genesys.provider.v1.FunctionConfig\x12\x19\n\x11idempotency_token\x18\x02 \x01(\t\"z\n\x15UpdateFunctionRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07private\x18\x02 \x01(\x0c\x12\x33\n\x06\x63onfig\x18\x03 \x01(\x0b\x32#.genesys.provider.v1.FunctionConfig\x12\x0f\n\x07\x63hanged\x18\x04 \x03(\t\"a\n\x12\x43reateLayerRequest\x12\x30\n\x06\x63onfig\x18\x01 \x01(\x0b\x32 .genesys.provider.v1.LayerConfig\x12\x19\n\x11idempotency_token\x18\x02 \x01(\t\"t\n\x12UpdateLayerRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07private\x18\x02 \x01(\x0c\x12\x30\n\x06\x63onfig\x18\x03 \x01(\x0b\x32 .genesys.provider.v1.LayerConfig\x12\x0f\n\x07\x63hanged\x18\x04 \x03(\t\"E\n\x15InvokeFunctionRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07private\x18\x02 \x01(\x0c\x12\x0f\n\x07payload\x18\x03 \x01(\x0c\"d\n\x16InvokeFunctionResponse\x12\x0f\n\x07payload\x18\x01 \x01(\x0c\x12\x16\n\x0e\x66unction_error\x18\x02 \x01(\t\x12\x0c\n\x04logs\x18\x03 \x01(\t\x12\x13\n\x0b\x64uration_ms\x18\x04 \x01(\x05\x32\x9f\n\n\x11ServerlessService\x12[\n\x0e\x43reateFunction\x12*.genesys.provider.v1.CreateFunctionRequest\x1a\x1d.genesys.provider.v1.Function\x12M\n\x0bGetFunction\x12\x1f.genesys.provider.v1.GetRequest\x1a\x1d.genesys.provider.v1.Function\x12[\n\x0eUpdateFunction\x12*.genesys.provider.v1.UpdateFunctionRequest\x1a\x1d.genesys.provider.v1.Function\x12Y\n\x0e\x44\x65leteFunction\x12\".genesys.provider.v1.DeleteRequest\x1a#.genesys.provider.v1.DeleteResponse\x12R\n\rListFunctions\x12 .genesys.provider.v1.ListRequest\x1a\x1d.genesys.provider.v1.Function0\x01\x12Z\n\x11\x44iscoverFunctions\x12$.genesys.provider.v1.DiscoverRequest\x1a\x1d.genesys.provider.v1.Function0\x01\x12Q\n\rAdoptFunction\x12!.genesys.provider.v1.AdoptRequest\x1a\x1d.genesys.provider.v1.Function\x12R\n\x0b\x43reateLayer\x12\'.genesys.provider.v1.CreateLayerRequest\x1a\x1a.genesys.provider.v1.Layer\x12G\n\x08GetLayer\x12\x1f.genesys.provider.v1.GetRequest\x1a\x1a.genesys.provider.v1.Layer\x12R\n\x0bUpdateLayer\x12\'.genesys.provider.v1.UpdateLayerRequest\x1a\x1a.genesys.provider.v1.Layer\x12V\n\x0b\x44\x65leteLayer\x12\".genesys.provider.v1.DeleteRequest\x1a#.genesys.provider.v1.DeleteResponse\x12L\n\nListLayers\x12 .genesys.provider.v1.ListRequest\x1a\x1a.genesys.provider.v1.Layer0\x01\x12T\n\x0e\x44iscoverLayers\x12$.genesys.provider.v1.DiscoverRequest\x1a\x1a.genesys.provider.v1.Layer0\x01\x12K\n\nAdoptLayer\x12!.genesys.provider.v1.AdoptRequest\x1a\x1a.genesys.provider.v1.Layer\x12i\n\x0eInvokeFunction\x12*.genesys.provider.v1.InvokeFunctionRequest\x1a+.genesys.provider.v1.InvokeFunctionResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$genesys/provider/v1/serverless.proto\x12\x13genesys.provider.v1\x1a genesys/provider/v1/common.proto\"\x83\x01\n\x15\x43reateFunctionRequest\x12\x33\n\x06\x63onfig\x18\x01 \x01(\x0b\x32#.genesys.provider.v1.FunctionConfig\x12\x19\n\x11idempotency_token\x18\x02 \x01(\t\x12\x1a\n\x12resume_interrupted\x18\x03 \x01(\x08\"z\n\x15UpdateFunctionRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07private\x18\x02 \x01(\x0c\x12\x33\n\x06\x63onfig\x18\x03 \x01(\x0b\x32#.genesys.provider.v1.FunctionConfig\x12\x0f\n\x07\x63hanged\x18\x04 \x03(\t\"}\n\x12\x43reateLayerRequest\x12\x30\n\x06\x63onfig\x18\x01 \x01(\x0b\x32 .genesys.provider.v1.LayerConfig\x12\x19\n\x11idempotency_token\x18\x02 \x01(\t\x12\x1a\n\x12resume_interrupted\x18\x03 \x01(\x08\"t\n\x12UpdateLayerRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07private\x18\x02 \x01(\x0c\x12\x30\n\x06\x63onfig\x18\x03 \x01(\x0b\x32 .genesys.provider.v1.LayerConfig\x12\x0f\n\x07\x63hanged\x18\x04 \x03(\t\"E\n\x15InvokeFunctionRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07private\x18\x02 \x01(\x0c\x12\x0f\n\x07payload\x18\x03 \x01(\x0c\"d\n\x16InvokeFunctionResponse\x12\x0f\n\x07payload\x18\x01 \x01(\x0c\x12\x16\n\x0e\x66unction_error\x18\x02 \x01(\t\x12\x0c\n\x04logs\x18\x03 \x01(\t\x12\x13\n\x0b\x64uration_ms\x18\x04 \x01(\x05\x32\x9f\n\n\x11ServerlessService\x12[\n\x0e\x43reateFunction\x12*.genesys.provider.v1.CreateFunctionRequest\x1a\x1d.genesys.provider.v1.Function\x12M\n\x0bGetFunction\x12\x1f.genesys.provider.v1.GetRequest\x1a\x1d.genesys.provider.v1.Function\x12[\n\x0eUpdateFunction\x12*.genesys.provider.v1.UpdateFunctionRequest\x1a\x1d.genesys.provider.v1.Function\x12Y\n\x0e\x44\x65leteFunction\x12\".genesys.provider.v1.DeleteRequest\x1a#.genesys.provider.v1.DeleteResponse\x12R\n\rListFunctions\x12 .genesys.provider.v1.ListRequest\x1a\x1d.genesys.provider.v1.Function0\x01\x12Z\n\x11\x44iscoverFunctions\x12$.genesys.provider.v1.DiscoverRequest\x1a\x1d.genesys.provider.v1.Function0\x01\x12Q\n\rAdoptFunction\x12!.genesys.provider.v1.AdoptRequest\x1a\x1d.genesys.provider.v1.Function\x12R\n\x0b\x43reateLayer\x12\'.genesys.provider.v1.CreateLayerRequest\x1a\x1a.genesys.provider.v1.Layer\x12G\n\x08GetLayer\x12\x1f.genesys.provider.v1.GetRequest\x1a\x1a.genesys.provider.v1.Layer\x12R\n\x0bUpdateLayer\x12\'.genesys.provider.v1.UpdateLayerRequest\x1a\x1a.genesys.provider.v1.Layer\x12V\n\x0b\x44\x65leteLayer\x12\".genesys.provider.v1.DeleteRequest\x1a#.genesys.provider.v1.DeleteResponse\x12L\n\nListLayers\x12 .genesys.provider.v1.ListRequest\x1a\x1a.genesys.provider.v1.Layer0\x01\x12T\n\x0e\x44iscoverLayers\x12$.genesys.provider.v1.DiscoverRequest\x1a\x1a.genesys.provider.v1.Layer0\x01\x12K\n\nAdoptLayer\x12!.genesys.provider.v1.AdoptRequest\x1a\x1a.genesys.provider.v1.Layer\x12i\n\x0eInvokeFunction\x12*.genesys.provider.v1.InvokeFunctionRequest\x1a+.genesys.provider.v1.InvokeFunctionResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'genesys.provider.v1.serverless_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CREATEFUNCTIONREQUEST']._serialized_start=95
-  _globals['_CREATEFUNCTIONREQUEST']._serialized_end=198
-  _globals['_UPDATEFUNCTIONREQUEST']._serialized_start=200
-  _globals['_UPDATEFUNCTIONREQUEST']._serialized_end=322
-  _globals['_CREATELAYERREQUEST']._serialized_start=324
-  _globals['_CREATELAYERREQUEST']._serialized_end=421
-  _globals['_UPDATELAYERREQUEST']._serialized_start=423
-  _globals['_UPDATELAYERREQUEST']._serialized_end=539
-  _globals['_INVOKEFUNCTIONREQUEST']._serialized_start=541
-  _globals['_INVOKEFUNCTIONREQUEST']._serialized_end=610
-  _globals['_INVOKEFUNCTIONRESPONSE']._serialized_start=612
-  _globals['_INVOKEFUNCTIONRESPONSE']._serialized_end=712
-  _globals['_SERVERLESSSERVICE']._serialized_start=715
-  _globals['_SERVERLESSSERVICE']._serialized_end=2026
+  _globals['_CREATEFUNCTIONREQUEST']._serialized_start=96
+  _globals['_CREATEFUNCTIONREQUEST']._serialized_end=227
+  _globals['_UPDATEFUNCTIONREQUEST']._serialized_start=229
+  _globals['_UPDATEFUNCTIONREQUEST']._serialized_end=351
+  _globals['_CREATELAYERREQUEST']._serialized_start=353
+  _globals['_CREATELAYERREQUEST']._serialized_end=478
+  _globals['_UPDATELAYERREQUEST']._serialized_start=480
+  _globals['_UPDATELAYERREQUEST']._serialized_end=596
+  _globals['_INVOKEFUNCTIONREQUEST']._serialized_start=598
+  _globals['_INVOKEFUNCTIONREQUEST']._serialized_end=667
+  _globals['_INVOKEFUNCTIONRESPONSE']._serialized_start=669
+  _globals['_INVOKEFUNCTIONRESPONSE']._serialized_end=769
+  _globals['_SERVERLESSSERVICE']._serialized_start=772
+  _globals['_SERVERLESSSERVICE']._serialized_end=2083
 # @@protoc_insertion_point(module_scope)

@@ -8,12 +8,14 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreateFunctionRequest(_message.Message):
-    __slots__ = ("config", "idempotency_token")
+    __slots__ = ("config", "idempotency_token", "resume_interrupted")
     CONFIG_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    RESUME_INTERRUPTED_FIELD_NUMBER: _ClassVar[int]
     config: _common_pb2.FunctionConfig
     idempotency_token: str
-    def __init__(self, config: _Optional[_Union[_common_pb2.FunctionConfig, _Mapping]] = ..., idempotency_token: _Optional[str] = ...) -> None: ...
+    resume_interrupted: bool
+    def __init__(self, config: _Optional[_Union[_common_pb2.FunctionConfig, _Mapping]] = ..., idempotency_token: _Optional[str] = ..., resume_interrupted: _Optional[bool] = ...) -> None: ...
 
 class UpdateFunctionRequest(_message.Message):
     __slots__ = ("id", "private", "config", "changed")
@@ -28,12 +30,14 @@ class UpdateFunctionRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ..., private: _Optional[bytes] = ..., config: _Optional[_Union[_common_pb2.FunctionConfig, _Mapping]] = ..., changed: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class CreateLayerRequest(_message.Message):
-    __slots__ = ("config", "idempotency_token")
+    __slots__ = ("config", "idempotency_token", "resume_interrupted")
     CONFIG_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    RESUME_INTERRUPTED_FIELD_NUMBER: _ClassVar[int]
     config: _common_pb2.LayerConfig
     idempotency_token: str
-    def __init__(self, config: _Optional[_Union[_common_pb2.LayerConfig, _Mapping]] = ..., idempotency_token: _Optional[str] = ...) -> None: ...
+    resume_interrupted: bool
+    def __init__(self, config: _Optional[_Union[_common_pb2.LayerConfig, _Mapping]] = ..., idempotency_token: _Optional[str] = ..., resume_interrupted: _Optional[bool] = ...) -> None: ...
 
 class UpdateLayerRequest(_message.Message):
     __slots__ = ("id", "private", "config", "changed")

@@ -8,12 +8,14 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreateBucketRequest(_message.Message):
-    __slots__ = ("config", "idempotency_token")
+    __slots__ = ("config", "idempotency_token", "resume_interrupted")
     CONFIG_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    RESUME_INTERRUPTED_FIELD_NUMBER: _ClassVar[int]
     config: _common_pb2.BucketConfig
     idempotency_token: str
-    def __init__(self, config: _Optional[_Union[_common_pb2.BucketConfig, _Mapping]] = ..., idempotency_token: _Optional[str] = ...) -> None: ...
+    resume_interrupted: bool
+    def __init__(self, config: _Optional[_Union[_common_pb2.BucketConfig, _Mapping]] = ..., idempotency_token: _Optional[str] = ..., resume_interrupted: _Optional[bool] = ...) -> None: ...
 
 class UpdateBucketRequest(_message.Message):
     __slots__ = ("id", "private", "config", "changed")
@@ -28,12 +30,14 @@ class UpdateBucketRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ..., private: _Optional[bytes] = ..., config: _Optional[_Union[_common_pb2.BucketConfig, _Mapping]] = ..., changed: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class CreateVolumeRequest(_message.Message):
-    __slots__ = ("config", "idempotency_token")
+    __slots__ = ("config", "idempotency_token", "resume_interrupted")
     CONFIG_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    RESUME_INTERRUPTED_FIELD_NUMBER: _ClassVar[int]
     config: _common_pb2.VolumeConfig
     idempotency_token: str
-    def __init__(self, config: _Optional[_Union[_common_pb2.VolumeConfig, _Mapping]] = ..., idempotency_token: _Optional[str] = ...) -> None: ...
+    resume_interrupted: bool
+    def __init__(self, config: _Optional[_Union[_common_pb2.VolumeConfig, _Mapping]] = ..., idempotency_token: _Optional[str] = ..., resume_interrupted: _Optional[bool] = ...) -> None: ...
 
 class UpdateVolumeRequest(_message.Message):
     __slots__ = ("id", "private", "config", "changed")
