@@ -4,9 +4,13 @@ overrides, and the AWS state untouched (same serial, same bytes)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import re
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +21,9 @@ from genesys_emulators.testing import running
 from genesys_provider_aws.testing import moto_server
 
 from tests.e2e.conftest import GENESYS, genesys_env
+
+SEED_YAML = Path(__file__).resolve().parents[2] / "examples" / "seed" / "genesys.yaml"
+SEED_TOML = SEED_YAML.with_name("genesys.toml")
 
 CONFIG = """\
 provider: aws
@@ -94,3 +101,191 @@ def test_plan_on_gcp_of_a_project_applied_on_aws(project: tuple[Path, dict[str, 
     refused = _run(path, env, "plan", "--provider", "gcp", "--out", "move.plan")
     assert refused.returncode == 1 and "never applied" in refused.stderr
     assert not (path / "move.plan").exists()
+
+
+# ---------------------------------------------------------------- the portability matrix
+#
+# The seed YAML, with only `provider:`, the region and the `state:` backend changed (plus
+# the emulator's `providers.<cloud>` block), taken through apply, a no-op plan, a size change
+# and destroy on all six providers; the seed TOML through validate + plan on each. The
+# per-cloud seed tests check what each step made; this module proves the same file does the
+# same on every one, and prints one table: provider x step, seconds.
+
+STEPS = ("apply", "no-op plan", "resize", "destroy")
+RESIZES = (("type: medium  #", "type: large  #"), ("size: medium  #", "size: large  #"))
+MATRIX: dict[str, dict[str, str]] = {}
+
+
+@contextlib.contextmanager
+def _on(cloud: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, Any], dict[str, str]]]:
+    """The seed YAML for `cloud` and the environment its CLI runs in."""
+    env = genesys_env(GENESYS_STATE_PASSPHRASE="correct horse battery staple",
+                      HOME=str(tmp_path / "home"), CLOUDSDK_CONFIG=str(tmp_path / "none"))
+    for leaky in [k for k in env if k.startswith(("AWS_", "AZURE_", "ALIBABA_", "ALICLOUD_",
+                                                  "TENCENTCLOUD_", "GOOGLE_"))]:
+        env.pop(leaky)
+    if cloud == "local":
+        text = SEED_YAML.read_text().replace("provider: aws ", "provider: local ", 1)
+        start, end = text.index("# State configuration"), text.index("# Policy guardrails")
+        yield text[:start] + text[end:], {}, env
+    elif cloud == "aws":
+        with open(tmp_path / "moto.log", "wb") as log, moto_server(log) as url:
+            nowhere = str(tmp_path / "no-such-aws-file")
+            env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+                       AWS_DEFAULT_REGION="us-east-1", AWS_ENDPOINT_URL=url,
+                       AWS_CONFIG_FILE=nowhere, AWS_SHARED_CREDENTIALS_FILE=nowhere)
+            yield SEED_YAML.read_text(), {}, env
+    else:
+        with running(cloud) as ready:
+            yield _cloud_seed(cloud, ready, env), ready, env
+
+
+def _cloud_seed(cloud: str, ready: dict[str, Any], env: dict[str, str]) -> str:
+    from tests.e2e.alibaba.conftest import ACCESS_KEY
+    from tests.e2e.alibaba.test_seed import seed_yaml as alibaba_seed
+    from tests.e2e.azure.test_seed import seed_for_azure
+    from tests.e2e.gcp.conftest import seed_yaml_on_gcp
+    from tests.e2e.tencent.conftest import Tencent
+    from tests.e2e.tencent.conftest import seed_yaml as tencent_seed
+
+    if cloud == "gcp":
+        return seed_yaml_on_gcp(ready["settings"])
+    if cloud == "azure":
+        return seed_for_azure(ready)
+    if cloud == "tencent":
+        return tencent_seed(Tencent(ready))
+    env.update(ALIBABA_CLOUD_ACCESS_KEY_ID=ACCESS_KEY[0],
+               ALIBABA_CLOUD_ACCESS_KEY_SECRET=ACCESS_KEY[1])
+    providers = yaml.safe_dump({"providers": {"alibaba": {"endpoints": dict(ready["sdk"])}}})
+    return alibaba_seed() + "\n" + providers
+
+
+def _timed(project: Path, env: dict[str, str], *args: str) -> tuple[float, Any]:
+    started = time.monotonic()
+    result = _run(project, env, *args)
+    return time.monotonic() - started, result
+
+
+def _resized(text: str) -> str:
+    for before, after in RESIZES:
+        assert text.count(before) == 1, f"the seed changed: {before!r}"
+        text = text.replace(before, after)
+    return text
+
+
+@pytest.mark.parametrize("cloud", ["local", "aws", "gcp", "azure", "alibaba", "tencent"])
+def test_the_seed_is_portable(cloud: str, tmp_path: Path) -> None:
+    project = tmp_path / "project"  # azure names its resource group after this directory
+    project.mkdir()
+    with _on(cloud, tmp_path) as (text, ready, env):
+        config = project / "genesys.yaml"
+        config.write_text(text, encoding="utf-8")
+        row: dict[str, str] = {}
+        seconds, applied = _timed(project, env, "apply", "--auto-approve")
+        assert applied.returncode == 0, applied.stdout[-3000:] + applied.stderr[-3000:]
+        assert "Apply complete! Resources: 14 added" in applied.stdout
+        row["apply"] = f"{seconds:.1f}s"
+        seconds, noop = _timed(project, env, "plan", "--detailed-exitcode")
+        assert noop.returncode == 0, noop.stdout[-3000:] + noop.stderr[-3000:]
+        row["no-op plan"] = f"{seconds:.1f}s"
+        config.write_text(_resized(text), encoding="utf-8")
+        seconds, resized = _timed(project, env, "apply", "--auto-approve")
+        assert resized.returncode == 0, resized.stdout[-3000:] + resized.stderr[-3000:]
+        row["resize"] = f"{seconds:.1f}s ({_summary(resized.stdout)})"
+        seconds, destroyed = _timed(project, env, "destroy", "--auto-approve")
+        assert destroyed.returncode == 0, destroyed.stdout[-3000:] + destroyed.stderr[-3000:]
+        assert "14 destroyed" in destroyed.stdout, destroyed.stdout[-2000:]
+        row["destroy"] = f"{seconds:.1f}s"
+        toml = project / "genesys.toml"
+        toml.write_text(_toml_for(cloud, ready), encoding="utf-8")
+        seconds, planned = _timed(project, env, "plan", "-c", toml.name)
+        assert planned.returncode == 0, planned.stdout[-3000:] + planned.stderr[-3000:]
+        assert "Plan: 14 to add, 0 to change, 0 to destroy." in planned.stdout
+        row["TOML plan"] = f"{seconds:.1f}s"
+    MATRIX[cloud] = row
+
+
+def _summary(stdout: str) -> str:
+    found = re.search(r"Apply complete! Resources: (\d+) added, (\d+) changed, (\d+) destroyed",
+                      stdout)
+    assert found, stdout[-2000:]
+    added, changed, _destroyed = found.groups()
+    return f"{changed} in place" if added == "0" else f"{changed} in place, {added} replaced"
+
+
+def _toml_for(cloud: str, ready: dict[str, Any]) -> str:
+    """The seed TOML with the same provider, state backend and providers block as the YAML
+    (each cloud's seed tests' own helpers, so both stay in step with what those tests run)."""
+    from tests.e2e.alibaba.test_seed import seed_toml as alibaba_toml
+    from tests.e2e.azure.test_seed_toml import seed_toml_for_azure
+    from tests.e2e.gcp.conftest import toml_block
+    from tests.e2e.tencent.conftest import Tencent
+    from tests.e2e.tencent.conftest import seed_toml as tencent_toml
+
+    text = SEED_TOML.read_text()
+    if cloud == "local":
+        start, end = text.index("[state]"), text.index("[policies]")
+        return text[:start].replace('provider = "gcp"', 'provider = "local"') + text[end:]
+    if cloud == "aws":
+        for before, after in (('provider = "gcp"', 'provider = "aws"'),
+                              ('project = "my-project"\n', ""),
+                              ('region = "us-central1"', 'region = "us-east-1"'),
+                              ('backend = "gcs"', 'backend = "s3"'),
+                              ("genesys-state-${project_id}", "genesys-state-${account_id}")):
+            assert text.count(before) == 1, f"the seed changed: {before!r}"
+            text = text.replace(before, after)
+        return text
+    if cloud == "gcp":
+        return text + toml_block(ready["settings"])
+    if cloud == "azure":
+        return seed_toml_for_azure(ready)
+    if cloud == "alibaba":
+        return alibaba_toml(dict(ready["sdk"]))
+    return tencent_toml(Tencent(ready))
+
+
+def test_print_the_matrix() -> None:
+    """Runs last: the table docs/portability.md carries (`pytest -s` shows it)."""
+    assert set(MATRIX) == {"local", "aws", "gcp", "azure", "alibaba", "tencent"}, MATRIX
+    header = ["provider", *STEPS, "TOML plan"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for cloud, row in MATRIX.items():
+        lines.append("| " + " | ".join([cloud, *(row[h] for h in header[1:])]) + " |")
+    table = "\n".join(lines)
+    print("\n" + table)
+    out = os.environ.get("GENESYS_PORTABILITY_TABLE")
+    if out:
+        Path(out).write_text(table + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the seed's vocabulary
+
+VOCABULARY = """\
+provider: {provider}
+resources:
+  database:
+    - {{name: docs, engine: mongodb, size: small, storage: 20}}
+  serverless:
+    - {{name: gofn, runtime: go1.21, handler: main.handler, source: ./fn}}
+"""
+
+
+def test_what_each_provider_answers_for_mongodb_and_go(tmp_path: Path) -> None:
+    """Where a provider cannot offer a value, a plan error at the resource's address names
+    what it offers instead; `cost --compare` shows the same answers as rows, per cloud."""
+    (tmp_path / "fn").mkdir()
+    (tmp_path / "fn" / "main.py").write_text("def handler(event, context):\n    return 1\n")
+    (tmp_path / "genesys.yaml").write_text(VOCABULARY.format(provider="local"))
+    planned = _run(tmp_path, genesys_env(), "plan")
+    assert planned.returncode == 1 and "Traceback" not in planned.stderr
+    assert ("database.docs: the local provider does not offer mongodb; use postgres or sqlite "
+            "(engine)") in planned.stderr
+    assert ("serverless.gofn: runtime 'go1.21' is not offered by the local provider "
+            "(python3.x and nodejs* are) (runtime)") in planned.stderr
+    compared = _run(tmp_path, genesys_env(), "cost", "--compare", "all", "--format", "json")
+    quotes = json.loads(compared.stdout)["providers"]
+    refused = {cloud: {r["address"] for r in q["resources"] if r["unsupported"]}
+               for cloud, q in quotes.items()}
+    assert all("database.docs" in r for r in refused.values()), refused
+    assert {c for c, r in refused.items() if "serverless.gofn" in r} == {
+        "azure", "alibaba", "tencent"}
