@@ -15,6 +15,7 @@ The servicer built by `servicers.servicers_for([...])` answers, for a kind:
 
     Create<K>(config, idempotency_token)  -> create(config, token)
         (volume_attachment has no config message: AttachVolume passes the whole request)
+        (`resuming_interrupted()` is true inside it when the request resumes a crashed create)
     Get<K>(id, private)                  -> get(id, private)    default: read_one
     Update<K>(id, private, config, changed) -> update(request)
     Delete<K>(id)                        -> delete(id)          (DeleteResponse for you)
@@ -28,12 +29,24 @@ A verb left out answers UNIMPLEMENTED. Functions instead of a class: `KindFuncti
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from genesys_plugin_sdk import errors
 from genesys_plugin_sdk.kinds import KindSpec, kind_spec
 from genesys_plugin_sdk.reads import read_one
+
+# Set by the generated servicer for the duration of one Create<K> call (servicers._unary).
+RESUMING_INTERRUPTED: ContextVar[bool] = ContextVar("resume_interrupted", default=False)
+
+
+def resuming_interrupted() -> bool:
+    """True inside a create whose request sets `resume_interrupted`: the core resumes a
+    create a crashed run left in flight, with its token. That create may have made the
+    resource without its token marker, so one with the requested name and no owner marker at
+    all may be claimed as its result (the protocol's create contract)."""
+    return RESUMING_INTERRUPTED.get()
 
 
 class KindHandler:

@@ -25,6 +25,7 @@ from typing import Any
 from genesys.provider.v1 import common_pb2 as pb
 
 from genesys_plugin_sdk.cloud_errors import Translate, guard
+from genesys_plugin_sdk.handlers import RESUMING_INTERRUPTED
 from genesys_plugin_sdk.kinds import RESOURCE_SERVICES, KindSpec, service_descriptor
 from genesys_plugin_sdk.services import ROLES
 
@@ -37,7 +38,11 @@ def _unary(verb: str, handler: Any, spec: KindSpec) -> Behavior:
 
         def create(request: Any, context: Any) -> Any:
             config = request.config if with_config else request
-            return handler.create(config, request.idempotency_token)
+            resuming = RESUMING_INTERRUPTED.set(bool(getattr(request, "resume_interrupted", 0)))
+            try:
+                return handler.create(config, request.idempotency_token)
+            finally:
+                RESUMING_INTERRUPTED.reset(resuming)
 
         return create
     if verb == "get":

@@ -15,6 +15,7 @@ from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.handlers import resuming_interrupted
 
 from genesys_provider_aws.clients import AwsClients
 from genesys_provider_aws.common import (
@@ -261,8 +262,11 @@ def _claim_existing(s3: Any, name: str, token: str) -> None:
     tagging = call_or_none(s3.get_bucket_tagging, "NoSuchTagSet", Bucket=name)
     if token and tag_dict((tagging or {}).get("TagSet")).get(TOKEN_TAG) == token:
         return
-    # No matching token: someone else's bucket, or ours from a run killed between CreateBucket
-    # and PutBucketTagging (S3 cannot tag at creation everywhere). Never adopt it silently.
+    # A run killed between CreateBucket and PutBucketTagging (S3 cannot tag at creation
+    # everywhere) leaves a bucket with no tags at all. Only the core resuming that very
+    # create (same token, resume_interrupted) may claim it; otherwise it may be the user's.
+    if token and not (tagging or {}).get("TagSet") and resuming_interrupted():
+        return
     raise errors.AlreadyExists(
         f"bucket {name} already exists and carries no {TOKEN_TAG} tag of this run; if an "
         f"interrupted Genesys run made it, adopt it with `genesys import ADDRESS {name}`",

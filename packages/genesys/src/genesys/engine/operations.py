@@ -79,12 +79,28 @@ class OperationContext:
         )
 
 
-def _create_request(kind: Kind, attributes: dict[str, Any], token: str) -> Message:
+def _create_request(
+    kind: Kind, attributes: dict[str, Any], token: str, resuming: bool = False
+) -> Message:
     if kind.name == "volume_attachment":
         return storage_pb2.AttachVolumeRequest(idempotency_token=token, **attributes)
     module = SERVICE_MODULES[kind.service]
     request_cls = getattr(module, f"Create{kind.rpc_stem}Request")
-    return request_cls(config=config_message(kind, attributes), idempotency_token=token)
+    return request_cls(
+        config=config_message(kind, attributes),
+        idempotency_token=token,
+        resume_interrupted=resuming,
+    )
+
+
+def interrupted_create_token(state: StateManager, address: str, kind: str) -> str:
+    """The token of a create a crashed run left in flight at `address` that recovery could
+    not find by that token (it kept the intent), or "". The next create reuses it and says
+    it resumes: the crashed create may have made the resource without its token marker."""
+    intent = state.intents.get(address)
+    if intent is None or intent.operation != "create" or intent.kind != kind:
+        return ""
+    return "" if address in state.resources else intent.idempotency_token
 
 
 def _record(
@@ -117,12 +133,14 @@ def create(ctx: OperationContext, change: ResourceChange) -> ResourceRecord:
     assert change.desired is not None
     kind = KINDS[change.kind]
     attributes = resolve(change.desired.attributes, ctx.lookup)
-    token = uuid.uuid4().hex
+    resumed = interrupted_create_token(ctx.state, change.address, kind.name)
+    token = resumed or uuid.uuid4().hex
     ctx.state.begin(
         Intent(change.address, kind.name, ctx.provider, "create", idempotency_token=token)
     )
+    request = _create_request(kind, attributes, token, resuming=bool(resumed))
     try:
-        message = ctx.call(change.address, kind, "create", _create_request(kind, attributes, token))
+        message = ctx.call(change.address, kind, "create", request)
     except BaseException:
         _settle_failed_create(ctx, change, kind, token)
         raise
@@ -238,7 +256,8 @@ def recover_intents(
     """Settle operations a previous run left in flight, without asking.
 
     A create whose resource exists (found by its idempotency token) is recorded when the
-    config still wants it and deleted otherwise; a create that never happened is dropped. A
+    config still wants it and deleted otherwise; one not found is kept while the config wants
+    the address (the next create resumes it with that token) and dropped otherwise. A
     delete whose resource is gone is recorded as gone; one that still exists stays recorded.
     An update's resource is read back: unchanged, the intent is dropped (the plan shows the
     update again); changed, what exists is recorded, marked so the plan applies the update
@@ -329,7 +348,14 @@ def _settle_create(
     report: Callable[[str], None],
 ) -> None:
     if resource is None:
-        ctx.state.clear_intent(intent.address)
+        # Nothing carries its token, yet the create may have made the resource before marking
+        # it (S3: CreateBucket, then PutBucketTagging). While the config still wants it, the
+        # intent stays: the next create reuses its token and tells the plugin it resumes.
+        if not (
+            intent.address in desired
+            and interrupted_create_token(ctx.state, intent.address, intent.kind)
+        ):
+            ctx.state.clear_intent(intent.address)
         return
     kind = KINDS[intent.kind]
     message = getattr(resource, kind.oneof_field)
@@ -356,6 +382,7 @@ __all__ = [
     "attributes_to_message",
     "create",
     "delete",
+    "interrupted_create_token",
     "recover_intents",
     "update",
 ]

@@ -26,7 +26,11 @@ from typing import Any
 from genesys.config.desired import DesiredResource
 from genesys.engine import planner
 from genesys.engine.apply import Applier, ApplyResult
-from genesys.engine.operations import OperationContext, recover_intents
+from genesys.engine.operations import (
+    OperationContext,
+    interrupted_create_token,
+    recover_intents,
+)
 from genesys.engine.plan import Plan
 from genesys.engine.progress import Progress
 from genesys.engine.versions import check_plugin_version
@@ -241,6 +245,7 @@ class Session:
         for change in changes:
             change.drift = drift.get(change.address, "")
             self._finish_interrupted_update(change)
+            self._note_resumed_create(change)
         planner.annotate_with_provider(self.conn, changes)
         return changes
 
@@ -264,6 +269,16 @@ class Session:
                     AttributeChange(name, value, change.after.get(name))
                 )
         change.drift = "an interrupted update did not finish; it is applied again"
+
+    def _note_resumed_create(self, change: Any) -> None:
+        """A create a crashed run left in flight, not found by its token, is resumed with
+        that token (operations.create): the plan says so."""
+        from genesys.engine.plan import Action
+
+        if change.action is Action.CREATE and interrupted_create_token(
+            self.state, change.address, change.kind
+        ):
+            change.drift = "resuming an interrupted create"
 
     def _refresh(self, records: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         """Records as they exist now, and why each drifted (address -> words)."""
