@@ -9,8 +9,11 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.handlers import KindHandler
 from genesys_plugin_sdk.kinds import kind_spec
 from genesys_plugin_sdk.tags import TOKEN_LABEL, split_filters
+
+from genesys_provider_azure.clients import AzureClients
 
 T = TypeVar("T")
 # Genesys's own tags on Azure resources; never shown as the user's.
@@ -130,6 +133,27 @@ def absent(call: Callable[[], T]) -> T | None:
         return call()
     except ResourceNotFoundError:
         return None
+
+
+class AzureKind(KindHandler):
+    """A kind served by one management client (`service`, an AzureClients.client name)."""
+
+    service = ""
+
+    def __init__(self, clients: AzureClients) -> None:
+        self.clients = clients
+
+    def _api(self) -> Any:
+        return self.clients.client(self.service)
+
+    def taken(self, get: Callable[[], T], token: str, label: str) -> T | None:
+        """Before a create's PUT by name: the resource group made, then what holds the name —
+        None, or ours from an earlier try of this create (a retry); anyone else's is refused."""
+        self.clients.ensure_group()
+        existing = absent(get)
+        if existing is not None:
+            refuse_foreign(existing, token, label)
+        return existing
 
 
 def listed(method: Callable[..., Iterable[T]], *args: Any) -> list[T]:

@@ -15,12 +15,10 @@ from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
-from genesys_plugin_sdk.handlers import KindHandler
 
 from genesys_provider_azure import tables
-from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
-    absent,
+    AzureKind,
     apply_filters,
     arm_ids,
     as_private,
@@ -32,7 +30,6 @@ from genesys_provider_azure.common import (
     parse_id,
     pick,
     private_json,
-    refuse_foreign,
     sdk_models,
     system_tags,
     tags_with_token,
@@ -56,14 +53,9 @@ def image_reference(image: str) -> dict[str, str]:
     return dict(zip(("publisher", "offer", "sku", "version"), parts, strict=True))
 
 
-class Instances(KindHandler):
+class Instances(AzureKind):
     field = "instance"
-
-    def __init__(self, clients: AzureClients) -> None:
-        self.clients = clients
-
-    def _compute(self) -> Any:
-        return self.clients.client("compute")
+    service = "compute"
 
     def _network(self) -> Any:
         return self.clients.client("network")
@@ -71,19 +63,19 @@ class Instances(KindHandler):
     # ----------------------------------------------------------------- create
 
     def create(self, config: pb.InstanceConfig, token: str) -> pb.Instance:
-        self.clients.ensure_group()
         group = self.clients.group
         private = as_private(
             {"image": config.image, "user_data": config.user_data, "key_pair": config.key_pair}
         )
-        existing = absent(lambda: self._compute().virtual_machines.get(group, config.name))
+        existing = self.taken(
+            lambda: self._api().virtual_machines.get(group, config.name), token, "virtual machine"
+        )
         if existing is not None:
-            refuse_foreign(existing, token, "virtual machine")
             return self._convert(existing, self._nic_of(existing), private)
         nic = self._create_nic(config, token)
         try:
             vm = (
-                self._compute()
+                self._api()
                 .virtual_machines.begin_create_or_update(
                     group, config.name, self._vm_body(config, token, nic.id)
                 )
@@ -189,7 +181,7 @@ class Instances(KindHandler):
         machines: dict[str, Any] = {}
         nics: dict[str, Any] = {}
         for group in {group_of(i) for i in ids}:  # two list calls per group, whatever N
-            machines.update(by_id(listed(self._compute().virtual_machines.list, group)))
+            machines.update(by_id(listed(self._api().virtual_machines.list, group)))
             nics.update(by_id(listed(self._network().network_interfaces.list, group)))
         return pick(
             ids,
@@ -198,7 +190,7 @@ class Instances(KindHandler):
         )
 
     def find_by_token(self, token: str) -> str | None:
-        machines = self._compute().virtual_machines.list(self.clients.group)
+        machines = self._api().virtual_machines.list(self.clients.group)
         return next((vm.id for vm in machines if token_of(vm.tags) == token), None)
 
     def _nic_of(self, vm: Any) -> Any:
@@ -251,7 +243,7 @@ class Instances(KindHandler):
     def update(self, request: Any) -> pb.Instance:
         group, name = group_of(request.id), name_of(request.id)
         config = request.config
-        vm = self._compute().virtual_machines.get(group, name)
+        vm = self._api().virtual_machines.get(group, name)
         nic = self._nic_of(vm)
         if "security_group_ids" in request.changed:
             nic = self._set_nic_group(nic, list(config.security_group_ids))
@@ -259,7 +251,7 @@ class Instances(KindHandler):
         if size != vm.hardware_profile.vm_size or "tags" in request.changed:
             vm.hardware_profile.vm_size = size  # Azure resizes in place (the VM restarts)
             vm.tags = {**system_tags(vm.tags), **dict(config.tags)}
-            vm = self._compute().virtual_machines.begin_create_or_update(group, name, vm).result()
+            vm = self._api().virtual_machines.begin_create_or_update(group, name, vm).result()
         return self._convert(vm, nic, request.private)
 
     def _set_nic_group(self, nic: Any, group_ids: list[str]) -> Any:
@@ -278,7 +270,7 @@ class Instances(KindHandler):
     def delete(self, resource_id: str) -> None:
         group, name = group_of(resource_id), name_of(resource_id)
         delete_or_not_found(
-            lambda: self._compute().virtual_machines.begin_delete(group, name),
+            lambda: self._api().virtual_machines.begin_delete(group, name),
             "virtual machine",
             resource_id,
         )
@@ -291,7 +283,7 @@ class Instances(KindHandler):
         nics = by_id(self._network().network_interfaces.list(group))
         return [
             self._convert(vm, _primary_nic(vm, nics), b"")
-            for vm in self._compute().virtual_machines.list(group)
+            for vm in self._api().virtual_machines.list(group)
         ]
 
 

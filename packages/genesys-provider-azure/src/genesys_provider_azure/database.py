@@ -15,12 +15,10 @@ from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
-from genesys_plugin_sdk.handlers import KindHandler
 
 from genesys_provider_azure import tables
-from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
-    absent,
+    AzureKind,
     apply_filters,
     arm_ids,
     as_private,
@@ -31,7 +29,6 @@ from genesys_provider_azure.common import (
     name_of,
     pick,
     private_json,
-    refuse_foreign,
     sdk_models,
     system_tags,
     tags_with_token,
@@ -78,13 +75,10 @@ def _fields(engine: str, config: Any, password: str | None) -> dict[str, Any]:
     return fields
 
 
-class Databases(KindHandler):
+class Databases(AzureKind):
     field = "database"
 
-    def __init__(self, clients: AzureClients) -> None:
-        self.clients = clients
-
-    def _api(self, engine: str) -> Any:
+    def _server_api(self, engine: str) -> Any:
         return self.clients.client("postgres" if engine == "postgres" else "mysql")
 
     def _engine(self, config: Any) -> str:
@@ -97,11 +91,11 @@ class Databases(KindHandler):
 
     def create(self, config: pb.DatabaseConfig, token: str) -> pb.Database:
         engine = self._engine(config)
-        self.clients.ensure_group()
-        api, group = self._api(engine), self.clients.group
-        existing = absent(lambda: api.servers.get(group, config.name))
+        api, group = self._server_api(engine), self.clients.group
+        existing = self.taken(
+            lambda: api.servers.get(group, config.name), token, f"{engine} flexible server"
+        )
         if existing is not None:
-            refuse_foreign(existing, token, f"{engine} flexible server")
             return self._convert(existing, b"")
         password = secrets.token_urlsafe(18) + "Aa1!"
         body = _model(
@@ -129,13 +123,15 @@ class Databases(KindHandler):
         found: dict[str, Any] = {}
         for engine in {ENGINE_OF_TYPE.get(_type_of(i), "postgres") for i in ids}:
             for group in {group_of(i) for i in ids}:
-                api = self._api(engine)
+                api = self._server_api(engine)
                 found.update(by_id(listed(api.servers.list_by_resource_group, group)))
         return pick(ids, found, lambda s, rid: self._convert(s, privates.get(rid, b"")))
 
     def find_by_token(self, token: str) -> str | None:
         for engine in ("postgres", "mysql"):
-            for server in self._api(engine).servers.list_by_resource_group(self.clients.group):
+            for server in self._server_api(engine).servers.list_by_resource_group(
+                self.clients.group
+            ):
                 if token_of(server.tags) == token:
                     return str(server.id)
         return None
@@ -143,7 +139,7 @@ class Databases(KindHandler):
     def update(self, request: Any) -> pb.Database:
         config = request.config
         engine = self._engine(config)
-        api = self._api(engine)
+        api = self._server_api(engine)
         group, name = group_of(request.id), name_of(request.id)
         current = api.servers.get(group, name)
         body = _model(
@@ -163,7 +159,7 @@ class Databases(KindHandler):
     def delete(self, resource_id: str) -> None:
         engine = ENGINE_OF_TYPE.get(_type_of(resource_id), "postgres")
         delete_or_not_found(
-            lambda: self._api(engine).servers.begin_delete(
+            lambda: self._server_api(engine).servers.begin_delete(
                 group_of(resource_id), name_of(resource_id)
             ),
             "flexible server",
@@ -175,7 +171,7 @@ class Databases(KindHandler):
         return [
             self._convert(s, b"")
             for engine in ("postgres", "mysql")
-            for s in self._api(engine).servers.list_by_resource_group(self.clients.group)
+            for s in self._server_api(engine).servers.list_by_resource_group(self.clients.group)
         ]
 
     def _convert(self, server: Any, private: bytes) -> pb.Database:

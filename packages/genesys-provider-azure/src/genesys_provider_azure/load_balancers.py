@@ -13,10 +13,9 @@ from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
-from genesys_plugin_sdk.handlers import KindHandler
 
-from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
+    AzureKind,
     absent,
     apply_filters,
     arm_ids,
@@ -28,7 +27,6 @@ from genesys_provider_azure.common import (
     name_of,
     pick,
     private_json,
-    refuse_foreign,
     same_id,
     sdk_models,
     system_tags,
@@ -41,22 +39,14 @@ POOL = "targets"
 PROTOCOL = {"http": "Tcp", "https": "Tcp", "tcp": "Tcp", "udp": "Udp", "tls": "Tcp"}
 
 
-class LoadBalancers(KindHandler):
+class LoadBalancers(AzureKind):
     field = "load_balancer"
-
-    def __init__(self, clients: AzureClients) -> None:
-        self.clients = clients
-
-    def _api(self) -> Any:
-        return self.clients.client("network")
+    service = "network"
 
     def create(self, config: pb.LoadBalancerConfig, token: str) -> pb.LoadBalancer:
         _check_listeners(config)
-        self.clients.ensure_group()
         api, group = self._api(), self.clients.group
-        existing = absent(lambda: api.load_balancers.get(group, config.name))
-        if existing is not None:
-            refuse_foreign(existing, token, "load balancer")
+        self.taken(lambda: api.load_balancers.get(group, config.name), token, "load balancer")
         frontend = self._frontend(group, config)
         balancer = api.load_balancers.begin_create_or_update(
             group, config.name, self._body(group, config, frontend, token)

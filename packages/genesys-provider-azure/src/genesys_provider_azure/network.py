@@ -15,10 +15,10 @@ from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
-from genesys_plugin_sdk.handlers import KindHandler
 
 from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
+    AzureKind,
     absent,
     apply_filters,
     arm_ids,
@@ -31,7 +31,6 @@ from genesys_provider_azure.common import (
     parse_id,
     pick,
     private_json,
-    refuse_foreign,
     sdk_models,
     system_tags,
     tags_with_token,
@@ -44,22 +43,17 @@ SUBNET_TAGS = "genesys-tags-subnet-"  # + subnet name: the subnet's tags, as JSO
 PROTOCOLS = {"tcp": "Tcp", "udp": "Udp", "icmp": "Icmp", "all": "*", "-1": "*", "": "*"}
 
 
-class Networks(KindHandler):
+class Networks(AzureKind):
     field = "network"
-
-    def __init__(self, clients: AzureClients) -> None:
-        self.clients = clients
-
-    def _api(self) -> Any:
-        return self.clients.client("network")
+    service = "network"
 
     def create(self, config: pb.NetworkConfig, token: str) -> pb.Network:
         models = sdk_models("network")
-        self.clients.ensure_group()
         api, group = self._api(), self.clients.group
-        existing = absent(lambda: api.virtual_networks.get(group, config.name))
+        existing = self.taken(
+            lambda: api.virtual_networks.get(group, config.name), token, "virtual network"
+        )
         if existing is not None:
-            refuse_foreign(existing, token, "virtual network")
             return self._convert(existing)
         body = models.VirtualNetwork(
             location=self.clients.location,
@@ -116,15 +110,13 @@ class Networks(KindHandler):
         )
 
 
-class Subnets(KindHandler):
+class Subnets(AzureKind):
     field = "subnet"
+    service = "network"
 
     def __init__(self, clients: AzureClients) -> None:
-        self.clients = clients
+        super().__init__(clients)
         self._tag_lock = threading.Lock()
-
-    def _api(self) -> Any:
-        return self.clients.client("network")
 
     def create(self, config: pb.SubnetConfig, token: str) -> pb.Subnet:
         models = sdk_models("network")
@@ -238,21 +230,18 @@ class Subnets(KindHandler):
         )
 
 
-class SecurityGroups(KindHandler):
+class SecurityGroups(AzureKind):
     field = "security_group"
-
-    def __init__(self, clients: AzureClients) -> None:
-        self.clients = clients
-
-    def _api(self) -> Any:
-        return self.clients.client("network")
+    service = "network"
 
     def create(self, config: pb.SecurityGroupConfig, token: str) -> pb.SecurityGroup:
-        self.clients.ensure_group()
         api, group = self._api(), self.clients.group
-        existing = absent(lambda: api.network_security_groups.get(group, config.name))
+        existing = self.taken(
+            lambda: api.network_security_groups.get(group, config.name),
+            token,
+            "network security group",
+        )
         if existing is not None:
-            refuse_foreign(existing, token, "network security group")
             return self._convert(existing, config.network_id)
         body = self._body(config, tags_with_token(config.tags, token))
         made = api.network_security_groups.begin_create_or_update(group, config.name, body)

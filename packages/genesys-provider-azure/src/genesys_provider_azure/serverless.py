@@ -21,11 +21,10 @@ from typing import Any
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import serverless_pb2
 from genesys_plugin_sdk import errors
-from genesys_plugin_sdk.handlers import KindHandler
 
 from genesys_provider_azure import tables
-from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
+    AzureKind,
     absent,
     apply_filters,
     arm_ids,
@@ -33,7 +32,6 @@ from genesys_provider_azure.common import (
     group_of,
     listed,
     name_of,
-    refuse_foreign,
     sdk_models,
     system_tags,
     tags_with_token,
@@ -86,14 +84,9 @@ def _with_shim(archive: bytes, runtime: str, public: bool) -> bytes:
     return out.getvalue()
 
 
-class Functions(KindHandler):
+class Functions(AzureKind):
     field = "function"
-
-    def __init__(self, clients: AzureClients) -> None:
-        self.clients = clients
-
-    def _api(self) -> Any:
-        return self.clients.client("web")
+    service = "web"
 
     def site_for(self, name: str) -> str:
         return tables.site_name(name, self.clients.subscription, self.clients.group)
@@ -101,11 +94,8 @@ class Functions(KindHandler):
     def create(self, config: pb.FunctionConfig, token: str) -> pb.Function:
         models = sdk_models("web")
         fx, _ = _runtime(config.runtime)
-        self.clients.ensure_group()
         api, group, site = self._api(), self.clients.group, self.site_for(config.name)
-        existing = absent(lambda: api.web_apps.get(group, site))
-        if existing is not None:
-            refuse_foreign(existing, token, "function app")
+        self.taken(lambda: api.web_apps.get(group, site), token, "function app")
         tags = {**tags_with_token(config.tags, token), FUNCTION_TAG: config.name}
         plan = api.app_service_plans.begin_create_or_update(
             group,

@@ -15,11 +15,10 @@ from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
-from genesys_plugin_sdk.handlers import KindHandler
 
 from genesys_provider_azure import tables
-from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
+    AzureKind,
     absent,
     apply_filters,
     arm_ids,
@@ -27,7 +26,6 @@ from genesys_provider_azure.common import (
     group_of,
     parse_id,
     private_json,
-    refuse_foreign,
     sdk_models,
     system_tags,
     tags_with_token,
@@ -41,14 +39,9 @@ WEB_CONTAINER = "$web"  # a static website is served from this container only
 LIFECYCLE_RULE = "genesys-expire"
 
 
-class Buckets(KindHandler):
+class Buckets(AzureKind):
     field = "bucket"
-
-    def __init__(self, clients: AzureClients) -> None:
-        self.clients = clients
-
-    def _api(self) -> Any:
-        return self.clients.client("storage")
+    service = "storage"
 
     def account_for(self, bucket: str) -> str:
         return tables.storage_account_name(bucket, self.clients.subscription, self.clients.group)
@@ -58,12 +51,11 @@ class Buckets(KindHandler):
         problem = tables.name_problem("blob container", config.name)
         if problem:
             raise errors.InvalidArgument(problem, attribute_path="config.name")
-        self.clients.ensure_group()
         api, group, account = self._api(), self.clients.group, self.account_for(config.name)
-        existing = absent(lambda: api.storage_accounts.get_properties(group, account))
-        if existing is not None:
-            refuse_foreign(existing, token, "storage account")
-        else:
+        existing = self.taken(
+            lambda: api.storage_accounts.get_properties(group, account), token, "storage account"
+        )
+        if existing is None:
             api.storage_accounts.begin_create(
                 group,
                 account,

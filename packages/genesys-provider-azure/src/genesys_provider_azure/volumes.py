@@ -14,11 +14,10 @@ from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
-from genesys_plugin_sdk.handlers import KindHandler
 
 from genesys_provider_azure import tables
-from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
+    AzureKind,
     absent,
     apply_filters,
     arm_ids,
@@ -30,7 +29,6 @@ from genesys_provider_azure.common import (
     name_of,
     pick,
     private_json,
-    refuse_foreign,
     same_id,
     sdk_models,
     system_tags,
@@ -54,14 +52,9 @@ def disk_sku(volume_class: str) -> str:
     return sku
 
 
-class Volumes(KindHandler):
+class Volumes(AzureKind):
     field = "volume"
-
-    def __init__(self, clients: AzureClients) -> None:
-        self.clients = clients
-
-    def _api(self) -> Any:
-        return self.clients.client("compute")
+    service = "compute"
 
     def create(self, config: pb.VolumeConfig, token: str) -> pb.Volume:
         if config.size_gb <= 0:
@@ -69,12 +62,10 @@ class Volumes(KindHandler):
                 "a volume needs size_gb of 1 or more", attribute_path="config.size_gb"
             )
         models = sdk_models("compute")
-        self.clients.ensure_group()
         api, group = self._api(), self.clients.group
         private = as_private({"encrypted": config.encrypted})
-        existing = absent(lambda: api.disks.get(group, config.name))
+        existing = self.taken(lambda: api.disks.get(group, config.name), token, "managed disk")
         if existing is not None:
-            refuse_foreign(existing, token, "managed disk")
             return self._convert(existing, private)
         disk = api.disks.begin_create_or_update(
             group,
@@ -154,14 +145,9 @@ class Volumes(KindHandler):
         )
 
 
-class VolumeAttachments(KindHandler):
+class VolumeAttachments(AzureKind):
     field = "volume_attachment"
-
-    def __init__(self, clients: AzureClients) -> None:
-        self.clients = clients
-
-    def _api(self) -> Any:
-        return self.clients.client("compute")
+    service = "compute"
 
     def create(self, request: Any, token: str) -> pb.VolumeAttachment:
         models = sdk_models("compute")
