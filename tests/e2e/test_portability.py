@@ -289,3 +289,34 @@ def test_what_each_provider_answers_for_mongodb_and_go(tmp_path: Path) -> None:
     assert all("database.docs" in r for r in refused.values()), refused
     assert {c for c, r in refused.items() if "serverless.gofn" in r} == {
         "azure", "alibaba", "tencent"}
+
+
+def test_a_go_function_named_by_its_binary_applies_on_aws(tmp_path: Path) -> None:
+    """`runtime: go1.21` with the binary as handler: the config accepts it (a python handler
+    must still be module.function), and AWS (moto) makes a provided.al2023 Lambda."""
+    import boto3
+
+    (tmp_path / "fn").mkdir()
+    (tmp_path / "fn" / "main.go").write_text("package main\n\nfunc main() {}\n")
+    (tmp_path / "genesys.yaml").write_text(
+        "provider: aws\nregion: us-east-1\nresources:\n  serverless:\n"
+        "    - {name: gofn, runtime: go1.21, handler: bootstrap, source: ./fn}\n")
+    (tmp_path / "bad.yaml").write_text(
+        "provider: aws\nresources:\n  serverless:\n"
+        "    - {name: py, runtime: python3.11, handler: bootstrap}\n")
+    bad = _run(tmp_path, genesys_env(), "validate", "-c", "bad.yaml")
+    assert bad.returncode == 1
+    assert ("bad.yaml:4:39: resources.serverless[0].handler: invalid handler 'bootstrap' "
+            "(expected module.function for a python3.11 function") in bad.stdout + bad.stderr
+    with open(tmp_path / "moto.log", "wb") as log, moto_server(log) as url:
+        nowhere = str(tmp_path / "no-such-aws-file")
+        env = genesys_env(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+                          AWS_DEFAULT_REGION="us-east-1", AWS_ENDPOINT_URL=url,
+                          AWS_CONFIG_FILE=nowhere, AWS_SHARED_CREDENTIALS_FILE=nowhere)
+        applied = _run(tmp_path, env, "apply", "--auto-approve")
+        assert applied.returncode == 0, applied.stdout + applied.stderr
+        function = boto3.client("lambda", region_name="us-east-1", endpoint_url=url,
+                                aws_access_key_id="testing", aws_secret_access_key="testing"
+                                ).get_function(FunctionName="gofn")["Configuration"]
+        assert (function["Runtime"], function["Handler"]) == ("provided.al2023", "bootstrap")
+        assert _run(tmp_path, env, "destroy", "--auto-approve").returncode == 0

@@ -33,6 +33,29 @@ def check_config(cfg: Config, reporter: Reporter) -> None:
     from genesys.config.overrides import check_overrides
 
     check_overrides(cfg, reporter)
+    _check_handlers(cfg, reporter)
+
+
+def _check_handlers(cfg: Config, reporter: Reporter) -> None:
+    """python and node handlers are module.function; a Go function's is its binary."""
+    import re
+
+    from genesys.config.types import HANDLER_FUNCTION
+
+    blocks: list[tuple[Path, object]] = [
+        (("resources", "serverless", i), fn) for i, fn in enumerate(cfg.resources.serverless)
+    ]
+    if cfg.outcomes.api is not None:
+        blocks.append((("outcomes", "api"), cfg.outcomes.api))
+    for path, block in blocks:
+        runtime, handler = getattr(block, "runtime", ""), getattr(block, "handler", "")
+        if runtime.startswith("go") or re.match(HANDLER_FUNCTION, handler):
+            continue
+        reporter.error(
+            (*path, "handler"),
+            f"invalid handler '{handler}' (expected module.function for a {runtime} "
+            "function, e.g. main.handler)",
+        )
 
 
 def _check_names(cfg: Config, reporter: Reporter) -> None:

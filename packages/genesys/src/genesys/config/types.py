@@ -183,12 +183,15 @@ Name = Annotated[
         "a name is 1-63 letters, digits, '-' or '_', starting with a letter or digit",
     ),
 ]
+# module.function for python and node; for a Go runtime the built binary's name (bootstrap,
+# server): the runtime-aware part is checked in genesys.config.checks (_check_handlers).
+HANDLER_FUNCTION = r"^[A-Za-z_][A-Za-z0-9_./-]*\.[A-Za-z_$][A-Za-z0-9_$]*$"
 Handler = Annotated[
     str,
     Pattern(
         "handler",
-        r"^[A-Za-z_][A-Za-z0-9_./-]*\.[A-Za-z_$][A-Za-z0-9_$]*$",
-        "expected module.function, e.g. main.handler",
+        r"^[A-Za-z_][A-Za-z0-9_./$-]*$",
+        "expected module.function (e.g. main.handler), or a Go function's binary name",
     ),
 ]
 TimeWindow = Annotated[
