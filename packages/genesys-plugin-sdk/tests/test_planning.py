@@ -13,6 +13,7 @@ from genesys_plugin_sdk.planning import (
     plan_resource,
     unknown_cost,
     usage_based,
+    validate_kinds,
 )
 
 
@@ -83,3 +84,16 @@ def test_plan_resource_translates_prices_and_decides_replacement() -> None:
     assert list(created.requires_replace) == [] and len(created.diagnostics) == 3
     empty = _plan(provider_pb2.PlanItem())
     assert not empty.HasField("translated") and len(empty.diagnostics) == 3
+
+
+def test_validate_kinds_runs_the_kinds_check_and_refuses_an_empty_resource() -> None:
+    error = pb.Diagnostic.SEVERITY_ERROR
+    checks = {"bucket": lambda b: [(error, f"bad name {b.name}", "name")] if "_" in b.name else []}
+    bad = validate_kinds(checks, pb.Resource(bucket=pb.Bucket(name="a_b")), 4)
+    assert [(d.severity, d.summary, d.attribute_path, d.index) for d in bad] == [
+        (error, "bad name a_b", "name", 4)
+    ]
+    assert validate_kinds(checks, pb.Resource(bucket=pb.Bucket(name="ab")), 4) == []
+    assert validate_kinds(checks, pb.Resource(network=pb.Network(name="n")), 0) == []
+    empty = validate_kinds(checks, pb.Resource(), 2)
+    assert [(d.severity, d.summary, d.index) for d in empty] == [(error, "empty resource", 2)]

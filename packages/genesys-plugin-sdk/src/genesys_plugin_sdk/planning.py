@@ -11,10 +11,29 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from genesys.provider.v1 import provider_pb2
+from genesys.provider.v1 import common_pb2, provider_pb2
 from google.protobuf.message import Message
 
 HOURS_PER_MONTH = 730
+# A check's finding: (Diagnostic severity, summary, attribute path).
+Finding = tuple[Any, str, str]
+
+
+def validate_kinds(
+    checks: Mapping[str, Callable[[Any], Iterable[Finding]]], resource: Any, index: int
+) -> list[common_pb2.Diagnostic]:
+    """ValidateResources for one resource from a table of per-kind checks (`checks[kind]`
+    gets the kind's message); an empty resource is an error, a kind with no check is fine."""
+    which = resource.WhichOneof("body")
+    if which is None:
+        error = common_pb2.Diagnostic.SEVERITY_ERROR
+        return [common_pb2.Diagnostic(severity=error, summary="empty resource", index=index)]
+    check = checks.get(which)
+    findings = check(getattr(resource, which)) if check else []
+    return [
+        common_pb2.Diagnostic(severity=severity, summary=summary, attribute_path=path, index=index)
+        for severity, summary, path in findings
+    ]
 
 
 def unknown_cost(what: str) -> provider_pb2.CostEstimate:
