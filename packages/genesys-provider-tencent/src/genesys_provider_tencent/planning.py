@@ -1,6 +1,8 @@
 """PlanResources: translation of abstract values, replacement decisions and monthly costs.
 
-Pure functions of the request: no cloud call (image aliases are a table, not a lookup).
+Pure functions of the request: no cloud call (image aliases are a table, not a lookup). The
+per-item flow (validate, translate, force-new comparison, cost) and the cost lines are the
+SDK's `planning`; what is here is Tencent's tables.
 """
 
 from __future__ import annotations
@@ -10,7 +12,13 @@ from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import provider_pb2
-from google.protobuf.message import Message
+from genesys_plugin_sdk.planning import (
+    hourly_cost,
+    no_charge,
+    plan_resource,
+    unknown_cost,
+    usage_based,
+)
 
 from genesys_provider_tencent import tables
 from genesys_provider_tencent.schema import FORCE_NEW
@@ -41,47 +49,9 @@ def translate(which: str, body: Any) -> None:
         body.egress.extend(egress)
 
 
-def requires_replace(which: str, desired: Message, prior: Message) -> list[str]:
-    """Force-new attributes whose desired value differs from the recorded one (an empty
-    desired value means "provider's choice" and is no change; booleans always count)."""
-    changed = []
-    for name in sorted(FORCE_NEW.get(which, ())):
-        field = desired.DESCRIPTOR.fields_by_name.get(name)
-        if field is None:
-            continue
-        want, have = getattr(desired, name), getattr(prior, name)
-        if field.type == field.TYPE_BOOL:
-            if bool(want) != bool(have):
-                changed.append(name)
-        elif want and _plain(want) != _plain(have):
-            changed.append(name)
-    return changed
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Message):
-        return value.SerializeToString(deterministic=True)
-    if isinstance(value, (str, int, float, bool, bytes)):
-        return value
-    return sorted(value)
-
-
-def _hourly(
-    label: str, hourly: float | None, extra: float = 0.0, extra_label: str = ""
-) -> provider_pb2.CostEstimate:
-    if hourly is None:
-        return provider_pb2.CostEstimate(unknown=True, components=[f"no price known for {label}"])
-    components = [f"{label}: {MONTH} hours x ${hourly}"]
-    if extra:
-        components.append(extra_label)
-    return provider_pb2.CostEstimate(
-        monthly_usd=round(hourly * MONTH + extra, 2), hourly_usd=hourly, components=components
-    )
-
-
 def _instance_cost(r: Any) -> provider_pb2.CostEstimate:
     disk = tables.SYSTEM_DISK["DiskSize"] * tables.SYSTEM_DISK_GB_MONTH
-    return _hourly(
+    return hourly_cost(
         f"instance {r.provider_type}",
         tables.INSTANCE_HOURLY.get(r.provider_type),
         disk,
@@ -95,9 +65,7 @@ def _database_cost(r: Any) -> provider_pb2.CostEstimate:
     else:
         hourly = tables.DATABASE_HOURLY.get(r.provider_class)
     if hourly is None:
-        return provider_pb2.CostEstimate(
-            unknown=True, components=[f"no price known for {r.provider_class}"]
-        )
+        return unknown_cost(r.provider_class)
     nodes = 2 if r.multi_az else 1  # a standby node is a second instance with its own disk
     storage = r.storage_gb or tables.DEFAULT_STORAGE_GB
     monthly = hourly * MONTH * nodes + storage * tables.DATABASE_STORAGE_GB_MONTH * nodes
@@ -111,27 +79,21 @@ def _database_cost(r: Any) -> provider_pb2.CostEstimate:
     )
 
 
-def _usage(note: str) -> provider_pb2.CostEstimate:
-    return provider_pb2.CostEstimate(monthly_usd=0.0, components=[f"usage-based: {note}"])
-
-
 COSTS: dict[str, Callable[[Any], provider_pb2.CostEstimate]] = {
     "instance": _instance_cost,
     "database": _database_cost,
-    "bucket": lambda r: _usage(f"${tables.COS_GB_MONTH}/GB-month stored"),
-    "function": lambda r: _usage(f"${tables.SCF_REQUEST_MILLION} per million requests + GB-s"),
-    "cdn": lambda r: _usage(f"${tables.CDN_GB}/GB transferred"),
+    "bucket": lambda r: usage_based(f"${tables.COS_GB_MONTH}/GB-month stored"),
+    "function": lambda r: usage_based(f"${tables.SCF_REQUEST_MILLION} per million requests + GB-s"),
+    "cdn": lambda r: usage_based(f"${tables.CDN_GB}/GB transferred"),
     "volume": lambda r: _volume_cost(r),
-    "load_balancer": lambda r: _hourly("CLB instance", tables.CLB_HOURLY),
+    "load_balancer": lambda r: hourly_cost("CLB instance", tables.CLB_HOURLY),
 }
 
 
 def _volume_cost(r: Any) -> provider_pb2.CostEstimate:
     per_gb = tables.VOLUME_GB_MONTH.get(r.provider_type)
     if per_gb is None:
-        return provider_pb2.CostEstimate(
-            unknown=True, components=[f"no price known for {r.provider_type}"]
-        )
+        return unknown_cost(r.provider_type)
     size = r.size_gb or 10
     return provider_pb2.CostEstimate(
         monthly_usd=round(size * per_gb, 2),
@@ -141,30 +103,10 @@ def _volume_cost(r: Any) -> provider_pb2.CostEstimate:
 
 def cost_of(which: str, body: Any) -> provider_pb2.CostEstimate:
     compute = COSTS.get(which)
-    if compute is None:
-        return provider_pb2.CostEstimate(monthly_usd=0.0, components=["no charge"])
-    return compute(body)
+    return compute(body) if compute is not None else no_charge()
 
 
 def plan_item(index: int, item: Any) -> provider_pb2.PlannedResource:
-    which = item.desired.WhichOneof("body")
-    planned = provider_pb2.PlannedResource(index=index)
-    unknown = {path.split(".")[0].split("[")[0] for path in item.unknown_attributes}
-    planned.diagnostics.extend(
-        d
-        for d in validate(item.desired, index)
-        if d.attribute_path.split(".")[0].split("[")[0] not in unknown
+    return plan_resource(
+        index, item, validate=validate, translate=translate, force_new=FORCE_NEW, cost=cost_of
     )
-    if which is None:
-        return planned
-    planned.translated.CopyFrom(item.desired)
-    body = getattr(planned.translated, which)
-    translate(which, body)
-    if item.HasField("prior") and item.prior.WhichOneof("body") == which:
-        forced = set(
-            requires_replace(which, getattr(item.desired, which), getattr(item.prior, which))
-        )
-        forced |= {n for n in FORCE_NEW.get(which, ()) if n in unknown}
-        planned.requires_replace.extend(sorted(forced))
-    planned.cost.CopyFrom(cost_of(which, body))
-    return planned
