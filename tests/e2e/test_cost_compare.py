@@ -3,6 +3,7 @@ through the real plugins' PlanResources (offline: no credentials, no state, no e
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -32,7 +33,7 @@ def test_compare_all_prints_five_clouds_whose_totals_add_up(tmp_path: Path) -> N
     starts = [header.index(c.upper()) for c in CLOUDS] + [None]
     rows = lines[lines.index(header) + 1 : next(
         i for i, line in enumerate(lines) if line.startswith("MONTHLY TOTAL")) + 1]
-    cells = [[row[a:b].strip() for a, b in zip(starts, starts[1:])] for row in rows]
+    cells = [[row[a:b].strip() for a, b in itertools.pairwise(starts)] for row in rows]
     *resources, totals = cells
     assert len(resources) == 14  # the seed's resources, outcomes expanded
     for column, cloud in enumerate(CLOUDS):
