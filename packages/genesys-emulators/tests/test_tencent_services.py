@@ -171,23 +171,31 @@ def wait_pg(ready: dict[str, Any], ident: str, status: str) -> dict[str, Any]:
     raise AssertionError(f"{ident} never {status}")
 
 
+def pg_request(vpc: str, subnet: str, **over: Any) -> dict[str, Any]:
+    """A valid CreateInstances body (PostgreSQL 14, medium) with `over` on top."""
+    return {
+        "SpecCode": "pg.it.medium4",
+        "Storage": 100,
+        "InstanceCount": 1,
+        "Period": 1,
+        "Zone": "ap-guangzhou-3",
+        "Charset": "UTF8",
+        "AdminName": "genesys",
+        "AdminPassword": "Secret-pass-1",
+        "DBMajorVersion": "14",
+        "VpcId": vpc,
+        "SubnetId": subnet,
+        **over,
+    }
+
+
 def test_postgres_lifecycle_and_backups(ready: dict[str, Any]) -> None:
     vpc, subnet = subnet_for(ready, "172.16.0.0/16")
     created = call(
         ready,
         "postgres",
         "CreateInstances",
-        SpecCode="pg.it.medium4",
-        Storage=100,
-        InstanceCount=1,
-        Period=1,
-        Zone="ap-guangzhou-3",
-        Charset="UTF8",
-        AdminName="genesys",
-        AdminPassword="Secret-pass-1",
-        DBMajorVersion="14",
-        VpcId=vpc,
-        SubnetId=subnet,
+        **pg_request(vpc, subnet),
         Name="app-db",
         DBNodeSet=[
             {"Role": "Primary", "Zone": "ap-guangzhou-3"},
@@ -240,19 +248,7 @@ def test_postgres_lifecycle_and_backups(ready: dict[str, Any]) -> None:
 
 def test_postgres_refuses_bad_input(ready: dict[str, Any]) -> None:
     vpc, subnet = subnet_for(ready, "172.17.0.0/16")
-    base = dict(
-        SpecCode="pg.it.medium4",
-        Storage=100,
-        InstanceCount=1,
-        Period=1,
-        Zone="ap-guangzhou-3",
-        Charset="UTF8",
-        AdminName="genesys",
-        AdminPassword="Secret-pass-1",
-        DBMajorVersion="14",
-        VpcId=vpc,
-        SubnetId=subnet,
-    )
+    base = pg_request(vpc, subnet)
     assert (
         refused(ready, "postgres", "CreateInstances", **{**base, "SpecCode": "pg.nope"})
         == "InvalidParameterValue.SpecNotRecognizedError"
@@ -414,22 +410,8 @@ def test_layers_are_on_the_handlers_path(ready: dict[str, Any]) -> None:
 
 def test_postgres_admin_password_reset(ready: dict[str, Any]) -> None:
     vpc, subnet = subnet_for(ready, "172.18.0.0/16")
-    ident = call(
-        ready,
-        "postgres",
-        "CreateInstances",
-        SpecCode="pg.it.small2",
-        Storage=20,
-        InstanceCount=1,
-        Period=1,
-        Zone="ap-guangzhou-3",
-        Charset="UTF8",
-        AdminName="genesys",
-        AdminPassword="Secret-pass-1",
-        DBMajorVersion="14",
-        VpcId=vpc,
-        SubnetId=subnet,
-    )["DBInstanceIdSet"][0]
+    body = pg_request(vpc, subnet, SpecCode="pg.it.small2", Storage=20)
+    ident = call(ready, "postgres", "CreateInstances", **body)["DBInstanceIdSet"][0]
     wait_pg(ready, ident, "running")
     call(
         ready,
