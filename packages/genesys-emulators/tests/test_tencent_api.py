@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
-from genesys_emulators.tencent.sdk import api_client, models
+from genesys_emulators.tencent import sdk
+from genesys_emulators.tencent.sdk import api_client
 from genesys_emulators.testing import running
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 
@@ -21,12 +21,7 @@ def ready() -> Iterator[dict[str, Any]]:
 
 
 def call(ready: dict[str, Any], product: str, action: str, **params: Any) -> dict[str, Any]:
-    """One typed SDK call: the Request model built from params, the Response model as JSON."""
-    client = api_client(product, ready["sdk"][product])
-    request = getattr(models(product), f"{action}Request")()
-    request.from_json_string(json.dumps(params))
-    response = getattr(client, action)(request)
-    return json.loads(response.to_json_string())
+    return sdk.call(ready["sdk"][product], product, action, params)
 
 
 def refused(

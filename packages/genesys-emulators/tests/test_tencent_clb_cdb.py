@@ -3,13 +3,12 @@ MySQL (CDB) and the Tag service."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from genesys_emulators.tencent.sdk import api_client, models
+from genesys_emulators.tencent import sdk
 from genesys_emulators.testing import running
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 
@@ -21,12 +20,7 @@ def ready() -> Iterator[dict[str, Any]]:
 
 
 def call(ready: dict[str, Any], product: str, action: str, **params: Any) -> dict[str, Any]:
-    client = api_client(product, ready["sdk"][product])
-    if product == "tag":  # generic client: no models package
-        return dict(client.call_json(action, params)["Response"])
-    request = getattr(models(product), f"{action}Request")()
-    request.from_json_string(json.dumps(params))
-    return dict(json.loads(getattr(client, action)(request).to_json_string()))
+    return sdk.call(ready["sdk"][product], product, action, params)
 
 
 def refused(ready: dict[str, Any], product: str, action: str, **params: Any) -> str:

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 import requests
-from genesys_emulators.tencent.sdk import api_client, cos_client, models
+from genesys_emulators.tencent import sdk
+from genesys_emulators.tencent.sdk import cos_client
 from genesys_emulators.testing import running
 from qcloud_cos.cos_exception import CosServiceError
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
@@ -25,10 +26,7 @@ def ready() -> Iterator[dict[str, Any]]:
 
 
 def call(ready: dict[str, Any], product: str, action: str, **params: Any) -> dict[str, Any]:
-    client = api_client(product, ready["sdk"][product])
-    request = getattr(models(product), f"{action}Request")()
-    request.from_json_string(json.dumps(params))
-    return json.loads(getattr(client, action)(request).to_json_string())
+    return sdk.call(ready["sdk"][product], product, action, params)
 
 
 def refused(ready: dict[str, Any], product: str, action: str, **params: Any) -> str:

@@ -1,6 +1,7 @@
 """The few lines that point Tencent's real SDKs at this emulator (tests and docs use them).
 
     api_client("cvm", ready["sdk"]["cvm"])   # tencentcloud.cvm.v20170312.cvm_client.CvmClient
+    call(ready["sdk"]["cvm"], "cvm", "DescribeInstances", {})  # one typed call, JSON back
     cos_client(ready["sdk"]["cos"])          # qcloud_cos.CosS3Client, virtual-host style
 
 Only the endpoint changes: the SDK still signs with TC3-HMAC-SHA256 (API 3.0) or q-sign (COS).
@@ -53,6 +54,20 @@ def api_client(
 def models(product: str) -> Any:
     name, version, _ = PRODUCTS[product]
     return importlib.import_module(f"tencentcloud.{name}.{version}.models")
+
+
+def call(url: str, product: str, action: str, params: dict[str, Any]) -> dict[str, Any]:
+    """One API 3.0 call through the real SDK: the typed `<Action>Request` model built from
+    `params` (so a misspelt parameter fails as it would for a user), the response as JSON;
+    the generic client's JSON call for products without a package (`tag`)."""
+    import json
+
+    client = api_client(product, url)
+    if product in GENERIC:
+        return dict(client.call_json(action, params)["Response"])
+    request = getattr(models(product), f"{action}Request")()
+    request.from_json_string(json.dumps(params))
+    return dict(json.loads(getattr(client, action)(request).to_json_string()))
 
 
 def cos_client(
