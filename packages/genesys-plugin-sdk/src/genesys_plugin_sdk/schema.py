@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from genesys.provider.v1 import provider_pb2
+from genesys.provider.v1 import common_pb2, provider_pb2
 from google.protobuf.descriptor import FieldDescriptor
 
 from genesys_plugin_sdk import errors
@@ -64,6 +64,18 @@ class SchemaFacts:
     @property
     def setting_names(self) -> frozenset[str]:
         return frozenset(s.name for s in self.settings)
+
+
+# The protocol's sizes as translation tables show them: SIZE_SMALL -> "small", ... "xlarge".
+SIZE_WORDS: dict[int, str] = {
+    value: name.removeprefix("SIZE_").lower() for name, value in common_pb2.Size.items() if value
+}
+
+
+def by_size_word(table: Mapping[int, Any]) -> dict[str, Any]:
+    """A size-keyed table (pb.SIZE_SMALL -> "t3.small", ...) keyed by size words instead, as
+    a translation table shows it."""
+    return {SIZE_WORDS[size]: value for size, value in table.items()}
 
 
 def type_word(field: FieldDescriptor) -> str:

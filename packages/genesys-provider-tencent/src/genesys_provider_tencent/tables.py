@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
+from genesys_plugin_sdk.schema import by_size_word
 
 # ---------------------------------------------------------------- sizes
 
@@ -36,12 +37,6 @@ DATABASE_SPEC_SHAPES: dict[str, tuple[int, int]] = {
     "pg.it.large8": (4, 8),
     "pg.it.large16": (4, 16),
     "pg.it.2xlarge32": (8, 32),
-}
-SIZE_WORDS: dict[int, str] = {
-    pb.SIZE_SMALL: "small",
-    pb.SIZE_MEDIUM: "medium",
-    pb.SIZE_LARGE: "large",
-    pb.SIZE_XLARGE: "xlarge",
 }
 
 
@@ -223,12 +218,12 @@ def price_entries() -> list[tuple[str, float, str]]:
 def translation_tables() -> dict[str, dict[str, str]]:
     """Name -> entries, as GetSchema publishes them."""
     return {
-        "instance.size": {SIZE_WORDS[k]: v for k, v in INSTANCE_TYPES.items()},
-        "database.size": {SIZE_WORDS[k]: v for k, v in DATABASE_SPECS.items()},
+        "instance.size": by_size_word(INSTANCE_TYPES),
+        "database.size": by_size_word(DATABASE_SPECS),
         "instance.image": dict(IMAGE_ALIASES),
         "volume.volume_class": dict(VOLUME_TYPES),
         "database.engine": {"postgres": "TencentDB for PostgreSQL", "mysql": "TencentDB for MySQL"},
-        "database.size (mysql)": {SIZE_WORDS[k]: f"{v} MB" for k, v in MYSQL_MEMORY_MB.items()},
+        "database.size (mysql)": {k: f"{v} MB" for k, v in by_size_word(MYSQL_MEMORY_MB).items()},
         "function.runtime": dict(RUNTIMES),
         "bucket.name": {"<name>": "<name>-<APPID> (COS bucket names end with the APPID)"},
         "cdn": {"cdn": "CDN domain with a COS origin"},
