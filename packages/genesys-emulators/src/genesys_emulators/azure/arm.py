@@ -19,7 +19,7 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from genesys_emulators.azure.dialect import AzureDialect
-from genesys_emulators.azure.model import ArmPath, Record, ResourceType, key, parse_path
+from genesys_emulators.azure.model import ArmPath, Record, ResourceType, key, now, parse_path
 from genesys_emulators.core import CloudError, FaultPlan, Operations, ServiceApp, Store
 
 SubscriptionHandler = Callable[["Arm", ArmPath, Request], Any]
@@ -321,7 +321,7 @@ class Arm(ServiceApp):
 
     def _start(self, target: str, on_done: Callable[[], None]) -> Any:
         return self.operations.start(
-            "arm", target, {"startTime": _now()}, on_done, op_id=str(uuid.uuid4())
+            "arm", target, {"startTime": now()}, on_done, op_id=str(uuid.uuid4())
         )
 
     def _poll_headers(self, operation: Any, location: bool = False) -> dict[str, str]:
@@ -379,9 +379,3 @@ def merge(base: Record, patch: Record) -> Record:
 
 def _succeed(record: Record) -> None:
     record["properties"]["provisioningState"] = "Succeeded"
-
-
-def _now() -> str:
-    import datetime
-
-    return datetime.datetime.now(datetime.timezone.utc).isoformat()

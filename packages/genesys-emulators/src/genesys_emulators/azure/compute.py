@@ -20,6 +20,7 @@ from genesys_emulators.azure.model import (
     ResourceType,
     invalid,
     key,
+    now,
     reference,
     require,
 )
@@ -83,7 +84,7 @@ def _build_vm(arm: Arm, path: ArmPath, body: Record, existing: Record | None) ->
         _check_image(require(body, "properties.storageProfile.imageReference"))
         require(body, "properties.osProfile.adminUsername")
         properties["vmId"] = str(uuid.uuid4())
-        properties["timeCreated"] = _now()
+        properties["timeCreated"] = now()
     else:
         properties["vmId"] = existing["properties"]["vmId"]
         properties["timeCreated"] = existing["properties"]["timeCreated"]
@@ -189,7 +190,7 @@ def _vm_created(arm: Arm, record: Record) -> None:
                 "osType": "Linux",
                 "creationData": {"createOption": "FromImage"},
                 "provisioningState": "Succeeded",
-                "timeCreated": _now(),
+                "timeCreated": now(),
             },
         },
     )
@@ -275,7 +276,7 @@ def _build_disk(arm: Arm, path: ArmPath, body: Record, existing: Record | None) 
     if sku not in DISK_SKUS:
         raise invalid(f"The value '{sku}' is not a valid disk SKU.", "sku.name")
     properties["diskState"] = (existing or {}).get("properties", {}).get("diskState", "Unattached")
-    properties["timeCreated"] = (existing or {}).get("properties", {}).get("timeCreated", _now())
+    properties["timeCreated"] = (existing or {}).get("properties", {}).get("timeCreated", now())
     return properties
 
 
@@ -305,12 +306,6 @@ def _list_sizes(arm: Arm, path: ArmPath, request: Request) -> Any:
             for name, (cores, memory, disks) in VM_SIZES.items()
         ]
     }
-
-
-def _now() -> str:
-    import datetime
-
-    return datetime.datetime.now(datetime.timezone.utc).isoformat()
 
 
 TYPES = (

@@ -4,6 +4,7 @@ references."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,11 @@ if TYPE_CHECKING:
     from genesys_emulators.azure.arm import Arm
 
 Record = dict[str, Any]
+
+
+def now() -> str:
+    """The current time as ARM writes it (ISO 8601, UTC)."""
+    return datetime.datetime.now(datetime.timezone.utc).isoformat()
 
 
 @dataclass(frozen=True)

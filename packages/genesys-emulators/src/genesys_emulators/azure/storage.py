@@ -14,7 +14,15 @@ from xml.sax.saxutils import escape
 
 from werkzeug.wrappers import Request, Response
 
-from genesys_emulators.azure.model import ArmPath, Record, ResourceType, invalid, key, require
+from genesys_emulators.azure.model import (
+    ArmPath,
+    Record,
+    ResourceType,
+    invalid,
+    key,
+    now,
+    require,
+)
 from genesys_emulators.core import CloudError
 
 if TYPE_CHECKING:
@@ -87,7 +95,7 @@ def _build_account(arm: Arm, path: ArmPath, body: Record, existing: Record | Non
     properties.setdefault("supportsHttpsTrafficOnly", True)
     properties.setdefault("minimumTlsVersion", "TLS1_2")
     properties.setdefault("allowBlobPublicAccess", False)
-    properties.setdefault("creationTime", _now())
+    properties.setdefault("creationTime", now())
     properties["primaryEndpoints"] = {
         "blob": f"https://{name}.blob.core.windows.net/",
         "web": f"https://{name}.z13.web.core.windows.net/",
@@ -167,7 +175,7 @@ def _build_container(arm: Arm, path: ArmPath, body: Record, existing: Record | N
             "Public access is not permitted on this storage account.",
         )
     properties["publicAccess"] = access
-    properties.setdefault("lastModifiedTime", _now())
+    properties.setdefault("lastModifiedTime", now())
     properties.setdefault("leaseState", "Available")
     return properties
 
@@ -182,13 +190,7 @@ def _build_policy(arm: Arm, path: ArmPath, body: Record, existing: Record | None
                 "A lifecycle rule needs a name and a definition with actions.",
                 f"properties.policy.rules[{index}]",
             )
-    return {**(body.get("properties") or {}), "lastModifiedTime": _now()}
-
-
-def _now() -> str:
-    import datetime
-
-    return datetime.datetime.now(datetime.timezone.utc).isoformat()
+    return {**(body.get("properties") or {}), "lastModifiedTime": now()}
 
 
 TYPES = (
@@ -277,7 +279,7 @@ def _make_web_container(arm: Arm, account: Record) -> None:
                 "type": CONTAINER,
                 "properties": {
                     "publicAccess": "None",
-                    "lastModifiedTime": _now(),
+                    "lastModifiedTime": now(),
                     "leaseState": "Available",
                     "provisioningState": "Succeeded",
                 },
