@@ -38,3 +38,14 @@ def test_validation_names_the_resource(conn: InProcessConnection) -> None:
         provider_pb2.ValidateResourcesRequest(resources=[pb.Resource()])
     )
     assert [(d.summary, d.index) for d in answer.diagnostics] == [("empty resource", 0)]
+
+
+def test_a_bad_bucket_name_is_found_before_any_call(conn: InProcessConnection) -> None:
+    good, bad = (
+        pb.Resource(bucket=pb.Bucket(name="ok-name")),
+        pb.Resource(bucket=pb.Bucket(name="No_Way")),
+    )
+    answer = conn.provider.ValidateResources(
+        provider_pb2.ValidateResourcesRequest(resources=[good, bad])
+    )
+    assert [(d.attribute_path, d.index) for d in answer.diagnostics] == [("name", 1)]

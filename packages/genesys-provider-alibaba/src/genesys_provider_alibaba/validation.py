@@ -12,12 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
+from genesys_plugin_sdk.planning import Finding, validate_kinds
 
 from genesys_provider_alibaba import tables
 
 ERROR = pb.Diagnostic.SEVERITY_ERROR
 WARNING = pb.Diagnostic.SEVERITY_WARNING
-Finding = tuple[Any, str, str]
 
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 _ECS_TYPE = re.compile(r"^ecs\.[a-z0-9-]+\.[a-z0-9]+$")
@@ -106,12 +106,4 @@ CHECKS: dict[str, Callable[[Any], list[Finding]]] = {
 
 
 def validate(resource: pb.Resource, index: int) -> list[pb.Diagnostic]:
-    which = resource.WhichOneof("body")
-    if which is None:
-        return [pb.Diagnostic(severity=ERROR, summary="empty resource", index=index)]
-    check = CHECKS.get(which)
-    findings = check(getattr(resource, which)) if check else []
-    return [
-        pb.Diagnostic(severity=severity, summary=summary, attribute_path=path, index=index)
-        for severity, summary, path in findings
-    ]
+    return validate_kinds(CHECKS, resource, index)
