@@ -286,7 +286,11 @@ def test_what_each_provider_answers_for_mongodb_and_go(tmp_path: Path) -> None:
     quotes = json.loads(compared.stdout)["providers"]
     refused = {cloud: {r["address"] for r in q["resources"] if r["unsupported"]}
                for cloud, q in quotes.items()}
-    assert all("database.docs" in r for r in refused.values()), refused
+    assert {c for c, r in refused.items() if "database.docs" in r} == {
+        "gcp", "azure", "alibaba", "tencent"}  # aws: DocumentDB, priced (all: no local)
+    docs = next(r for r in quotes["aws"]["resources"] if r["address"] == "database.docs")
+    # 730 hours x $0.078 + 20 GB-months x $0.10
+    assert (docs["providerType"], docs["monthlyCost"]) == ("db.t3.medium", "58.94")
     assert {c for c, r in refused.items() if "serverless.gofn" in r} == {
         "azure", "alibaba", "tencent"}
 
@@ -320,3 +324,27 @@ def test_a_go_function_named_by_its_binary_applies_on_aws(tmp_path: Path) -> Non
                                 ).get_function(FunctionName="gofn")["Configuration"]
         assert (function["Runtime"], function["Handler"]) == ("provided.al2023", "bootstrap")
         assert _run(tmp_path, env, "destroy", "--auto-approve").returncode == 0
+
+
+def test_mongodb_on_aws_plans_as_documentdb_and_its_apply_is_refused(tmp_path: Path) -> None:
+    """DocumentDB is planned with its translation and cost (a warning says the plugin cannot
+    apply it); the apply is refused at the resource's address, nothing is made (moto refuses
+    the docdb engine anyway: a listed limitation, not a faked test)."""
+    (tmp_path / "genesys.yaml").write_text(
+        "provider: aws\nregion: us-east-1\nresources:\n  database:\n"
+        "    - {name: docs, engine: mongodb, size: medium, storage: 100, multi_az: true}\n")
+    with open(tmp_path / "moto.log", "wb") as log, moto_server(log) as url:
+        nowhere = str(tmp_path / "no-such-aws-file")
+        env = genesys_env(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+                          AWS_DEFAULT_REGION="us-east-1", AWS_ENDPOINT_URL=url,
+                          AWS_CONFIG_FILE=nowhere, AWS_SHARED_CREDENTIALS_FILE=nowhere)
+        planned = _run(tmp_path, env, "plan")
+        assert planned.returncode == 0, planned.stdout + planned.stderr
+        assert "# database.docs will be created  ($123.88/mo)" in planned.stdout
+        assert '(db.t3.medium)' in planned.stdout
+        assert "mongodb is Amazon DocumentDB: planned and priced" in planned.stderr
+        applied = _run(tmp_path, env, "apply", "--auto-approve")
+        assert applied.returncode == 1 and "Traceback" not in applied.stderr
+        assert "database.docs" in applied.stdout + applied.stderr
+        assert "the closest it can apply is postgres or mysql" in applied.stdout + applied.stderr
+        assert _run(tmp_path, env, "state", "list").stdout.strip() == ""

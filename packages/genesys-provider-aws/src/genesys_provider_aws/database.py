@@ -150,6 +150,12 @@ def _wait_available(clients: AwsClients, identifier: str, password: str = "") ->
 
 def _engine(config: pb.DatabaseConfig) -> str:
     engine = tables.DATABASE_ENGINES.get(config.engine)
+    if config.engine == pb.DATABASE_ENGINE_MONGODB:
+        raise errors.InvalidArgument(
+            "mongodb (Amazon DocumentDB) is planned and priced, but this plugin cannot create "
+            "it yet; the closest it can apply is postgres or mysql",
+            attribute_path="config.engine",
+        )
     if engine is None:
         raise errors.InvalidArgument(
             f"engine {pb.DatabaseEngine.Name(config.engine)} is not offered by RDS here; "

@@ -46,7 +46,7 @@ def translate(clients: AwsClients, which: str, body: Any) -> None:
         body.provider_type = tables.instance_type_for(body.size, body.provider_type)
         body.provider_image = _image_or_empty(clients, body.image)
     elif which == "database":
-        body.provider_class = tables.database_class_for(body.size)
+        body.provider_class = tables.database_class_for(body.size, body.engine)
     elif which == "volume":
         body.provider_type = tables.volume_type_for(body.volume_class)
     elif which == "security_group":
@@ -132,7 +132,29 @@ def _hourly(label: str, hourly: float | None) -> provider_pb2.CostEstimate:
     )
 
 
+def _documentdb_cost(r: pb.Database) -> provider_pb2.CostEstimate:
+    """A DocumentDB cluster: its instances (a replica with multi_az) and shared storage."""
+    hourly = tables.DOCUMENTDB_HOURLY.get(r.provider_class)
+    if hourly is None:
+        return provider_pb2.CostEstimate(
+            unknown=True, components=[f"no price known for docdb {r.provider_class}"]
+        )
+    copies = 2 if r.multi_az else 1
+    storage = r.storage_gb or tables.DEFAULT_STORAGE_GB
+    per_gb = tables.DOCUMENTDB_STORAGE_GB_MONTH
+    return provider_pb2.CostEstimate(
+        monthly_usd=round(hourly * MONTH * copies + storage * per_gb, 2),
+        hourly_usd=round(hourly * copies, 4),
+        components=[
+            f"database {r.provider_class} docdb: {MONTH * copies} hours x ${hourly}",
+            f"storage: {storage} GB-months x ${per_gb}",
+        ],
+    )
+
+
 def _database_cost(r: pb.Database) -> provider_pb2.CostEstimate:
+    if r.engine == pb.DATABASE_ENGINE_MONGODB:
+        return _documentdb_cost(r)
     engine = tables.DATABASE_ENGINES.get(r.engine, "")
     hourly = tables.DATABASE_HOURLY.get((engine, r.provider_class))
     if hourly is None:

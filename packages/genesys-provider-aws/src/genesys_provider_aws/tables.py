@@ -42,8 +42,21 @@ def instance_type_for(size: int, override: str = "") -> str:
     return override or INSTANCE_TYPES.get(size, INSTANCE_TYPES[pb.SIZE_SMALL])
 
 
-def database_class_for(size: int) -> str:
+def database_class_for(size: int, engine: int = pb.DATABASE_ENGINE_POSTGRES) -> str:
+    if engine == pb.DATABASE_ENGINE_MONGODB:
+        return DOCUMENTDB_CLASSES.get(size, DOCUMENTDB_CLASSES[pb.SIZE_SMALL])
     return DATABASE_CLASSES.get(size, DATABASE_CLASSES[pb.SIZE_SMALL])
+
+
+# engine: mongodb is Amazon DocumentDB (MongoDB-compatible): planned and priced; its apply
+# (a DocumentDB cluster plus instances) is not implemented, and moto refuses the docdb engine.
+# DocumentDB's smallest class is db.t3.medium.
+DOCUMENTDB_CLASSES: dict[int, str] = {
+    pb.SIZE_SMALL: "db.t3.medium",
+    pb.SIZE_MEDIUM: "db.t3.medium",
+    pb.SIZE_LARGE: "db.r5.large",
+    pb.SIZE_XLARGE: "db.r5.xlarge",
+}
 
 
 def size_of_instance_type(instance_type: str) -> Any:
@@ -230,6 +243,12 @@ DATABASE_HOURLY: dict[tuple[str, str], float] = {
     ("mysql", "db.t3.xlarge"): 0.272,
 }
 DATABASE_STORAGE_GB_MONTH = 0.115  # gp2, single-AZ; Multi-AZ doubles instance and storage
+DOCUMENTDB_HOURLY: dict[str, float] = {
+    "db.t3.medium": 0.078,
+    "db.r5.large": 0.277,
+    "db.r5.xlarge": 0.554,
+}
+DOCUMENTDB_STORAGE_GB_MONTH = 0.10  # cluster storage, shared by its instances
 VOLUME_GB_MONTH: dict[str, float] = {
     "gp3": 0.08,
     "gp2": 0.10,
@@ -252,6 +271,8 @@ def price_entries() -> list[tuple[str, float, str]]:
     rows += [(f"instance:{t}", usd, "hour") for t, usd in INSTANCE_HOURLY.items()]
     rows += [(f"database:{e}:{c}", usd, "hour") for (e, c), usd in DATABASE_HOURLY.items()]
     rows.append(("database-storage:gb-month", DATABASE_STORAGE_GB_MONTH, "gb-month"))
+    rows += [(f"database:docdb:{c}", usd, "hour") for c, usd in DOCUMENTDB_HOURLY.items()]
+    rows.append(("docdb-storage:gb-month", DOCUMENTDB_STORAGE_GB_MONTH, "gb-month"))
     rows += [(f"volume:{t}", usd, "gb-month") for t, usd in VOLUME_GB_MONTH.items()]
     rows.append(("volume:iops-month", IOPS_MONTH, "month"))
     rows.append(("bucket:storage", S3_GB_MONTH, "gb-month"))

@@ -149,7 +149,10 @@ def _load_balancer(r: pb.LoadBalancer) -> list[Finding]:
 
 def _database(r: pb.Database) -> list[Finding]:
     found: list[Finding] = []
-    if r.engine not in tables.DATABASE_ENGINES:
+    if r.engine == pb.DATABASE_ENGINE_MONGODB:
+        found.append((WARNING, "mongodb is Amazon DocumentDB: planned and priced, but this "
+                      "plugin cannot apply it yet (use postgres or mysql to apply)", "engine"))
+    elif r.engine not in tables.DATABASE_ENGINES:
         found.append(
             (
                 ERROR,
