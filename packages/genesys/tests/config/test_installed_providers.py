@@ -51,3 +51,11 @@ def test_the_schema_names_the_installed_providers(tmp_path: Path) -> None:
     schema = json.loads(_genesys(tmp_path, "schema").stdout)
     described = schema["properties"]["provider"]["description"]
     assert "Installed here: alibaba, aws, azure, gcp, local, tencent" in described
+
+
+def test_help_names_the_installed_providers(tmp_path: Path) -> None:
+    shown = _genesys(tmp_path, "--help")
+    assert shown.returncode == 0
+    assert shown.stdout.rstrip().endswith(
+        "Installed provider plugins: alibaba, aws, azure, gcp, local, tencent.")
+    assert "Installed provider plugins" not in _genesys(tmp_path, "plan", "--help").stdout

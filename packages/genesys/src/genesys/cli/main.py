@@ -36,6 +36,18 @@ class _Parser(argparse.ArgumentParser):
                 message = f"unknown command '{word}' (did you mean '{close[0]}'?)"
         super().error(message)
 
+    def format_help(self) -> str:
+        """The top-level help says which provider plugins are installed here (looked up only
+        when help is shown: every other run stays as fast)."""
+        text = super().format_help()
+        if self.prog != "genesys":
+            return text
+        from genesys.config.installed import installed_names
+
+        names = installed_names()
+        shown = ", ".join(names) if names else "none (install genesys-provider-aws, ...)"
+        return f"{text}\nInstalled provider plugins: {shown}.\n"
+
     def _command_names(self) -> list[str]:
         for action in self._actions:
             if isinstance(action, argparse._SubParsersAction):
