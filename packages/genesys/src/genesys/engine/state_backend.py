@@ -83,17 +83,17 @@ def key_sources(block: dict[str, Any]) -> dict[str, Any]:
         return {}
     if kms_key and block["backend"] == "local":
         raise StateError(
-            "state.kms_key needs a remote backend (s3, gcs, azureblob): its plugin wraps the "
-            f"data key. With local state, set {PASSPHRASE_ENV} instead"
+            "state.kms_key needs a remote backend whose plugin offers a key service (s3: AWS "
+            f"KMS) to wrap the data key. With local state, set {PASSPHRASE_ENV} instead"
         )
     if kms_key:
         return {"kms_key": kms_key}
     passphrase = os.environ.get(PASSPHRASE_ENV)
     if not passphrase:
         raise StateError(
-            "state.encrypt is true but no key source is set: name a KMS key in state.kms_key "
-            f"(e.g. alias/genesys-state; its data key is wrapped by the cloud), or set "
-            f"{PASSPHRASE_ENV} to the passphrase that protects the state"
+            f"state.encrypt is true but no key source is set: set {PASSPHRASE_ENV} to the "
+            "passphrase that protects the state, or, if the backend's plugin offers a key "
+            "service (s3: AWS KMS), name a key in state.kms_key (e.g. alias/genesys-state)"
         )
     return {"passphrase": passphrase.encode()}
 
