@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         _watch_stdin(stop)
     try:
         print(json.dumps(emulator.ready_line()), flush=True)
-        while not stop.wait(0.5):
+        while not stop.wait(0.1):
             pass
     finally:
         emulator.stop()

@@ -58,6 +58,13 @@ class ServiceServer:
         self._server.server_close()
 
 
+def _stop_quietly(server: ServiceServer) -> None:
+    try:
+        server.stop()
+    except Exception:  # stopping is best effort: the process is about to end
+        logging.getLogger(__name__).debug("stopping %s failed", server.url)
+
+
 SettingsFor = Callable[[dict[str, str]], dict[str, Any]]
 
 
@@ -91,14 +98,15 @@ class Emulator:
             raise
 
     def stop(self) -> None:
-        for server in self._servers:
-            try:
-                server.stop()
-            except Exception:  # stopping is best effort: the process is about to end
-                logging.getLogger(__name__).debug("stopping %s failed", server.url)
+        # Each server notices shutdown at its next poll (up to 0.5 s): stop them side by side,
+        # children too, so a dozen services stop in one poll interval, not a dozen.
+        stoppers = [threading.Thread(target=_stop_quietly, args=(s,)) for s in self._servers]
+        stoppers += [threading.Thread(target=child.stop) for child in self.children.values()]
+        for stopper in stoppers:
+            stopper.start()
+        for stopper in stoppers:
+            stopper.join()
         self._servers.clear()
-        for child in self.children.values():
-            child.stop()
 
     def ready_line(self) -> dict[str, Any]:
         return {
