@@ -135,6 +135,7 @@ def _database_problems(body: Any) -> Iterator[tuple[str, str]]:
     )
     if body.engine not in offered:
         yield "engine", "Cloud SQL runs postgres and mysql only"
+        return  # its version (sqlite 3) is not a postgres version: naming one would mislead
     engine = "mysql" if body.engine == pb.DATABASE_ENGINE_MYSQL else "postgres"
     if body.version and body.version not in tables.DATABASE_VERSIONS[engine]:
         known = ", ".join(tables.DATABASE_VERSIONS[engine])
