@@ -71,7 +71,7 @@ def _database(r: pb.Database) -> list[Finding]:
         return _mysql(r)
     if r.engine not in (pb.DATABASE_ENGINE_POSTGRES, pb.DATABASE_ENGINE_UNSPECIFIED):
         found.append((ERROR, "the tencent provider offers postgres and mysql databases", "engine"))
-    if r.version and r.version.split(".")[0] not in tables.POSTGRES_VERSIONS:
+    elif r.version and r.version.split(".")[0] not in tables.POSTGRES_VERSIONS:
         found.append(
             (
                 ERROR,
