@@ -110,3 +110,20 @@ def test_an_untagged_bucket_is_not_claimed_after_the_config_dropped_it(
     refused = cli("apply", "--auto-approve")
     assert refused.returncode != 0, refused.stdout + refused.stderr
     assert "bucket half-made already exists" in refused.stderr
+
+
+def test_a_bucket_made_again_under_a_deleted_ones_name_has_no_tags(aws: Aws) -> None:
+    """The moto server the tests use drops a deleted bucket's tags, as S3 does (moto 5 kept
+    them for the next bucket of that name, which then looked made by the old token)."""
+    s3 = aws("s3")
+    s3.create_bucket(Bucket="made-twice")
+    s3.put_bucket_tagging(
+        Bucket="made-twice", Tagging={"TagSet": [{"Key": TOKEN_TAG, "Value": TOKEN}]}
+    )
+    s3.delete_bucket(Bucket="made-twice")
+    s3.create_bucket(Bucket="made-twice")
+    try:
+        s3.get_bucket_tagging(Bucket="made-twice")
+        raise AssertionError("the deleted bucket's tags came back")
+    except s3.exceptions.ClientError as err:
+        assert err.response["Error"]["Code"] == "NoSuchTagSet"

@@ -5,7 +5,8 @@ testing Genesys against "AWS" without AWS.
         os.environ["AWS_ENDPOINT_URL"] = url
 
 Validation of instance types and AMIs is on (bad values fail like on AWS), and Lambda runs
-without Docker (invoke echoes the event), set before any function exists.
+without Docker (invoke echoes the event), set before any function exists. A deleted bucket's
+tags go with it, as on S3 (moto 5 kept them for the next bucket of that name).
 """
 
 from __future__ import annotations
@@ -32,10 +33,41 @@ FAKE_CREDENTIALS = {
     "AWS_REGION": REGION,
 }
 
+# moto_server, with S3's DeleteBucket dropping the bucket's tags as S3 does: moto 5.2 keeps
+# them and hands them to the next bucket of the same name, so a bucket re-made under a
+# destroyed one's name looked marked by the old create's token.
+_LAUNCHER = """
+import sys
+from moto.s3.models import S3Backend
+from moto.server import main
+
+_delete_bucket = S3Backend.delete_bucket
+
+
+def delete_bucket(self, bucket_name):
+    arn = self.get_bucket(bucket_name).arn
+    deleted = _delete_bucket(self, bucket_name)
+    if deleted is not None:
+        self.tagger.delete_all_tags_for_resource(arn)
+    return deleted
+
+
+S3Backend.delete_bucket = delete_bucket
+sys.exit(main(sys.argv[1:]))
+"""
+
 
 def moto_server_executable() -> str | None:
     beside = Path(sys.executable).with_name("moto_server")
     return str(beside) if beside.exists() else shutil.which("moto_server")
+
+
+def _python_of(executable: str) -> str:
+    """The interpreter moto_server runs with (its script's #! line), so moto imports."""
+    with open(executable, "rb") as script:
+        first = script.readline().decode(errors="replace").strip()
+    shebang = first[2:].strip() if first.startswith("#!") else ""
+    return shebang if shebang and Path(shebang).exists() else sys.executable
 
 
 def _free_port() -> int:
@@ -72,7 +104,10 @@ def moto_server(log: IO[bytes] | None = None) -> Iterator[str]:
     }
     out = log if log is not None else subprocess.DEVNULL
     process = subprocess.Popen(
-        [executable, "-H", "127.0.0.1", "-p", str(port)], env=env, stdout=out, stderr=out
+        [_python_of(executable), "-c", _LAUNCHER, "-H", "127.0.0.1", "-p", str(port)],
+        env=env,
+        stdout=out,
+        stderr=out,
     )
     url = f"http://127.0.0.1:{port}"
     try:
