@@ -1,7 +1,7 @@
 """ValidateResources: what Azure would refuse (or quietly change), found before any call.
 
-One function per kind returns (severity, summary, attribute path) triples; `validate` turns
-them into protocol Diagnostics carrying the resource's index.
+One function per kind returns (severity, summary, attribute path) triples; the SDK's
+`validate_kinds` turns them into protocol Diagnostics carrying the resource's index.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from collections.abc import Callable
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
+from genesys_plugin_sdk.planning import Finding, validate_kinds
 
 from genesys_provider_azure import tables
 
 ERROR = pb.Diagnostic.SEVERITY_ERROR
 WARNING = pb.Diagnostic.SEVERITY_WARNING
-Finding = tuple[Any, str, str]
 _VM_SIZE = re.compile(r"Standard_[A-Za-z0-9_]+|Basic_[A-Za-z0-9_]+")
 _URN = re.compile(r"[^:]+:[^:]+:[^:]+:[^:]+")
 
@@ -192,12 +192,4 @@ CHECKS: dict[str, Callable[[Any], list[Finding]]] = {
 
 
 def validate(resource: pb.Resource, index: int) -> list[pb.Diagnostic]:
-    which = resource.WhichOneof("body")
-    if which is None:
-        return [pb.Diagnostic(severity=ERROR, summary="empty resource", index=index)]
-    check = CHECKS.get(which)
-    findings = check(getattr(resource, which)) if check else []
-    return [
-        pb.Diagnostic(severity=severity, summary=summary, attribute_path=path, index=index)
-        for severity, summary, path in findings
-    ]
+    return validate_kinds(CHECKS, resource, index)
