@@ -20,7 +20,11 @@ def emulator() -> Iterator[dict[str, Any]]:
 
 
 def test_seed_applies_under_throttling(cli: AzureCli, emulator: dict[str, Any], azure: Any) -> None:
-    cli.config.write_text(seed_for_azure(emulator))
+    # One SDK retry per call (default 3): a call then reaches the core after two 429s in a
+    # row (9%, not 0.8%), so the core's own retry is exercised whatever order the concurrent
+    # calls draw the seeded faults in.
+    settings = {**emulator["settings"], "retry_total": 1}
+    cli.config.write_text(seed_for_azure({**emulator, "settings": settings}))
     run = cli("apply", "--auto-approve", timeout=600)
     out = run.stdout + run.stderr
     assert run.returncode == 0, out
