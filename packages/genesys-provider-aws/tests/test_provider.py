@@ -79,6 +79,14 @@ def test_validate_resources_flags_problems_by_index(conn: Any) -> None:
     ]
 
 
+def test_an_engine_aws_lacks_is_named_in_the_config_s_words(conn: Any) -> None:
+    sqlite = pb.Resource(database=pb.Database(name="db", engine=pb.DATABASE_ENGINE_SQLITE))
+    found = conn.provider.ValidateResources(
+        provider_pb2.ValidateResourcesRequest(resources=[sqlite])
+    ).diagnostics
+    assert [d.summary for d in found] == ["engine sqlite is not offered on AWS (postgres, mysql)"]
+
+
 def test_plan_translates_prices_and_marks_replacements(conn: Any) -> None:
     desired = pb.Resource(instance=pb.Instance(size=pb.SIZE_MEDIUM, image="amazon-linux"))
     prior = pb.Resource(

@@ -147,6 +147,11 @@ def _load_balancer(r: pb.LoadBalancer) -> list[Finding]:
     return found
 
 
+def _engine_word(engine: int) -> str:
+    """The config's word for an engine (`sqlite`), not the protobuf enum's name."""
+    return pb.DatabaseEngine.Name(engine).removeprefix("DATABASE_ENGINE_").lower()
+
+
 def _database(r: pb.Database) -> list[Finding]:
     found: list[Finding] = []
     if r.engine == pb.DATABASE_ENGINE_MONGODB:
@@ -156,7 +161,7 @@ def _database(r: pb.Database) -> list[Finding]:
         found.append(
             (
                 ERROR,
-                f"engine {pb.DatabaseEngine.Name(r.engine)} is not offered on AWS "
+                f"engine {_engine_word(r.engine)} is not offered on AWS "
                 "(postgres, mysql)",
                 "engine",
             )
