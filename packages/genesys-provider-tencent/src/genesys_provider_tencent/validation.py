@@ -1,7 +1,7 @@
 """ValidateResources: what Tencent Cloud would reject, found before any API call.
 
-One function per kind returns (severity, summary, attribute path) triples; `validate` turns
-them into Diagnostics carrying the resource's index.
+One function per kind returns (severity, summary, attribute path) triples; the SDK's
+`validate_kinds` turns them into Diagnostics carrying the resource's index.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
+from genesys_plugin_sdk.planning import validate_kinds
 
 from genesys_provider_tencent import tables
 
@@ -166,10 +167,6 @@ CHECKS: dict[str, Callable[[Any], list[Finding]]] = {
 
 
 def validate(resource: pb.Resource, index: int) -> list[pb.Diagnostic]:
-    which = resource.WhichOneof("body")
-    if which is None or which not in CHECKS:
-        return []
-    return [
-        pb.Diagnostic(severity=severity, summary=summary, attribute_path=path, index=index)
-        for severity, summary, path in CHECKS[which](getattr(resource, which))
-    ]
+    if resource.WhichOneof("body") is None:
+        return []  # nothing of Tencent's to check (the SDK would call it an error)
+    return validate_kinds(CHECKS, resource, index)
