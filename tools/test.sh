@@ -19,4 +19,8 @@ fi
 if [ ! -d tools/azurite/node_modules ] && command -v npm >/dev/null 2>&1; then
   npm ci --prefix tools/azurite --no-audit --no-fund --loglevel=error
 fi
-exec uv run --all-packages pytest "$@"
+# Tests are processes waiting on processes (CLI, plugins, emulators, moto): several workers
+# overlap those waits even on 2 cores. A module's tests stay together on one worker
+# (--dist loadfile), so module fixtures and in-module ordering hold. GENESYS_TEST_WORKERS=0
+# runs them in this process, one at a time.
+exec uv run --all-packages pytest -n "${GENESYS_TEST_WORKERS:-4}" --dist loadfile "$@"
