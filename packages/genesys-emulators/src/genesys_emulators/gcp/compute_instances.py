@@ -1,7 +1,8 @@
 """Compute Engine instances: insert (boot disk made from an image), get, list, aggregatedList,
 delete, start, stop, setMachineType (only when TERMINATED), setLabels / setTags (fingerprints
-checked), attachDisk, detachDisk (disks: compute_disks.py). A CPU quota per region (GENESYS_EMULATOR_GCP_QUOTA_CPUS, default
-5000) fails an insert's operation with QUOTA_EXCEEDED, as Compute reports it.
+checked), attachDisk, detachDisk (disks: compute_disks.py). A CPU quota per region
+(GENESYS_EMULATOR_GCP_QUOTA_CPUS, default 5000) fails an insert's operation with
+QUOTA_EXCEEDED, as Compute reports it.
 """
 
 from __future__ import annotations
