@@ -1,5 +1,6 @@
 """Function Compute 3.0 (ROA, `/2023-03-30/...`): functions with their code, HTTP triggers,
-and invocation that runs the handler from the uploaded zip in a child process.
+layers (fc_layers.py), and invocation that runs the handler from the uploaded zip in a child
+process.
 
 The answer of an invocation is the handler's return value as the body (a dict or list as
 JSON, a string as is), with `x-fc-error-type: UnhandledInvocationError` when it raised, as
@@ -21,6 +22,7 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from genesys_emulators.alibaba import catalog
+from genesys_emulators.alibaba.fc_layers import LAYER_RULES, LayersMixin
 from genesys_emulators.alibaba.rpc import request_id
 from genesys_emulators.core import CloudError, Dialect, FaultPlan, ServiceApp
 from genesys_emulators.core.functions import FunctionCode, run_handler
@@ -64,7 +66,7 @@ def _not_found(name: str) -> CloudError:
     return CloudError(404, "FunctionNotFound", f"function '{name}' does not exist")
 
 
-class FunctionCompute(ServiceApp):
+class FunctionCompute(LayersMixin, ServiceApp):
     dialect = FcDialect()
     rules = (
         Rule(BASE, methods=["POST"], endpoint="create_function"),
@@ -79,6 +81,7 @@ class FunctionCompute(ServiceApp):
         Rule(f"{BASE}/<name>/triggers/<trigger>", methods=["PUT"], endpoint="update_trigger"),
         Rule(f"{BASE}/<name>/triggers/<trigger>", methods=["DELETE"], endpoint="delete_trigger"),
         Rule(f"{BASE}/<name>/invocations", methods=["POST"], endpoint="invoke"),
+        *LAYER_RULES,
     )
 
     def __init__(self, region: str, account: str, faults: FaultPlan | None = None) -> None:
@@ -87,6 +90,7 @@ class FunctionCompute(ServiceApp):
         self.lock = threading.RLock()
         self.functions: dict[str, dict[str, Any]] = {}
         self.codes: dict[str, FunctionCode] = {}
+        self._init_layers()
 
     def dispatch(self, request: Request) -> Response:
         if not request.headers.get("Authorization"):
@@ -138,6 +142,7 @@ class FunctionCompute(ServiceApp):
         if not NAME.match(name):
             raise CloudError(400, "InvalidArgument", f"functionName '{name}' is not valid")
         self._check(body)
+        layers = self.function_layers(list(body.get("layers") or []))
         if not (body.get("code") or {}).get("zipFile"):
             raise CloudError(400, "InvalidArgument", "code is required")
         with self.lock:
@@ -158,7 +163,7 @@ class FunctionCompute(ServiceApp):
                 "environmentVariables": dict(body.get("environmentVariables") or {}),
                 "description": body.get("description", ""),
                 "role": body.get("role", ""),
-                "layers": list(body.get("layers") or []),
+                "layers": layers,
                 "tags": list(body.get("tags") or []),
                 "codeSize": size,
                 "codeChecksum": checksum,
@@ -197,10 +202,13 @@ class FunctionCompute(ServiceApp):
             function = self._function(name)
             merged = {**function, **{k: body[k] for k in UPDATABLE if k in body}}
             self._check(merged)
+            if "layers" in body:
+                merged["layers"] = self.function_layers(list(body["layers"] or []))
             if (body.get("code") or {}).get("zipFile"):
                 merged["codeSize"], merged["codeChecksum"] = self._code(name, body)
             merged["lastModifiedTime"] = _now()
             self.functions[name] = merged
+            self.release_layers(function["layers"])
         return merged
 
     def delete_function(self, request: Request, name: str) -> Response:
@@ -209,6 +217,7 @@ class FunctionCompute(ServiceApp):
             if function.get("_triggers"):
                 raise CloudError(412, "FunctionNotEmpty", f"function '{name}' still has triggers")
             del self.functions[name]
+            self.release_layers(function["layers"])
             code = self.codes.pop(name, None)
         if code:
             code.close()
@@ -309,6 +318,7 @@ class FunctionCompute(ServiceApp):
             event,
             environment={str(k): str(v) for k, v in function["environmentVariables"].items()},
             timeout_s=float(function["timeout"]),
+            import_paths=self.layer_import_paths(function["layers"], function["runtime"]),
         )
         headers = {"x-fc-request-id": request_id()}
         if request.headers.get("x-fc-log-type") == "Tail":

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,9 +74,14 @@ def run_handler(
     *,
     environment: dict[str, str] | None = None,
     timeout_s: float = 60.0,
+    import_paths: Sequence[Path] = (),
 ) -> Invocation:
+    """`import_paths` (layers' directories) go on PYTHONPATH or NODE_PATH, after the code."""
     env = {k: os.environ[k] for k in _HOST_VARIABLES if k in os.environ}
     env.update(environment or {})
+    if import_paths:
+        variable = "NODE_PATH" if runtime.startswith("nodejs") else "PYTHONPATH"
+        env[variable] = os.pathsep.join(str(path) for path in import_paths)
     with tempfile.TemporaryDirectory(prefix="genesys-emulator-call-") as scratch:
         out = Path(scratch) / "result.json"
         process = subprocess.Popen(
