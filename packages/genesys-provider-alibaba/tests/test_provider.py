@@ -13,7 +13,8 @@ from google.protobuf import struct_pb2
 def test_metadata_names_every_kind_and_the_oss_backend(conn: InProcessConnection) -> None:
     meta = conn.provider.GetMetadata(provider_pb2.GetMetadataRequest())
     assert meta.name == "alibaba" and meta.protocol_version == 1
-    assert pb.RESOURCE_KIND_CERTIFICATE in meta.capabilities and len(meta.capabilities) == 12
+    assert pb.RESOURCE_KIND_CERTIFICATE in meta.capabilities and len(meta.capabilities) == 13
+    assert pb.RESOURCE_KIND_LAYER in meta.capabilities
     assert list(meta.state_backends) == ["oss"] and meta.max_parallelism == 16
 
 

@@ -66,6 +66,7 @@ TABLE = ErrorTable(
         "InvalidVSwitchId.NotFound": "config.subnet_id",
         "InvalidSecurityGroupId.NotFound": "config.security_group_ids",
         "InvalidVpcId.NotFound": "config.network_id",
+        "LayerNotFound": "config.layer_ids",
     },
     rules=[
         (r"^Throttling", errors.Throttled),

@@ -25,6 +25,7 @@ KIND_FIELDS = (
     "load_balancer",
     "database",
     "function",
+    "layer",
     "cdn",
     "certificate",
 )
@@ -39,7 +40,7 @@ def metadata() -> provider_pb2.ProviderMetadata:
         supports_state_store=True,
         state_backends=["oss"],
         outcomes=["static-site", "api"],
-        description="Alibaba Cloud: ECS, VPC, OSS, RDS, Function Compute 3.0, CDN",
+        description="Alibaba Cloud: ECS, VPC, OSS, RDS, Function Compute 3.0 (with layers), CDN",
     )
 
 

@@ -21,6 +21,7 @@ FORCE_NEW: dict[str, frozenset[str]] = {
     "load_balancer": frozenset({"internal", "network_id", "subnet_ids"}),
     "database": frozenset({"engine", "version", "username", "subnet_ids", "multi_az"}),
     "function": frozenset({"name", "tags"}),
+    "layer": frozenset({"name", "compatible_runtimes", "code", "tags"}),
     "cdn": frozenset({"domain", "origin_bucket_id"}),
     "certificate": frozenset({"name", "domain"}),
 }
@@ -33,6 +34,7 @@ REQUIRED: dict[str, frozenset[str]] = {
     "security_group": frozenset({"name", "network_id"}),
     "database": frozenset({"name", "engine"}),
     "function": frozenset({"name", "runtime", "handler", "code"}),
+    "layer": frozenset({"name", "code"}),
     "cdn": frozenset({"origin_bucket_id", "domain"}),
     "certificate": frozenset({"domain"}),
 }

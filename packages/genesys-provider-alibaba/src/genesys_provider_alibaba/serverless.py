@@ -7,7 +7,8 @@ reads the config's word. FC reports a code checksum, not a sha256: the sha256 of
 uploaded zip is kept in the private bytes with the checksum it had; a different checksum
 on refresh (code changed outside Genesys) reads as drift. An http trigger is FC's trigger
 named `http` (anonymous, the config's methods); its path is kept in the trigger's
-description, the function's URL is the trigger's internet URL.
+description, the function's URL is the trigger's internet URL. `layer_ids` are layer version
+ARNs (layers.py), FC's `layers` as they are.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from genesys_provider_alibaba.common import (
     visible_tags,
 )
 from genesys_provider_alibaba.errors import TRANSLATOR, call_or_none
+from genesys_provider_alibaba.layers import Layers, layer_arns
 
 TRIGGER = "http"
 DEFAULT_METHODS = ["GET", "POST", "PUT", "DELETE"]
@@ -80,6 +82,7 @@ class Functions(KindHandler):
             memory_mb=int(body.memory_size or 0),
             timeout_s=int(body.timeout or 0),
             environment=dict(body.environment_variables or {}),
+            layer_ids=[layer.arn for layer in body.layers or []],
             code_sha256=self._code_sha(kept, str(body.code_checksum or "")),
             state=(body.state or "").lower(),
             tags=visible_tags(tags),
@@ -154,6 +157,7 @@ class Functions(KindHandler):
             "memory_size": config.memory_mb or 128,
             "timeout": config.timeout_s or 3,
             "environment_variables": dict(config.environment),
+            "layers": layer_arns(config.layer_ids),
         }
 
     def _kept(self, config: pb.FunctionConfig, checksum: str) -> bytes:
@@ -295,4 +299,4 @@ def extra_rpcs(clients: AlibabaClients) -> dict[str, Any]:
 
 
 def kinds(clients: AlibabaClients) -> list[KindHandler]:
-    return [Functions(clients)]
+    return [Functions(clients), Layers(clients)]

@@ -205,6 +205,7 @@ def translation_tables() -> dict[str, dict[str, str]]:
         "instance.image": dict(IMAGE_ALIASES),
         "volume.volume_class": dict(DISK_CATEGORIES),
         "function.runtime": dict(RUNTIMES),
+        "layer.compatible_runtimes": dict(RUNTIMES),
         "regions": {
             region: "vSwitch zone: first of the region's zones (alphabetical) unless set"
             for region in REGIONS
