@@ -7,7 +7,7 @@ subnet with Azure's own SDKs (32 in parallel), starts the azure plugin the way t
 (child process, handshake, mutual TLS), configures it with the emulator's settings and times
 the engine's refresh (`planner.refresh`: ReadResources) of N instance records. The plugin
 reads them with two list calls per resource group (virtualMachines, networkInterfaces),
-whatever N. Target: 1,000 VMs <= 3 s. Plugin start: tools/bench/azure_plugin_start.py.
+whatever N. Target: 1,000 VMs <= 3 s. Plugin start: tools/bench/plugin_start.py.
 """
 
 from __future__ import annotations
