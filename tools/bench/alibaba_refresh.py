@@ -18,6 +18,8 @@ import os
 import time
 from typing import Any
 
+from cloud_refresh import time_instance_refresh
+
 TARGET_SECONDS = 3.0
 REGION = "us-east-1"
 KEY = ("LTAI5tBenchKey000000000", "bench-secret")
@@ -66,43 +68,12 @@ def make_instances(ready: dict[str, Any], count: int) -> list[str]:
     return ids
 
 
-def records_of(ids: list[str]) -> dict[str, Any]:
-    from genesys.state.records import ResourceRecord
-
-    return {
-        f"compute.bench[{i}]": ResourceRecord(
-            address=f"compute.bench[{i}]",
-            kind="instance",
-            provider="alibaba",
-            id=ident,
-            attributes={},
-        )
-        for i, ident in enumerate(ids)
-    }
-
-
 def time_refresh(ready: dict[str, Any], ids: list[str]) -> float:
-    from genesys.engine import planner
-    from genesys.plugins import launch_plugin
     from genesys.provider.v1 import provider_pb2
 
     os.environ.update(ALIBABA_CLOUD_ACCESS_KEY_ID=KEY[0], ALIBABA_CLOUD_ACCESS_KEY_SECRET=KEY[1])
-    records = records_of(ids)
-    with launch_plugin("alibaba") as conn:
-        conn.provider.Configure(
-            provider_pb2.ConfigureRequest(region=REGION, endpoints=ready["sdk"])
-        )
-        planner.refresh(conn, dict(list(records.items())[:10]))  # clients made, SDK loaded
-        started = time.perf_counter()
-        result = planner.refresh(conn, records)
-        elapsed = time.perf_counter() - started
-    assert not result.gone and not result.errors, (
-        len(result.gone),
-        list(result.errors.items())[:3],
-    )
-    states = {r.attributes.get("state") for r in result.records.values()}
-    assert states == {"running"}, states
-    return elapsed
+    configure = provider_pb2.ConfigureRequest(region=REGION, endpoints=ready["sdk"])
+    return time_instance_refresh("alibaba", configure, ids)
 
 
 def main() -> None:

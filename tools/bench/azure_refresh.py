@@ -17,6 +17,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from cloud_refresh import time_instance_refresh
+
 TARGET_SECONDS = 3.0
 GROUP = "genesys-bench"
 LOCATION = "eastus"
@@ -114,43 +116,14 @@ def make_vms(ready: dict[str, Any], count: int) -> list[str]:
         return list(pool.map(make, range(count)))
 
 
-def records_of(ids: list[str]) -> dict[str, Any]:
-    from genesys.state.records import ResourceRecord
-
-    return {
-        f"compute.bench[{i}]": ResourceRecord(
-            address=f"compute.bench[{i}]",
-            kind="instance",
-            provider="azure",
-            id=ident,
-            attributes={},
-        )
-        for i, ident in enumerate(ids)
-    }
-
-
 def time_refresh(ready: dict[str, Any], ids: list[str]) -> float:
-    from genesys.engine import planner
-    from genesys.plugins import launch_plugin
     from genesys.provider.v1 import provider_pb2
     from google.protobuf import struct_pb2
 
-    records = records_of(ids)
     settings = struct_pb2.Struct()
     settings.update({**ready["settings"], "resource_group": GROUP})
-    with launch_plugin("azure") as conn:
-        conn.provider.Configure(provider_pb2.ConfigureRequest(settings=settings))
-        planner.refresh(conn, dict(list(records.items())[:10]))  # clients made, SDK loaded
-        started = time.perf_counter()
-        result = planner.refresh(conn, records)
-        elapsed = time.perf_counter() - started
-    assert not result.gone and not result.errors, (
-        len(result.gone),
-        list(result.errors.items())[:3],
-    )
-    states = {r.attributes.get("state") for r in result.records.values()}
-    assert states == {"running"}, states
-    return elapsed
+    configure = provider_pb2.ConfigureRequest(settings=settings)
+    return time_instance_refresh("azure", configure, ids)
 
 
 def main() -> None:

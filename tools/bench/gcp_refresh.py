@@ -18,6 +18,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from cloud_refresh import instance_records
+
 TARGET_SECONDS = 3.0
 ZONE = "us-central1-a"
 IMAGE = "projects/ubuntu-os-cloud/global/images/family/ubuntu-2204-lts"
@@ -55,24 +57,13 @@ def make_instances(ready: dict[str, Any], count: int) -> list[str]:
         return list(pool.map(insert, range(count)))
 
 
-def records_of(ids: list[str]) -> dict[str, Any]:
-    from genesys.state.records import ResourceRecord
-
-    return {
-        f"compute.bench[{i}]": ResourceRecord(
-            address=f"compute.bench[{i}]", kind="instance", provider="gcp", id=ident, attributes={}
-        )
-        for i, ident in enumerate(ids)
-    }
-
-
 def time_refresh(ready: dict[str, Any], ids: list[str]) -> tuple[float, int]:
     from genesys.engine import planner
     from genesys.plugins import launch_plugin
     from genesys.provider.v1 import provider_pb2
     from google.protobuf import struct_pb2
 
-    records = records_of(ids)
+    records = instance_records("gcp", ids)
     settings = struct_pb2.Struct()
     settings.update(ready["settings"])
     with launch_plugin("gcp") as conn:

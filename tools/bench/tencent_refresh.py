@@ -16,6 +16,8 @@ import argparse
 import time
 from typing import Any
 
+from cloud_refresh import time_instance_refresh
+
 TARGET_SECONDS = 3.0
 
 
@@ -51,40 +53,10 @@ def make_instances(ready: dict[str, Any], count: int) -> list[str]:
     return ids
 
 
-def records_of(ids: list[str]) -> dict[str, Any]:
-    from genesys.state.records import ResourceRecord
-
-    return {
-        f"compute.bench[{i}]": ResourceRecord(
-            address=f"compute.bench[{i}]",
-            kind="instance",
-            provider="tencent",
-            id=ident,
-            attributes={},
-        )
-        for i, ident in enumerate(ids)
-    }
-
-
 def time_refresh(ready: dict[str, Any], ids: list[str]) -> float:
-    from genesys.engine import planner
-    from genesys.plugins import launch_plugin
     from genesys_provider_tencent.testing import configure_request
 
-    records = records_of(ids)
-    with launch_plugin("tencent") as conn:
-        conn.provider.Configure(configure_request(ready))
-        planner.refresh(conn, dict(list(records.items())[:10]))  # clients made, SDK loaded
-        started = time.perf_counter()
-        result = planner.refresh(conn, records)
-        elapsed = time.perf_counter() - started
-    assert not result.gone and not result.errors, (
-        len(result.gone),
-        list(result.errors.items())[:3],
-    )
-    states = {r.attributes.get("state") for r in result.records.values()}
-    assert states == {"running"}, states
-    return elapsed
+    return time_instance_refresh("tencent", configure_request(ready), ids)
 
 
 def main() -> None:
