@@ -22,6 +22,8 @@ from genesys_emulators.core.errors import CloudError
 from genesys_emulators.core.faults import Fault, FaultPlan
 
 log = logging.getLogger("genesys_emulators")
+# GET on any service's port: {"<service sdk key>": requests answered, ...} for the emulator.
+REQUESTS_PATH = "/_genesys/requests"
 
 
 class Dialect:
@@ -67,9 +69,17 @@ class ServiceApp:
         self.base_url = ""  # set by the server once the port is known
         self.calls = 0  # requests answered, for benchmarks' API-call counts
         self._calls_lock = threading.Lock()
+        # Set by the Emulator: every service's count, served at REQUESTS_PATH on each port.
+        self.requests_of_emulator: Callable[[], dict[str, int]] | None = None
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         request = Request(environ)
+        if request.path == REQUESTS_PATH and request.method == "GET":
+            # The counter is not a cloud call: neither counted nor subject to faults.
+            counts = self.requests_of_emulator() if self.requests_of_emulator else {}
+            return Response(json.dumps(counts), content_type="application/json")(
+                environ, start_response
+            )
         response = self.respond(request)
         return response(environ, start_response)
 

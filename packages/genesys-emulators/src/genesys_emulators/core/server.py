@@ -89,6 +89,8 @@ class Emulator:
                 server = ServiceServer(app, first_port if index == 0 else 0)
                 self._servers.append(server)
                 self.urls[key] = server.url
+            for app in self.services.values():
+                app.requests_of_emulator = self.api_calls
             for key, child in self.children.items():
                 self.urls[key] = child.start()
             for server in self._servers:
