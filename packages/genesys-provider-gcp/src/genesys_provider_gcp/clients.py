@@ -2,8 +2,8 @@
 
 The SDKs are imported lazily (GetMetadata and GetSchema stay cheap). Every client uses the
 REST transport. Endpoints come from the config's `providers.gcp.endpoints` (per API:
-`compute`, `sql`, `functions`, `storage`), which is how `genesys-emulator gcp`'s settings
-point the plugin at the emulator. Credentials: `credentials: anonymous` (emulators only),
+`compute`, `sql`, `functions`, `storage`, `firestore`), which is how `genesys-emulator gcp`'s
+settings point the plugin at the emulator. Credentials: `credentials: anonymous` (emulators only),
 else Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS, gcloud's ADC file, the
 metadata server).
 
@@ -24,7 +24,7 @@ from genesys_plugin_sdk import errors
 from genesys_plugin_sdk.client_cache import ClientCache
 from genesys_plugin_sdk.reads import ReadPool
 
-SERVICES = ("compute", "sql", "functions", "storage")
+SERVICES = ("compute", "sql", "functions", "storage", "firestore")
 SETTING_KEYS = frozenset(
     {"project", "region", "zone", "credentials", "endpoints", "poll_interval", "wait_timeout"}
 )
@@ -274,6 +274,17 @@ class GcpClients:
             return RetryingClient(functions_v2.FunctionServiceClient(**self._options("functions")))
 
         return self.cache.get(("functions",), make)
+
+    def firestore_admin(self) -> Any:
+        """firestore_admin_v1.FirestoreAdminClient (Firestore databases and user creds)."""
+
+        def make() -> Any:
+            from google.cloud import firestore_admin_v1
+
+            client = firestore_admin_v1.FirestoreAdminClient(**self._options("firestore"))
+            return RetryingClient(client)
+
+        return self.cache.get(("firestore",), make)
 
     def storage(self) -> Any:
         def make() -> Any:

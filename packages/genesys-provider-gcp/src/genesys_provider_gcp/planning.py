@@ -66,7 +66,9 @@ SETTINGS = (
     Setting("region", "string", "GCP region (else the config's `region`, else us-central1)"),
     Setting("zone", "string", "zone for zonal resources (default: the region's first)"),
     Setting("credentials", "string", "application-default (default) or anonymous (emulators)"),
-    Setting("endpoints", "map", "per-API endpoint URLs: compute, sql, functions, storage"),
+    Setting(
+        "endpoints", "map", "per-API endpoint URLs: compute, sql, functions, storage, firestore"
+    ),
     Setting("poll_interval", "int", "longest pause between readiness polls, seconds (default 1)"),
     Setting("wait_timeout", "int", "seconds a create/delete may wait (default 900)"),
 )

@@ -4,6 +4,7 @@ GCS served by the real fake-gcs-server started as a child.
     compute    ComputeApp   (compute.py: compute_base, _instances, _network, _lb)
     sql        SqlAdminApp  (sql.py)
     functions  FunctionsApp (functions.py)
+    firestore  FirestoreAdminApp (firestore.py): databases and user creds (MongoDB compat)
     storage    StorageFront (storage.py) before fake-gcs-server, a child process
 
 The ready line's `settings` is the config's `providers.gcp` block: the project, region and
@@ -54,6 +55,7 @@ class GcpEmulator(Emulator):
 
 def build(faults: FaultPlan) -> Emulator:
     from genesys_emulators.gcp.compute import ComputeApp
+    from genesys_emulators.gcp.firestore import FirestoreAdminApp
     from genesys_emulators.gcp.functions import FunctionsApp
     from genesys_emulators.gcp.sql import SqlAdminApp
     from genesys_emulators.gcp.storage import StorageFront, fake_gcs_server
@@ -67,6 +69,7 @@ def build(faults: FaultPlan) -> Emulator:
             "compute": ComputeApp(faults),
             "sql": SqlAdminApp(faults),
             "functions": FunctionsApp(faults),
+            "firestore": FirestoreAdminApp(faults),
             "storage": front,
         },
         settings_for=settings_for,

@@ -6,6 +6,7 @@ Tests and benchmarks build their clients here, with the URLs of the ready line's
     instances = compute_client("InstancesClient", ready["sdk"]["compute"])
     sql = sql_client("SqlInstancesServiceClient", ready["sdk"]["sql"])
     functions = functions_client(ready["sdk"]["functions"])
+    firestore = firestore_admin_client(ready["sdk"]["firestore"])
     gcs = storage_client(ready["sdk"]["storage"], ready["account"])
 
 The Google SDKs are imported here, lazily: the emulator itself never needs them.
@@ -56,6 +57,13 @@ def functions_client(url: str) -> Any:
     from google.cloud import functions_v2
 
     return functions_v2.FunctionServiceClient(**_options(url))
+
+
+def firestore_admin_client(url: str) -> Any:
+    """`firestore_admin_v1.FirestoreAdminClient` (databases, user creds) over REST."""
+    from google.cloud import firestore_admin_v1
+
+    return firestore_admin_v1.FirestoreAdminClient(**_options(url))
 
 
 def storage_client(url: str, project: str) -> Any:
