@@ -1,8 +1,8 @@
 """Alibaba Cloud clients: the old RPC SDK (aliyunsdkcore + per-product request classes) for
-ECS, VPC, SLB, RDS, CDN and STS; oss2 for OSS; alibabacloud_fc20230330 for Function Compute.
+ECS, VPC, SLB, RDS, DDS (ApsaraDB for MongoDB), CDN and STS; oss2 for OSS; alibabacloud_fc20230330 for Function Compute.
 
 SDKs are imported lazily (GetMetadata and GetSchema stay cheap). Endpoints come from the
-`endpoints` setting, per product key (ecs, vpc, slb, rds, cdn, sts, fc, oss), e.g. the
+`endpoints` setting, per product key (ecs, vpc, slb, rds, dds, cdn, sts, fc, oss), e.g. the
 `genesys-emulator alibaba` ready line's `settings`; otherwise each SDK's own regional
 endpoint. Credentials: the settings' access_key_id/access_key_secret, else the standard
 environment variables (ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET,
@@ -33,13 +33,14 @@ T = TypeVar("T")
 log = logging.getLogger("genesys_provider_alibaba")
 DEFAULT_REGION = "cn-hangzhou"
 THROTTLE_ATTEMPTS = 4
-PRODUCTS = frozenset({"ecs", "vpc", "slb", "rds", "cdn", "cas", "sts", "fc", "oss"})
+PRODUCTS = frozenset({"ecs", "vpc", "slb", "rds", "dds", "cdn", "cas", "sts", "fc", "oss"})
 # Product key -> (request package of the old SDK, API version).
 RPC_PACKAGES = {
     "ecs": "aliyunsdkecs.request.v20140526",
     "vpc": "aliyunsdkvpc.request.v20160428",
     "slb": "aliyunsdkslb.request.v20140515",
     "rds": "aliyunsdkrds.request.v20140815",
+    "dds": "aliyunsdkdds.request.v20151201",  # ApsaraDB for MongoDB
     "cdn": "aliyunsdkcdn.request.v20180510",
     "sts": "aliyunsdksts.request.v20150401",
 }

@@ -1,10 +1,11 @@
 """Alibaba Cloud's emulator: `genesys-emulator alibaba`.
 
-One port per product, as the ready line's `sdk` keys say: ecs, vpc, slb, rds, fc, oss, plus
-sts, cdn and cas (certificates). ECS, VPC, SLB, RDS, CDN, CAS and STS speak the RPC style
-(`rpc`); OSS is REST with XML (`oss`); Function Compute 3.0 is ROA with JSON (`fc`).
-ECS, VPC, SLB and RDS share one store (`network.VpcState`) because their resources refer
-to each other (a vSwitch in use by an instance cannot be deleted).
+One port per product, as the ready line's `sdk` keys say: ecs, vpc, slb, rds, dds
+(ApsaraDB for MongoDB), fc, oss, plus sts, cdn and cas (certificates). ECS, VPC, SLB, RDS,
+DDS, CDN, CAS and STS speak the RPC style (`rpc`); OSS is REST with XML (`oss`); Function
+Compute 3.0 is ROA with JSON (`fc`). ECS, VPC, SLB, RDS and DDS share one store
+(`network.VpcState`) because their resources refer to each other (a vSwitch in use by an
+instance cannot be deleted).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from genesys_emulators.alibaba.cas import Cas
 from genesys_emulators.alibaba.cdn import Cdn
+from genesys_emulators.alibaba.dds import Dds
 from genesys_emulators.alibaba.ecs import Ecs
 from genesys_emulators.alibaba.fc import FunctionCompute
 from genesys_emulators.alibaba.network import VpcState
@@ -44,6 +46,7 @@ def build(faults: FaultPlan) -> Emulator:
         "vpc": Vpc(state, faults),
         "slb": Slb(state, faults),
         "rds": Rds(state, faults),
+        "dds": Dds(state, faults),
         "fc": FunctionCompute(REGION, ACCOUNT, faults),
         "oss": Oss(REGION, faults),
         "sts": Sts(ACCOUNT, faults),

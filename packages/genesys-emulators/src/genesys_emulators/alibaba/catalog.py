@@ -64,3 +64,15 @@ FC_RUNTIMES = ("python3.9", "python3.10", "python3.12", "nodejs16", "nodejs18", 
 
 def zones_of(region: str) -> tuple[str, ...]:
     return ZONES.get(region, ())
+
+
+# ApsaraDB for MongoDB: engine versions and replica-set classes -> (vCPUs, memory GiB).
+DDS_VERSIONS = ("4.2", "4.4", "5.0", "6.0", "7.0")
+DDS_CLASSES: dict[str, tuple[int, float]] = {
+    "dds.mongo.mid": (1, 2.0),
+    "dds.mongo.standard": (2, 4.0),
+    "dds.mongo.large": (4, 8.0),
+    "dds.mongo.xlarge": (8, 16.0),
+    "dds.mongo.2xlarge": (8, 32.0),
+    "dds.mongo.4xlarge": (16, 64.0),
+}

@@ -40,7 +40,10 @@ class VpcState:
             if i["VpcAttributes"]["VSwitchId"] == vswitch_id
         ]
         users += [
-            d["DBInstanceId"] for d in self.store.values("rds") if d.get("VSwitchId") == vswitch_id
+            d["DBInstanceId"]
+            for collection in ("rds", "dds")
+            for d in self.store.values(collection)
+            if d.get("VSwitchId") == vswitch_id and d["_transition"].current() != "Deleted"
         ]
         users += [
             b["LoadBalancerId"]
