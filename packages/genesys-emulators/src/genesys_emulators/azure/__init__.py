@@ -1,6 +1,6 @@
 """`genesys-emulator azure`: Azure Resource Manager (resource groups, compute, network,
-storage, flexible servers, Function Apps) on one endpoint, `arm`, and Azurite for blob data,
-`blob`.
+storage, flexible servers, Cosmos DB for MongoDB, Function Apps) on one endpoint, `arm`, and
+Azurite for blob data, `blob`.
 
 Settings (the config's `providers.azure` block) name the emulator's endpoints and
 `credential: emulator`, which makes the plugin send a stand-in bearer token over http.
@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from genesys_emulators.azure import cdn, compute, database, load_balancer, network, storage, web
+from genesys_emulators.azure import (
+    cdn,
+    compute,
+    cosmos,
+    database,
+    load_balancer,
+    network,
+    storage,
+    web,
+)
 from genesys_emulators.azure.arm import Arm
 from genesys_emulators.azure.azurite import ACCOUNT, ACCOUNT_KEY, azurite_child
 from genesys_emulators.azure.resources import GROUP
@@ -29,6 +38,7 @@ def build_arm(faults: FaultPlan | None = None) -> Arm:
     arm.register(load_balancer.TYPES)
     arm.register(storage.TYPES, storage.HANDLERS)
     arm.register(database.TYPES)
+    arm.register(cosmos.TYPES)
     arm.register(web.TYPES)
     arm.register(cdn.TYPES)
     arm.extra_routes.extend(web.ROUTES)

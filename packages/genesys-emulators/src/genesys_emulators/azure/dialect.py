@@ -12,9 +12,10 @@ class AzureDialect(Dialect):
     json_content_type = "application/json; charset=utf-8"
 
     def is_mutating(self, request: Request) -> bool:
-        # POST .../listKeys and .../config/appsettings/list only read: ARM meters them as reads.
+        # POST .../listKeys, .../listConnectionStrings and .../config/appsettings/list only
+        # read: ARM meters them as reads.
         if request.method == "POST" and request.path.rstrip("/").lower().endswith(
-            ("/list", "keys")
+            ("/list", "keys", "/listconnectionstrings")
         ):
             return False
         return request.method not in ("GET", "HEAD", "OPTIONS")
