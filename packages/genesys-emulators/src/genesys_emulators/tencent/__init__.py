@@ -7,6 +7,7 @@
     clb       CLB 2018-03-17: load balancers, listeners, rules, targets
     postgres  TencentDB for PostgreSQL 2017-03-12
     cdb       TencentDB for MySQL 2017-03-20
+    mongodb   TencentDB for MongoDB 2019-07-25: replica sets
     scf       SCF 2018-04-16: functions, HTTP triggers (function URLs), invoke
     cos       COS (XML): buckets, objects, versioning, conditional writes
     cam       CAM 2019-01-16: GetUserAppId (the APPID, `${account_id}`)
@@ -31,6 +32,7 @@ from genesys_emulators.tencent.cdn import Cdn
 from genesys_emulators.tencent.clb import Clb
 from genesys_emulators.tencent.cos import Cos
 from genesys_emulators.tencent.cvm import Cvm
+from genesys_emulators.tencent.mongodb import Mongodb
 from genesys_emulators.tencent.postgres import Postgres
 from genesys_emulators.tencent.scf import Scf
 from genesys_emulators.tencent.ssl import Ssl
@@ -53,6 +55,7 @@ def build(faults: FaultPlan) -> Emulator:
         "clb": Clb(faults, world),
         "postgres": Postgres(faults, world),
         "cdb": Cdb(faults, world),
+        "mongodb": Mongodb(faults, world),
         "scf": Scf(faults, world),
         "cos": Cos(faults, world),
         "cam": Cam(faults, world),

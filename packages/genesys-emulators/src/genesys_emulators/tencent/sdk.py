@@ -23,6 +23,7 @@ PRODUCTS = {
     "cam": ("cam", "v20190116", "CamClient"),
     "clb": ("clb", "v20180317", "ClbClient"),
     "cdb": ("cdb", "v20170320", "CdbClient"),
+    "mongodb": ("mongodb", "v20190725", "MongodbClient"),
     "cdn": ("cdn", "v20180606", "CdnClient"),
     "ssl": ("ssl", "v20191205", "SslClient"),
 }

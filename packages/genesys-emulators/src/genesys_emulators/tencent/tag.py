@@ -26,6 +26,7 @@ TARGETS: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("cvm", "volume"): ("cbs.disks", "Tags", "Key", "Value"),
     ("clb", "clb"): ("clb.lbs", "Tags", "TagKey", "TagValue"),
     ("cdb", "instanceId"): ("cdb.instances", "TagList", "TagKey", "TagValue"),
+    ("mongodb", "instance"): ("mongodb.instances", "Tags", "TagKey", "TagValue"),
 }
 
 
