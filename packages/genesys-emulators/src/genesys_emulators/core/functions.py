@@ -4,21 +4,30 @@
 `run_handler` starts a fresh interpreter with only the function's own environment (never
 the emulator's), feeds the event on stdin, enforces the timeout by killing the process
 group, and returns what the handler returned or the error it raised.
+
+`run_program` / `forward_http` run an executable from the code instead (a Go function, a
+custom runtime): it must serve HTTP on $PORT. Each call starts it with only the function's
+environment plus PORT, waits until the port accepts, POSTs the event (or forwards an HTTP
+request as it came), and kills its process group afterwards or on timeout.
 """
 
 from __future__ import annotations
 
+import http.client
 import io
 import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -107,3 +116,157 @@ def run_handler(
 
 def _tail(logs: bytes) -> str:
     return logs[-4096:].decode(errors="replace")
+
+
+# Per-connection headers that describe one hop, not the request: never forwarded.
+_HOP_HEADERS = frozenset(
+    {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
+     "proxy-connection", "content-length"}
+)
+
+
+class ProgramError(Exception):
+    """The program did not start serving or did not answer; the message says why and
+    `logs` holds the tail of its output."""
+
+    def __init__(self, message: str, logs: str = "") -> None:
+        super().__init__(message)
+        self.logs = logs
+
+
+@dataclass
+class HttpReply:
+    status: int
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+    logs: str = ""
+
+
+def run_program(
+    code: FunctionCode,
+    executable: str,
+    event: Any,
+    *,
+    environment: dict[str, str] | None = None,
+    timeout_s: float = 60.0,
+) -> Invocation:
+    """An invocation: `POST /` with the event as JSON; the JSON body is the result and a
+    non-2xx status is a function error."""
+    body = json.dumps(event).encode()
+    headers = [("Content-Type", "application/json")]
+    try:
+        reply = forward_http(
+            code, executable, "POST", "/", headers, body,
+            environment=environment, timeout_s=timeout_s,
+        )
+    except ProgramError as err:
+        return Invocation(False, error=str(err), logs=err.logs)
+    result = _decoded(reply.body)
+    if not 200 <= reply.status < 300:
+        detail = reply.body[:512].decode(errors="replace").strip()
+        error = f"the program answered HTTP {reply.status}" + (f": {detail}" if detail else "")
+        return Invocation(False, result, error, reply.logs)
+    return Invocation(True, result, "", reply.logs)
+
+
+def forward_http(
+    code: FunctionCode,
+    executable: str,
+    method: str,
+    path: str,
+    headers: Sequence[tuple[str, str]],
+    body: bytes,
+    *,
+    environment: dict[str, str] | None = None,
+    timeout_s: float = 60.0,
+) -> HttpReply:
+    """One HTTP request (path with its query) forwarded to a fresh run of the program; its
+    response comes back as is. ProgramError when it never listens, dies or times out."""
+    deadline = time.monotonic() + timeout_s
+    with _serving(code, executable, environment or {}, deadline) as (port, logs):
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", port, timeout=max(deadline - time.monotonic(), 0.01)
+        )
+        kept = {k: v for k, v in headers if k.lower() not in _HOP_HEADERS}
+        try:
+            connection.request(method, path or "/", body=body, headers=kept)
+            response = connection.getresponse()
+            reply = HttpReply(response.status, response.getheaders(), response.read())
+        except TimeoutError:
+            raise _failure(f"timed out after {timeout_s:g} s", logs) from None
+        except (OSError, http.client.HTTPException) as err:
+            raise _failure(f"the program did not answer: {err}", logs) from None
+        finally:
+            connection.close()
+        reply.logs = _tail(logs.read_bytes())
+    reply.headers = [(k, v) for k, v in reply.headers if k.lower() not in _HOP_HEADERS]
+    return reply
+
+
+@contextmanager
+def _serving(
+    code: FunctionCode, executable: str, environment: dict[str, str], deadline: float
+) -> Iterator[tuple[int, Path]]:
+    """The program started with only `environment` + PORT, yielded once its port accepts;
+    its whole process group is killed on the way out."""
+    program = (code.directory / executable).resolve()
+    if not program.is_relative_to(code.directory.resolve()) or not program.is_file():
+        raise ProgramError(f"the code has no executable named {executable!r}")
+    program.chmod(program.stat().st_mode | 0o111)  # zip extraction drops the exec bit
+    port = _free_port()
+    with tempfile.TemporaryDirectory(prefix="genesys-emulator-prog-") as scratch:
+        logs = Path(scratch) / "output.log"
+        with logs.open("wb") as sink:
+            process = subprocess.Popen(
+                [str(program)], stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT,
+                env={**environment, "PORT": str(port)}, cwd=code.directory,
+                start_new_session=True,
+            )
+        try:
+            _wait_listening(process, port, deadline, logs)
+            yield port, logs
+        finally:
+            _kill_group(process)
+
+
+def _wait_listening(
+    process: subprocess.Popen[bytes], port: int, deadline: float, logs: Path
+) -> None:
+    while True:
+        if process.poll() is not None:
+            raise _failure(
+                f"the program exited with {process.returncode} before listening on PORT {port}",
+                logs,
+            )
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise _failure(f"the program did not listen on PORT {port} in time", logs) from None
+            time.sleep(0.02)
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _failure(message: str, logs: Path) -> ProgramError:
+    return ProgramError(message, _tail(logs.read_bytes()) if logs.exists() else "")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _decoded(body: bytes) -> Any:
+    if not body.strip():
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return body.decode(errors="replace")
