@@ -14,7 +14,7 @@ def database(engine: int, version: str) -> pb.Resource:
 def test_an_engine_tencent_does_not_run_is_an_error_about_the_engine_only() -> None:
     found = validate(database(pb.DATABASE_ENGINE_SQLITE, "3"), 0)
     assert [(d.attribute_path, d.summary) for d in found] == [
-        ("engine", "the tencent provider offers postgres and mysql databases")
+        ("engine", "the tencent provider offers postgres, mysql and mongodb databases")
     ]
 
 

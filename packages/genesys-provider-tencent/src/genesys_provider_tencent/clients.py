@@ -44,6 +44,7 @@ PRODUCTS: dict[str, tuple[str, str, str]] = {
     "clb": ("clb", "v20180317", "ClbClient"),
     "postgres": ("postgres", "v20170312", "PostgresClient"),
     "cdb": ("cdb", "v20170320", "CdbClient"),
+    "mongodb": ("mongodb", "v20190725", "MongodbClient"),
     "scf": ("scf", "v20180416", "ScfClient"),
     "cdn": ("cdn", "v20180606", "CdnClient"),
     "ssl": ("ssl", "v20191205", "SslClient"),

@@ -1,4 +1,4 @@
-"""Database: TencentDB for PostgreSQL.
+"""Database: TencentDB for PostgreSQL (MySQL: database_mysql, MongoDB: database_mongodb).
 
 An instance lives in a VPC subnet: the config's first subnet, else a subnet of the region's
 default VPC (a database declared without a network, as in the seed). `multi_az` adds a
@@ -34,6 +34,12 @@ from genesys_provider_tencent.common import (
     struct,
     tag_dict,
     user_tags,
+)
+from genesys_provider_tencent.database_mongodb import (
+    MongoDb,
+    check_mongodb,
+    is_mongodb_id,
+    mongodb_password,
 )
 from genesys_provider_tencent.database_mysql import MySql, check_mysql, is_mysql_id
 
@@ -113,6 +119,7 @@ class Databases(KindHandler):
         self.clients = clients
         self.waiter: Waiter[str] = Waiter(self._states, what="database", timing=clients.timing)
         self.mysql = MySql(clients)
+        self.mongodb = MongoDb(clients)
 
     def _describe(self, filters: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         return self.clients.paged(
@@ -133,7 +140,9 @@ class Databases(KindHandler):
 
     def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
         found = self.mysql.read_many([i for i in ids if is_mysql_id(i)], privates)
-        raws = self._raw([i for i in ids if not is_mysql_id(i)])
+        found |= self.mongodb.read_many([i for i in ids if is_mongodb_id(i)], privates)
+        others = [i for i in ids if not is_mysql_id(i) and not is_mongodb_id(i)]
+        raws = self._raw(others) if others else []
         return found | {
             raw["DBInstanceId"]: plan
             if isinstance(plan, Exception)
@@ -146,7 +155,7 @@ class Databases(KindHandler):
         for raw in self._describe([{"Name": "db-tag-key", "Values": [TOKEN_TAG]}]):
             if tag_dict(raw.get("TagList"), "TagKey", "TagValue").get(TOKEN_TAG) == wanted:
                 return str(raw["DBInstanceId"])
-        return self.mysql.find_by_token(token)
+        return self.mysql.find_by_token(token) or self.mongodb.find_by_token(token)
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Database]:
         raws = list(self._describe([]))
@@ -156,6 +165,7 @@ class Databases(KindHandler):
             if not isinstance(plan, Exception)
         ]
         found += self.mysql.list_all()
+        found += self.mongodb.list_all()
         yield from filtered(found, filters, {"name": "name", "id": "id"})
 
     # ------------------------------------------------------------ writing
@@ -190,9 +200,11 @@ class Databases(KindHandler):
     def create(self, config: pb.DatabaseConfig, token: str) -> pb.Database:
         if config.engine == pb.DATABASE_ENGINE_MYSQL:
             return self._create_mysql(config, token)
+        if config.engine == pb.DATABASE_ENGINE_MONGODB:
+            return self._create_mongodb(config, token)
         if config.engine not in (pb.DATABASE_ENGINE_POSTGRES, pb.DATABASE_ENGINE_UNSPECIFIED):
             raise errors.Unimplemented(
-                "the tencent provider offers postgres and mysql databases",
+                "the tencent provider offers postgres, mysql and mongodb databases",
                 attribute_path="config.engine",
             )
         existing = self.find_by_token(token) if token else None
@@ -231,6 +243,22 @@ class Databases(KindHandler):
             self.mysql.set_password(existing, kept["password"])
         self.mysql.waiter.wait_for(existing, {1})
         self.mysql.set_backup(existing, config.backup)
+        return read_one(self, existing, private_json(kept))
+
+    def _create_mongodb(self, config: pb.DatabaseConfig, token: str) -> pb.Database:
+        check_mongodb(config)
+        existing = self.mongodb.find_by_token(token) if token else None
+        subnet = self._placement(config)
+        kept: dict[str, Any] = {
+            "subnet_ids": list(config.subnet_ids) or [subnet["SubnetId"]],
+            "password": mongodb_password(),
+            "window": config.backup.window,
+        }
+        if existing is None:
+            existing = self.mongodb.create(config, token, subnet, kept["password"])
+        else:  # a retried create: the first password was never returned
+            self.mongodb.set_password(existing, kept["password"])
+        self.mongodb.set_backup(existing, config.backup)
         return read_one(self, existing, private_json(kept))
 
     def _create_arguments(
@@ -281,6 +309,11 @@ class Databases(KindHandler):
         changed = {c.split(".")[0] for c in request.changed} or {"size", "backup", "tags"}
         refuse_change(changed, FORCE_NEW, "database")
         current = read_one(self, request.id, request.private)
+        if is_mongodb_id(request.id):
+            check_mongodb(config)
+            self.mongodb.update(current, config, changed)
+            kept = {**read_private(request.private), "window": config.backup.window}
+            return read_one(self, request.id, private_json(kept))
         if is_mysql_id(request.id):
             check_mysql(config)
             self.mysql.update(current, config, changed)
@@ -306,6 +339,9 @@ class Databases(KindHandler):
         read_one(self, resource_id)
         if is_mysql_id(resource_id):
             self.mysql.delete(resource_id)
+            return
+        if is_mongodb_id(resource_id):
+            self.mongodb.delete(resource_id)
             return
         if self._states([resource_id]).get(resource_id) != "isolated":
             self.clients.call("postgres", "IsolateDBInstances", {"DBInstanceIdSet": [resource_id]})

@@ -68,12 +68,17 @@ TABLE = ErrorTable(
         "InvalidParameterValue.Range": "config.cidr",
         "InvalidParameterValue.SpecNotRecognizedError": "config.size",
         "InvalidParameterValue.InvalidPGVersion": "config.version",
+        "InvalidParameterValue.SpecNotOnSale": "config.size",
+        "InvalidParameterValue.MongoVersionError": "config.version",
+        "InvalidParameterValue.ZoneClosed": "config.multi_az",
         "InvalidParameterValue.Runtime": "config.runtime",
         "InvalidBucketName": "config.name",
     },
     reference_paths={
         "InvalidSecurityGroupId.NotFound": "config.security_group_ids",
         "InvalidParameterValue.VpcIdNotExist": "config.subnet_id",
+        "InvalidParameterValue.VpcIdOrSubnetIdNotFound": "config.subnet_ids",
+        "InvalidParameterValue.SecurityGroupId": "config.security_group_ids",
     },
     rules=[
         (r"^RequestLimitExceeded", errors.Throttled),

@@ -33,6 +33,8 @@ def translate(which: str, body: Any) -> None:
     if which == "instance":
         body.provider_type = tables.instance_type_for(body.size, body.provider_type)
         body.provider_image = tables.image_id_for(body.image) or ""
+    elif which == "database" and body.engine == pb.DATABASE_ENGINE_MONGODB:
+        body.provider_class = tables.mongodb_class(tables.mongodb_spec_for(body.size))
     elif which == "database" and body.engine == pb.DATABASE_ENGINE_MYSQL:
         body.provider_class = f"mysql.{tables.mysql_memory_for(body.size)}mb"
     elif which == "database":
@@ -59,7 +61,27 @@ def _instance_cost(r: Any) -> provider_pb2.CostEstimate:
     )
 
 
+def _mongodb_cost(r: Any) -> provider_pb2.CostEstimate:
+    """A replica set: every node is billed its spec's hour and its own disk."""
+    spec = tables.mongodb_spec_for(r.size)
+    hourly = tables.MONGODB_NODE_HOURLY[spec]
+    nodes = tables.MONGODB_NODES
+    storage = r.storage_gb or tables.DEFAULT_STORAGE_GB
+    monthly = hourly * MONTH * nodes + storage * tables.MONGODB_STORAGE_GB_MONTH * nodes
+    return provider_pb2.CostEstimate(
+        monthly_usd=round(monthly, 2),
+        hourly_usd=round(hourly * nodes, 4),
+        components=[
+            f"replica set {r.provider_class}: {nodes} nodes x {MONTH} hours x ${hourly} "
+            f"(estimate, {tables.MONGODB_PRICES_AS_OF})",
+            f"storage: {storage * nodes} GB-months x ${tables.MONGODB_STORAGE_GB_MONTH}",
+        ],
+    )
+
+
 def _database_cost(r: Any) -> provider_pb2.CostEstimate:
+    if r.engine == pb.DATABASE_ENGINE_MONGODB:
+        return _mongodb_cost(r)
     if r.engine == pb.DATABASE_ENGINE_MYSQL:
         hourly = tables.MYSQL_HOURLY.get(tables.mysql_memory_for(r.size))
     else:

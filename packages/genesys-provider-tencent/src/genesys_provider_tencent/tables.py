@@ -68,6 +68,29 @@ def mysql_version_for(version: str) -> str:
     return version if "." in version else f"{version}.0"
 
 
+def mongodb_spec_for(size: int) -> tuple[int, int]:
+    """(vCPU, memory GB) of the replica set's nodes."""
+    return MONGODB_SPECS.get(size, MONGODB_SPECS[pb.SIZE_SMALL])
+
+
+def mongodb_class(spec: tuple[int, int]) -> str:
+    return f"mongodb.{spec[0]}c{spec[1]}g"
+
+
+def size_of_mongodb_spec(spec: tuple[int, int]) -> Any:
+    return {v: k for k, v in MONGODB_SPECS.items()}.get(spec, pb.SIZE_UNSPECIFIED)
+
+
+def mongodb_version_for(version: str) -> str | None:
+    """ "6" and "6.0" are MONGO_60_WT; empty is the default; None: not sold."""
+    wanted = version or DEFAULT_MONGODB_VERSION
+    return MONGODB_VERSIONS.get(wanted if "." in wanted else f"{wanted}.0")
+
+
+def mongodb_version_of(code: str) -> str:
+    return {v: k for k, v in MONGODB_VERSIONS.items()}.get(code, code)
+
+
 def size_of_database_spec(spec: str) -> Any:
     return {v: k for k, v in DATABASE_SPECS.items()}.get(spec, pb.SIZE_UNSPECIFIED)
 
@@ -129,6 +152,39 @@ DEFAULT_DATABASE_USERNAME = "genesys"
 DEFAULT_STORAGE_GB = 20
 DEFAULT_BACKUP_WINDOW = ("00:00:00", "01:00:00")
 
+# TencentDB for MongoDB: a replica set of MONGODB_NODES nodes (one primary, two secondaries),
+# sold as CPU + memory specs; the closest to the seed's AWS sizes (small 2 vCPU/2 GiB ...):
+# small 1C2GB, medium 2C4GB, large 4C8GB, xlarge 4C16GB. `multi_az` spreads the same three
+# nodes over three zones (no extra node). The account is always `mongouser`.
+MONGODB_SPECS: dict[int, tuple[int, int]] = {
+    pb.SIZE_SMALL: (1, 2),
+    pb.SIZE_MEDIUM: (2, 4),
+    pb.SIZE_LARGE: (4, 8),
+    pb.SIZE_XLARGE: (4, 16),
+}
+# (vCPU, memory GB) -> the most disk (GB) the spec takes; every spec takes at least 10 GB
+MONGODB_MAX_STORAGE_GB: dict[tuple[int, int], int] = {
+    (1, 2): 250,
+    (2, 4): 500,
+    (4, 8): 1000,
+    (4, 16): 1500,
+}
+MONGODB_MIN_STORAGE_GB = 10
+MONGODB_VERSIONS: dict[str, str] = {
+    "4.0": "MONGO_40_WT",
+    "4.2": "MONGO_42_WT",
+    "4.4": "MONGO_44_WT",
+    "5.0": "MONGO_50_WT",
+    "6.0": "MONGO_60_WT",
+    "7.0": "MONGO_70_WT",
+}
+DEFAULT_MONGODB_VERSION = "6.0"
+MONGODB_NODES = 3
+MONGODB_MACHINE = "GE.LD.T2"  # local disk, general type II: what Tencent recommends today
+MONGODB_USERNAME = "mongouser"
+MONGODB_PORT = 27017
+MONGODB_BACKUP_DAYS = (7, 365)
+
 # ---------------------------------------------------------------- functions
 
 # The seed's runtime words -> SCF runtimes.
@@ -183,6 +239,17 @@ DATABASE_HOURLY: dict[str, float] = {
     "pg.it.2xlarge32": 0.5480,
 }
 MYSQL_HOURLY: dict[int, float] = {2000: 0.0470, 4000: 0.0940, 8000: 0.1880, 16000: 0.3440}
+# TencentDB for MongoDB, per node hour (x MONGODB_NODES) and per node GB-month of disk.
+# ESTIMATES, not read from a price page: the per-node rates of TencentDB for MySQL of the same
+# memory (the MongoDB price page was not reachable when this row was written, on this date).
+MONGODB_PRICES_AS_OF = "2026-12-05"
+MONGODB_NODE_HOURLY: dict[tuple[int, int], float] = {
+    (1, 2): 0.0235,
+    (2, 4): 0.0470,
+    (4, 8): 0.0940,
+    (4, 16): 0.1720,
+}
+MONGODB_STORAGE_GB_MONTH = 0.095
 DATABASE_STORAGE_GB_MONTH = 0.095  # local SSD, per node; a standby (multi_az) doubles it
 SYSTEM_DISK_GB_MONTH = 0.05  # CLOUD_PREMIUM
 VOLUME_GB_MONTH: dict[str, float] = {
@@ -205,6 +272,14 @@ def price_entries() -> list[tuple[str, float, str]]:
     rows.append(("instance:system-disk", SYSTEM_DISK_GB_MONTH, "gb-month"))
     rows += [(f"database:postgres:{s}", usd, "hour") for s, usd in DATABASE_HOURLY.items()]
     rows += [(f"database:mysql:{m}mb", usd, "hour") for m, usd in MYSQL_HOURLY.items()]
+    rows += [
+        (
+            f"database:mongodb:{mongodb_class(s)} per node ({MONGODB_PRICES_AS_OF}, estimate)",
+            usd,
+            "hour",
+        )
+        for s, usd in MONGODB_NODE_HOURLY.items()
+    ]
     rows.append(("database-storage:gb-month", DATABASE_STORAGE_GB_MONTH, "gb-month"))
     rows += [(f"volume:{t}", usd, "gb-month") for t, usd in VOLUME_GB_MONTH.items()]
     rows.append(("bucket:storage", COS_GB_MONTH, "gb-month"))
@@ -222,8 +297,16 @@ def translation_tables() -> dict[str, dict[str, str]]:
         "database.size": by_size_word(DATABASE_SPECS),
         "instance.image": dict(IMAGE_ALIASES),
         "volume.volume_class": dict(VOLUME_TYPES),
-        "database.engine": {"postgres": "TencentDB for PostgreSQL", "mysql": "TencentDB for MySQL"},
+        "database.engine": {
+            "postgres": "TencentDB for PostgreSQL",
+            "mysql": "TencentDB for MySQL",
+            "mongodb": f"TencentDB for MongoDB ({MONGODB_NODES}-node replica set)",
+        },
         "database.size (mysql)": {k: f"{v} MB" for k, v in by_size_word(MYSQL_MEMORY_MB).items()},
+        "database.size (mongodb)": {
+            k: mongodb_class(v) for k, v in by_size_word(MONGODB_SPECS).items()
+        },
+        "database.version (mongodb)": dict(MONGODB_VERSIONS),
         "function.runtime": dict(RUNTIMES),
         "bucket.name": {"<name>": "<name>-<APPID> (COS bucket names end with the APPID)"},
         "cdn": {"cdn": "CDN domain with a COS origin"},

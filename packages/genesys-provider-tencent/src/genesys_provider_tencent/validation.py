@@ -70,8 +70,12 @@ def _database(r: pb.Database) -> list[Finding]:
     found: list[Finding] = []
     if r.engine == pb.DATABASE_ENGINE_MYSQL:
         return _mysql(r)
+    if r.engine == pb.DATABASE_ENGINE_MONGODB:
+        return _mongodb(r)
     if r.engine not in (pb.DATABASE_ENGINE_POSTGRES, pb.DATABASE_ENGINE_UNSPECIFIED):
-        found.append((ERROR, "the tencent provider offers postgres and mysql databases", "engine"))
+        found.append(
+            (ERROR, "the tencent provider offers postgres, mysql and mongodb databases", "engine")
+        )
     elif r.version and r.version.split(".")[0] not in tables.POSTGRES_VERSIONS:
         found.append(
             (
@@ -106,6 +110,43 @@ def _mysql(r: pb.Database) -> list[Finding]:
         found.append((ERROR, "MySQL storage is a multiple of 5 GB, at least 25", "storage_gb"))
     if r.backup.retention_days and not 7 <= r.backup.retention_days <= 1830:
         found.append((ERROR, "MySQL keeps backups 7 to 1830 days", "backup.retention_days"))
+    return found
+
+
+def _mongodb(r: pb.Database) -> list[Finding]:
+    found: list[Finding] = []
+    if tables.mongodb_version_for(r.version) is None:
+        known = ", ".join(tables.MONGODB_VERSIONS)
+        found.append((ERROR, f"MongoDB {r.version} is not offered; one of {known}", "version"))
+    spec = tables.mongodb_spec_for(r.size)
+    most = tables.MONGODB_MAX_STORAGE_GB[spec]
+    if r.storage_gb and not tables.MONGODB_MIN_STORAGE_GB <= r.storage_gb <= most:
+        found.append(
+            (
+                ERROR,
+                f"a {tables.mongodb_class(spec)} replica set takes "
+                f"{tables.MONGODB_MIN_STORAGE_GB} to {most} GB of storage",
+                "storage_gb",
+            )
+        )
+    low, high = tables.MONGODB_BACKUP_DAYS
+    if r.backup.retention_days and not low <= r.backup.retention_days <= high:
+        found.append(
+            (ERROR, f"MongoDB keeps backups {low} to {high} days", "backup.retention_days")
+        )
+    if r.backup.window and not _WINDOW.match(r.backup.window):
+        found.append(
+            (ERROR, f"backup window {r.backup.window!r} is not HH:MM-HH:MM", "backup.window")
+        )
+    if r.username and r.username != tables.MONGODB_USERNAME:
+        found.append(
+            (
+                ERROR,
+                f"TencentDB for MongoDB makes the account {tables.MONGODB_USERNAME}; leave "
+                "username unset or set it to that",
+                "username",
+            )
+        )
     return found
 
 

@@ -87,6 +87,7 @@ class Mongodb(ActionService):
 
     def DescribeSpecInfo(self, body: Record, region: str) -> Record:
         zones = [body["Zone"]] if body.get("Zone") else self.world.zones(region)
+        zones = [z for z in zones if not self.world.sold_out(z)]  # a closed zone lists nothing
         items = [
             {
                 "SpecCode": f"mongo.replset.{cpu}c{memory}g",
