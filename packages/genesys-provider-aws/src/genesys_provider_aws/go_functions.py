@@ -58,7 +58,8 @@ def lambda_zip(source_zip: bytes, handler: str) -> bytes:
 @functools.cache
 def adapter_binary() -> bytes:
     """The adapter built for Lambda (the SDK's build cache keeps it across processes)."""
-    source = resources.files(__package__).joinpath("go_adapter").joinpath("bootstrap.go").read_bytes()
+    folder = resources.files(__package__).joinpath("go_adapter")
+    source = folder.joinpath("bootstrap.go").read_bytes()
     built = build_go_zip(
         _zip({"main.go": (source, False)}), binary=ADAPTER, goos=GOOS, goarch=GOARCH
     )

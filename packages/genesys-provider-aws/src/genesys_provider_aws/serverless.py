@@ -37,10 +37,13 @@ from genesys_provider_aws.common import (
     user_tags,
 )
 from genesys_provider_aws.errors import call_or_none, error_code
+from genesys_provider_aws.go_functions import handler_of, is_go, lambda_zip
 from genesys_provider_aws.layers import LAYER_READER, create_layer, delete_layer, list_layers
 from genesys_provider_aws.readers import KindReader, read_each, read_one
 
 RUNTIME_TAG = "genesys:runtime"
+# A Go function's uploaded zip is built from its source: drift compares the source's digest.
+SOURCE_TAG = "genesys:source-sha256"
 LOGS_POLICY_NAME = "genesys-logs"
 # What AWSLambdaBasicExecutionRole grants, inline (no dependency on managed policies).
 LOGS_POLICY = {
@@ -108,7 +111,7 @@ def function_from(
         environment=(config.get("Environment") or {}).get("Variables", {}),
         triggers=_triggers(url, kept),
         layer_ids=[layer["Arn"] for layer in config.get("Layers", [])],
-        code_sha256=hex_sha256(config.get("CodeSha256", "")),
+        code_sha256=tags.get(SOURCE_TAG) or hex_sha256(config.get("CodeSha256", "")),
         url=(url or {}).get("FunctionUrl", ""),
         state=str(config.get("State", "Active")).lower(),
         tags=user_tags(tags),
@@ -226,7 +229,17 @@ def _tags(config: pb.FunctionConfig, token: str, runtime: str) -> dict[str, str]
         tags[TOKEN_TAG] = token
     if runtime != config.runtime:
         tags[RUNTIME_TAG] = config.runtime
+    if is_go(config.runtime) and config.code.sha256:
+        tags[SOURCE_TAG] = config.code.sha256
     return tags
+
+
+def _code_and_handler(config: pb.FunctionConfig) -> tuple[bytes, str]:
+    """What Lambda gets: a Go function's source built into its custom-runtime zip (see
+    go_functions), anything else as the core zipped it."""
+    if is_go(config.runtime):
+        return lambda_zip(config.code.zip, config.handler), handler_of(config.handler)
+    return config.code.zip, config.handler
 
 
 def _create_with_role_retry(clients: AwsClients, args: dict[str, Any]) -> None:
@@ -261,12 +274,13 @@ def create_function(clients: AwsClients, config: pb.FunctionConfig, token: str) 
                 f"function {config.name} already exists", attribute_path="config.name"
             )
     else:
+        code, handler = _code_and_handler(config)
         args: dict[str, Any] = {
             "FunctionName": config.name,
             "Runtime": runtime,
             "Role": ensure_role(clients, config.name),
-            "Handler": config.handler,
-            "Code": {"ZipFile": config.code.zip},
+            "Handler": handler,
+            "Code": {"ZipFile": code},
             "Description": "managed by genesys",
             "Timeout": config.timeout_s or tables.DEFAULT_TIMEOUT_S,
             "MemorySize": config.memory_mb or tables.DEFAULT_MEMORY_MB,
@@ -339,14 +353,17 @@ def update_function(clients: AwsClients, request: Any) -> pb.Function:
         )
     runtime = _check(config, creating=False)
     lam = clients.client("lambda")
-    if "code" in changed and config.code.zip:
-        lam.update_function_code(FunctionName=name, ZipFile=config.code.zip)
+    handler = handler_of(config.handler) if is_go(config.runtime) else config.handler
+    # A Go binary is shipped under its handler's name: a new handler needs a new zip.
+    rezip = "code" in changed or ("handler" in changed and is_go(config.runtime))
+    if rezip and config.code.zip:
+        lam.update_function_code(FunctionName=name, ZipFile=_code_and_handler(config)[0])
         _wait_ready(clients, name)
     if changed & set(CONFIG_FIELDS):
         lam.update_function_configuration(
             FunctionName=name,
             Runtime=runtime,
-            Handler=config.handler,
+            Handler=handler,
             MemorySize=config.memory_mb or tables.DEFAULT_MEMORY_MB,
             Timeout=config.timeout_s or tables.DEFAULT_TIMEOUT_S,
             Environment={"Variables": dict(config.environment)},

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
+from genesys_plugin_sdk.go_build import go_toolchain, missing_toolchain_message
 
 from genesys_provider_aws import tables
 
@@ -181,6 +182,8 @@ def _function(r: pb.Function) -> list[Finding]:
     found: list[Finding] = []
     if tables.lambda_runtime_for(r.runtime) not in tables.LAMBDA_RUNTIMES:
         found.append((ERROR, f"runtime {r.runtime!r} is not a Lambda runtime", "runtime"))
+    elif r.runtime.startswith("go") and go_toolchain() is None:
+        found.append((ERROR, missing_toolchain_message(r.runtime), "runtime"))
     if r.memory_mb and not 128 <= r.memory_mb <= 10240:
         found.append((ERROR, "Lambda memory is 128 to 10240 MB", "memory_mb"))
     if r.timeout_s and not 1 <= r.timeout_s <= 900:
