@@ -292,7 +292,7 @@ def test_missing_source_and_unknown_layer_are_errors(errors_of):
         resources:
           serverless:
             - {name: fn, runtime: python3.12, source: nowhere, layers: [shraed]}
-            - {name: go, runtime: go1.22}
+            - {name: jv, runtime: java17}
     """,
     )
     assert [(e.line, e.path) for e in errors] == [
@@ -303,7 +303,7 @@ def test_missing_source_and_unknown_layer_are_errors(errors_of):
     assert "source 'nowhere' does not exist" in errors[0].message
     assert errors[1].message == "undefined layer 'shraed'"
     assert errors[1].hint == "no layers are declared in resources.layers"
-    assert "no placeholder for go1.22" in errors[2].message
+    assert "no placeholder for java17" in errors[2].message
 
 
 def test_placeholder_handler_answers_with_an_error(write, tmp_path):

@@ -40,6 +40,7 @@ def _check_handlers(cfg: Config, reporter: Reporter) -> None:
     """python and node handlers are module.function; a Go function's is its binary."""
     import re
 
+    from genesys.config.code import GO_BINARY_NAME
     from genesys.config.types import HANDLER_FUNCTION
 
     blocks: list[tuple[Path, object]] = [
@@ -49,7 +50,16 @@ def _check_handlers(cfg: Config, reporter: Reporter) -> None:
         blocks.append((("outcomes", "api"), cfg.outcomes.api))
     for path, block in blocks:
         runtime, handler = getattr(block, "runtime", ""), getattr(block, "handler", "")
-        if runtime.startswith("go") or re.match(HANDLER_FUNCTION, handler):
+        if runtime.startswith("go"):
+            if not re.match(GO_BINARY_NAME, handler):
+                reporter.error(
+                    (*path, "handler"),
+                    f"invalid handler '{handler}' for a {runtime} function: it names the "
+                    "executable the build produces (letters, digits, '_', '.', '-')",
+                    "leave handler unset for `bootstrap`, or e.g. handler: server",
+                )
+            continue
+        if re.match(HANDLER_FUNCTION, handler):
             continue
         reporter.error(
             (*path, "handler"),

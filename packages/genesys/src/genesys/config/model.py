@@ -19,6 +19,7 @@ from genesys.config.resources import (
     Resources,
     Runtime,
     Tags,
+    apply_go_handler_default,
 )
 from genesys.config.types import (
     Domain,
@@ -92,6 +93,11 @@ class ApiOutcome(Model):
     tags: Tags = Field(default_factory=dict)
     policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
     overrides: ProviderOverrides = Field(default_factory=dict, description=PROVIDER_OVERRIDES_DOC)
+
+    @model_validator(mode="after")
+    def _go_handler_default(self) -> ApiOutcome:
+        apply_go_handler_default(self)
+        return self
 
 
 class Outcomes(Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from genesys.config.code import GO_DEFAULT_HANDLER
 from genesys.config.types import (
     Cidr,
     EnvName,
@@ -289,6 +290,17 @@ class FunctionSpec(Model):
     tags: Tags = Field(default_factory=dict)
     policy_overrides: PolicyOverrides = Field(default_factory=dict, description=OVERRIDES_DOC)
     overrides: ProviderOverrides = Field(default_factory=dict, description=PROVIDER_OVERRIDES_DOC)
+
+    @model_validator(mode="after")
+    def _go_handler_default(self) -> FunctionSpec:
+        apply_go_handler_default(self)
+        return self
+
+
+def apply_go_handler_default(block: Any) -> None:
+    """A Go function's unset `handler` is `bootstrap`, the binary it builds (not main.handler)."""
+    if str(block.runtime).startswith("go") and "handler" not in block.model_fields_set:
+        block.handler = GO_DEFAULT_HANDLER
 
 
 class LayerSpec(Model):
