@@ -1,4 +1,5 @@
-"""Database: Cloud SQL instances (PostgreSQL, MySQL) through the Cloud SQL Admin API.
+"""Database: Cloud SQL instances (PostgreSQL, MySQL) through the Cloud SQL Admin API; engine
+mongodb is Firestore with MongoDB compatibility (firestore.py), told apart by its id.
 
 A database's id is its instance name. Size -> tier comes from `tables` (db-custom-*);
 multi_az -> availability REGIONAL (a standby in another zone); backup window "HH:MM-HH:MM"
@@ -12,6 +13,7 @@ returns it), kept in the resource's private bytes so reads keep reporting it.
 
 from __future__ import annotations
 
+import itertools
 import secrets
 import time
 from collections.abc import Iterator, Mapping
@@ -34,6 +36,7 @@ from genesys_provider_gcp.common import (
     tags_of,
 )
 from genesys_provider_gcp.errors import TABLE, TRANSLATOR, is_not_found
+from genesys_provider_gcp.firestore import FirestoreDatabases, is_firestore_id
 
 ENGINES = {pb.DATABASE_ENGINE_POSTGRES: "postgres", pb.DATABASE_ENGINE_MYSQL: "mysql"}
 DEFAULT_USERS = {"postgres": "postgres", "mysql": "root"}
@@ -117,6 +120,7 @@ class Databases(KindHandler):
 
     def __init__(self, clients: GcpClients) -> None:
         self.clients = clients
+        self.mongodb = FirestoreDatabases(clients)
 
     @property
     def api(self) -> Any:
@@ -132,6 +136,12 @@ class Databases(KindHandler):
         return database_from(raw, private)
 
     def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
+        firestore = [i for i in ids if is_firestore_id(i)]
+        found = self.mongodb.read_many(firestore, privates) if firestore else {}
+        sql = [i for i in ids if not is_firestore_id(i)]
+        return {**found, **(self._read_sql(sql, privates) if sql else {})}
+
+    def _read_sql(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
         if len(ids) <= 2:
             return read_each(
                 self.clients.pool, ids, lambda i: self._read(i, privates.get(i, b"")), TRANSLATOR
@@ -200,6 +210,8 @@ class Databases(KindHandler):
         }
 
     def create(self, config: pb.DatabaseConfig, token: str) -> pb.Database:
+        if config.engine == pb.DATABASE_ENGINE_MONGODB:
+            return self.mongodb.create(config)
         engine = ENGINES.get(config.engine, "")
         username = config.username or DEFAULT_USERS.get(engine, "admin")
         existing = self.find_by_token(token) if token else None
@@ -230,6 +242,8 @@ class Databases(KindHandler):
             self.wait(users.insert(request={**where, "body": body}))
 
     def update(self, request: Any) -> pb.Database:
+        if is_firestore_id(request.id):
+            return self.mongodb.update(request)
         raw = self.api.get(request={"project": self.clients.project, "instance": request.id})
         token = raw.settings.user_labels.get(TOKEN_LABEL, "")
         settings = self._settings(request.config, "")
@@ -247,9 +261,12 @@ class Databases(KindHandler):
         return read_one(self, request.id, private)  # type: ignore[no-any-return]
 
     def delete(self, resource_id: str) -> None:
+        if is_firestore_id(resource_id):
+            return self.mongodb.delete(resource_id)
         self.wait(
             self.api.delete(request={"project": self.clients.project, "instance": resource_id})
         )
 
     def list(self, filters: Mapping[str, str]) -> Iterator[pb.Database]:
-        return filtered(map(database_from, self._list_raw()), filters)
+        every = itertools.chain(map(database_from, self._list_raw()), self.mongodb.list())
+        return filtered(every, filters)

@@ -36,6 +36,9 @@ TABLE = ErrorTable(
         "quotaExceeded": errors.FailedPrecondition,
         "forbidden": errors.PermissionDenied,
         "authError": errors.Unauthenticated,
+        # Firestore's errors carry the gRPC status name instead of a reason.
+        "FAILED_PRECONDITION": errors.FailedPrecondition,
+        "RESOURCE_EXHAUSTED": errors.Throttled,
     },
     argument_paths={},
     rules=[
@@ -52,7 +55,7 @@ def extract(exc: Exception) -> CloudError | None:
         return extract(exc.cause)  # retries ran out: what the last attempt was told
     if isinstance(exc, api.GoogleAPICallError):
         reasons = [e.get("reason", "") for e in (exc.errors or []) if isinstance(e, dict)]
-        code = (reasons[0] if reasons else "") or (exc.reason or "")
+        code = (reasons[0] if reasons else "") or (exc.reason or "") or _grpc_status(exc)
         retry = None
         response = getattr(exc, "response", None)
         if response is not None and getattr(response, "headers", None):
@@ -75,6 +78,17 @@ def extract(exc: Exception) -> CloudError | None:
     if exc.__class__.__name__ in ("ConnectionError", "ConnectTimeout", "ReadTimeout"):
         return CloudError(code="unavailable", message=str(exc), http_status=503)
     return None
+
+
+def _grpc_status(exc: Any) -> str:
+    """`error.status` of the body (FAILED_PRECONDITION...): what Firestore words an error by."""
+    response = getattr(exc, "response", None)
+    try:
+        body = response.json() if response is not None else {}
+    except ValueError:
+        return ""
+    status = body.get("error", {}).get("status", "") if isinstance(body, dict) else ""
+    return str(status) if isinstance(status, str) else ""
 
 
 TRANSLATOR = ErrorTranslator(TABLE, extract)

@@ -129,7 +129,29 @@ def _function_problems(body: Any) -> Iterator[tuple[str, str]]:
             yield f"triggers[{position}].type", f"trigger type {trigger.type!r}: only http here"
 
 
+# Firestore's rule for database and user creds ids (both 4 to 63 characters).
+_FIRESTORE_ID = re.compile(r"^[a-z][a-z0-9-]{2,61}[a-z0-9]$")
+
+
+def _mongodb_problems(body: Any) -> Iterator[tuple[str, str]]:
+    if body.name and not _FIRESTORE_ID.match(body.name):
+        yield (
+            "name",
+            f"Firestore database id {body.name!r}: 4 to 63 characters of a-z, 0-9 and '-', "
+            "starting with a letter and ending with a letter or digit",
+        )
+    if body.username and not _FIRESTORE_ID.match(body.username):
+        yield (
+            "username",
+            f"Firestore user creds id {body.username!r}: 4 to 63 characters of a-z, 0-9 and "
+            "'-', starting with a letter and ending with a letter or digit",
+        )
+
+
 def _database_problems(body: Any) -> Iterator[tuple[str, str]]:
+    if body.engine == pb.DATABASE_ENGINE_MONGODB:
+        yield from _mongodb_problems(body)
+        return
     offered = (
         pb.DATABASE_ENGINE_POSTGRES,
         pb.DATABASE_ENGINE_MYSQL,
@@ -171,13 +193,56 @@ def validate(resource: pb.Resource, index: int) -> Iterator[pb.Diagnostic]:
     if which is None:
         return
     body: Any = getattr(resource, which)
-    if which in LABELLED and body.tags:
+    if which in LABELLED and body.tags and not _is_mongodb(which, body):
         try:
             tables.labels_for(dict(body.tags))
         except ValueError as exc:
             yield _error(index, "tags", str(exc))
     for path, why in PROBLEMS.get(which, lambda _: iter(()))(body):
         yield _error(index, path, why)
+
+
+def _is_mongodb(which: str, body: Any) -> bool:
+    return which == "database" and body.engine == pb.DATABASE_ENGINE_MONGODB
+
+
+def _warning(index: int, path: str, summary: str) -> pb.Diagnostic:
+    return pb.Diagnostic(
+        severity=pb.Diagnostic.SEVERITY_WARNING, summary=summary, attribute_path=path, index=index
+    )
+
+
+def mongodb_notes(region: str, body: Any, index: int) -> list[pb.Diagnostic]:
+    """What a mongodb database's config says that Firestore has no field for."""
+    notes = [
+        _warning(
+            index,
+            "size",
+            "mongodb is Firestore Enterprise with MongoDB compatibility: serverless, nothing "
+            f"to size; billed per read unit (${tables.FIRESTORE_READ_UNITS_MILLION}/million), "
+            f"write unit (${tables.FIRESTORE_WRITE_UNITS_MILLION}/million) and GiB stored",
+        )
+    ]
+    if body.multi_az and region not in tables.FIRESTORE_MULTI_REGIONS:
+        notes.append(
+            _error(
+                index,
+                "multi_az",
+                f"no Firestore multi-region for {region}; multi_az needs "
+                f"one of {', '.join(tables.FIRESTORE_MULTI_REGIONS)}",
+            )
+        )
+    unmapped = {
+        "version": "Firestore has no MongoDB version to choose",
+        "backup": "Firestore backups are backup schedules, which this plugin does not make",
+        "tags": "Firestore databases take no labels",
+        "subnet_ids": "Firestore is reached at its TLS endpoint, not in a subnet",
+    }
+    for field, why in unmapped.items():
+        value = getattr(body, field)
+        if value if field != "backup" else value.retention_days:
+            notes.append(_warning(index, field, f"{why}: {field} kept as written, not applied"))
+    return notes
 
 
 def label_notes(body: Any, index: int) -> list[pb.Diagnostic]:
@@ -218,6 +283,8 @@ def translate(which: str, body: Any) -> None:
             body.provider_image = tables.image_source(body.image)
         except ValueError:
             body.provider_image = ""
+    elif _is_mongodb(which, body):
+        body.provider_class = tables.MONGODB_CLASS
     elif which == "database":
         body.provider_class = tables.database_tier_for(body.size)
     elif which == "volume":
@@ -239,7 +306,32 @@ def _usage(note: str) -> provider_pb2.CostEstimate:
     return provider_pb2.CostEstimate(monthly_usd=0.0, components=[f"usage-based: {note}"])
 
 
+def mongodb_cost(region: str, body: Any) -> provider_pb2.CostEstimate:
+    """Stored data at the config's storage (an estimate: Firestore bills what is stored),
+    read and write units usage-based."""
+    location = tables.FIRESTORE_MULTI_REGIONS.get(region, "") if body.multi_az else region
+    hourly = tables.FIRESTORE_STORED_GIB_HOURLY.get(location)
+    if hourly is None:
+        return provider_pb2.CostEstimate(
+            unknown=True, components=[f"no Firestore price known for {location or region}"]
+        )
+    stored = body.storage_gb or tables.DEFAULT_STORAGE_GB
+    month = tables.HOURS_PER_MONTH
+    return provider_pb2.CostEstimate(
+        monthly_usd=round(stored * hourly * month, 2),
+        hourly_usd=round(stored * hourly, 4),
+        components=[
+            f"Firestore stored data (storage as the estimate): {stored} GiB x {month} h "
+            f"x ${hourly}",
+            f"usage-based: ${tables.FIRESTORE_READ_UNITS_MILLION} per million read units, "
+            f"${tables.FIRESTORE_WRITE_UNITS_MILLION} per million write units",
+        ],
+    )
+
+
 def database_cost(region: str, body: Any) -> provider_pb2.CostEstimate:
+    if body.engine == pb.DATABASE_ENGINE_MONGODB:
+        return mongodb_cost(region, body)
     resources = tables.tier_resources(body.provider_class)
     if resources is None or region not in tables.SQL_VCPU_HOURLY:
         return provider_pb2.CostEstimate(
@@ -341,12 +433,19 @@ def plan_item(region: str, index: int, item: Any) -> provider_pb2.PlannedResourc
     )
     if which is None:
         return planned
-    planned.diagnostics.extend(label_notes(getattr(item.desired, which), index))
+    desired_body = getattr(item.desired, which)
+    if _is_mongodb(which, desired_body):
+        planned.diagnostics.extend(mongodb_notes(region, desired_body, index))
+    else:
+        planned.diagnostics.extend(label_notes(desired_body, index))
     planned.translated.CopyFrom(item.desired)
     body = getattr(planned.translated, which)
     translate(which, body)
     if item.HasField("prior") and item.prior.WhichOneof("body") == which:
         desired, prior = getattr(item.desired, which), getattr(item.prior, which)
-        planned.requires_replace.extend(requires_replace(which, desired, prior, unknown))
+        replace = requires_replace(which, desired, prior, unknown)
+        if _is_mongodb(which, desired) and desired.multi_az != prior.multi_az:
+            replace = sorted({*replace, "multi_az"})  # a Firestore location is immutable
+        planned.requires_replace.extend(replace)
     planned.cost.CopyFrom(cost_of(region, which, body))
     return planned

@@ -125,7 +125,36 @@ DATABASE_VERSIONS: dict[str, dict[str, str]] = {
     "mysql": {"5.7": "MYSQL_5_7", "8.0": "MYSQL_8_0", "8": "MYSQL_8_0", "8.4": "MYSQL_8_4"},
 }
 DEFAULT_DATABASE_VERSION = {"postgres": "16", "mysql": "8.0"}
-DATABASE_PORTS = {"postgres": 5432, "mysql": 3306}
+DATABASE_PORTS = {"postgres": 5432, "mysql": 3306, "mongodb": 443}
+# engine: mongodb is Firestore (Enterprise edition) with MongoDB compatibility: serverless,
+# no size or version to pick; multi_az is a multi-region location (replicated across regions).
+MONGODB_CLASS = "firestore-enterprise"
+MONGODB_DEFAULT_USER = "admin"
+FIRESTORE_MULTI_REGIONS: dict[str, str] = {
+    "us-central1": "nam5",
+    "us-east1": "nam5",
+    "europe-west1": "eur3",
+}
+
+
+def firestore_location(region: str, multi_az: bool) -> str:
+    """The database's locationId; KeyError for a region with no Firestore multi-region."""
+    return FIRESTORE_MULTI_REGIONS[region] if multi_az else region
+
+
+def mongodb_endpoint(uid: str, location: str) -> str:
+    """The host of the database's MongoDB-compatible connection string."""
+    return f"{uid}.{location}.firestore.goog"
+
+
+def mongodb_connection_string(uid: str, location: str, database: str, username: str) -> str:
+    """Firestore's base connection string with SCRAM (the password is the resource's)."""
+    return (
+        f"mongodb://{username}:PASSWORD@{mongodb_endpoint(uid, location)}:443/{database}"
+        "?loadBalanced=true&authMechanism=SCRAM-SHA-256&tls=true&retryWrites=false"
+    )
+
+
 DEFAULT_STORAGE_GB = 10
 # Genesys runtime words -> Cloud Functions runtime ids.
 RUNTIMES: dict[str, str] = {
@@ -218,6 +247,11 @@ INSTANCE_HOURLY: dict[str, dict[str, float]] = {
 SQL_VCPU_HOURLY = {"us-central1": 0.0413, "europe-west1": 0.0454}
 SQL_MEMORY_GB_HOURLY = {"us-central1": 0.007, "europe-west1": 0.0077}
 SQL_SSD_GB_MONTH = {"us-central1": 0.17, "europe-west1": 0.187}
+# Firestore Enterprise edition (us-central1, public Firestore pricing): stored data per
+# GiB-hour, read units (4 KiB) and write units (1 KiB) per million. Multi-regions: no row.
+FIRESTORE_STORED_GIB_HOURLY = {"us-central1": 0.0002}
+FIRESTORE_READ_UNITS_MILLION = 0.05
+FIRESTORE_WRITE_UNITS_MILLION = 0.26
 GCS_STANDARD_GB_MONTH = 0.020
 FUNCTIONS_INVOCATIONS_MILLION = 0.40
 CDN_EGRESS_GB = 0.08
@@ -247,6 +281,14 @@ def translation_tables() -> dict[str, dict[str, str]]:
     return {
         "instance.size": {words[k]: v for k, v in MACHINE_TYPES.items()},
         "database.size": {words[k]: v for k, v in DATABASE_TIERS.items()},
+        "database.engine": {
+            "postgres": "Cloud SQL for PostgreSQL",
+            "mysql": "Cloud SQL for MySQL",
+            "mongodb": "Firestore Enterprise edition with MongoDB compatibility "
+            "(serverless: size ignored; multi_az -> multi-region "
+            + ", ".join(f"{r}->{m}" for r, m in FIRESTORE_MULTI_REGIONS.items())
+            + ")",
+        },
         "instance.image": dict(IMAGE_ALIASES),
         "function.runtime": dict(RUNTIMES),
         "volume.volume_class": {k or "(default)": v for k, v in VOLUME_TYPES.items()},
@@ -268,6 +310,12 @@ def price_tables() -> list[tuple[str, list[tuple[str, float, str]]]]:
                 ("database:vcpu", SQL_VCPU_HOURLY[region], "hour"),
                 ("database:memory-gb", SQL_MEMORY_GB_HOURLY[region], "hour"),
                 ("database:ssd", SQL_SSD_GB_MONTH[region], "gb-month"),
+            ]
+        if region in FIRESTORE_STORED_GIB_HOURLY:
+            entries += [
+                ("database:mongodb-stored", FIRESTORE_STORED_GIB_HOURLY[region], "gib-hour"),
+                ("database:mongodb-read-units", FIRESTORE_READ_UNITS_MILLION, "million"),
+                ("database:mongodb-write-units", FIRESTORE_WRITE_UNITS_MILLION, "million"),
             ]
         entries += [
             ("storage:standard", GCS_STANDARD_GB_MONTH, "gb-month"),
