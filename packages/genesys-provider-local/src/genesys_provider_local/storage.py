@@ -87,7 +87,7 @@ class BucketOps(KindOps[pb.Bucket]):
         return row.body if self.directory(row.id).is_dir() else None
 
     def observe_many(self, rows: list[Row]) -> list[bytes | None]:
-        present = self.present("buckets")
+        present = self.present("buckets", [row.id for row in rows])
         return [row.body if row.status == FAILED or row.id in present else None for row in rows]
 
     def on_update(
@@ -160,7 +160,7 @@ class VolumeOps(KindOps[pb.Volume]):
         return row.body if self.file(row.id).is_file() else None
 
     def observe_many(self, rows: list[Row]) -> list[bytes | None]:
-        present = self.present("volumes")
+        present = self.present("volumes", [f"{row.id}.img" for row in rows])
         return [
             row.body if row.status == FAILED or f"{row.id}.img" in present else None for row in rows
         ]

@@ -13,8 +13,7 @@ sell) is its plugin's answer at plan time, located at the override (see
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from genesys.config.diagnostics import Path, did_you_mean, format_path
 from genesys.config.model import Config
@@ -26,19 +25,60 @@ NOT_OVERRIDABLE = frozenset({"name", "overrides", "policy_overrides", "count"})
 _ALIASES = {"static_site": "static-site"}
 
 
-def blocks(model: BaseModel, path: Path = ()) -> Iterator[tuple[Path, BaseModel]]:
+def blocks(model: BaseModel, path: Path = ()) -> list[tuple[Path, BaseModel]]:
     """Every block under `model` that can carry `overrides`, with its model path."""
-    for name in type(model).model_fields:
+    found: list[tuple[Path, BaseModel]] = []
+    _collect(model, path, found)
+    return found
+
+
+def _collect(model: BaseModel, path: Path, found: list[tuple[Path, BaseModel]]) -> None:
+    for name in _nested_fields(type(model)):
         value = getattr(model, name)
         step = _ALIASES.get(name, name)
-        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
-        for index, item in items:
-            if not isinstance(item, BaseModel):
-                continue
-            where = (*path, step) if index is None else (*path, step, index)
-            if "overrides" in type(item).model_fields:
-                yield where, item
-            yield from blocks(item, where)
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    _visit(item, (*path, step, index), found)
+        elif isinstance(value, BaseModel):
+            _visit(value, (*path, step), found)
+
+
+def _visit(item: BaseModel, where: Path, found: list[tuple[Path, BaseModel]]) -> None:
+    if "overrides" in type(item).model_fields:
+        found.append((where, item))
+    _collect(item, where, found)
+
+
+def overridden(cfg: BaseModel) -> list[tuple[Path, BaseModel]]:
+    """The blocks whose `overrides` are set (any provider): all that the functions here act
+    on. One walk per config (a config of 100,000 resources is asked three times per run);
+    the config is not changed after loading (with_overrides changes a copy)."""
+    if _last_walk[0] is not cfg:
+        _last_walk[:] = [cfg, [(p, b) for p, b in blocks(cfg) if getattr(b, "overrides", None)]]
+    return _last_walk[1]
+
+
+_last_walk: list[Any] = [None, []]
+_NESTED: dict[type, tuple[str, ...]] = {}
+
+
+def _nested_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    """Fields of `cls` whose type may hold a model (a name or a size never does): the walk
+    skips the others without reading them."""
+    found = _NESTED.get(cls)
+    if found is None:
+        found = tuple(n for n, f in cls.model_fields.items() if _may_hold_model(f.annotation))
+        _NESTED[cls] = found
+    return found
+
+
+def _may_hold_model(annotation: Any) -> bool:
+    if get_origin(annotation) is dict:
+        return False  # the walk does not go into mappings
+    if annotation is Any or (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+        return True
+    return any(_may_hold_model(arg) for arg in get_args(annotation))
 
 
 def overridable_keys(block: BaseModel) -> list[str]:
@@ -47,7 +87,7 @@ def overridable_keys(block: BaseModel) -> list[str]:
 
 def check_overrides(cfg: Config, reporter: Reporter) -> None:
     """Each override key must be the block's own and its value must pass that key's checks."""
-    for path, block in blocks(cfg):
+    for path, block in overridden(cfg):
         for provider, values in getattr(block, "overrides", {}).items():
             for key, value in values.items():
                 at = (*path, "overrides", provider, key)
@@ -79,7 +119,7 @@ def _merged(block: BaseModel, values: dict[str, Any]) -> BaseModel:
 def with_overrides(cfg: Config, provider: str) -> Config:
     """The config `provider` plans: each block's `overrides.<provider>` merged into it.
     The config itself when nothing is overridden for that provider."""
-    targets = [(p, b) for p, b in blocks(cfg) if getattr(b, "overrides", {}).get(provider)]
+    targets = [(p, b) for p, b in overridden(cfg) if getattr(b, "overrides", {}).get(provider)]
     if not targets:
         return cfg
     copy = cfg.model_copy(deep=True)
@@ -111,7 +151,7 @@ def _field(step: str) -> str:
 def applied_overrides(cfg: Config, provider: str) -> list[str]:
     """Human lines for the plan: which blocks `provider`'s overrides change, and how."""
     lines = []
-    for path, block in blocks(cfg):
+    for path, block in overridden(cfg):
         values = getattr(block, "overrides", {}).get(provider)
         if values:
             where = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path)
@@ -127,7 +167,8 @@ def located_refusals(cfg: Config, provider: str, refusals: list[tuple[Any, str]]
     knows its instance types, the user wants to be pointed at the line they wrote."""
     from genesys.config.diagnostics import Diagnostic
 
-    by_location = {str(cfg.location_of(p)): (p, b) for p, b in blocks(cfg)}
+    # A block without overrides has nothing here to point at: only those are looked up.
+    by_location = {str(cfg.location_of(p)): (p, b) for p, b in overridden(cfg)}
     found = []
     for resource, text in refusals:
         attribute = text.rsplit("(", 1)[-1].rstrip(")") if text.endswith(")") else ""

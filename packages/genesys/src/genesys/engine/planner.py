@@ -10,6 +10,7 @@ of every changed resource (`medium` -> `t3.medium`), its monthly cost and its di
 
 from __future__ import annotations
 
+import functools
 import graphlib
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -107,14 +108,18 @@ def _read_chunk(
 
 def drifted_attributes(recorded: ResourceRecord, refreshed: ResourceRecord) -> list[str]:
     """Config attributes whose value changed outside of Genesys since the last apply."""
-    kind = KINDS[recorded.kind]
-    names = []
-    for name in sorted(kind.config_fields):
-        recorded_name, _ = recorded_value(name, None)
-        before = recorded.attributes.get(recorded_name)
-        if not _same(before, refreshed.attributes.get(recorded_name)):
-            names.append(name)
-    return names
+    before, after = recorded.attributes, refreshed.attributes
+    return [
+        name
+        for name, recorded_name in _compared_names(recorded.kind)
+        if not _same(before.get(recorded_name), after.get(recorded_name))
+    ]
+
+
+@functools.cache
+def _compared_names(kind: str) -> tuple[tuple[str, str], ...]:
+    """(config attribute, its recorded name) of a kind, sorted by attribute."""
+    return tuple((n, recorded_value(n, None)[0]) for n in sorted(KINDS[kind].config_fields))
 
 
 def _ref(record: ResourceRecord) -> pb.ResourceRef:
@@ -127,7 +132,10 @@ def _refreshed(record: ResourceRecord, resource: pb.Resource) -> ResourceRecord:
     for name in record.sensitive:  # providers may not return secrets on read
         if name not in attributes and name in record.attributes:
             attributes[name] = record.attributes[name]
-    return replace(record, attributes=attributes, private=message.private or record.private)
+    private = message.private or record.private
+    if attributes == record.attributes and private == record.private:
+        return record  # nearly always: one copy of each resource in memory, not two
+    return replace(record, attributes=attributes, private=private)
 
 
 # ---------------------------------------------------------------- diff
@@ -140,6 +148,8 @@ def _is_empty(value: Any) -> bool:
 
 
 def _same(desired: Any, recorded: Any) -> bool:
+    if type(desired) is type(recorded) and desired == recorded:
+        return True  # the common case, decided without walking (equal is also "same")
     if isinstance(desired, dict) and isinstance(recorded, dict | type(None)):
         recorded = recorded or {}
         keys = set(desired) | set(recorded)

@@ -182,6 +182,12 @@ class Session:
             raise ConfigError(problems)
 
     def plan(self, options: RunOptions) -> Plan:
+        from genesys.config.gc_pause import paused_gc
+
+        with paused_gc():  # records, diffs and changes per resource: many objects, no cycles
+            return self._plan(options)
+
+    def _plan(self, options: RunOptions) -> Plan:
         if not options.destroy:
             self.check_capabilities()
         records = dict(self.state.resources)

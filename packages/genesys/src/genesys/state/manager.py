@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from genesys.config.gc_pause import paused_gc
 from genesys.errors import StateError, StateLockedError
 from genesys.redaction import SECRETS
 from genesys.state.backend import BACKUP_PREFIX, SNAPSHOT_KEY, StateBackend, journal_key
@@ -463,7 +464,8 @@ def _load_with_retries(backend: StateBackend, keys: KeySource, attempts: int) ->
     """Unlocked readers may race a writer's compaction; they re-read before giving up."""
     for attempt in range(attempts):
         try:
-            return load_state(backend, keys)
+            with paused_gc():  # a large state is many small objects and no cycles
+                return load_state(backend, keys)
         except InconsistentStateError:
             if attempt + 1 == attempts:
                 raise
