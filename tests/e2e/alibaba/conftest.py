@@ -30,6 +30,7 @@ RPC = {
     "ecs": "aliyunsdkecs.request.v20140526",
     "vpc": "aliyunsdkvpc.request.v20160428",
     "rds": "aliyunsdkrds.request.v20140815",
+    "dds": "aliyunsdkdds.request.v20151201",
     "cdn": "aliyunsdkcdn.request.v20180510",
     "sts": "aliyunsdksts.request.v20150401",
 }

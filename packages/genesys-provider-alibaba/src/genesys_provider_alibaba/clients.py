@@ -1,5 +1,6 @@
 """Alibaba Cloud clients: the old RPC SDK (aliyunsdkcore + per-product request classes) for
-ECS, VPC, SLB, RDS, DDS (ApsaraDB for MongoDB), CDN and STS; oss2 for OSS; alibabacloud_fc20230330 for Function Compute.
+ECS, VPC, SLB, RDS, DDS (ApsaraDB for MongoDB), CDN and STS; oss2 for OSS;
+alibabacloud_fc20230330 for Function Compute.
 
 SDKs are imported lazily (GetMetadata and GetSchema stay cheap). Endpoints come from the
 `endpoints` setting, per product key (ecs, vpc, slb, rds, dds, cdn, sts, fc, oss), e.g. the

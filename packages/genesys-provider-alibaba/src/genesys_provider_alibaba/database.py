@@ -1,4 +1,6 @@
-"""Database: RDS instances (PostgreSQL, MySQL) with their backup policy and an account.
+"""Database: RDS instances (PostgreSQL, MySQL) with their backup policy and an account;
+engine mongodb goes to ApsaraDB for MongoDB (`mongodb.py`), `Databases` choosing by engine
+on create and by id (`dds-…`) afterwards.
 
 An RDS instance has no name: the config's name is its description (DBInstanceDescription).
 The endpoint is the connection string RDS gives (`pgm-….pg.rds.aliyuncs.com`), the port
@@ -37,6 +39,7 @@ from genesys_provider_alibaba.common import (
     token_value,
     visible_tags,
 )
+from genesys_provider_alibaba.mongodb import MongoDatabases, is_mongodb_id
 
 DEFAULT_USER = "genesys"
 ENGINE_OF = {"PostgreSQL": pb.DATABASE_ENGINE_POSTGRES, "MySQL": pb.DATABASE_ENGINE_MYSQL}
@@ -58,7 +61,7 @@ def window_from_rds(window: str) -> str:
     return window.replace("Z", "")
 
 
-class Databases(KindHandler):
+class RdsDatabases(KindHandler):
     field = "database"
 
     def __init__(self, clients: AlibabaClients) -> None:
@@ -268,6 +271,45 @@ class Databases(KindHandler):
             self.waiter.wait_for(resource_id, ready={"Running"})  # RDS refuses mid-change
         self.clients.rpc("rds", "DeleteDBInstance", DBInstanceId=resource_id)
         self.waiter.wait_gone(resource_id)
+
+
+class Databases(KindHandler):
+    """The database kind: RDS for postgres/mysql, DDS for mongodb."""
+
+    field = "database"
+
+    def __init__(self, clients: AlibabaClients) -> None:
+        self.rds = RdsDatabases(clients)
+        self.mongo = MongoDatabases(clients)
+
+    def _for(self, resource_id: str) -> Any:
+        return self.mongo if is_mongodb_id(resource_id) else self.rds
+
+    def create(self, config: pb.DatabaseConfig, token: str) -> pb.Database:
+        if config.engine == pb.DATABASE_ENGINE_MONGODB:
+            return self.mongo.create(config, token)
+        return self.rds.create(config, token)
+
+    def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
+        mongo = [i for i in ids if is_mongodb_id(i)]
+        rds = [i for i in ids if not is_mongodb_id(i)]
+        found = self.rds.read_many(rds, privates) if rds else {}
+        if mongo:
+            found.update(self.mongo.read_many(mongo, privates))
+        return found
+
+    def find_by_token(self, token: str) -> str | None:
+        return self.rds.find_by_token(token) or self.mongo.find_by_token(token)
+
+    def list(self, filters: Mapping[str, str]) -> Iterable[pb.Database]:
+        yield from self.rds.list(filters)
+        yield from self.mongo.list(filters)
+
+    def update(self, request: Any) -> pb.Database:
+        return self._for(request.id).update(request)  # type: ignore[no-any-return]
+
+    def delete(self, resource_id: str) -> None:
+        self._for(resource_id).delete(resource_id)
 
 
 def kinds(clients: AlibabaClients) -> list[KindHandler]:

@@ -10,6 +10,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import provider_pb2
 from genesys_plugin_sdk.planning import (
     hourly_cost,
@@ -73,19 +74,24 @@ def _hourly(label: str, hourly: float | None, copies: int = 1) -> provider_pb2.C
 
 
 def _database_cost(r: Any) -> provider_pb2.CostEstimate:
-    copies = 2 if r.multi_az else 1  # High-availability runs a standby node
-    estimate = _hourly(
-        f"database {r.provider_class}", tables.DATABASE_HOURLY.get(r.provider_class), copies
-    )
+    if r.engine == pb.DATABASE_ENGINE_MONGODB:
+        # A replica set is three nodes whatever multi_az says (it only spreads them).
+        estimate = _hourly(
+            f"mongodb {r.provider_class} replica set",
+            tables.MONGODB_HOURLY.get(r.provider_class),
+        )
+        per_gb = tables.MONGODB_STORAGE_GB_MONTH
+    else:
+        copies = 2 if r.multi_az else 1  # High-availability runs a standby node
+        estimate = _hourly(
+            f"database {r.provider_class}", tables.DATABASE_HOURLY.get(r.provider_class), copies
+        )
+        per_gb = tables.DATABASE_STORAGE_GB_MONTH
     if estimate.unknown:
         return estimate
     storage = r.storage_gb or tables.DEFAULT_STORAGE_GB
-    estimate.monthly_usd = round(
-        estimate.monthly_usd + storage * tables.DATABASE_STORAGE_GB_MONTH, 2
-    )
-    estimate.components.append(
-        f"storage: {storage} GB-months x ${tables.DATABASE_STORAGE_GB_MONTH}"
-    )
+    estimate.monthly_usd = round(estimate.monthly_usd + storage * per_gb, 2)
+    estimate.components.append(f"storage: {storage} GB-months x ${per_gb}")
     return estimate
 
 

@@ -9,7 +9,8 @@ takes the t6 type closest in vCPU and memory to the AWS size of the seed's table
     large  t3.large  (2 vCPU, 8 GiB)  -> ecs.t6-c1m4.large  (2 vCPU, 8 GiB)
     xlarge t3.xlarge (4 vCPU, 16 GiB) -> ecs.t6-c1m4.xlarge (4 vCPU, 16 GiB)
 Databases: RDS PostgreSQL/MySQL general-purpose classes (pg.n2.*.2c / mysql.n2.*.2c), from
-1 vCPU/2 GiB (small) to 8 vCPU/16 GiB (xlarge).
+1 vCPU/2 GiB (small) to 8 vCPU/16 GiB (xlarge); mongodb is ApsaraDB for MongoDB, a
+three-node replica set of the dds.mongo.* class of the same vCPU and memory.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ DATABASE_CLASSES: dict[str, dict[int, str]] = {
         pb.SIZE_LARGE: "mysql.n2.large.2c",
         pb.SIZE_XLARGE: "mysql.n2.xlarge.2c",
     },
+    "MongoDB": {
+        pb.SIZE_SMALL: "dds.mongo.mid",  # 1 vCPU, 2 GiB
+        pb.SIZE_MEDIUM: "dds.mongo.standard",  # 2 vCPU, 4 GiB
+        pb.SIZE_LARGE: "dds.mongo.large",  # 4 vCPU, 8 GiB
+        pb.SIZE_XLARGE: "dds.mongo.xlarge",  # 8 vCPU, 16 GiB
+    },
 }
 SIZE_WORDS: dict[int, str] = {
     pb.SIZE_SMALL: "small",
@@ -44,14 +51,17 @@ SIZE_WORDS: dict[int, str] = {
     pb.SIZE_LARGE: "large",
     pb.SIZE_XLARGE: "xlarge",
 }
-# Genesys engine -> RDS Engine; version "14" -> RDS EngineVersion "14.0" for PostgreSQL.
+# Genesys engine -> RDS Engine (DDS's for mongodb); version "14" -> RDS EngineVersion
+# "14.0" for PostgreSQL.
 ENGINES: dict[int, str] = {
     pb.DATABASE_ENGINE_POSTGRES: "PostgreSQL",
     pb.DATABASE_ENGINE_MYSQL: "MySQL",
+    pb.DATABASE_ENGINE_MONGODB: "MongoDB",
 }
-DEFAULT_VERSIONS = {"PostgreSQL": "14.0", "MySQL": "8.0"}
+DEFAULT_VERSIONS = {"PostgreSQL": "14.0", "MySQL": "8.0", "MongoDB": "6.0"}
+MONGODB_VERSIONS = ("4.2", "4.4", "5.0", "6.0", "7.0")
 DEFAULT_STORAGE_GB = 20
-PORTS = {"PostgreSQL": 5432, "MySQL": 3306}
+PORTS = {"PostgreSQL": 5432, "MySQL": 3306, "MongoDB": 3717}
 
 # Volume class -> ECS disk category (an ECS category name is also accepted as is).
 DISK_CATEGORIES = {"standard": "cloud_efficiency", "ssd": "cloud_essd"}
@@ -118,6 +128,17 @@ DATABASE_HOURLY: dict[str, float] = {
     "mysql.n2.xlarge.2c": 0.3840,
 }
 DATABASE_STORAGE_GB_MONTH = 0.115  # ESSD PL1
+# ApsaraDB for MongoDB, pay-as-you-go, a three-node replica set: the hourly figure is the
+# set's (all three nodes), storage per GB of the set. Dated separately: an estimate made
+# when mongodb was added, scaled from the class's vCPU/memory, not read from a price API.
+MONGODB_PRICES_AS_OF = "2026-12-05"
+MONGODB_HOURLY: dict[str, float] = {
+    "dds.mongo.mid": 0.1370,
+    "dds.mongo.standard": 0.2740,
+    "dds.mongo.large": 0.5480,
+    "dds.mongo.xlarge": 1.0960,
+}
+MONGODB_STORAGE_GB_MONTH = 0.165
 DISK_GB_MONTH = {
     "cloud_efficiency": 0.05,
     "cloud_ssd": 0.14,
@@ -188,6 +209,15 @@ def price_entries() -> list[tuple[str, float, str]]:
     entries += [(f"database {k}", v, "hour") for k, v in DATABASE_HOURLY.items()]
     entries += [
         ("database storage", DATABASE_STORAGE_GB_MONTH, "GB-month"),
+        *[
+            (f"mongodb {k} replica set ({MONGODB_PRICES_AS_OF}, estimate)", v, "hour")
+            for k, v in MONGODB_HOURLY.items()
+        ],
+        (
+            f"mongodb storage ({MONGODB_PRICES_AS_OF}, estimate)",
+            MONGODB_STORAGE_GB_MONTH,
+            "GB-month",
+        ),
         *[(f"disk {k}", v, "GB-month") for k, v in DISK_GB_MONTH.items()],
         ("oss storage", OSS_GB_MONTH, "GB-month"),
         ("function compute requests", FC_REQUEST_MILLION, "million requests"),
@@ -202,6 +232,14 @@ def translation_tables() -> dict[str, dict[str, str]]:
         "instance.size": {SIZE_WORDS[k]: v for k, v in INSTANCE_TYPES.items()},
         "database.size": {SIZE_WORDS[k]: v for k, v in DATABASE_CLASSES["PostgreSQL"].items()},
         "database.size (mysql)": {SIZE_WORDS[k]: v for k, v in DATABASE_CLASSES["MySQL"].items()},
+        "database.size (mongodb)": {
+            SIZE_WORDS[k]: v for k, v in DATABASE_CLASSES["MongoDB"].items()
+        },
+        "database.engine": {
+            "postgres": "RDS PostgreSQL",
+            "mysql": "RDS MySQL",
+            "mongodb": "ApsaraDB for MongoDB (replica set, 3 nodes)",
+        },
         "instance.image": dict(IMAGE_ALIASES),
         "volume.volume_class": dict(DISK_CATEGORIES),
         "function.runtime": dict(RUNTIMES),

@@ -60,22 +60,48 @@ def _cidr(value: str, path: str, low: int, high: int) -> list[Finding]:
 
 
 def _database(r: pb.Database) -> list[Finding]:
-    found: list[Finding] = []
     engine = tables.ENGINES.get(r.engine)
     if engine is None:
-        return [(ERROR, "RDS serves postgres and mysql", "engine")]
+        return [
+            (
+                ERROR,
+                "Alibaba runs postgres and mysql (RDS) and mongodb (ApsaraDB for MongoDB)",
+                "engine",
+            )
+        ]
+    found = _mongodb(r) if engine == "MongoDB" else _rds(r)
     if r.backup.window and not _WINDOW.match(r.backup.window):
         found.append(
             (
                 ERROR,
-                f"backup window {r.backup.window!r}: RDS takes whole hours, e.g. 03:00-04:00",
+                f"backup window {r.backup.window!r}: Alibaba takes whole hours, e.g. 03:00-04:00",
                 "backup.window",
             )
         )
     if r.backup.retention_days and not 7 <= r.backup.retention_days <= 730:
-        found.append((ERROR, "RDS keeps backups 7 to 730 days", "backup.retention_days"))
+        found.append((ERROR, "Alibaba keeps backups 7 to 730 days", "backup.retention_days"))
+    return found
+
+
+def _rds(r: pb.Database) -> list[Finding]:
     if r.storage_gb and r.storage_gb < 20:
-        found.append((ERROR, "RDS storage starts at 20 GB", "storage_gb"))
+        return [(ERROR, "RDS storage starts at 20 GB", "storage_gb")]
+    return []
+
+
+def _mongodb(r: pb.Database) -> list[Finding]:
+    found: list[Finding] = []
+    if r.version and r.version not in tables.MONGODB_VERSIONS:
+        offered = ", ".join(tables.MONGODB_VERSIONS)
+        found.append((ERROR, f"ApsaraDB for MongoDB offers {offered}", "version"))
+    if r.username and r.username != "root":
+        found.append(
+            (ERROR, "ApsaraDB for MongoDB's account is root: leave username unset", "username")
+        )
+    if r.storage_gb and (not 10 <= r.storage_gb <= 3000 or r.storage_gb % 10):
+        found.append(
+            (ERROR, "ApsaraDB for MongoDB storage is 10 to 3000 GB in steps of 10", "storage_gb")
+        )
     return found
 
 
