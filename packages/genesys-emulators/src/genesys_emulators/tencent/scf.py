@@ -5,12 +5,21 @@ in a child process with the function's own environment and returns its real resu
 does (`Result.RetMsg` is the JSON of what the handler returned). An `http` trigger (a
 function URL) is served by this same port at `/fn/<region>/<namespace>/<name>/...`, calling
 the handler with an API-gateway style event and answering with its `statusCode`/`body`.
+
+A web function (`Type: HTTP`) is a web server instead: its code holds an executable
+`scf_bootstrap` that starts the server, which SCF's proxy reaches on port 9000. Here the
+bootstrap runs through the core's program runner with PORT set to a free port (so concurrent
+invocations never collide; a bootstrap honours PORT where set, 9000 otherwise): a function
+URL request is forwarded to it as it came, and `Invoke` is `POST /` with the event as the
+body, its JSON answer the result and a non-2xx status a function error. No bootstrap, or a
+server that never listens, fails the invocation as SCF does.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import io
 import json
 import os
 import re
@@ -22,7 +31,14 @@ from typing import Any
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from genesys_emulators.core.functions import FunctionCode, run_handler
+from genesys_emulators.core.functions import (
+    FunctionCode,
+    Invocation,
+    ProgramError,
+    forward_http,
+    run_handler,
+    run_program,
+)
 from genesys_emulators.core.operations import Transition
 from genesys_emulators.tencent.api import (
     ActionService,
@@ -50,7 +66,10 @@ RUNTIMES = (
     "Nodejs16.13",
     "Nodejs18.15",
     "Nodejs20.18",
+    "Go1",
 )
+TYPES = ("Event", "HTTP")
+BOOTSTRAP = "scf_bootstrap"  # what SCF starts in a web function's code
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,58}[A-Za-z0-9]$")
 STEP = 0.05
 
@@ -84,6 +103,9 @@ class Scf(LayerActions, ActionService):
         runtime = body.get("Runtime") or "Python3.6"
         if runtime not in RUNTIMES:
             raise error("InvalidParameterValue.Runtime", f"The runtime `{runtime}` is not offered.")
+        kind = body.get("Type") or "Event"
+        if kind not in TYPES:
+            raise error("InvalidParameterValue.Type", f"Type `{kind}` is not Event nor HTTP.")
         settings = _settings(body, {"MemorySize": 128, "Timeout": 3})
         layers = self.checked_layers(body, region)
         code, size = _unpack((body.get("Code") or {}).get("ZipFile"))
@@ -99,7 +121,7 @@ class Scf(LayerActions, ActionService):
                 "Runtime": runtime,
                 "Handler": body.get("Handler") or "index.main_handler",
                 "Description": body.get("Description", ""),
-                "Type": body.get("Type") or "Event",
+                "Type": kind,
                 "Tags": tag_pairs(body.get("Tags"), "Key", "Value"),
                 "AddTime": now(),
                 "ModTime": now(),
@@ -239,14 +261,7 @@ class Scf(LayerActions, ActionService):
         if paths:  # SCF mounts layers under /opt, on the runtime's import path
             environment.setdefault("PYTHONPATH", os.pathsep.join(paths))
             environment.setdefault("NODE_PATH", os.pathsep.join(paths))
-        outcome = run_handler(
-            record["_code"],
-            record["Runtime"].lower(),
-            record["Handler"],
-            event,
-            environment=environment,
-            timeout_s=float(record["Timeout"]),
-        )
+        outcome = self._outcome(record, event, environment)
         duration = (time.monotonic() - started) * 1000
         return {
             "Log": outcome.logs,
@@ -259,12 +274,57 @@ class Scf(LayerActions, ActionService):
             "InvokeResult": 0 if outcome.ok else -1,
         }
 
+    @staticmethod
+    def _outcome(record: Record, event: Any, environment: dict[str, str]) -> Invocation:
+        timeout = float(record["Timeout"])
+        if record["Type"] == "HTTP":  # a web server: the event is POSTed to /
+            return run_program(
+                record["_code"], BOOTSTRAP, event, environment=environment, timeout_s=timeout
+            )
+        if record["Runtime"] == "Go1":
+            return Invocation(
+                False,
+                error="an event function in Go1 speaks SCF's Go SDK, which this emulator does "
+                "not run; make it a web function (Type HTTP)",
+            )
+        return run_handler(
+            record["_code"],
+            record["Runtime"].lower(),
+            record["Handler"],
+            event,
+            environment=environment,
+            timeout_s=timeout,
+        )
+
+    def _forward(self, record: Record, request: Request, rest: str) -> Response:
+        """A web function's URL: the request goes to its server as it came."""
+        environment = {v["Key"]: v.get("Value", "") for v in record["Environment"]["Variables"]}
+        query = request.query_string.decode()
+        try:
+            reply = forward_http(
+                record["_code"],
+                BOOTSTRAP,
+                request.method,
+                "/" + rest + (f"?{query}" if query else ""),
+                list(request.headers.items()),
+                request.get_data(),
+                environment=environment,
+                timeout_s=float(record["Timeout"]),
+            )
+        except ProgramError as exc:
+            return Response(
+                json.dumps({"errorMessage": str(exc)}), status=502, content_type="application/json"
+            )
+        return Response(reply.body, status=reply.status, headers=reply.headers)
+
     def http_call(
         self, request: Request, region: str, namespace: str, name: str, rest: str = ""
     ) -> Response:
         record = self.store.find("scf.functions", f"{region}/{namespace}/{name}")
         if record is None or not any(t["Type"] == "http" for t in record["_triggers"]):
             return Response("no function URL here", status=404)
+        if record["Type"] == "HTTP":
+            return self._forward(record, request, rest)
         event = {
             "httpMethod": request.method,
             "path": "/" + rest,
@@ -375,4 +435,16 @@ def _unpack(zipped: str | None) -> tuple[FunctionCode, int]:
         raise error(
             "InvalidParameterValue.ZipFile", f"Code.ZipFile is not a zip archive: {exc}"
         ) from None
+    _keep_exec_bits(raw, code)
     return code, len(raw)
+
+
+def _keep_exec_bits(raw: bytes, code: FunctionCode) -> None:
+    """SCF keeps the zip's unix modes (a web function's scf_bootstrap must be 755, and so
+    must the program it starts); the core's extraction drops them."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        for info in archive.infolist():
+            mode = info.external_attr >> 16
+            target = code.directory / info.filename
+            if info.create_system == 3 and mode & 0o111 and target.is_file():
+                target.chmod(target.stat().st_mode | (mode & 0o111))
