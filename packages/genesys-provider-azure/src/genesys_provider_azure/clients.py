@@ -50,6 +50,7 @@ MANAGEMENT = {
     "mysql": ("azure.mgmt.mysqlflexibleservers", "MySQLManagementClient"),
     "web": ("azure.mgmt.web", "WebSiteManagementClient"),
     "cdn": ("azure.mgmt.cdn", "CdnManagementClient"),
+    "cosmos": ("azure.mgmt.cosmosdb", "CosmosDBManagementClient"),
 }
 
 

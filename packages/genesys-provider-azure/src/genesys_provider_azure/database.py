@@ -1,4 +1,4 @@
-"""Databases: PostgreSQL and MySQL flexible servers.
+"""Databases: PostgreSQL and MySQL flexible servers; mongodb is Cosmos DB (cosmos.py).
 
 Size -> SKU and tier (tables.DATABASE_SKUS); multi_az -> zone-redundant high availability;
 backup.retention_days -> backupRetentionDays. PostgreSQL storage comes in fixed sizes, so a
@@ -17,6 +17,7 @@ from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
 
 from genesys_provider_azure import tables
+from genesys_provider_azure.clients import AzureClients
 from genesys_provider_azure.common import (
     AzureKind,
     apply_filters,
@@ -35,6 +36,7 @@ from genesys_provider_azure.common import (
     token_of,
     user_tags,
 )
+from genesys_provider_azure.cosmos import ACCOUNT_TYPE, CosmosMongo
 
 ENGINE_OF_TYPE = {
     "microsoft.dbforpostgresql/flexibleservers": "postgres",
@@ -78,6 +80,10 @@ def _fields(engine: str, config: Any, password: str | None) -> dict[str, Any]:
 class Databases(AzureKind):
     field = "database"
 
+    def __init__(self, clients: AzureClients) -> None:
+        super().__init__(clients)
+        self.mongo = CosmosMongo(clients)
+
     def _server_api(self, engine: str) -> Any:
         return self.clients.client("postgres" if engine == "postgres" else "mysql")
 
@@ -85,12 +91,15 @@ class Databases(AzureKind):
         engine = tables.DATABASE_ENGINES.get(config.engine)
         if engine is None:
             raise errors.InvalidArgument(
-                "Azure flexible servers run postgres or mysql", attribute_path="config.engine"
+                "Azure runs postgres and mysql (flexible servers) and mongodb (Cosmos DB)",
+                attribute_path="config.engine",
             )
         return engine
 
     def create(self, config: pb.DatabaseConfig, token: str) -> pb.Database:
         engine = self._engine(config)
+        if engine == "mongodb":
+            return self.mongo.create(config, token)
         api, group = self._server_api(engine), self.clients.group
         existing = self.taken(
             lambda: api.servers.get(group, config.name), token, f"{engine} flexible server"
@@ -120,12 +129,16 @@ class Databases(AzureKind):
 
     def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
         ids = arm_ids(ids)
-        found: dict[str, Any] = {}
+        cosmos = [i for i in ids if _type_of(i) == ACCOUNT_TYPE]
+        found: dict[str, Any] = self.mongo.read_many(cosmos, privates) if cosmos else {}
+        ids = [i for i in ids if _type_of(i) != ACCOUNT_TYPE]
+        servers: dict[str, Any] = {}
         for engine in {ENGINE_OF_TYPE.get(_type_of(i), "postgres") for i in ids}:
             for group in {group_of(i) for i in ids}:
                 api = self._server_api(engine)
-                found.update(by_id(listed(api.servers.list_by_resource_group, group)))
-        return pick(ids, found, lambda s, rid: self._convert(s, privates.get(rid, b"")))
+                servers.update(by_id(listed(api.servers.list_by_resource_group, group)))
+        found.update(pick(ids, servers, lambda s, rid: self._convert(s, privates.get(rid, b""))))
+        return found
 
     def find_by_token(self, token: str) -> str | None:
         for engine in ("postgres", "mysql"):
@@ -134,11 +147,16 @@ class Databases(AzureKind):
             ):
                 if token_of(server.tags) == token:
                     return str(server.id)
+        for account in self.mongo.accounts(self.clients.group):
+            if token_of(account.tags) == token:
+                return str(account.id)
         return None
 
     def update(self, request: Any) -> pb.Database:
         config = request.config
         engine = self._engine(config)
+        if engine == "mongodb":
+            return self.mongo.update(request)
         api = self._server_api(engine)
         group, name = group_of(request.id), name_of(request.id)
         current = api.servers.get(group, name)
@@ -157,6 +175,8 @@ class Databases(AzureKind):
         return self._convert(server, as_private(kept))
 
     def delete(self, resource_id: str) -> None:
+        if _type_of(resource_id) == ACCOUNT_TYPE:
+            return self.mongo.delete(resource_id)
         engine = ENGINE_OF_TYPE.get(_type_of(resource_id), "postgres")
         delete_or_not_found(
             lambda: self._server_api(engine).servers.begin_delete(
@@ -168,11 +188,14 @@ class Databases(AzureKind):
 
     @apply_filters
     def list(self, filters: Mapping[str, str]) -> Iterable[pb.Database]:
-        return [
+        servers = [
             self._convert(s, b"")
             for engine in ("postgres", "mysql")
             for s in self._server_api(engine).servers.list_by_resource_group(self.clients.group)
         ]
+        mongo = self.mongo
+        accounts = mongo.accounts(self.clients.group)
+        return servers + [mongo.convert(a, mongo.database_of(a), b"") for a in accounts]
 
     def _convert(self, server: Any, private: bytes) -> pb.Database:
         engine = ENGINE_OF_TYPE.get(str(server.type).lower(), "postgres")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import provider_pb2
 from genesys_plugin_sdk.planning import (
     hourly_cost,
@@ -26,6 +27,9 @@ def translate(which: str, body: Any) -> None:
     if which == "instance":
         body.provider_type = tables.instance_size_for(body.size, body.provider_type)
         body.provider_image = tables.IMAGES.get(body.image, body.image)
+    elif which == "database" and body.engine == pb.DATABASE_ENGINE_MONGODB:
+        throughput = tables.mongo_throughput_for(body.size)
+        body.provider_class = tables.mongo_class(throughput) if throughput else ""
     elif which == "database":
         body.provider_class = tables.database_sku_for(body.size)[0]
     elif which == "volume":
@@ -34,7 +38,29 @@ def translate(which: str, body: Any) -> None:
         )
 
 
+def _mongodb_cost(r: Any) -> provider_pb2.CostEstimate:
+    throughput = tables.mongo_throughput_for(r.size)
+    if not throughput:
+        return unknown_cost(f"mongodb size {r.size}")
+    factor = tables.COSMOS_ZONE_REDUNDANT_FACTOR if r.multi_az else 1.0
+    hourly = throughput / 100 * tables.COSMOS_RU100_HOURLY * factor
+    storage_usd = r.storage_gb * tables.COSMOS_STORAGE_GB_MONTH
+    zones = f" x {factor} (zone redundant)" if r.multi_az else ""
+    return provider_pb2.CostEstimate(
+        monthly_usd=round(hourly * MONTH + storage_usd, 2),
+        hourly_usd=round(hourly, 4),
+        components=[
+            f"Cosmos DB {throughput} RU/s manual throughput: {MONTH} hours x "
+            f"{throughput // 100} x ${tables.COSMOS_RU100_HOURLY}{zones}",
+            f"data stored (storage_gb): {r.storage_gb} GB-months x "
+            f"${tables.COSMOS_STORAGE_GB_MONTH}",
+        ],
+    )
+
+
 def _database_cost(r: Any) -> provider_pb2.CostEstimate:
+    if r.engine == pb.DATABASE_ENGINE_MONGODB:
+        return _mongodb_cost(r)
     hourly = tables.DATABASE_HOURLY.get(r.provider_class)
     if hourly is None:
         return unknown_cost(r.provider_class)
@@ -94,6 +120,26 @@ def cost_of(which: str, body: Any) -> provider_pb2.CostEstimate:
 
 
 def plan_item(index: int, item: Any) -> provider_pb2.PlannedResource:
-    return plan_resource(
+    planned = plan_resource(
         index, item, validate=validate, translate=translate, force_new=FORCE_NEW, cost=cost_of
     )
+    if _is_mongodb(item.desired) and _is_mongodb(item.prior):
+        _cosmos_replacements(item, planned)
+    return planned
+
+
+def _is_mongodb(resource: Any) -> bool:
+    return (
+        resource.WhichOneof("body") == "database"
+        and resource.database.engine == pb.DATABASE_ENGINE_MONGODB
+    )
+
+
+def _cosmos_replacements(item: Any, planned: provider_pb2.PlannedResource) -> None:
+    """Cosmos DB upgrades a server version in place but cannot change a region's zone
+    redundancy: unlike a flexible server, version is an update and multi_az a replacement."""
+    forced = set(planned.requires_replace) - {"version"}
+    if item.desired.database.multi_az != item.prior.database.multi_az:
+        forced.add("multi_az")
+    del planned.requires_replace[:]
+    planned.requires_replace.extend(sorted(forced))

@@ -2,7 +2,8 @@
 shows them).
 
 Prices are East US pay-as-you-go list prices in USD taken on PRICES_AS_OF from the Azure
-retail prices API (prices.azure.com); Linux VMs, flexible servers compute + storage.
+retail prices API (prices.azure.com); Linux VMs, flexible servers compute + storage, Cosmos DB
+provisioned throughput + storage.
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ DATABASE_SKUS: dict[int, tuple[str, str]] = {
     pb.SIZE_XLARGE: ("Standard_D8s_v3", "GeneralPurpose"),
 }
 DATABASE_TIERS = {sku: tier for sku, tier in DATABASE_SKUS.values()}
-DATABASE_ENGINES = {pb.DATABASE_ENGINE_POSTGRES: "postgres", pb.DATABASE_ENGINE_MYSQL: "mysql"}
+DATABASE_ENGINES = {
+    pb.DATABASE_ENGINE_POSTGRES: "postgres",
+    pb.DATABASE_ENGINE_MYSQL: "mysql",
+    pb.DATABASE_ENGINE_MONGODB: "mongodb",
+}
 DATABASE_VERSIONS = {
     "postgres": ("11", "12", "13", "14", "15", "16"),
     "mysql": ("5.7", "8.0.21"),
@@ -46,6 +51,27 @@ MYSQL_STORAGE_GB = (20, 16384)  # any size in this range
 BACKUP_RETENTION_DAYS = {"postgres": (7, 35), "mysql": (1, 35)}
 DEFAULT_DATABASE_USER = "genesysadmin"
 DEFAULT_STORAGE_GB = 32
+
+# engine: mongodb is Azure Cosmos DB for MongoDB, RU-based (a Microsoft.DocumentDB account of
+# kind MongoDB holding one MongoDB database named like it). A size is the database's shared,
+# manual provisioned throughput: Cosmos capacity is throughput (RU/s), billed by the hour like
+# an instance class, so each size is a fixed, predictable hourly price. (vCore clusters,
+# Microsoft.DocumentDB/mongoClusters, would map sizes to tiers, but azure-mgmt-cosmosdb has no
+# mongoClusters operations.)
+MONGO_THROUGHPUT: dict[int, int] = {
+    pb.SIZE_SMALL: 400,
+    pb.SIZE_MEDIUM: 1000,
+    pb.SIZE_LARGE: 4000,
+    pb.SIZE_XLARGE: 10000,
+}
+MONGO_VERSIONS = ("4.0", "4.2", "5.0", "6.0", "7.0")
+MONGO_DEFAULT_VERSION = "7.0"
+MONGO_PORT = 10255
+MONGO_HOST_SUFFIX = "mongo.cosmos.azure.com"
+# Periodic backups: every 4 hours (Azure's default), kept 8-720 hours; retention_days x 24.
+MONGO_BACKUP_INTERVAL_MINUTES = 240
+MONGO_BACKUP_DEFAULT_HOURS = 8
+MONGO_BACKUP_MAX_DAYS = 30
 
 # Image alias -> platform image "publisher:offer:sku:version". ubuntu-lts is the current
 # Canonical Ubuntu LTS (24.04, Noble).
@@ -130,6 +156,11 @@ NAME_RULES = {
         "3-63 lower-case letters, digits and single hyphens, starting and "
         "ending with a letter or digit",
     ),
+    "cosmos db account": (
+        r"[a-z0-9][-a-z0-9]{1,42}[a-z0-9]",
+        "3-44 lower-case letters, digits and hyphens, not starting or ending "
+        "with a hyphen (it becomes a DNS name)",
+    ),
     "flexible server": (
         r"[a-z0-9][-a-z0-9]{1,61}[a-z0-9]",
         "3-63 lower-case letters, digits and hyphens, not starting or ending "
@@ -175,6 +206,15 @@ def database_sku_for(size: int) -> tuple[str, str]:
     return DATABASE_SKUS.get(size, ("", ""))
 
 
+def mongo_throughput_for(size: int) -> int:
+    return MONGO_THROUGHPUT.get(size or pb.SIZE_SMALL, 0)
+
+
+def mongo_class(throughput: int) -> str:
+    """A throughput as plans and reads name it (the database's provider_class)."""
+    return f"{throughput} RU/s"
+
+
 def postgres_storage_for(requested: int) -> int:
     """The smallest PostgreSQL flexible-server storage size holding `requested` GB."""
     wanted = requested or DEFAULT_STORAGE_GB
@@ -201,6 +241,13 @@ DATABASE_HOURLY = {
     "Standard_D8s_v3": 0.712,
 }
 DATABASE_STORAGE_GB_MONTH = 0.115
+# Cosmos DB: standard (manual) provisioned throughput, single write region, per 100 RU/s-hour;
+# zone redundancy multiplies throughput by 1.25; transactional storage per GB-month. The row
+# was added on COSMOS_PRICES_AS_OF from Azure's published Cosmos DB list prices (East US).
+COSMOS_PRICES_AS_OF = "2026-12-05"
+COSMOS_RU100_HOURLY = 0.008
+COSMOS_ZONE_REDUNDANT_FACTOR = 1.25
+COSMOS_STORAGE_GB_MONTH = 0.25
 BLOB_GB_MONTH = 0.0208  # hot LRS
 LOAD_BALANCER_HOURLY = 0.025  # Standard, first 5 rules
 FRONT_DOOR_MONTH = 35.0  # Standard profile base fee
@@ -216,6 +263,8 @@ def price_entries() -> list[tuple[str, float, str]]:
         ("instance:os-disk", OS_DISK_MONTH, "month"),
         *((f"volume:{sku}", usd, "gb-month") for sku, usd in DISK_GB_MONTH.items()),
         ("database:storage", DATABASE_STORAGE_GB_MONTH, "gb-month"),
+        ("database:cosmos-mongodb-100-ru-s", COSMOS_RU100_HOURLY, "hour"),
+        ("database:cosmos-mongodb-storage", COSMOS_STORAGE_GB_MONTH, "gb-month"),
         ("storage:blob-hot-lrs", BLOB_GB_MONTH, "gb-month"),
         ("function:executions", FUNCTION_EXECUTION_MILLION, "request-million"),
         ("cdn:front-door-standard", FRONT_DOOR_MONTH, "month"),
@@ -233,11 +282,16 @@ def translation_tables() -> dict[str, dict[str, str]]:
     return {
         "instance.size": sizes,
         "database.size": db,
+        "database.size (mongodb)": {
+            pb.Size.Name(k).removeprefix("SIZE_").lower(): f"{mongo_class(ru)} shared throughput"
+            for k, ru in MONGO_THROUGHPUT.items()
+        },
         "instance.image": dict(IMAGES),
         "volume.volume_class": dict(VOLUME_SKUS),
         "database.engine": {
             "postgres": "PostgreSQL flexible server",
             "mysql": "MySQL flexible server",
+            "mongodb": "Azure Cosmos DB for MongoDB (RU): account of kind MongoDB + database",
         },
         "function.runtime": {k: v[0] for k, v in RUNTIMES.items()},
         "bucket.storage_account": {

@@ -79,11 +79,58 @@ def _bucket(r: pb.Bucket) -> list[Finding]:
     return found
 
 
+def _mongodb(r: pb.Database) -> list[Finding]:
+    """Cosmos DB for MongoDB (RU): what Azure refuses, and what the mapping leaves out."""
+    found = _name("cosmos db account", r.name)
+    if r.version and r.version not in tables.MONGO_VERSIONS:
+        offered = ", ".join(tables.MONGO_VERSIONS)
+        found.append((ERROR, f"Cosmos DB for MongoDB serves versions {offered}", "version"))
+    if r.size and r.size not in tables.MONGO_THROUGHPUT:
+        found.append((ERROR, "no Cosmos DB throughput for this size", "size"))
+    days = r.backup.retention_days
+    if days and not 1 <= days <= tables.MONGO_BACKUP_MAX_DAYS:
+        limit = tables.MONGO_BACKUP_MAX_DAYS
+        found.append(
+            (ERROR, f"Cosmos DB keeps periodic backups 1-{limit} days", "backup.retention_days")
+        )
+    if r.username and r.username != r.name:
+        found.append(
+            (
+                WARNING,
+                "Cosmos DB for MongoDB signs in as the account (the database's name) with "
+                "the account key: username is not used",
+                "username",
+            )
+        )
+    if r.backup.window:
+        found.append(
+            (
+                WARNING,
+                "Cosmos DB takes periodic backups every 4 hours: backup.window is "
+                "recorded, not applied",
+                "backup.window",
+            )
+        )
+    if r.storage_gb:
+        found.append(
+            (
+                WARNING,
+                "Cosmos DB provisions no storage: storage_gb is priced as data stored and "
+                "grows with use",
+                "storage_gb",
+            )
+        )
+    return found
+
+
 def _database(r: pb.Database) -> list[Finding]:
-    found = _name("flexible server", r.name)
     engine = tables.DATABASE_ENGINES.get(r.engine)
+    if engine == "mongodb":
+        return _mongodb(r)
+    found = _name("flexible server", r.name)
     if engine is None:
-        return [*found, (ERROR, "Azure flexible servers run postgres or mysql", "engine")]
+        summary = "Azure runs postgres and mysql (flexible servers) and mongodb (Cosmos DB)"
+        return [*found, (ERROR, summary, "engine")]
     if r.version and r.version not in tables.DATABASE_VERSIONS[engine]:
         found.append(
             (
