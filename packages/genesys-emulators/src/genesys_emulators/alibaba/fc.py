@@ -1,6 +1,6 @@
 """Function Compute 3.0 (ROA, `/2023-03-30/...`): functions with their code, HTTP triggers,
 layers (fc_layers.py), and invocation that runs the handler from the uploaded zip in a child
-process.
+process; a custom runtime's HTTP server is started and sent `POST /invoke` (fc_custom.py).
 
 The answer of an invocation is the handler's return value as the body (a dict or list as
 JSON, a string as is), with `x-fc-error-type: UnhandledInvocationError` when it raised, as
@@ -22,10 +22,11 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from genesys_emulators.alibaba import catalog
+from genesys_emulators.alibaba.fc_custom import custom_config, invoke_custom, is_custom
 from genesys_emulators.alibaba.fc_layers import LAYER_RULES, LayersMixin
 from genesys_emulators.alibaba.rpc import request_id
 from genesys_emulators.core import CloudError, Dialect, FaultPlan, ServiceApp
-from genesys_emulators.core.functions import FunctionCode, run_handler
+from genesys_emulators.core.functions import FunctionCode, Invocation, run_handler
 
 BASE = "/2023-03-30/functions"
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,127}$")
@@ -38,6 +39,7 @@ UPDATABLE = (
     "description",
     "layers",
     "role",
+    "customRuntimeConfig",
 )
 
 
@@ -107,8 +109,10 @@ class FunctionCompute(LayersMixin, ServiceApp):
 
     def _check(self, body: dict[str, Any]) -> None:
         runtime = body.get("runtime", "")
-        if runtime not in catalog.FC_RUNTIMES:
+        if runtime not in catalog.FC_RUNTIMES and not is_custom(runtime):
             raise CloudError(400, "InvalidArgument", f"runtime '{runtime}' is not supported")
+        if is_custom(runtime):
+            body["customRuntimeConfig"] = custom_config(body)
         memory = int(body.get("memorySize") or 128)
         if memory < 128 or memory > 32768 or memory % 64:
             raise CloudError(
@@ -164,6 +168,11 @@ class FunctionCompute(LayersMixin, ServiceApp):
                 "description": body.get("description", ""),
                 "role": body.get("role", ""),
                 "layers": layers,
+                **(
+                    {"customRuntimeConfig": body["customRuntimeConfig"]}
+                    if is_custom(body["runtime"])
+                    else {}
+                ),
                 "tags": list(body.get("tags") or []),
                 "codeSize": size,
                 "codeChecksum": checksum,
@@ -307,6 +316,9 @@ class FunctionCompute(LayersMixin, ServiceApp):
             function = dict(self._function(name))
             code = self.codes[name]
         raw = request.get_data()
+        if is_custom(function["runtime"]):
+            custom = invoke_custom(code, function, raw, float(function["timeout"]))
+            return self._answer(request, custom)
         try:
             event: Any = json.loads(raw) if raw.strip() else {}
         except ValueError:
@@ -320,6 +332,11 @@ class FunctionCompute(LayersMixin, ServiceApp):
             timeout_s=float(function["timeout"]),
             import_paths=self.layer_import_paths(function["layers"], function["runtime"]),
         )
+        return self._answer(request, outcome)
+
+    @staticmethod
+    def _answer(request: Request, outcome: Invocation) -> Response:
+        """The InvokeFunction answer: the result as the body, or FC's function error."""
         headers = {"x-fc-request-id": request_id()}
         if request.headers.get("x-fc-log-type") == "Tail":
             headers["x-fc-log-result"] = base64.b64encode(outcome.logs.encode()[-4096:]).decode()
