@@ -6,6 +6,8 @@ drift made outside Genesys shows in a plan. An `http` trigger is SCF's function 
 (type "http", no auth); its path and methods are kept in the trigger's CustomArgument and
 read back from it. Invoke is SCF's synchronous Invoke: `Result.RetMsg` is the handler's
 return value as JSON, `InvokeResult` non-zero means the handler failed.
+
+A go1.21 function is an SCF web function (Type HTTP) built from `source`: see go_functions.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from genesys_provider_tencent.common import (
     user_tags,
 )
 from genesys_provider_tencent.errors import TRANSLATOR, ApiError
+from genesys_provider_tencent.go_functions import handler_of, is_go, scf_zip
 from genesys_provider_tencent.layers import layer_ids_of, layer_refs
 
 SHA_MARK = "genesys:code-sha256="
@@ -143,9 +146,9 @@ class Functions(KindHandler):
             "FunctionName": config.name,
             "Namespace": tables.NAMESPACE,
             "Runtime": runtime,
-            "Code": {"ZipFile": base64.b64encode(config.code.zip).decode()},
+            "Code": {"ZipFile": base64.b64encode(_package(config)).decode()},
             "Tags": tag_list(config.tags, token=token),
-            "Type": "Event",
+            "Type": _type(config),
             **self._settings(config),
         }
         try:
@@ -165,8 +168,11 @@ class Functions(KindHandler):
 
     @staticmethod
     def _settings(config: pb.FunctionConfig) -> dict[str, Any]:
+        default = "index.main_handler"
         return {
-            "Handler": config.handler or "index.main_handler",
+            "Handler": handler_of(config.handler)
+            if is_go(config.runtime)
+            else (config.handler or default),
             "MemorySize": config.memory_mb or tables.DEFAULT_MEMORY_MB,
             "Timeout": config.timeout_s or tables.DEFAULT_TIMEOUT_S,
             "Environment": {
@@ -212,6 +218,7 @@ class Functions(KindHandler):
         config, name = request.config, request.id
         changed = {c.split(".")[0] for c in request.changed} or {*CONFIG_FIELDS, "code", "triggers"}
         refuse_change(changed, ("name",), "function")
+        self._refuse_type_change(name, config)
         if "tags" in changed:
             current = read_one(self, name)
             resource = self.clients.resource_name(
@@ -219,14 +226,15 @@ class Functions(KindHandler):
             )
             retag(self.clients, resource, current.tags, config.tags)
         settings = self._settings(config)
-        if "code" in changed and config.code.zip:
+        rebuilt = is_go(config.runtime) and "handler" in changed  # the binary's name changed
+        if ("code" in changed or rebuilt) and config.code.zip:
             self.clients.call(
                 "scf",
                 "UpdateFunctionCode",
                 {
                     "FunctionName": name,
                     "Namespace": tables.NAMESPACE,
-                    "ZipFile": base64.b64encode(config.code.zip).decode(),
+                    "ZipFile": base64.b64encode(_package(config)).decode(),
                     "Handler": settings["Handler"],
                 },
             )
@@ -248,12 +256,32 @@ class Functions(KindHandler):
             self._set_triggers(name, config.triggers)
         return read_one(self, name)
 
+    def _refuse_type_change(self, name: str, config: pb.FunctionConfig) -> None:
+        """SCF fixes a function's Type at creation: Go (a web function) and python/node (an
+        event function) cannot turn into each other in place."""
+        current = self._get(name) or {}
+        if current and current.get("Type", "Event") != _type(config):
+            raise errors.FailedPrecondition(
+                f"SCF cannot turn a {current.get('Type')} function into a {_type(config)} one "
+                f"(runtime {config.runtime}): give the function a new name to replace it",
+                attribute_path="config.runtime",
+            )
+
     def delete(self, resource_id: str) -> None:
         read_one(self, resource_id)
         self.clients.call(
             "scf", "DeleteFunction", {"FunctionName": resource_id, "Namespace": tables.NAMESPACE}
         )
         self.waiter.wait_gone(resource_id)
+
+
+def _type(config: pb.FunctionConfig) -> str:
+    return "HTTP" if is_go(config.runtime) else "Event"
+
+
+def _package(config: pb.FunctionConfig) -> bytes:
+    """What SCF runs: the source zip as is, or for Go the built web-function package."""
+    return scf_zip(config.code.zip, config.handler) if is_go(config.runtime) else config.code.zip
 
 
 def _runtime(config: pb.FunctionConfig) -> str:

@@ -196,6 +196,9 @@ RUNTIMES: dict[str, str] = {
     "nodejs16": "Nodejs16.13",
     "nodejs18": "Nodejs18.15",
     "nodejs20": "Nodejs20.18",
+    # A web function (Type HTTP) in SCF's Go environment: the binary is built here from
+    # `source` with the local Go toolchain (go_functions.py), so SCF's Go version is moot.
+    "go1.21": "Go1",
 }
 DEFAULT_MEMORY_MB = 128
 DEFAULT_TIMEOUT_S = 3

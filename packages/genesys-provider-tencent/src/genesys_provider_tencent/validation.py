@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
+from genesys_plugin_sdk.go_build import go_toolchain, missing_toolchain_message
 from genesys_plugin_sdk.planning import validate_kinds
 
 from genesys_provider_tencent import tables
@@ -166,6 +167,8 @@ def _function(r: pb.Function) -> list[Finding]:
         found.append(
             (ERROR, f"runtime {r.runtime!r} is not offered by SCF; one of {known}", "runtime")
         )
+    if r.runtime.startswith("go") and tables.scf_runtime_for(r.runtime) is not None:
+        found += _go(r)
     if r.memory_mb and (not 64 <= r.memory_mb <= 3072 or r.memory_mb % 64):
         found.append((ERROR, "memory must be a multiple of 64 MB from 64 to 3072", "memory_mb"))
     if r.timeout_s and not 1 <= r.timeout_s <= 900:
@@ -179,6 +182,17 @@ def _function(r: pb.Function) -> list[Finding]:
                     f"triggers[{i}].type",
                 )
             )
+    return found
+
+
+def _go(r: pb.Function) -> list[Finding]:
+    found: list[Finding] = []
+    if go_toolchain() is None:
+        found.append((ERROR, missing_toolchain_message(r.runtime), "runtime"))
+    if r.handler == "scf_bootstrap":
+        found.append(
+            (ERROR, "scf_bootstrap is SCF's start script; name the Go binary otherwise", "handler")
+        )
     return found
 
 
