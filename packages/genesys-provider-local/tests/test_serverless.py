@@ -116,7 +116,7 @@ def test_bad_code_and_runtimes_are_rejected(conn):
     assert caught.value.attribute_path == "config.code.sha256"
     with pytest.raises(errors.InvalidArgument) as caught:
         conn.serverless.CreateFunction(
-            serverless_pb2.CreateFunctionRequest(config=function_config(runtime="go1.21"))
+            serverless_pb2.CreateFunctionRequest(config=function_config(runtime="java21"))
         )
     assert caught.value.attribute_path == "config.runtime"
     escape = function_config(code=pb.FunctionCode(zip=make_zip({"../evil.py": ""})))

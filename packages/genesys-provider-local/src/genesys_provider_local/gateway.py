@@ -5,7 +5,8 @@
 Run under the supervisor (it outlives the plugin, like an instance). Each request becomes an
 API-Gateway-style event ({"httpMethod", "path", "headers", "queryStringParameters", "body"});
 the handler runs through invoke.py; a returned {"statusCode", "headers", "body"} is the
-response, any other value is sent as JSON with status 200, a function error as 502. The
+response, any other value is sent as JSON with status 200, a function error as 502. A Go
+function's binary gets the request itself, as it came, and its response is sent as is. The
 function spec is re-read from <function dir>/function.json on every request, so updates
 apply at once. Stdlib only.
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from genesys_provider_local import invoke
+from genesys_provider_local import invoke, program, runtimes
 
 SPEC_FILE = "function.json"
 
@@ -71,6 +72,9 @@ class FunctionHandler(BaseHTTPRequestHandler):
             self._reply(404, {"Content-Type": "text/plain"}, b"no route\n")
             return
         length = int(self.headers.get("Content-Length") or 0)
+        if runtimes.is_go(spec.get("runtime", "")):
+            self._forward(spec, self.rfile.read(length) if length else b"")
+            return
         event = {
             "httpMethod": self.command,
             "path": url.path,
@@ -84,6 +88,25 @@ class FunctionHandler(BaseHTTPRequestHandler):
             self._reply(502, {"Content-Type": "text/plain"}, f"{outcome.error}\n".encode())
             return
         self._reply_result(json.loads(outcome.payload or b"null"))
+
+    def _forward(self, spec: dict[str, Any], body: bytes) -> None:
+        """A Go function gets the request as it came; its response goes back as is."""
+        timeout = int(spec.get("timeout_s") or invoke.DEFAULT_TIMEOUT_S)
+        try:
+            reply = program.request(
+                invoke.binary_of(spec), invoke.program_env(spec, timeout),
+                self.command, self.path, list(self.headers.items()), body, timeout,
+            )
+        except program.ProgramFailed as err:
+            self._reply(502, {"Content-Type": "text/plain"}, f"{err}\n".encode())
+            return
+        self.send_response(reply.status)
+        for key, value in reply.headers:
+            if key.lower() not in ("date", "server"):  # this server sends its own
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        self.wfile.write(reply.body)
 
     def _reply_result(self, result: Any) -> None:
         if isinstance(result, dict) and "statusCode" in result:

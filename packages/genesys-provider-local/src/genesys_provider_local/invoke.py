@@ -4,7 +4,9 @@ The spec (also written to <function dir>/function.json for the HTTP gateway) say
 code and layers are and how to run it. The event goes in as JSON on stdin; the handler's
 return value comes back through a result file (so the handler may print freely); its
 output's tail is the invocation's logs. On timeout the whole process group is killed.
-Memory is a label: no limit is applied. Stdlib only (the gateway imports this).
+Memory is a label: no limit is applied. A Go function's binary is run by program.py instead
+(the Go contract: it serves HTTP on $PORT; the event is `POST /`). Stdlib only (the gateway
+imports this).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from genesys_provider_local import runtimes
+from genesys_provider_local import program, runtimes
 
 BOOTSTRAPS = Path(__file__).parent / "bootstraps"
 DEFAULT_TIMEOUT_S = 3
@@ -50,13 +52,19 @@ class Outcome:
 def environment(spec: dict[str, Any], deadline_ms: int) -> dict[str, str]:
     env = {k: os.environ[k] for k in _HOST_VARIABLES if k in os.environ}
     env.update(spec.get("environment") or {})
-    layers = [str(d) for d in spec.get("layer_dirs") or []]
     env.update(
         {
             "GENESYS_FUNCTION_NAME": spec.get("name", ""),
             "GENESYS_FUNCTION_MEMORY_MB": str(spec.get("memory_mb") or DEFAULT_MEMORY_MB),
             "GENESYS_FUNCTION_DEADLINE_MS": str(deadline_ms),
             "GENESYS_REQUEST_ID": str(uuid.uuid4()),
+        }
+    )
+    if runtimes.is_go(spec.get("runtime", "")):
+        return env  # a binary: no interpreter search paths
+    layers = [str(d) for d in spec.get("layer_dirs") or []]
+    env.update(
+        {
             "PYTHONPATH": os.pathsep.join([f"{d}/python" for d in layers] + layers),
             "NODE_PATH": os.pathsep.join([f"{d}/nodejs/node_modules" for d in layers] + layers),
             "PYTHONDONTWRITEBYTECODE": "1",
@@ -84,8 +92,50 @@ def _read_outcome(result_path: Path, returncode: int | None) -> tuple[bytes, str
     return b"", str(outcome.get("error") or "the function failed")
 
 
+def program_env(spec: dict[str, Any], timeout: int) -> dict[str, str]:
+    """What a Go function's binary sees (PORT is added per run): never the plugin's own."""
+    return environment(spec, int(time.time() * 1000) + timeout * 1000)
+
+
+def binary_of(spec: dict[str, Any]) -> Path:
+    return Path(spec["code_dir"]) / spec["handler"]
+
+
+def _invoke_program(spec: dict[str, Any], payload: bytes, timeout: int) -> Outcome:
+    """The Go contract: `POST /` with the event; the JSON body is the result, a non-2xx
+    status a function error."""
+    started = time.monotonic()
+    headers = [("Content-Type", "application/json")]
+    try:
+        reply = program.request(
+            binary_of(spec), program_env(spec, timeout), "POST", "/", headers, payload, timeout
+        )
+    except program.ProgramFailed as err:
+        duration = int((time.monotonic() - started) * 1000)
+        return Outcome(error=str(err), logs=err.logs, duration_ms=duration)
+    duration = int((time.monotonic() - started) * 1000)
+    if not 200 <= reply.status < 300:
+        detail = reply.body[:512].decode(errors="replace").strip()
+        error = f"the program answered HTTP {reply.status}" + (f": {detail}" if detail else "")
+        return Outcome(error=error, logs=reply.logs, duration_ms=duration)
+    return Outcome(payload=_as_json(reply.body), logs=reply.logs, duration_ms=duration)
+
+
+def _as_json(body: bytes) -> bytes:
+    """The body if it is JSON; other text becomes a JSON string, nothing becomes null."""
+    if not body.strip():
+        return b"null"
+    try:
+        json.loads(body)
+    except ValueError:
+        return json.dumps(body.decode(errors="replace")).encode()
+    return body
+
+
 def invoke(spec: dict[str, Any], payload: bytes) -> Outcome:
     timeout = int(spec.get("timeout_s") or DEFAULT_TIMEOUT_S)
+    if runtimes.is_go(spec.get("runtime", "")):
+        return _invoke_program(spec, payload, timeout)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="genesys-invoke-") as scratch:
         result_path = Path(scratch) / "result.json"

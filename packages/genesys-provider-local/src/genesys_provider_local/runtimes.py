@@ -1,6 +1,7 @@
-"""Function runtimes: which interpreter runs a `python3.x` or `nodejs*` function here.
+"""Function runtimes: which interpreter runs a `python3.x` or `nodejs*` function here, and
+which Go toolchain builds a `go1.x` one (its binary then runs by itself).
 
-Stdlib only: the function gateway process imports this too.
+Stdlib only at import: the function gateway process imports this too.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from dataclasses import dataclass
 
 _PYTHON = re.compile(r"^python3(?:\.(\d+))?$")
 _NODE = re.compile(r"^nodejs(\d+)?(?:\.x)?$")
+_GO = re.compile(r"^go1\.(\d+)$")
 
 
 @dataclass(frozen=True)
 class Runtime:
-    language: str  # "python" | "node"
-    interpreter: str  # absolute path of the executable
+    language: str  # "python" | "node" | "go"
+    interpreter: str  # absolute path of the executable (for go: of the `go` that builds)
     note: str = ""  # a warning for the user, e.g. a version fallback
 
 
@@ -61,8 +63,34 @@ def _node(major: str | None, runtime: str) -> Runtime:
     return Runtime("node", node, note)
 
 
-@functools.lru_cache(maxsize=32)
+def _go(minor: str, runtime: str) -> Runtime:
+    from genesys_plugin_sdk.go_build import go_toolchain, missing_toolchain_message
+
+    go = go_toolchain()
+    version = _runs(go, "env", "GOVERSION") if go else None
+    if go is None or version is None:
+        raise ValueError(missing_toolchain_message(runtime))
+    have = re.match(r"go1\.(\d+)", version)
+    note = ""
+    if have and int(have.group(1)) < int(minor):
+        note = (
+            f"{runtime} asked for; the function is built with the installed {version} "
+            "(code using newer language or library features will not compile)"
+        )
+    return Runtime("go", go, note)
+
+
 def resolve(runtime: str) -> Runtime:
+    """The interpreter for a runtime name; ValueError if the runtime is not offered.
+    A Go runtime is looked up afresh each time: the toolchain may be installed meanwhile."""
+    go = _GO.match(runtime)
+    if go:
+        return _go(go.group(1), runtime)
+    return _resolve_interpreter(runtime)
+
+
+@functools.lru_cache(maxsize=32)
+def _resolve_interpreter(runtime: str) -> Runtime:
     """The interpreter for a runtime name; ValueError if the runtime is not offered."""
     python = _PYTHON.match(runtime)
     if python:
@@ -71,7 +99,8 @@ def resolve(runtime: str) -> Runtime:
     if node:
         return _node(node.group(1), runtime)
     raise ValueError(
-        f"runtime {runtime!r} is not offered by the local provider (python3.x and nodejs* are)"
+        f"runtime {runtime!r} is not offered by the local provider "
+        "(python3.x, nodejs* and go1.x are)"
     )
 
 
@@ -82,7 +111,7 @@ def runtime_made(runtime: str) -> str:
         found = resolve(runtime)
     except ValueError:
         return runtime
-    if not found.note:
+    if not found.note or found.language == "go":  # go: the asked version is the record
         return runtime
     if found.language == "python":
         return f"python{sys.version_info.major}.{sys.version_info.minor}"
@@ -91,4 +120,8 @@ def runtime_made(runtime: str) -> str:
 
 
 def is_known(runtime: str) -> bool:
-    return bool(_PYTHON.match(runtime) or _NODE.match(runtime))
+    return bool(_PYTHON.match(runtime) or _NODE.match(runtime) or _GO.match(runtime))
+
+
+def is_go(runtime: str) -> bool:
+    return bool(_GO.match(runtime))

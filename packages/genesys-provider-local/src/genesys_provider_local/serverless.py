@@ -2,10 +2,12 @@
 
 A function's code zip is unpacked into <root>/functions/<id>/code/; InvokeFunction runs the
 handler (module.function) in a fresh python3.x or node process (invoke.py) with the
-function's environment and timeout. Layers are unpacked into <root>/layers/<id>/ and put on
-the function's PYTHONPATH (<layer>/python and <layer>) and NODE_PATH. A function with an
-http trigger gets a real endpoint: a supervised gateway process (gateway.py) on a free
-127.0.0.1 port; `url` is its address.
+function's environment and timeout. A go1.x function's source is built for this host
+(genesys_plugin_sdk.go_build) and the binary its `handler` names is unpacked instead; each
+invocation starts it with PORT set and POSTs the event to it (program.py). Layers are
+unpacked into <root>/layers/<id>/ and put on the function's PYTHONPATH (<layer>/python and
+<layer>) and NODE_PATH. A function with an http trigger gets a real endpoint: a supervised
+gateway process (gateway.py) on a free 127.0.0.1 port; `url` is its address.
 """
 
 from __future__ import annotations
@@ -121,16 +123,7 @@ class FunctionOps(KindOps[pb.Function]):
             shutil.rmtree(gateway, ignore_errors=True)
             port = 0
         function.url = f"http://127.0.0.1:{port}/{_literal_part(http[0].path)}" if http else ""
-        runtime = runtimes.resolve(function.runtime)
-        function.provider_data.CopyFrom(
-            struct(
-                code_dir=str(directory / "code"),
-                interpreter=runtime.interpreter,
-                note=runtime.note or None,
-                timeout_s=function.timeout_s or invoke.DEFAULT_TIMEOUT_S,
-                memory_mb=f"{function.memory_mb or invoke.DEFAULT_MEMORY_MB} (label only)",
-            )
-        )
+        function.provider_data.CopyFrom(_facts(function, directory / "code"))
         return {**aux, "gateway_port": port}
 
     def _start_gateway(self, gateway: Path, directory: Path) -> int:
@@ -145,9 +138,19 @@ class FunctionOps(KindOps[pb.Function]):
         _wait_for_port(port, gateway / "console.log")
         return port
 
+    def _install_code(self, rid: str, config: pb.FunctionConfig) -> str:
+        """Unpacks the code into <function dir>/code; a Go function's source is built for
+        this host first and its binary unpacked instead. Returns the source's SHA-256."""
+        target = self.directory(rid) / "code"
+        if not runtimes.is_go(config.runtime):
+            return unpack(config.code, target, "config.code")
+        digest = check_code(config.code, "config.code")
+        unpack(pb.FunctionCode(zip=_build_go(config)), target, "config.code")
+        return digest
+
     def build(self, rid: str, config: pb.FunctionConfig) -> tuple[pb.Function, dict[str, Any]]:
-        directory = make_dir(self.directory(rid), 0o700)  # its environment is in there
-        digest = unpack(config.code, directory / "code", "config.code")
+        make_dir(self.directory(rid), 0o700)  # its environment is in there
+        digest = self._install_code(rid, config)
         function = pb.Function(
             id=rid,
             name=config.name,
@@ -162,7 +165,7 @@ class FunctionOps(KindOps[pb.Function]):
             state="active",
             tags=config.tags,
         )
-        return function, self._publish(rid, function, {})
+        return function, {**self._publish(rid, function, {}), "built_runtime": function.runtime}
 
     def destroy(self, rid: str, message: pb.Function | None) -> None:
         directory = self.directory(rid)
@@ -177,9 +180,19 @@ class FunctionOps(KindOps[pb.Function]):
     def on_update(
         self, rid: str, message: pb.Function, aux: dict[str, Any], config: Any, fields: set[str]
     ) -> dict[str, Any]:
-        if "code" in fields:
-            message.code_sha256 = unpack(config.code, self.directory(rid) / "code", "config.code")
-        return self._publish(rid, message, aux)
+        was_go = runtimes.is_go(str(aux.get("built_runtime", "")))
+        # A Go binary depends on the handler (its name) and the runtime, not only the code.
+        rebuild = {"code"} if not (was_go or runtimes.is_go(message.runtime)) else {
+            "code", "handler", "runtime"}
+        if fields & rebuild:
+            if "code" not in fields and not config.code.zip:
+                raise errors.InvalidArgument(
+                    "changing a go function's handler or runtime rebuilds it: send its code",
+                    attribute_path="config.code",
+                )
+            config.runtime, config.handler = message.runtime, message.handler
+            message.code_sha256 = self._install_code(rid, config)
+        return {**self._publish(rid, message, aux), "built_runtime": message.runtime}
 
     def invoke(self, rid: str, payload: bytes) -> serverless_pb2.InvokeFunctionResponse:
         self.rt.gate(mutating=False)
@@ -236,6 +249,41 @@ class LayerOps(KindOps[pb.Layer]):
                 message.version += 1  # new code is a new layer version, as clouds number them
             message.code_sha256 = digest
         return aux
+
+
+def _build_go(config: pb.FunctionConfig) -> bytes:
+    """The function's Go source built for this machine (cached by go_build)."""
+    from genesys_plugin_sdk.go_build import GoBuildError, build_go_zip, host_platform
+
+    try:
+        runtimes.resolve(config.runtime)
+    except ValueError as exc:
+        raise errors.InvalidArgument(str(exc), attribute_path="config.runtime") from None
+    goos, goarch = host_platform()
+    try:
+        return build_go_zip(config.code.zip, binary=config.handler, goos=goos, goarch=goarch)
+    except GoBuildError as exc:
+        raise errors.InvalidArgument(exc.message, attribute_path="config.code") from None
+
+
+def _facts(function: pb.Function, code_dir: Path) -> Any:
+    """provider_data: where the code is and what runs it (no environment: it may hold secrets)."""
+    facts: dict[str, Any] = {
+        "code_dir": str(code_dir),
+        "timeout_s": function.timeout_s or invoke.DEFAULT_TIMEOUT_S,
+        "memory_mb": f"{function.memory_mb or invoke.DEFAULT_MEMORY_MB} (label only)",
+    }
+    if runtimes.is_go(function.runtime):
+        facts["binary"] = str(code_dir / function.handler)
+        try:
+            runtime = runtimes.resolve(function.runtime)
+        except ValueError:  # the binary is built; it runs without the toolchain
+            return struct(**facts)
+        facts["toolchain"] = runtime.interpreter
+        facts["note"] = runtime.note or None
+        return struct(**facts)
+    runtime = runtimes.resolve(function.runtime)
+    return struct(**facts, interpreter=runtime.interpreter, note=runtime.note or None)
 
 
 def _literal_part(route: str) -> str:

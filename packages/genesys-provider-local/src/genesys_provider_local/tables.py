@@ -49,6 +49,8 @@ IMAGE_ALIASES: dict[str, str] = {
 RUNTIMES: dict[str, str] = {
     "python3.x": "pythonX.Y on PATH if it runs, else the plugin's own Python",
     "nodejs*": "node on PATH",
+    "go1.x": "built from `source` for this host with `go` on PATH; the binary (`handler`, "
+    "default bootstrap) serves HTTP on $PORT",
 }
 DATABASE_ENGINES: dict[str, str] = {
     "sqlite": "a sqlite file; endpoint sqlite:///<path>",

@@ -27,6 +27,7 @@ _HOSTNAME = re.compile(
     r"^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
 )
 _HANDLER = re.compile(r"^[A-Za-z_][\w./-]*\.[A-Za-z_$][\w$]*$")
+_BINARY = re.compile(r"^[A-Za-z0-9_.-]+$")  # a Go function's handler: its executable
 PROTOCOLS = ("tcp", "udp", "icmp", "all")
 LISTENER_PROTOCOLS = ("http", "https", "tcp")
 
@@ -174,7 +175,15 @@ def _function(m: Message) -> list[Problem]:
             if note:
                 found.append(("runtime", note, WARNING))
     handler = m.handler  # type: ignore[attr-defined]
-    if handler and not _HANDLER.match(handler):
+    if runtimes.is_go(runtime):
+        if handler and (not _BINARY.match(handler) or handler in (".", "..")):
+            found.append((
+                "handler",
+                f"handler {handler!r} must name the executable the Go build produces "
+                "(letters, digits, '_', '.', '-'), e.g. bootstrap",
+                ERROR,
+            ))
+    elif handler and not _HANDLER.match(handler):
         found.append(("handler", f"handler {handler!r} must look like module.function", ERROR))
     if not 0 <= m.timeout_s <= 900:  # type: ignore[attr-defined]
         found.append(("timeout_s", "timeout_s must be between 0 and 900", ERROR))
