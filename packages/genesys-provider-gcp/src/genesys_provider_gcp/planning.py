@@ -124,6 +124,11 @@ def _function_problems(body: Any) -> Iterator[tuple[str, str]]:
             "runtime",
             f"runtime {body.runtime!r} is not offered by Cloud Functions; one of {known}",
         )
+    elif body.runtime.startswith("go"):
+        from genesys_plugin_sdk.go_build import go_toolchain, missing_toolchain_message
+
+        if go_toolchain() is None:
+            yield "runtime", missing_toolchain_message(body.runtime)
     for position, trigger in enumerate(body.triggers):
         if trigger.type not in ("http", ""):
             yield f"triggers[{position}].type", f"trigger type {trigger.type!r}: only http here"

@@ -4,6 +4,7 @@ A function's id is `<location>/<name>`. The code zip is uploaded to the URL
 `generateUploadUrl` hands out, then the function is created from it (a long-running
 operation, polled). Cloud Functions runs `main.py` (Python) or `index.js` (Node.js) and calls
 the entry point by name: a handler "app.handle" gets a one-line `main.py` re-exporting it.
+Go functions (a main package serving $PORT) ship with an adapter package: go_functions.py.
 The Genesys view (handler, runtime word, triggers, code sha256, tags) is kept in the
 function's description, so a refresh reads what the config says. Invoke calls the function's
 HTTPS endpoint (`serviceConfig.uri`) and returns the handler's answer.
@@ -23,7 +24,7 @@ from genesys_plugin_sdk.handlers import KindHandler
 from genesys_plugin_sdk.reads import read_in_chunks, read_one
 from genesys_plugin_sdk.tags import TOKEN_LABEL, label_token
 
-from genesys_provider_gcp import tables
+from genesys_provider_gcp import go_functions, tables
 from genesys_provider_gcp.clients import GcpClients
 from genesys_provider_gcp.common import (
     describe,
@@ -140,7 +141,11 @@ class Functions(KindHandler):
                 f"{', '.join(sorted(tables.RUNTIMES))}",
                 attribute_path="config.runtime",
             )
-        archive, entry_point = with_entry_module(config.code.zip, runtime, config.handler)
+        if go_functions.is_go(config.runtime):
+            archive = go_functions.function_zip(config.code.zip, config.handler)
+            entry_point = go_functions.ENTRY_POINT
+        else:
+            archive, entry_point = with_entry_module(config.code.zip, runtime, config.handler)
         parent = f"projects/{self.clients.project}/locations/{self.clients.region}"
         upload = self.api.generate_upload_url(request={"parent": parent})
         response = self.clients.http_session().put(
@@ -166,8 +171,11 @@ class Functions(KindHandler):
                 attribute_path="config.triggers",
             )
         build, _ = self._upload(config)
+        handler = config.handler
+        if go_functions.is_go(config.runtime):
+            handler = go_functions.handler_of(handler)
         meta = {
-            "handler": config.handler,
+            "handler": handler,
             "runtime": config.runtime,
             "code_sha256": config.code.sha256,
             "triggers": [_trigger_dict(t) for t in config.triggers],
@@ -246,6 +254,11 @@ def invoke(clients: GcpClients, request: Any) -> serverless_pb2.InvokeFunctionRe
         headers={"Content-Type": "application/json"},
         timeout=float(raw.service_config.timeout_seconds or 60) + 10,
     )
+    if go_functions.is_go(raw.build_config.runtime) and response.status_code >= 300:
+        # The Go contract: a non-2xx answer of the program is a function error.
+        return serverless_pb2.InvokeFunctionResponse(
+            function_error=f"HTTP {response.status_code}: {response.text[:500]}"
+        )
     if response.status_code >= 500:
         try:
             body = response.json()

@@ -3,9 +3,10 @@ itself, create / get / list / patch / delete as long-running operations, and the
 HTTP trigger (`serviceConfig.uri`), which runs the handler from the uploaded zip in a child
 process and answers its real result.
 
-As on Cloud Functions, the entry point names a function of `main.py` (Python runtimes) or of
-`index.js` (Node.js runtimes); an archive that is not a zip fails the build, reported on
-the operation (code 3), not on the create call.
+As on Cloud Functions, the entry point names a function of `main.py` (Python runtimes), of
+`index.js` (Node.js runtimes) or an exported HTTP function of the source's root package (Go
+runtimes: built with `go`, functions_go.py, and served the request as it came); an archive
+that is not a zip fails the build, reported on the operation (code 3), not on the create call.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from genesys_emulators.core import CloudError, FaultPlan, Operations, ServiceApp, Store
-from genesys_emulators.core.functions import FunctionCode, run_handler
+from genesys_emulators.core.functions import FunctionCode, ProgramError, forward_http, run_handler
 from genesys_emulators.core.operations import Operation
+from genesys_emulators.gcp import functions_go
 from genesys_emulators.gcp.common import (
     GcpDialect,
     check_labels,
@@ -80,6 +82,7 @@ class FunctionsApp(ServiceApp):
         self.operations = Operations()
         self.uploads: dict[str, bytes] = {}  # object name -> archive
         self.code: dict[str, FunctionCode] = {}  # function name -> unpacked code
+        self.programs: dict[str, str] = {}  # Go function name -> its built server, in code
 
     # ------------------------------------------------------------ operations
 
@@ -175,6 +178,13 @@ class FunctionsApp(ServiceApp):
             raise CloudError(
                 400, "buildFailed", f"Build failed: the source archive is not a zip file ({exc})."
             ) from None
+        build = body["buildConfig"]
+        if build["runtime"].startswith("go"):
+            try:  # Cloud Functions builds Go itself (functions_go.py)
+                self.programs[full] = functions_go.build(code, build.get("entryPoint", ""))
+            except CloudError:
+                code.close()
+                raise
         old = self.code.pop(full, None)
         self.code[full] = code
         if old is not None:
@@ -263,6 +273,7 @@ class FunctionsApp(ServiceApp):
     def delete_function(self, request: Request, project: str, location: str, name: str) -> Any:
         record = self._record(project, location, name)
         self.store.remove("functions", record["name"])
+        self.programs.pop(record["name"], None)
         code = self.code.pop(record["name"], None)
         if code is not None:
             code.close()
@@ -275,6 +286,8 @@ class FunctionsApp(ServiceApp):
         code = self.code.get(record["name"])
         if code is None or record["state"] != "ACTIVE":
             return Response(b"Service Unavailable: the function is not deployed", status=503)
+        if record["buildConfig"]["runtime"].startswith("go"):
+            return self._forward(request, record, code, rest)
         raw = request.get_data()
         try:
             event = (
@@ -302,6 +315,28 @@ class FunctionsApp(ServiceApp):
             body = {"error": outcome.error, "logs": outcome.logs}
             return Response(json.dumps(body), status=500, content_type="application/json")
         return Response(json.dumps(outcome.result), status=200, content_type="application/json")
+
+    def _forward(
+        self, request: Request, record: dict[str, Any], code: FunctionCode, rest: str
+    ) -> Response:
+        """A Go function serves HTTP itself: the request goes to its program as it came."""
+        service = record["serviceConfig"]
+        query = request.query_string.decode()
+        try:
+            reply = forward_http(
+                code,
+                self.programs[record["name"]],
+                request.method,
+                "/" + rest + (f"?{query}" if query else ""),
+                list(request.headers.items()),
+                request.get_data(),
+                environment=service.get("environmentVariables") or {},
+                timeout_s=float(service.get("timeoutSeconds") or 60),
+            )
+        except ProgramError as err:
+            body = {"error": str(err), "logs": err.logs}
+            return Response(json.dumps(body), status=500, content_type="application/json")
+        return Response(reply.body, status=reply.status, headers=reply.headers)
 
 
 def _camel(path: str) -> str:
