@@ -8,7 +8,9 @@ uploaded zip is kept in the private bytes with the checksum it had; a different 
 on refresh (code changed outside Genesys) reads as drift. An http trigger is FC's trigger
 named `http` (anonymous, the config's methods); its path is kept in the trigger's
 description, the function's URL is the trigger's internet URL. `layer_ids` are layer version
-ARNs (layers.py), FC's `layers` as they are.
+ARNs (layers.py), FC's `layers` as they are. A go1.21 function is an FC custom runtime
+running the binary built from `source` (go_functions.py); the PORT=9000 it is given reads
+back only if the config set it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from genesys_provider_alibaba.common import (
     visible_tags,
 )
 from genesys_provider_alibaba.errors import TRANSLATOR, call_or_none
+from genesys_provider_alibaba.go_functions import custom_runtime_fields, fc_zip, is_go
 from genesys_provider_alibaba.layers import Layers, layer_arns
 
 TRIGGER = "http"
@@ -74,6 +77,9 @@ class Functions(KindHandler):
         triggers = fc.list_triggers(name, models.ListTriggersRequest()).body.triggers or []
         kept = read_private(private)
         tags = {t.key: t.value for t in body.tags or []}
+        environment = dict(body.environment_variables or {})
+        if kept.get("port_added"):
+            environment.pop("PORT", None)  # given by the plugin for a Go binary
         function = pb.Function(
             id=name,
             name=name,
@@ -81,7 +87,7 @@ class Functions(KindHandler):
             handler=body.handler or "",
             memory_mb=int(body.memory_size or 0),
             timeout_s=int(body.timeout or 0),
-            environment=dict(body.environment_variables or {}),
+            environment=environment,
             layer_ids=[layer.arn for layer in body.layers or []],
             code_sha256=self._code_sha(kept, str(body.code_checksum or "")),
             state=(body.state or "").lower(),
@@ -151,7 +157,7 @@ class Functions(KindHandler):
                 f"one of {', '.join(tables.RUNTIMES)}",
                 attribute_path="config.runtime",
             )
-        return {
+        fields = {
             "runtime": runtime,
             "handler": config.handler,
             "memory_size": config.memory_mb or 128,
@@ -159,10 +165,24 @@ class Functions(KindHandler):
             "environment_variables": dict(config.environment),
             "layers": layer_arns(config.layer_ids),
         }
+        if is_go(config.runtime):
+            fields.update(
+                custom_runtime_fields(_models(), config.handler, dict(config.environment))
+            )
+        return fields
+
+    @staticmethod
+    def _code(config: pb.FunctionConfig) -> Any:
+        """The code to upload: the zip as given, or the binary built from a Go source."""
+        code = fc_zip(config.code.zip, config.handler) if is_go(config.runtime) else config.code.zip
+        return _models().InputCodeLocation(zip_file=base64.b64encode(code).decode())
 
     def _kept(self, config: pb.FunctionConfig, checksum: str) -> bytes:
         sha = config.code.sha256 or hashlib.sha256(config.code.zip).hexdigest()
-        return private_json({"runtime": config.runtime, "code_sha256": sha, "checksum": checksum})
+        kept: dict[str, Any] = {"runtime": config.runtime, "code_sha256": sha, "checksum": checksum}
+        if is_go(config.runtime) and "PORT" not in config.environment:
+            kept["port_added"] = True
+        return private_json(kept)
 
     def create(self, config: pb.FunctionConfig, token: str) -> pb.Function:
         models = _models()
@@ -174,7 +194,7 @@ class Functions(KindHandler):
                 tags.append(models.Tag(key=TOKEN_TAG, value=token_value(token)))
             body = models.CreateFunctionInput(
                 function_name=config.name,
-                code=models.InputCodeLocation(zip_file=base64.b64encode(config.code.zip).decode()),
+                code=self._code(config),
                 tags=tags,
                 **self._input(config),
             )
@@ -223,9 +243,7 @@ class Functions(KindHandler):
         name = request.id
         body = models.UpdateFunctionInput(**self._input(config))
         if "code" in set(request.changed) or not request.changed:
-            body.code = models.InputCodeLocation(
-                zip_file=base64.b64encode(config.code.zip).decode()
-            )
+            body.code = self._code(config)
         fc = self.clients.fc()
         fc.update_function(name, models.UpdateFunctionRequest(body=body))
         self._sync_triggers(name, list(config.triggers))

@@ -78,7 +78,8 @@ IMAGE_ALIASES: dict[str, str] = {
     "windows-2022": "win2022",
 }
 
-# Function Compute 3.0 has no python3.11: the nearest runtime it offers runs the code.
+# Function Compute 3.0 has no python3.11: the nearest runtime it offers runs the code. A Go
+# function is a custom runtime running the binary built from `source` (go_functions.py).
 RUNTIMES: dict[str, str] = {
     "python3.9": "python3.9",
     "python3.10": "python3.10",
@@ -87,6 +88,8 @@ RUNTIMES: dict[str, str] = {
     "nodejs16": "nodejs16",
     "nodejs18": "nodejs18",
     "nodejs20": "nodejs20",
+    "go1.21": "custom.debian10",
+    "go1.22": "custom.debian10",
 }
 
 # Regions Genesys knows (all real Alibaba Cloud region ids). Zones are read from the cloud

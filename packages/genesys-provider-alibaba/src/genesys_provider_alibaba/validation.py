@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
+from genesys_plugin_sdk.go_build import go_toolchain, missing_toolchain_message
 from genesys_plugin_sdk.planning import Finding, validate_kinds
 
 from genesys_provider_alibaba import tables
@@ -113,6 +114,8 @@ def _function(r: pb.Function) -> list[Finding]:
         found.append(
             (ERROR, f"runtime {r.runtime!r}: one of {', '.join(tables.RUNTIMES)}", "runtime")
         )
+    elif r.runtime.startswith("go") and go_toolchain() is None:
+        found.append((ERROR, missing_toolchain_message(r.runtime), "runtime"))
     if r.memory_mb and (r.memory_mb < 128 or r.memory_mb % 64):
         found.append((ERROR, "memory must be a multiple of 64 MB from 128", "memory_mb"))
     return found
