@@ -1,0 +1,109 @@
+"""The seed's whole vocabulary on GCP: `engine: mongodb` (Firestore Enterprise with MongoDB
+compatibility) and a `go1.21` function (a stdlib main package serving $PORT) plan, apply,
+answer `genesys invoke` and their HTTP trigger, plan as a no-op and destroy to nothing -
+the real CLI against `genesys-emulator gcp`, checked through the Google SDKs."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+import yaml
+from genesys_emulators.gcp import sdk
+
+from .conftest import GcpCli, Google
+
+PROGRAM = """package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+)
+
+func main() {
+	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var event map[string]any
+		json.Unmarshal(body, &event)
+		json.NewEncoder(w).Encode(map[string]any{
+			"greeting": "hello " + r.Method + " " + r.URL.Path,
+			"event":    event,
+			"db":       os.Getenv("DB_HOST"),
+		})
+	})
+	http.ListenAndServe(":"+os.Getenv("PORT"), nil)
+}
+"""
+
+
+def _config(settings: dict) -> str:
+    resources = {
+        "database": [{"name": "docs", "engine": "mongodb", "size": "small", "storage": 20}],
+        "serverless": [
+            {
+                "name": "gofn",
+                "runtime": "go1.21",
+                "source": "./fn",
+                "environment": {"DB_HOST": "${database.docs.endpoint}"},
+                "triggers": [{"type": "http", "path": "/hello"}],
+            }
+        ],
+    }
+    document = {"provider": "gcp", "region": "us-central1", "resources": resources}
+    return yaml.safe_dump({**document, "providers": {"gcp": settings}}, sort_keys=False)
+
+
+def _ok(run) -> str:
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr
+    return str(run.stdout)
+
+
+@pytest.mark.timeout(600)
+def test_mongodb_and_a_go_function_apply_invoke_and_destroy(cli: GcpCli, google: Google) -> None:
+    (cli.project / "fn").mkdir()
+    (cli.project / "fn" / "main.go").write_text(PROGRAM)
+    cli.config_name = "genesys.yaml"
+    cli.config.write_text(_config(google.ready["settings"]))
+
+    plan = cli("plan")
+    planned = _ok(plan)
+    assert "firestore-enterprise" in planned and "Plan: 2 to add" in planned
+    assert "database.docs: warning: mongodb is Firestore Enterprise with MongoDB" in plan.stderr
+    assert "Apply complete! Resources: 2 added" in _ok(cli("apply", "--auto-approve"))
+
+    admin = sdk.firestore_admin_client(google.ready["sdk"]["firestore"])
+    parent = f"projects/{google.project}"
+    database = admin.get_database(name=f"{parent}/databases/docs")
+    assert database.database_edition.name == "ENTERPRISE"
+    assert database.mongodb_compatible_data_access_mode.name == "DATA_ACCESS_MODE_ENABLED"
+    (user,) = admin.list_user_creds(parent=database.name).user_creds
+    assert user.name.endswith("/userCreds/admin")
+
+    function = google.functions().get_function(
+        name=f"{parent}/locations/us-central1/functions/gofn"
+    )
+    assert (function.build_config.runtime, function.build_config.entry_point) == (
+        "go121",
+        "Handle",
+    )
+    endpoint = f"{database.uid}.us-central1.firestore.goog"
+    assert function.service_config.environment_variables["DB_HOST"] == endpoint
+
+    invoked = cli("invoke", "gofn", "--payload", '{"order": 7}')
+    assert invoked.returncode == 0, invoked.stderr
+    assert json.loads(invoked.stdout) == {
+        "greeting": "hello POST /",
+        "event": {"order": 7},
+        "db": endpoint,
+    }
+    with urllib.request.urlopen(function.service_config.uri + "/hello", timeout=60) as reply:
+        assert json.loads(reply.read())["greeting"] == "hello GET /hello"
+
+    assert cli("plan", "--detailed-exitcode").returncode == 0
+    _ok(cli("destroy", "--auto-approve"))
+    assert list(admin.list_databases(parent=parent).databases) == []
+    assert list(google.functions().list_functions(parent=f"{parent}/locations/-")) == []
