@@ -1,5 +1,6 @@
 """Microsoft.Web: App Service plans, Function Apps with their app settings, zip deploy (Kudu's
-`/api/zipdeploy`) and HTTP triggers that really run the deployed handler.
+`/api/zipdeploy`) and HTTP triggers that really run the deployed handler (a custom handler's
+executable: custom_handler.py).
 
 A Function App's host here runs the handler named by its `GENESYS_HANDLER` app setting (what
 the HTTP-trigger shim Genesys deploys calls on Azure) with the app's settings as its
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request, Response
 
+from genesys_emulators.azure import custom_handler
 from genesys_emulators.azure.model import (
     ArmPath,
     InUse,
@@ -215,6 +217,8 @@ def invoke(arm: Arm, request: Request, parts: list[str]) -> Any:
             "Function host is not running: AzureWebJobsStorage does not name a "
             "storage account of this subscription with a valid key.",
         )
+    if settings.get("FUNCTIONS_WORKER_RUNTIME") == "custom":
+        return custom_handler.serve(arm, site, settings, request, "/".join(parts[1:]))
     code = site.get("_code")
     if code is None or "GENESYS_HANDLER" not in settings:
         raise CloudError(404, "FunctionNotFound", f"No function is deployed to {site['name']}.")

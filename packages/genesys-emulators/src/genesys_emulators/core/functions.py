@@ -179,11 +179,15 @@ def forward_http(
     *,
     environment: dict[str, str] | None = None,
     timeout_s: float = 60.0,
+    port_variable: str = "PORT",
 ) -> HttpReply:
     """One HTTP request (path with its query) forwarded to a fresh run of the program; its
-    response comes back as is. ProgramError when it never listens, dies or times out."""
+    response comes back as is. ProgramError when it never listens, dies or times out.
+    `port_variable` names the variable the platform gives the port in (Azure's Functions
+    host: FUNCTIONS_CUSTOMHANDLER_PORT)."""
     deadline = time.monotonic() + timeout_s
-    with _serving(code, executable, environment or {}, deadline) as (port, logs):
+    serving = _serving(code, executable, environment or {}, deadline, port_variable)
+    with serving as (port, logs):
         connection = http.client.HTTPConnection(
             "127.0.0.1", port, timeout=max(deadline - time.monotonic(), 0.01)
         )
@@ -205,10 +209,14 @@ def forward_http(
 
 @contextmanager
 def _serving(
-    code: FunctionCode, executable: str, environment: dict[str, str], deadline: float
+    code: FunctionCode,
+    executable: str,
+    environment: dict[str, str],
+    deadline: float,
+    port_variable: str = "PORT",
 ) -> Iterator[tuple[int, Path]]:
-    """The program started with only `environment` + PORT, yielded once its port accepts;
-    its whole process group is killed on the way out."""
+    """The program started with only `environment` + its port (in `port_variable`), yielded
+    once the port accepts; its whole process group is killed on the way out."""
     program = (code.directory / executable).resolve()
     if not program.is_relative_to(code.directory.resolve()) or not program.is_file():
         raise ProgramError(f"the code has no executable named {executable!r}")
@@ -219,7 +227,7 @@ def _serving(
         with logs.open("wb") as sink:
             process = subprocess.Popen(
                 [str(program)], stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT,
-                env={**environment, "PORT": str(port)}, cwd=code.directory,
+                env={**environment, port_variable: str(port)}, cwd=code.directory,
                 start_new_session=True,
             )
         try:
