@@ -72,7 +72,7 @@ def test_compare_json_has_the_same_numbers_as_the_table(tmp_path: Path) -> None:
 def test_a_resource_a_cloud_cannot_make_is_a_row_saying_why(tmp_path: Path) -> None:
     config = tmp_path / "genesys.yaml"
     config.write_text(
-        "provider: aws\nresources:\n  database:\n    - name: docs\n      engine: mongodb\n"
+        "provider: aws\nresources:\n  database:\n    - name: docs\n      engine: sqlite\n"
         "      size: small\n      storage: 20\n  storage:\n    - name: files\n"
         "      type: bucket\n",
         encoding="utf-8",
