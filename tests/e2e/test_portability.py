@@ -211,7 +211,8 @@ def _step(project: Path, env: dict[str, str], api_calls: ApiCalls | None, *args:
                               if not _TRACE_LINE.match(line))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert done in result.stdout, result.stdout[-3000:]
-    calls = f"{api_calls() - before} calls, " if api_calls else ""
+    count = api_calls() - before if api_calls else 0
+    calls = f"{count} call{'' if count == 1 else 's'}, " if api_calls else ""
     return f"{seconds:.1f}s, {calls}{rpcs} RPCs", result
 
 
