@@ -134,6 +134,34 @@ def test_the_zip_is_deterministic_across_builds(monkeypatch: pytest.MonkeyPatch)
     assert build_go_zip(source, binary="fn", goos="linux", goarch="arm64") != first
 
 
+def test_vendored_modules_build_offline(tmp_path: Path) -> None:
+    source = _source_zip({
+        "main.go": (
+            'package main\n\nimport (\n\t"fmt"\n\t"example.com/greet"\n)\n\n'
+            "func main() { fmt.Println(greet.Hello()) }\n"
+        ),
+        "go.mod": "module example.com/app\n\ngo 1.21\n\nrequire example.com/greet v0.1.0\n",
+        "vendor/modules.txt": "# example.com/greet v0.1.0\n## explicit\nexample.com/greet\n",
+        "vendor/example.com/greet/greet.go": (
+            f'package greet\n\n// {uuid.uuid4().hex}\nfunc Hello() string {{ return "vendored" }}\n'
+        ),
+    })
+    goos, goarch = host_platform()
+    _unpack(build_go_zip(source, binary="app", goos=goos, goarch=goarch), tmp_path)
+    (tmp_path / "app").chmod(0o755)
+    ran = subprocess.run([str(tmp_path / "app")], capture_output=True, text=True, check=True)
+    assert ran.stdout == "vendored\n"
+
+
+def test_a_module_that_is_not_vendored_fails_offline_with_gos_words() -> None:
+    source = _source_zip({
+        "main.go": 'package main\n\nimport "example.com/missing"\n\nfunc main() { missing.X() }\n',
+        "go.mod": "module example.com/app\n\ngo 1.21\n\nrequire example.com/missing v0.1.0\n",
+    })
+    with pytest.raises(GoBuildError, match="GOPROXY=off"):
+        build_go_zip(source, binary="app")
+
+
 def test_compiler_errors_come_back_trimmed_and_relative() -> None:
     broken = _source_zip({"main.go": "package main\n\nfunc main() {\n\tundefinedThing()\n}\n"})
     with pytest.raises(GoBuildError) as raised:
