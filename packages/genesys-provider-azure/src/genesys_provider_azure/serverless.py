@@ -1,4 +1,5 @@
-"""Functions: a Function App (Linux, Consumption plan of its own) per function.
+"""Functions: a Function App (Linux, Consumption plan of its own) per function; Go functions
+are custom handlers (go_functions.py).
 
 The site's name is the function's plus 8 hex digits (site names are global DNS names). The
 code is zip-deployed through Kudu's /api/zipdeploy with an HTTP-trigger shim
@@ -22,7 +23,7 @@ from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import serverless_pb2
 from genesys_plugin_sdk import errors
 
-from genesys_provider_azure import tables
+from genesys_provider_azure import go_functions, tables
 from genesys_provider_azure.common import (
     AzureKind,
     absent,
@@ -157,7 +158,8 @@ class Functions(AzureKind):
                 "AzureWebJobsStorage": self._host_storage(group, site),
                 "FUNCTIONS_WORKER_RUNTIME": worker,
                 "FUNCTIONS_EXTENSION_VERSION": "~4",
-                "GENESYS_HANDLER": config.handler,
+                "GENESYS_HANDLER": config.handler
+                or (go_functions.DEFAULT_BINARY if go_functions.is_go(config.runtime) else ""),
                 "GENESYS_RUNTIME": config.runtime,
                 "GENESYS_TIMEOUT": str(config.timeout_s or 30),
                 "GENESYS_MEMORY_MB": str(config.memory_mb or 128),
@@ -168,7 +170,9 @@ class Functions(AzureKind):
         self._api().web_apps.update_application_settings(
             group, site, models.StringDictionary(properties=settings)
         )
-        if deploy and config.code.zip:
+        if deploy and go_functions.is_go(config.runtime):
+            self._zip_deploy(site, go_functions.package(config))
+        elif deploy and config.code.zip:
             public = any(t.type == "http" for t in config.triggers)
             self._zip_deploy(site, _with_shim(config.code.zip, config.runtime, public))
 
@@ -250,9 +254,14 @@ class Functions(AzureKind):
     def _convert(self, app: Any, settings: Mapping[str, str]) -> pb.Function:
         triggers = [pb.Trigger(**t) for t in json.loads(settings.get("GENESYS_TRIGGERS", "[]"))]
         url = ""
+        go = go_functions.is_go(settings.get("GENESYS_RUNTIME", ""))
         for trigger in triggers:
             if trigger.type == "http":
-                url = self._url(app.name, trigger.path)
+                url = (
+                    self._go_url(app.name, trigger.path)
+                    if go
+                    else self._url(app.name, trigger.path)
+                )
         return pb.Function(
             id=app.id,
             name=(app.tags or {}).get(FUNCTION_TAG, app.name),
@@ -273,11 +282,21 @@ class Functions(AzureKind):
         base = self.clients.settings.functions_endpoint.format(site=site) + "/api"
         return f"{base}/{route}" if route else f"{base}/"
 
+    def _go_url(self, site: str, path: str) -> str:
+        """A custom handler's routes have no /api prefix (go_functions.host_json)."""
+        base = self.clients.settings.functions_endpoint.format(site=site)
+        return f"{base}/{path.strip('/').rstrip('*').rstrip('/')}"
+
     def invoke(self, request: Any, context: Any) -> serverless_pb2.InvokeFunctionResponse:
         function = self.get(request.id, request.private)
         headers = {"Content-Type": "application/json"}
         url = function.url
-        if not url:  # no HTTP trigger: the shim's keyed route, with the app's master key
+        if go_functions.is_go(function.runtime):  # POST / with the app's master key
+            group, site = group_of(request.id), name_of(request.id)
+            url = self._go_url(site, "/")
+            keys = self._api().web_apps.list_host_keys(group, site)
+            headers["x-functions-key"] = keys.master_key
+        elif not url:  # no HTTP trigger: the shim's keyed route, with the app's master key
             group, site = group_of(request.id), name_of(request.id)
             url = self._url(site, "/api/genesys-invoke")
             keys = self._api().web_apps.list_host_keys(group, site)

@@ -99,7 +99,9 @@ DISK_GB_MONTH = {
     "Premium_ZRS": 0.169,
 }
 
-# Function runtimes -> (linuxFxVersion, FUNCTIONS_WORKER_RUNTIME)
+# Function runtimes -> (linuxFxVersion, FUNCTIONS_WORKER_RUNTIME). Go is a custom handler:
+# no language stack, the host runs the built binary (go_functions.py).
+GO_RUNTIMES = ("go1.21", "go1.22")
 RUNTIMES = {
     "python3.9": ("Python|3.9", "python"),
     "python3.10": ("Python|3.10", "python"),
@@ -107,6 +109,7 @@ RUNTIMES = {
     "python3.12": ("Python|3.12", "python"),
     "nodejs18": ("Node|18", "node"),
     "nodejs20": ("Node|20", "node"),
+    **{go: ("", "custom") for go in GO_RUNTIMES},
 }
 FUNCTION_PLAN_SKU = "Y1"  # Consumption
 
@@ -293,7 +296,9 @@ def translation_tables() -> dict[str, dict[str, str]]:
             "mysql": "MySQL flexible server",
             "mongodb": "Azure Cosmos DB for MongoDB (RU): account of kind MongoDB + database",
         },
-        "function.runtime": {k: v[0] for k, v in RUNTIMES.items()},
+        "function.runtime": {
+            k: v[0] or "custom handler (Go binary, linux/amd64)" for k, v in RUNTIMES.items()
+        },
         "bucket.storage_account": {
             "bucket": "letters and digits of the name (<=16) + 8 hex of "
             "sha256(subscription/group/name)"

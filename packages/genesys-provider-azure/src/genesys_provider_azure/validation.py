@@ -19,6 +19,7 @@ ERROR = pb.Diagnostic.SEVERITY_ERROR
 WARNING = pb.Diagnostic.SEVERITY_WARNING
 _VM_SIZE = re.compile(r"Standard_[A-Za-z0-9_]+|Basic_[A-Za-z0-9_]+")
 _URN = re.compile(r"[^:]+:[^:]+:[^:]+:[^:]+")
+_BINARY = re.compile(r"[A-Za-z0-9_.-]+")
 
 
 def _name(kind: str, name: str) -> list[Finding]:
@@ -197,6 +198,28 @@ def _function(r: pb.Function) -> list[Finding]:
         )
     if r.timeout_s > 600:
         found.append((ERROR, "Consumption-plan functions run at most 600 s", "timeout_s"))
+    if r.runtime in tables.GO_RUNTIMES:
+        found.extend(_go_function(r))
+    return found
+
+
+def _go_function(r: pb.Function) -> list[Finding]:
+    """A Go function is built here before it is deployed: it needs the toolchain, and its
+    handler names the executable (go_functions.py)."""
+    from genesys_plugin_sdk.go_build import go_toolchain, missing_toolchain_message
+
+    found: list[Finding] = []
+    if go_toolchain() is None:
+        found.append((ERROR, missing_toolchain_message(r.runtime), "runtime"))
+    if r.handler and not _BINARY.fullmatch(r.handler):
+        found.append(
+            (
+                ERROR,
+                f"handler {r.handler!r} names the Go executable to build: letters, digits, "
+                "'_', '.' and '-' (e.g. bootstrap)",
+                "handler",
+            )
+        )
     return found
 
 

@@ -11,8 +11,10 @@ environment, in a child process, and answers with what it returned. Site names a
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
+import zipfile
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request, Response
@@ -199,11 +201,23 @@ def zip_deploy(arm: Arm, request: Request, parts: list[str]) -> Any:
         code = FunctionCode(request.get_data())
     except Exception as exc:  # a zip that cannot be unpacked is Kudu's 400
         raise CloudError(400, "BadRequest", f"The deployment package is invalid: {exc}") from None
+    _restore_exec_bits(code, request.get_data())
     old = site.get("_code")
     site["_code"] = code
     if old is not None:
         old.close()
     return Response(status=200)
+
+
+def _restore_exec_bits(code: FunctionCode, archive: bytes) -> None:
+    """A Linux Function App runs its package with the Unix modes the zip records (a custom
+    handler's executables stay executable); unpacking drops them, so they are put back."""
+    with zipfile.ZipFile(io.BytesIO(archive)) as bundle:
+        for member in bundle.infolist():
+            exec_bits = (member.external_attr >> 16) & 0o111
+            path = code.directory / member.filename
+            if exec_bits and not member.is_dir() and path.is_file():
+                path.chmod(path.stat().st_mode | exec_bits)
 
 
 def invoke(arm: Arm, request: Request, parts: list[str]) -> Any:
