@@ -94,6 +94,15 @@ def test_a_go_function_applies_as_a_custom_runtime_lambda(
     config = aws("lambda").get_function(FunctionName="gofn")["Configuration"]
     assert config["CodeSha256"] == _expected(changed)[0] != code_sha
 
+    # The binary ships under its handler's name: a new handler alone re-uploads the zip.
+    cli.config.write_text(CONFIG.replace("source: ./fn", "source: ./fn\n      handler: api"))
+    applied = cli("apply", "--auto-approve", timeout=600)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    config = aws("lambda").get_function(FunctionName="gofn")["Configuration"]
+    renamed = lambda_zip(changed, "api")
+    assert config["Handler"] == "api"
+    assert config["CodeSha256"] == base64.b64encode(hashlib.sha256(renamed).digest()).decode()
+
     destroyed = cli("destroy", "--auto-approve", timeout=300)
     assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
     assert aws("lambda").list_functions()["Functions"] == []
@@ -125,3 +134,25 @@ def test_without_the_go_toolchain_validate_says_what_to_install(
     assert ("runtime go1.21 needs the Go toolchain to build `source` (install Go 1.21+, e.g. "
             "Debian's golang-go)") in output, output
     assert "serverless.gofn" in output
+
+
+def test_without_source_the_placeholder_program_ships_under_the_handler_named(
+        cli: AwsCli, aws: Callable[[str], Any]) -> None:
+    from genesys.config.code import placeholder_code
+
+    cli.config.write_text(
+        "provider: aws\nregion: us-east-1\nresources:\n  serverless:\n"
+        "    - {name: bare, runtime: go1.22, handler: server}\n")
+    applied = cli("apply", "--auto-approve", timeout=600)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    config = aws("lambda").get_function(FunctionName="bare")["Configuration"]
+    assert (config["Runtime"], config["Handler"]) == ("provided.al2023", "server")
+    placeholder = placeholder_code("bare", "go1.22", "server")["zip"]
+    assert isinstance(placeholder, bytes)
+    built = lambda_zip(placeholder, "server")
+    assert config["CodeSha256"] == base64.b64encode(hashlib.sha256(built).digest()).decode()
+    with zipfile.ZipFile(io.BytesIO(built)) as archive:
+        assert sorted(archive.namelist()) == ["bootstrap", "program/server"]
+    noop = cli("plan", "--detailed-exitcode", timeout=300)
+    assert noop.returncode == 0, noop.stdout + noop.stderr
+    assert cli("destroy", "--auto-approve", timeout=300).returncode == 0
