@@ -212,6 +212,9 @@ def _step(project: Path, env: dict[str, str], api_calls: ApiCalls | None, *args:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert done in result.stdout, result.stdout[-3000:]
     count = api_calls() - before if api_calls else 0
+    # Every command talks to its plugin, and on a cloud the plugin to the cloud at least once:
+    # a zero means a counter broke, not a free command.
+    assert rpcs > 0 and (count > 0 or not api_calls), (rpcs, count)
     calls = f"{count} call{'' if count == 1 else 's'}, " if api_calls else ""
     return f"{seconds:.1f}s, {calls}{rpcs} RPCs", result
 
