@@ -27,12 +27,14 @@ def test_concurrent_creates_share_token_lookups_and_a_retry_finds_the_first(
 
     with ThreadPoolExecutor(12) as pool:
         made = list(pool.map(create, range(12)))
-    assert ec2.calls.count("RunInstances") == 12
+    launches = ec2.calls.count("RunInstances")
+    assert launches <= 12  # identical specs may share one (tests/test_launch_batch.py)
+    assert len({m.id for m in made}) == 12
     # One lookup and one poll per instance would be 24 Describes; shared ones are far fewer.
     assert ec2.calls.count("DescribeInstances") <= 12
     again = create(3)  # a retried create (same token) finds the instance, launches nothing
     assert again.id == made[3].id
-    assert ec2.calls.count("RunInstances") == 12
+    assert ec2.calls.count("RunInstances") == launches
 
 
 def test_a_batch_lookup_serves_waiting_callers_with_one_fetch_and_shares_failures() -> None:
@@ -80,10 +82,8 @@ def test_a_refresh_reads_only_what_the_config_manages(
     )
     s3 = count_calls("s3")
     assert _read(conn, made) == made
-    # versioning, encryption, public access block (blocking: no policy read), tags
-    assert sorted(s3.calls) == sorted(
-        ["GetBucketVersioning", "GetBucketEncryption", "GetPublicAccessBlock", "GetBucketTagging"]
-    )
+    # versioning and encryption: no tags, public access, lifecycle or website managed
+    assert sorted(s3.calls) == ["GetBucketEncryption", "GetBucketVersioning"]
     # Drift in what is always read shows; a bucket deleted out of band reads as gone.
     aws("s3").put_bucket_versioning(
         Bucket=made.name, VersioningConfiguration={"Status": "Suspended"}

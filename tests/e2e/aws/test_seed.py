@@ -70,8 +70,13 @@ def check_buckets(aws: Aws) -> None:
     assert rules["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
     lifecycle = s3.get_bucket_lifecycle_configuration(Bucket="app-data")["Rules"]
     assert [r["Expiration"]["Days"] for r in lifecycle] == [90]
-    block = s3.get_public_access_block(Bucket="app-data")["PublicAccessBlockConfiguration"]
-    assert all(block.values())
+    # Private is S3's default for a new bucket (public access blocked since April 2023): no
+    # write for it, and no policy grants anyone anything.
+    try:
+        s3.get_bucket_policy(Bucket="app-data")
+        raise AssertionError("app-data has a bucket policy")
+    except s3.exceptions.ClientError as err:
+        assert err.response["Error"]["Code"] == "NoSuchBucketPolicy"
     assert _by_name(s3.get_bucket_tagging(Bucket="app-data")["TagSet"])["Purpose"] == (
         "application-data"
     )

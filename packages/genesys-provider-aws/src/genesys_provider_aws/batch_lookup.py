@@ -3,14 +3,16 @@
 The engine creates many resources at once; each create first looks its idempotency token up
 (a retried create must find what an earlier attempt made). Made one by one that is one
 DescribeInstances per create. `BatchLookup.get(key)` instead joins whatever lookups are
-waiting: the first caller fetches at once; callers arriving meanwhile queue, and the next fetch
-(by whichever caller leads) serves all of them with one call (up to `max_batch` keys). A
-failed fetch raises in every caller of that batch.
+waiting: the first caller fetches at once (or after `linger` seconds, which lets a burst of
+callers share the first fetch too); callers arriving meanwhile queue, and the next fetch (by
+whichever caller leads) serves all of them with one call (up to `max_batch` keys). A failed
+fetch raises in every caller of that batch.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from typing import Generic, TypeVar
@@ -19,9 +21,15 @@ V = TypeVar("V")
 
 
 class BatchLookup(Generic[V]):
-    def __init__(self, fetch: Callable[[list[str]], Mapping[str, V]], max_batch: int = 200):
+    def __init__(
+        self,
+        fetch: Callable[[list[str]], Mapping[str, V]],
+        max_batch: int = 200,
+        linger: float = 0.0,
+    ):
         self._fetch = fetch
         self._max_batch = max_batch
+        self._linger = linger
         self._lock = threading.Lock()
         self._pending: dict[str, list[Future[V | None]]] = {}
         self._leading = False
@@ -35,6 +43,8 @@ class BatchLookup(Generic[V]):
             lead = not self._leading
             self._leading = True
         if lead:
+            if self._linger:
+                time.sleep(self._linger)
             self._drain()
         return future.result()
 

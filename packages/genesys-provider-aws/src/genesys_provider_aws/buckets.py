@@ -17,6 +17,7 @@ from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
 from genesys_plugin_sdk.handlers import resuming_interrupted
 
+from genesys_provider_aws.batch_lookup import BatchLookup
 from genesys_provider_aws.clients import AwsClients
 from genesys_provider_aws.common import (
     TOKEN_TAG,
@@ -37,6 +38,8 @@ ALL_ATTRIBUTES = frozenset(
     {"versioning", "encryption", "public_access", "lifecycle", "website", "tags"}
 )
 LIST_FILTERS = ("name", "prefix")
+# Read in full when nothing records what the config manages (imported, discovered, listed).
+ALL_OPTIONAL_READS = ("public_access", "tags", "lifecycle", "website")
 # Regions whose website endpoints use a dash ("s3-website-us-east-1"), not a dot.
 _DASH_WEBSITE_REGIONS = frozenset(
     {
@@ -70,12 +73,16 @@ def endpoint_of(clients: AwsClients, name: str, region: str, website: bool) -> s
 
 
 def reads_private(config: pb.BucketConfig, region: str) -> bytes:
-    """What a refresh of this bucket must read beyond the settings always read: lifecycle
-    and website only when the config manages them (as separate resources elsewhere would be
-    read only when declared). Kept in the record's private bytes."""
+    """What a refresh of this bucket must read beyond versioning and encryption (always
+    read): the settings the config manages, as separate resources elsewhere are read only
+    when declared. Public access (block and policy) is managed when the config makes the
+    bucket public; tags when the config sets any; lifecycle and website when set. Kept in
+    the record's private bytes."""
     optional = [
         setting
         for setting, managed in (
+            ("public_access", config.public_access),
+            ("tags", bool(config.tags)),
             ("lifecycle", config.lifecycle.delete_after_days > 0),
             ("website", bool(config.website.index_document)),
         )
@@ -89,8 +96,8 @@ def read_bucket(clients: AwsClients, name: str, private: bytes = b"") -> pb.Buck
 
     With `private` from our own create/update, the bucket is known to exist in a recorded
     region: no HeadBucket (a missing bucket fails GetBucketVersioning with NoSuchBucket), and
-    lifecycle/website are read only when managed. Versioning, encryption, public access and
-    tags (drift that matters for security and cost) are always read.
+    public access, tags, lifecycle and website are read only when managed (`reads_private`).
+    Versioning and encryption are always read.
     """
     s3 = clients.client("s3")
     kept = read_private(private)
@@ -103,7 +110,7 @@ def read_bucket(clients: AwsClients, name: str, private: bytes = b"") -> pb.Buck
         region = headers.get("x-amz-bucket-region") or clients.region
     else:
         region = str(kept.get("region") or clients.region)
-    raw = _read_settings(s3, name, ("lifecycle", "website") if optional is None else optional)
+    raw = _read_settings(s3, name, ALL_OPTIONAL_READS if optional is None else optional)
     if raw is None:
         return None
     bucket = _bucket_from(clients, name, region, raw)
@@ -121,12 +128,13 @@ def _read_settings(s3: Any, name: str, optional: Any) -> dict[str, Any] | None:
     raw["encryption"] = call_or_none(
         s3.get_bucket_encryption, "ServerSideEncryptionConfigurationNotFoundError", Bucket=name
     )
-    raw["block"] = call_or_none(
-        s3.get_public_access_block, "NoSuchPublicAccessBlockConfiguration", Bucket=name
-    )
-    # A block on public policies makes any policy moot: the policy is read only without one.
-    if not _blocks_policies(raw["block"]):
-        raw["policy"] = call_or_none(s3.get_bucket_policy, "NoSuchBucketPolicy", Bucket=name)
+    if "public_access" in optional:
+        raw["block"] = call_or_none(
+            s3.get_public_access_block, "NoSuchPublicAccessBlockConfiguration", Bucket=name
+        )
+        # A block on public policies makes any policy moot: the policy is read only without one.
+        if not _blocks_policies(raw["block"]):
+            raw["policy"] = call_or_none(s3.get_bucket_policy, "NoSuchBucketPolicy", Bucket=name)
     if "lifecycle" in optional:
         raw["lifecycle"] = call_or_none(
             s3.get_bucket_lifecycle_configuration, "NoSuchLifecycleConfiguration", Bucket=name
@@ -135,14 +143,17 @@ def _read_settings(s3: Any, name: str, optional: Any) -> dict[str, Any] | None:
         raw["website"] = call_or_none(
             s3.get_bucket_website, "NoSuchWebsiteConfiguration", Bucket=name
         )
-    raw["tagging"] = call_or_none(s3.get_bucket_tagging, "NoSuchTagSet", Bucket=name)
+    if "tags" in optional:
+        raw["tagging"] = call_or_none(s3.get_bucket_tagging, "NoSuchTagSet", Bucket=name)
     return raw
 
 
 def _bucket_from(clients: AwsClients, name: str, region: str, raw: dict[str, Any]) -> pb.Bucket:
     algorithm = _algorithm(raw["encryption"])
     site = _website(raw.get("website"))
-    tags = tag_dict((raw["tagging"] or {}).get("TagSet"))
+    tags = tag_dict((raw.get("tagging") or {}).get("TagSet"))
+    # Tags unread (none managed): the record is ours (private bytes from our create).
+    managed = TOKEN_TAG in tags if "tagging" in raw else True
     return pb.Bucket(
         id=name,
         name=name,
@@ -150,17 +161,22 @@ def _bucket_from(clients: AwsClients, name: str, region: str, raw: dict[str, Any
         versioning=raw["versioning"].get("Status") == "Enabled",
         encryption=bool(algorithm),
         encryption_algorithm=algorithm,
-        public_access=_is_public(raw["block"], raw.get("policy")),
+        public_access=_is_public(raw.get("block"), raw.get("policy")),
         lifecycle=pb.Lifecycle(delete_after_days=_expiry_days(raw.get("lifecycle"))),
         website=site,
         endpoint=endpoint_of(clients, name, region, bool(site.index_document)),
         tags=user_tags(tags),
-        provider_data=struct({"arn": f"arn:aws:s3:::{name}", "managed": TOKEN_TAG in tags}),
+        provider_data=struct({"arn": f"arn:aws:s3:::{name}", "managed": managed}),
     )
 
 
 def _reads_found(bucket: pb.Bucket, region: str) -> bytes:
-    config = pb.BucketConfig(lifecycle=bucket.lifecycle, website=bucket.website)
+    config = pb.BucketConfig(
+        lifecycle=bucket.lifecycle,
+        website=bucket.website,
+        public_access=bucket.public_access,
+        tags=bucket.tags,
+    )
     return reads_private(config, region)
 
 
@@ -249,12 +265,51 @@ def create_bucket(clients: AwsClients, config: pb.BucketConfig, token: str) -> p
     if not name:
         raise errors.InvalidArgument("a bucket needs a name", attribute_path="config.name")
     s3 = clients.client("s3")
-    if call_or_none(s3.head_bucket, "404", "NoSuchBucket", "NotFound", Bucket=name) is not None:
+    if _owned_already(clients, name) or not _make_bucket(clients, name):
         _claim_existing(s3, name, token)
-    else:
-        _make_bucket(clients, name)
     apply_settings(clients, name, config, token, ALL_ATTRIBUTES, creating=True)
     return bucket_from_config(clients, config)
+
+
+def _owned_already(clients: AwsClients, name: str) -> bool:
+    """Whether this account already has a bucket of that name, asked only in us-east-1.
+
+    Elsewhere CreateBucket answers BucketAlreadyOwnedByYou; in us-east-1 it answers 200 for
+    a bucket we own (legacy behaviour), so a re-create would silently take over a bucket made
+    outside this create. Concurrent creates share one ListBuckets (not a HeadBucket each);
+    without s3:ListAllMyBuckets, HeadBucket."""
+    if clients.region != "us-east-1":
+        return False
+    lookup = clients.cache.get("bucket-owned-lookup")
+    if lookup is None:
+        fresh = BatchLookup(partial(_owned_among, clients), max_batch=1000, linger=0.01)
+        lookup = clients.cache.setdefault("bucket-owned-lookup", fresh)
+    return bool(lookup.get(name))
+
+
+def _owned_among(clients: AwsClients, names: list[str]) -> dict[str, bool]:
+    from botocore.exceptions import ClientError
+
+    s3 = clients.client("s3")
+    try:
+        owned = _all_bucket_names(s3)
+    except ClientError as err:
+        if error_code(err) not in ("AccessDenied", "403"):
+            raise
+        head = partial(call_or_none, s3.head_bucket, "404", "NoSuchBucket", "NotFound")
+        return {name: head(Bucket=name) is not None for name in names}
+    return {name: name in owned for name in names}
+
+
+def _all_bucket_names(s3: Any) -> set[str]:
+    names: set[str] = set()
+    kwargs: dict[str, Any] = {}
+    while True:
+        page = s3.list_buckets(**kwargs)
+        names.update(b["Name"] for b in page.get("Buckets", []))
+        if not page.get("ContinuationToken"):
+            return names
+        kwargs["ContinuationToken"] = page["ContinuationToken"]
 
 
 def _claim_existing(s3: Any, name: str, token: str) -> None:
@@ -274,7 +329,8 @@ def _claim_existing(s3: Any, name: str, token: str) -> None:
     )
 
 
-def _make_bucket(clients: AwsClients, name: str) -> None:
+def _make_bucket(clients: AwsClients, name: str) -> bool:
+    """Creates the bucket; False when this account already owns one of that name."""
     from botocore.exceptions import ClientError
 
     args: dict[str, Any] = {"Bucket": name}
@@ -282,7 +338,10 @@ def _make_bucket(clients: AwsClients, name: str) -> None:
         args["CreateBucketConfiguration"] = {"LocationConstraint": clients.region}
     try:
         clients.client("s3").create_bucket(**args)
+        return True
     except ClientError as err:
+        if error_code(err) == "BucketAlreadyOwnedByYou":
+            return False
         if error_code(err) == "BucketAlreadyExists":
             raise errors.AlreadyExists(
                 f"bucket name {name} is taken (bucket names are global across AWS)",
@@ -356,7 +415,8 @@ def _setting_writes(
         )
     if "encryption" in changed and (config.encryption or not creating):
         writes.append(partial(_put_encryption, s3, name, config.encryption))
-    if "public_access" in changed:
+    # New buckets block public access (S3's default since April 2023): private needs no write.
+    if "public_access" in changed and (config.public_access or not creating):
         writes.append(partial(_put_public_access, s3, name, config.public_access, creating))
     if "lifecycle" in changed and (config.lifecycle.delete_after_days or not creating):
         writes.append(partial(_put_lifecycle, s3, name, config.lifecycle.delete_after_days))

@@ -9,12 +9,13 @@ is not returned by DescribeInstances; the plugin keeps it in the resource's `pri
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
 from genesys.provider.v1 import common_pb2 as pb
 from genesys_plugin_sdk import errors
-from genesys_plugin_sdk.handlers import KindFunctions
+from genesys_plugin_sdk.handlers import KindFunctions, resuming_interrupted
 from genesys_plugin_sdk.waiters import Waiter
 
 from genesys_provider_aws import tables
@@ -37,6 +38,7 @@ from genesys_provider_aws.common import (
     user_tags,
 )
 from genesys_provider_aws.errors import call_or_none
+from genesys_provider_aws.launch_batch import LaunchBatcher, find_in_batches
 from genesys_provider_aws.readers import filtered_reader, read_one
 
 LIVE_STATES = ["pending", "running", "stopping", "stopped", "shutting-down"]
@@ -51,6 +53,8 @@ LIST_FILTERS = {
     "instance_type": "instance-type",
 }
 IN_PLACE = frozenset({"name", "tags", "size", "provider_type", "security_group_ids"})
+# Seconds the first token lookup of a burst of creates waits for the others to join it.
+LOOKUP_LINGER = 0.01
 FORCE_NEW = ("image", "zone", "subnet_id", "network_id", "key_pair", "user_data")
 
 
@@ -165,7 +169,18 @@ def instances_where(
         yield instance_from(raw, privates.get(raw["InstanceId"], b""))
 
 
-INSTANCE_READER = filtered_reader("instance", "instance", instances_where, "instance-id")
+def _find_by_token(clients: AwsClients, token: str) -> str | None:
+    """Crash recovery's lookup: the token tag, else a batch launch's manifest."""
+    found = find_by_token_batched(clients, token)
+    if found is None:
+        found = find_in_batches(partial(describe, clients), [token]).get(token)
+    return found
+
+
+INSTANCE_READER = replace(
+    filtered_reader("instance", "instance", instances_where, "instance-id"),
+    find_by_token=_find_by_token,
+)
 
 
 # ---------------------------------------------------------------- writing
@@ -189,20 +204,35 @@ def _pick_subnet(clients: AwsClients, config: pb.InstanceConfig) -> str:
 
 
 def run_arguments(clients: AwsClients, config: pb.InstanceConfig, token: str) -> dict[str, Any]:
-    """RunInstances parameters for a config (size, image and subnet resolved)."""
-    image_tag = (
-        {IMAGE_TAG: config.image} if config.image and not tables.is_image_id(config.image) else {}
-    )
-    tags = tag_list(config.tags, name=config.name, token=token, extra=image_tag)
+    """RunInstances parameters for one instance of a config (size, image, subnet resolved)."""
+    args = shared_run_arguments(clients, config)
+    tags = tag_list(config.tags, name=config.name, token=token, extra=_image_tag(config))
+    args.update(MinCount=1, MaxCount=1)
+    args["TagSpecifications"] = ec2_tag_specs("instance", tags) + ec2_tag_specs("volume", tags)
+    if token:
+        args["ClientToken"] = client_token(token)
+    return args
+
+
+def _image_tag(config: pb.InstanceConfig) -> dict[str, str]:
+    if config.image and not tables.is_image_id(config.image):
+        return {IMAGE_TAG: config.image}
+    return {}
+
+
+def own_tags(config: pb.InstanceConfig, token: str) -> list[dict[str, str]]:
+    """The tags that differ between instances of one `count` block: Name and the token."""
+    return tag_list({}, name="" if NAME_TAG in config.tags else config.name, token=token)
+
+
+def shared_run_arguments(clients: AwsClients, config: pb.InstanceConfig) -> dict[str, Any]:
+    """RunInstances parameters every instance of this config shares (no Name, no token)."""
+    common = tag_list(config.tags, extra=_image_tag(config))
     args: dict[str, Any] = {
         "ImageId": resolve_image(clients, config.image),
         "InstanceType": tables.instance_type_for(config.size, config.provider_type),
-        "MinCount": 1,
-        "MaxCount": 1,
-        "TagSpecifications": ec2_tag_specs("instance", tags) + ec2_tag_specs("volume", tags),
+        "TagSpecifications": ec2_tag_specs("instance", common) + ec2_tag_specs("volume", common),
     }
-    if token:
-        args["ClientToken"] = client_token(token)
     subnet = _pick_subnet(clients, config)
     if subnet:
         args["SubnetId"] = subnet
@@ -266,15 +296,48 @@ def find_by_token_batched(clients: AwsClients, token: str) -> str | None:
     DescribeInstances (EC2 takes up to 200 values per filter)."""
     lookup = clients.cache.get("instance-token-lookup")
     if lookup is None:
-        fresh = BatchLookup(partial(_ids_by_token, clients), max_batch=200)
+        fresh = BatchLookup(partial(_ids_by_token, clients), max_batch=200, linger=LOOKUP_LINGER)
         lookup = clients.cache.setdefault("instance-token-lookup", fresh)
     return lookup.get(token)  # type: ignore[no-any-return]
 
 
+def launcher(clients: AwsClients) -> LaunchBatcher:
+    """The process's batcher of identical launches (made on first use, per Configure)."""
+    made = clients.cache.get("instance-launcher")
+    if made is None:
+        ec2 = clients.client("ec2")
+        fresh = LaunchBatcher(ec2.run_instances, ec2.create_tags)
+        made = clients.cache.setdefault("instance-launcher", fresh)
+    return made  # type: ignore[no-any-return]
+
+
+def _made_before(clients: AwsClients, config: pb.InstanceConfig, token: str) -> str | None:
+    """The instance an earlier attempt with this token made: remembered by this process,
+    tagged with the token, or (resuming a crashed create, or after a launch that got no
+    answer) listed in a batch launch's manifest, then given its own tags now."""
+    batcher = launcher(clients)
+    if token in batcher.launched:
+        instance_id = batcher.launched[token]
+        if token in batcher.untagged:
+            batcher.tag(instance_id, token, own_tags(config, token))
+        return instance_id
+    found = find_by_token_batched(clients, token)
+    if found is None and (resuming_interrupted() or token in batcher.uncertain):
+        found = find_in_batches(partial(describe, clients), [token]).get(token)
+        if found is not None:
+            batcher.tag(found, token, own_tags(config, token))
+    return found
+
+
 def create(clients: AwsClients, config: pb.InstanceConfig, token: str) -> pb.Instance:
     private = private_json({"user_data": config.user_data}) if config.user_data else b""
-    existing = find_by_token_batched(clients, token) if token else None
-    if existing is None:
+    existing = _made_before(clients, config, token) if token else None
+    if existing is None and token:
+        # Identical concurrent creates (a `count` block) share one RunInstances.
+        existing = launcher(clients).launch(
+            shared_run_arguments(clients, config), own_tags(config, token), token
+        )
+    elif existing is None:
         launched = clients.client("ec2").run_instances(**run_arguments(clients, config, token))
         existing = launched["Instances"][0]["InstanceId"]
     return wait_state(clients, str(existing), "running", private)

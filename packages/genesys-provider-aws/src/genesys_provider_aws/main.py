@@ -8,7 +8,7 @@ from genesys_plugin_sdk.servicers import servicers_for
 from genesys_provider_aws import __version__, compute, database, network, serverless, storage
 from genesys_provider_aws.clients import AwsClients, quiet_sdk_logs
 from genesys_provider_aws.errors import TRANSLATOR
-from genesys_provider_aws.provider import ProviderServicer
+from genesys_provider_aws.provider import MAX_PARALLELISM, ProviderServicer
 from genesys_provider_aws.state_store import StateStoreServicer
 
 
@@ -30,7 +30,7 @@ def build_plugin(clients: AwsClients | None = None) -> Plugin:
         provider=ProviderServicer(shared, kinds),
         state_store=StateStoreServicer(shared),
         # Creates block until resources are ready: give the core's parallelism room.
-        max_workers=64,
+        max_workers=MAX_PARALLELISM + 32,  # reads and the state store beside the creates
         **services,
     )
 

@@ -1,0 +1,77 @@
+"""Buckets with the calls S3 needs and no more: no HeadBucket per create (one shared
+ListBuckets answers for concurrent creates in us-east-1), nothing written for a private bucket
+(S3's default), and a refresh reading tags and public access only when the config manages them.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from genesys.provider.v1 import common_pb2 as pb
+from genesys.provider.v1 import provider_pb2, storage_pb2
+from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.batching import read_results
+
+
+def _create(conn: Any, config: pb.BucketConfig, token: str) -> pb.Bucket:
+    request = storage_pb2.CreateBucketRequest(config=config, idempotency_token=token)
+    return conn.storage.CreateBucket(request)
+
+
+def _read(conn: Any, bucket: pb.Bucket) -> pb.Bucket:
+    ref = pb.ResourceRef(kind=pb.RESOURCE_KIND_BUCKET, id=bucket.id, private=bucket.private)
+    pages = conn.provider.ReadResources(provider_pb2.ReadResourcesRequest(refs=[ref]))
+    (result,) = read_results(pages)
+    return result.resource.bucket
+
+
+def test_concurrent_creates_share_one_existence_check_and_write_only_what_differs(
+    conn: Any, aws: Any, count_calls: Any, suffix: str
+) -> None:
+    s3 = count_calls("s3")
+    configs = [
+        pb.BucketConfig(name=f"lean-{suffix}-{n}", versioning=True, encryption=True)
+        for n in range(12)
+    ]
+    with ThreadPoolExecutor(12) as pool:
+        made = list(pool.map(lambda c: _create(conn, c, f"t-{c.name}"), configs))
+    assert [b.name for b in made] == [c.name for c in configs]
+    assert "HeadBucket" not in s3.calls and "PutPublicAccessBlock" not in s3.calls
+    assert s3.calls.count("ListBuckets") <= 3  # one per burst, not one per bucket
+    per_bucket = ["CreateBucket", "PutBucketTagging", "PutBucketVersioning", "PutBucketEncryption"]
+    for call in per_bucket:
+        assert s3.calls.count(call) == 12
+    # Not public all the same: no policy, and the read says so.
+    with pytest.raises(aws("s3").exceptions.ClientError, match="NoSuchBucketPolicy"):
+        aws("s3").get_bucket_policy(Bucket=made[0].name)
+    assert _read(conn, made[0]) == made[0]
+
+
+def test_a_bucket_the_account_made_by_hand_is_not_taken_over(
+    conn: Any, aws: Any, suffix: str
+) -> None:
+    # In us-east-1 CreateBucket answers 200 for a bucket we own: the ListBuckets check is
+    # what keeps a create from adopting it silently.
+    aws("s3").create_bucket(Bucket=f"hand-{suffix}")
+    with pytest.raises(errors.AlreadyExists, match=f"hand-{suffix} already exists"):
+        _create(conn, pb.BucketConfig(name=f"hand-{suffix}"), f"t-{suffix}")
+
+
+def test_managed_tags_and_public_access_are_read_back_and_drift_shows(
+    conn: Any, aws: Any, count_calls: Any, suffix: str
+) -> None:
+    tagged = _create(conn, pb.BucketConfig(name=f"tags-{suffix}", tags={"team": "a"}), "t1")
+    public = _create(conn, pb.BucketConfig(name=f"pub-{suffix}", public_access=True), "t2")
+    s3 = count_calls("s3")
+    assert _read(conn, tagged) == tagged and _read(conn, public) == public
+    assert s3.calls.count("GetBucketTagging") == 1  # the tagged one only
+    assert s3.calls.count("GetPublicAccessBlock") == 1  # the public one only
+    assert s3.calls.count("GetBucketPolicy") == 1  # no block: the policy decides
+    aws("s3").put_bucket_tagging(
+        Bucket=tagged.name, Tagging={"TagSet": [{"Key": "team", "Value": "b"}]}
+    )
+    aws("s3").delete_bucket_policy(Bucket=public.name)
+    assert dict(_read(conn, tagged).tags) == {"team": "b"}
+    assert not _read(conn, public).public_access
