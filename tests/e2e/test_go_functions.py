@@ -106,3 +106,17 @@ def test_without_go_the_plan_names_the_function_and_what_to_install(tmp_path: Pa
     planned = run_genesys("plan", cwd=tmp_path, env=env)
     assert planned.returncode == 1 and "Traceback" not in planned.stderr
     assert f"serverless.hello: {missing_toolchain_message('go1.21')}" in planned.stderr
+
+
+def test_a_go_function_without_source_runs_the_placeholder(tmp_path: Path) -> None:
+    (tmp_path / "genesys.yaml").write_text(
+        "provider: local\nresources:\n  serverless:\n    - {name: todo, runtime: go1.21}\n"
+    )
+    applied = run_genesys("apply", "--auto-approve", cwd=tmp_path)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert "function 'todo' has no `source`" in applied.stderr + applied.stdout
+    invoked = run_genesys("invoke", "todo", cwd=tmp_path)
+    assert invoked.returncode == 0, invoked.stderr
+    assert json.loads(invoked.stdout) == {"error": "no source configured for todo"}
+    destroyed = run_genesys("destroy", "--auto-approve", cwd=tmp_path)
+    assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
