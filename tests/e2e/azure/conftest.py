@@ -103,6 +103,7 @@ def azure(emulator: dict[str, Any]) -> Callable[[str], Any]:
         "postgres": ("azure.mgmt.postgresqlflexibleservers", "PostgreSQLManagementClient"),
         "web": ("azure.mgmt.web", "WebSiteManagementClient"),
         "cdn": ("azure.mgmt.cdn", "CdnManagementClient"),
+        "cosmos": ("azure.mgmt.cosmosdb", "CosmosDBManagementClient"),
     }
     made: dict[str, Any] = {}
 

@@ -85,6 +85,17 @@ def _with_shim(archive: bytes, runtime: str, public: bool) -> bytes:
     return out.getvalue()
 
 
+def _deployment(config: Any) -> bytes | None:
+    """What zip deploy uploads: a Go function's built custom handler, or the code plus the
+    HTTP-trigger shim; None when there is no code."""
+    if go_functions.is_go(config.runtime):
+        return go_functions.package(config)
+    if not config.code.zip:
+        return None
+    public = any(t.type == "http" for t in config.triggers)
+    return _with_shim(config.code.zip, config.runtime, public)
+
+
 class Functions(AzureKind):
     field = "function"
     service = "web"
@@ -95,6 +106,7 @@ class Functions(AzureKind):
     def create(self, config: pb.FunctionConfig, token: str) -> pb.Function:
         models = sdk_models("web")
         fx, _ = _runtime(config.runtime)
+        archive = _deployment(config)  # a Go build fails here, before anything is made
         api, group, site = self._api(), self.clients.group, self.site_for(config.name)
         self.taken(lambda: api.web_apps.get(group, site), token, "function app")
         tags = {**tags_with_token(config.tags, token), FUNCTION_TAG: config.name}
@@ -121,7 +133,7 @@ class Functions(AzureKind):
                 site_config=models.SiteConfig(linux_fx_version=fx),
             ),
         ).result()
-        self._configure(group, site, config)
+        self._configure(group, site, config, archive)
         return self._read(group, site)
 
     def _host_storage(self, group: str, site: str) -> str:
@@ -149,7 +161,8 @@ class Functions(AzureKind):
             "EndpointSuffix=core.windows.net"
         )
 
-    def _configure(self, group: str, site: str, config: Any, deploy: bool = True) -> None:
+    def _configure(self, group: str, site: str, config: Any, archive: bytes | None) -> None:
+        """App settings, then the deployment package (None: the code is unchanged)."""
         models = sdk_models("web")
         _, worker = _runtime(config.runtime)
         settings = dict(config.environment)
@@ -170,11 +183,8 @@ class Functions(AzureKind):
         self._api().web_apps.update_application_settings(
             group, site, models.StringDictionary(properties=settings)
         )
-        if deploy and go_functions.is_go(config.runtime):
-            self._zip_deploy(site, go_functions.package(config))
-        elif deploy and config.code.zip:
-            public = any(t.type == "http" for t in config.triggers)
-            self._zip_deploy(site, _with_shim(config.code.zip, config.runtime, public))
+        if archive is not None:
+            self._zip_deploy(site, archive)
 
     def _zip_deploy(self, site: str, archive: bytes) -> None:
         url = self.clients.settings.kudu_endpoint.format(site=site) + "/api/zipdeploy"
@@ -223,14 +233,15 @@ class Functions(AzureKind):
     def update(self, request: Any) -> pb.Function:
         group, site = group_of(request.id), name_of(request.id)
         config = request.config
+        deploy = any(c.split(".")[0] in ("code", "runtime", "handler") for c in request.changed)
+        archive = _deployment(config) if deploy else None
         app = self._api().web_apps.get(group, site)
         if "tags" in request.changed or "runtime" in request.changed:
             models = sdk_models("web")
             app.tags = {**system_tags(app.tags), **dict(config.tags)}
             app.site_config = models.SiteConfig(linux_fx_version=_runtime(config.runtime)[0])
             self._api().web_apps.begin_create_or_update(group, site, app).result()
-        deploy = any(c.split(".")[0] in ("code", "runtime", "handler") for c in request.changed)
-        self._configure(group, site, config, deploy=deploy)
+        self._configure(group, site, config, archive)
         return self._read(group, site)
 
     def delete(self, resource_id: str) -> None:
