@@ -92,6 +92,7 @@ def _create(call: Any, vswitch: dict[str, str], **extra: Any) -> str:
         "AccountPassword": PASSWORD,
         **extra,
     }
+    params = {k: v for k, v in params.items() if v is not None}  # None: left out
     return str(
         call("dds", CreateDBInstanceRequest.CreateDBInstanceRequest, **params)["DBInstanceId"]
     )
@@ -201,14 +202,22 @@ def test_what_the_api_refuses(emulator, vswitch) -> None:
         "InvalidDBInstanceStorage.Malformed": {"DBInstanceStorage": 25},
         "InvalidAccountPassword.Format": {"AccountPassword": "short"},
         "InvalidZoneId.Duplicate": {"SecondaryZoneId": "us-east-1a"},
+        "MissingParameter": {"VSwitchId": None},  # NetworkType VPC, the default
     }
     for code, extra in cases.items():
         assert (
             server_error(lambda extra=extra: _create(call, vswitch, **extra)).get_error_code()
             == code
         )
+    classic = _create(call, vswitch, NetworkType="Classic", VpcId=None, VSwitchId=None)
     db_id = _create(call, vswitch)
     wait_for(lambda: _status(call, db_id), "Running")
+    from aliyunsdkdds.request.v20151201 import DescribeDBInstancesRequest
+
+    found = call(
+        "dds", DescribeDBInstancesRequest.DescribeDBInstancesRequest, DBInstanceId=classic
+    )["DBInstances"]["DBInstance"]
+    assert (found[0]["NetworkType"], found[0]["ZoneId"]) == ("Classic", "us-east-1a")
     reset = ResetAccountPasswordRequest.ResetAccountPasswordRequest
     call("dds", reset, DBInstanceId=db_id, AccountName="root", AccountPassword="Another-Pass-2")
     weak = server_error(

@@ -158,7 +158,12 @@ class MongoDatabases:
         """VpcId/VSwitchId/ZoneId of the first subnet, and the other zones for multi_az."""
         if not config.subnet_ids:
             zone = self._zones()[0]
-            placed: dict[str, Any] = {"ZoneId": zone, "SecurityIPList": "127.0.0.1"}
+            # No network: the classic network, as for RDS (where a region still offers it).
+            placed: dict[str, Any] = {
+                "NetworkType": "Classic",
+                "ZoneId": zone,
+                "SecurityIPList": "127.0.0.1",
+            }
         else:
             found = self.clients.rpc("vpc", "DescribeVSwitches", VSwitchId=config.subnet_ids[0])
             switches = found["VSwitches"]["VSwitch"]

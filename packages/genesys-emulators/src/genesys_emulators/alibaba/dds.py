@@ -136,7 +136,10 @@ class Dds(RpcService):
 
     def _placement(self, where: str, params: Params) -> dict[str, str]:
         zones = catalog.zones_of(where)
-        vswitch_id = params.get("VSwitchId", "")
+        network = params.get("NetworkType", "VPC")
+        if network not in ("VPC", "Classic"):
+            raise _invalid("NetworkType", network)
+        vswitch_id = required(params, "VSwitchId") if network == "VPC" else ""
         if vswitch_id:
             vswitch = self.state.vswitch(vswitch_id)
             vpc_id = params.get("VpcId", "") or vswitch["VpcId"]
