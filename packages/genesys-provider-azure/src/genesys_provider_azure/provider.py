@@ -56,7 +56,8 @@ def metadata() -> provider_pb2.ProviderMetadata:
         state_backends=["azureblob"],
         outcomes=["static-site", "api"],
         description="Microsoft Azure: VMs, managed disks, VNets, NSGs, Storage, PostgreSQL/"
-        "MySQL flexible servers, Function Apps, Front Door, Blob state",
+        "MySQL flexible servers, Cosmos DB for MongoDB, Function Apps (Python, Node, Go), "
+        "Front Door, Blob state",
     )
 
 
