@@ -317,9 +317,7 @@ resources:
 CLOUD_ANSWERS = {
     "aws": {"database.docs": "db.t3.medium", "serverless.gofn": None},
     "gcp": {"database.docs": "firestore-enterprise", "serverless.gofn": None},
-    "azure": {"database.docs": "400 RU/s",
-              "serverless.gofn": "cannot: runtime 'go1.21' is not offered; one of python3.9, "
-              "python3.10, python3.11, python3.12, nodejs18, nodejs20 (runtime)"},
+    "azure": {"database.docs": "400 RU/s", "serverless.gofn": None},
     "alibaba": {"database.docs": "dds.mongo.mid", "serverless.gofn": None},
     "tencent": {"database.docs": "mongodb.1c2g", "serverless.gofn": None},
 }
