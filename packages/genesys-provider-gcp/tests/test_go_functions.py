@@ -91,3 +91,16 @@ def test_a_source_that_does_not_compile_is_an_error_on_the_code(conn: Any, suffi
     clash = go_function(f"clash-{suffix}", {"main.go": PROGRAM}, handler="go.mod")
     with pytest.raises(errors.InvalidArgument, match="adapter"):
         conn.serverless.CreateFunction(serverless_pb2.CreateFunctionRequest(config=clash))
+
+
+def test_no_go_toolchain_is_a_validate_error_naming_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    from genesys_provider_gcp.planning import validate
+
+    function = pb.Function(name="gofn", runtime="go1.21", handler="bootstrap")
+    assert list(validate(pb.Resource(function=function), 0)) == []  # go is installed here
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH without go
+    (found,) = validate(pb.Resource(function=function), 0)
+    assert found.attribute_path == "runtime" and found.severity == pb.Diagnostic.SEVERITY_ERROR
+    assert found.summary.startswith("runtime go1.21 needs the Go toolchain to build `source`")
