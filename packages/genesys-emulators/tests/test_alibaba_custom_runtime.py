@@ -1,7 +1,8 @@
 """Function Compute custom runtimes of `genesys-emulator alibaba` through the real
 alibabacloud_fc20230330 SDK: a Go program (built with the plugin SDK's go_build for
 linux/amd64) uploaded with `custom.debian10` and `customRuntimeConfig`, invoked as FC
-invokes a custom runtime (POST /invoke, FC's headers, the payload as the body)."""
+invokes a custom runtime (POST /invoke, FC's headers, the payload as the body), and an
+http trigger's request (the trigger's host as Host) forwarded to it as it came."""
 
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ func main() {
 \t\t}
 \t\tjson.NewEncoder(w).Encode(map[string]any{
 \t\t\t"method": r.Method, "path": r.URL.Path, "event": event,
-\t\t\t"function": r.Header.Get("x-fc-function-name"),
+\t\t\t"function": r.Header.Get("x-fc-function-name"), "query": r.URL.RawQuery,
+\t\t\t"test": r.Header.Get("X-Test"),
 \t\t\t"greeting": os.Getenv("GREETING"), "home": os.Getenv("HOME"),
 \t\t})
 \t})
@@ -54,20 +56,25 @@ def _source() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def fc() -> Iterator[Any]:
+def emulator() -> Iterator[dict[str, Any]]:
+    with running("alibaba") as ready:
+        yield ready
+
+
+@pytest.fixture(scope="module")
+def fc(emulator: dict[str, Any]) -> Any:
     from alibabacloud_fc20230330.client import Client
     from alibabacloud_tea_openapi.models import Config
 
-    with running("alibaba") as ready:
-        settings = ready["settings"]
-        yield Client(
-            Config(
-                access_key_id=settings["access_key_id"],
-                access_key_secret=settings["access_key_secret"],
-                endpoint=ready["sdk"]["fc"].removeprefix("http://"),
-                protocol="http",
-            )
+    settings = emulator["settings"]
+    return Client(
+        Config(
+            access_key_id=settings["access_key_id"],
+            access_key_secret=settings["access_key_secret"],
+            endpoint=emulator["sdk"]["fc"].removeprefix("http://"),
+            protocol="http",
         )
+    )
 
 
 def _create(fc: Any, name: str, **overrides: Any) -> Any:
@@ -116,6 +123,8 @@ def test_a_go_program_on_a_custom_runtime_answers_post_invoke(fc: Any) -> None:
         "path": "/invoke",
         "event": {"n": [1, 2]},
         "function": "gofn",
+        "query": "",
+        "test": "",
         "greeting": "hello",
         "home": "",  # only the function's environment reaches the program
     }
@@ -135,3 +144,41 @@ def test_what_fc_refuses_for_a_custom_runtime(fc: Any) -> None:
     headers, body = _invoke(fc, "nobinary", {})
     assert headers["x-fc-error-type"] == "UnhandledInvocationError"
     assert "no executable named 'nope'" in json.loads(body)["errorMessage"]
+
+
+def test_an_http_trigger_forwards_the_request_as_it_came(fc: Any, emulator: dict[str, Any]) -> None:
+    import urllib.error
+    import urllib.request
+
+    from alibabacloud_fc20230330 import models
+
+    _create(fc, "webfn")
+    trigger = fc.create_trigger(
+        "webfn",
+        models.CreateTriggerRequest(
+            body=models.CreateTriggerInput(
+                trigger_name="http",
+                trigger_type="http",
+                trigger_config=json.dumps({"authType": "anonymous", "methods": ["GET", "POST"]}),
+            )
+        ),
+    ).body
+    host = trigger.http_trigger.url_internet.removeprefix("https://")
+
+    def send(method: str, path: str, body: bytes | None = None) -> Any:
+        request = urllib.request.Request(
+            f"{emulator['sdk']['fc']}{path}",
+            data=body,
+            method=method,
+            headers={"Host": host, "X-Test": "t"},
+        )
+        return urllib.request.urlopen(request, timeout=30)
+
+    with send("POST", "/items?color=red", b'{"id": 7}') as answer:
+        assert answer.status == 200
+        seen = json.loads(answer.read())
+    assert (seen["method"], seen["path"], seen["query"]) == ("POST", "/items", "color=red")
+    assert (seen["event"], seen["test"], seen["function"]) == ({"id": 7}, "t", "")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        send("PUT", "/items")
+    assert refused.value.code == 405

@@ -22,7 +22,12 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from genesys_emulators.alibaba import catalog
-from genesys_emulators.alibaba.fc_custom import custom_config, invoke_custom, is_custom
+from genesys_emulators.alibaba.fc_custom import (
+    custom_config,
+    forward_trigger,
+    invoke_custom,
+    is_custom,
+)
 from genesys_emulators.alibaba.fc_layers import LAYER_RULES, LayersMixin
 from genesys_emulators.alibaba.rpc import request_id
 from genesys_emulators.core import CloudError, Dialect, FaultPlan, ServiceApp
@@ -95,6 +100,8 @@ class FunctionCompute(LayersMixin, ServiceApp):
         self._init_layers()
 
     def dispatch(self, request: Request) -> Response:
+        if request.host.split(":")[0].endswith(".fcapp.run"):
+            return self._through_trigger(request)  # anonymous, as an http trigger is
         if not request.headers.get("Authorization"):
             raise CloudError(401, "MissingAuthorization", "The Authorization header is missing.")
         return super().dispatch(request)
@@ -233,6 +240,20 @@ class FunctionCompute(LayersMixin, ServiceApp):
         return Response(status=204)
 
     # ------------------------------------------------------------ triggers
+
+    def _through_trigger(self, request: Request) -> Response:
+        """A request to an http trigger's URL (its host as the Host header)."""
+        host = request.host.split(":")[0]
+        with self.lock:
+            found = [
+                (self.codes[name], dict(function), dict(trigger))
+                for name, function in self.functions.items()
+                for trigger in function.get("_triggers", {}).values()
+                if host in (url.removeprefix("https://") for url in trigger["httpTrigger"].values())
+            ]
+        if not found:
+            raise CloudError(404, "TriggerNotFound", f"no http trigger serves {host}")
+        return forward_trigger(*found[0], request)
 
     def _triggers(self, name: str) -> dict[str, dict[str, Any]]:
         triggers: dict[str, dict[str, Any]] = self._function(name).setdefault("_triggers", {})

@@ -3,6 +3,10 @@ HTTP server the platform starts with `customRuntimeConfig.command` (default `boo
 the code directory, /code on FC) and talks to on `customRuntimeConfig.port` (9000 by
 default).
 
+An HTTP trigger's request (sent to the emulator's fc port with the trigger's host,
+`<function>-<slug>.<region>.fcapp.run`, as the Host header) is forwarded to the server as it
+came, and its response returned as is.
+
 An InvokeFunction reaches the server as FC sends it: `POST /invoke`, the payload as an
 `application/octet-stream` body, and FC's common headers (`x-fc-request-id`,
 `x-fc-function-name`, `x-fc-function-handler`, `x-fc-control-path: /invoke`). The answer's
@@ -16,7 +20,10 @@ Genesys Go contract says it does; FC itself sets no PORT, so the plugin sets POR
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+from werkzeug.wrappers import Request, Response
 
 from genesys_emulators.alibaba.rpc import request_id
 from genesys_emulators.core import CloudError
@@ -91,3 +98,32 @@ def invoke_custom(
     if failed or not 200 <= reply.status < 300:
         return Invocation(False, error=f"HTTP {reply.status}: {text[:512]}", logs=reply.logs)
     return Invocation(True, text, logs=reply.logs)
+
+
+def forward_trigger(
+    code: FunctionCode, function: dict[str, Any], trigger: dict[str, Any], request: Request
+) -> Response:
+    """An HTTP trigger's request forwarded to a fresh run of a custom runtime's server."""
+    methods = json.loads(trigger["triggerConfig"]).get("methods", [])
+    if request.method not in methods:
+        raise CloudError(405, "MethodNotAllowed", f"method {request.method} is not allowed")
+    if not is_custom(function["runtime"]):
+        raise CloudError(
+            501, "NotImplemented", "the emulator serves http triggers of custom runtimes only"
+        )
+    query = request.query_string.decode()
+    environment = {str(k): str(v) for k, v in function["environmentVariables"].items()}
+    try:
+        reply = forward_http(
+            code,
+            executable(function.get("customRuntimeConfig") or {}),
+            request.method,
+            request.path + (f"?{query}" if query else ""),
+            [(k, v) for k, v in request.headers.items() if k.lower() != "host"],
+            request.get_data(),
+            environment=environment,
+            timeout_s=float(function["timeout"]),
+        )
+    except ProgramError as err:
+        raise CloudError(502, "FunctionNotStarted", str(err)) from None
+    return Response(reply.body, status=reply.status, headers=reply.headers)
