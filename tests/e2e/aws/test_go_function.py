@@ -119,6 +119,7 @@ def test_a_source_that_does_not_compile_is_an_error_at_the_function(
     assert "serverless.gofn" in output and "go build failed" in output, output
     assert "./main.go:3:15: undefined: nope" in output, output
     assert aws("lambda").list_functions()["Functions"] == []
+    assert aws("iam").list_roles()["Roles"] == []  # built before anything is made
 
 
 def test_without_the_go_toolchain_validate_says_what_to_install(
