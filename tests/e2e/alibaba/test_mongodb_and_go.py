@@ -1,9 +1,9 @@
 """Issue 13, item 5 on Alibaba Cloud: one config with `engine: mongodb` and a `go1.21`
 function (a stdlib main.go serving $PORT) applies on `genesys-emulator alibaba`, as
 ApsaraDB for MongoDB and a Function Compute custom runtime running the binary built from
-`source`; `genesys invoke` answers what the program answered; checked through Alibaba's own
-SDKs; a no-op plan exits 0; destroy leaves nothing. A Go source that does not compile is a
-located error carrying go's message, and nothing is made.
+`source`; `genesys invoke` answers what the program answered, and so does its http trigger;
+checked through Alibaba's own SDKs; a no-op plan exits 0; destroy leaves nothing. A Go
+source that does not compile is a located error carrying go's message; nothing is made.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ resources:
       timeout: 10
       environment:
         MONGO_HOST: ${database.docs.endpoint}
+      triggers:
+        - {type: http, path: /sum, methods: [POST]}
 """
 
 MAIN_GO = """package main
@@ -76,6 +78,19 @@ def _check_function(sdk: Sdk, host: str) -> None:
     assert (function.memory_size, function.timeout) == (256, 10)
 
 
+def _through_trigger(sdk: Sdk, body: bytes) -> Any:
+    """POST to the function's http trigger: the emulator's fc port, the trigger's host."""
+    import urllib.request
+
+    trigger = sdk.fc().get_trigger("gofn", "http").body
+    host = trigger.http_trigger.url_internet.removeprefix("https://")
+    request = urllib.request.Request(
+        f"{sdk.ready['sdk']['fc']}/sum", data=body, method="POST", headers={"Host": host}
+    )
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return json.loads(answer.read())
+
+
 def test_a_mongodb_database_and_a_go_function_apply_and_answer(cli: AlibabaCli, sdk: Sdk) -> None:
     (cli.project / "gofn").mkdir()
     (cli.project / "gofn" / "main.go").write_text(MAIN_GO)
@@ -92,6 +107,8 @@ def test_a_mongodb_database_and_a_go_function_apply_and_answer(cli: AlibabaCli, 
     invoked = cli("invoke", "gofn", "--payload", '{"n": [1, 2, 3.5]}')
     assert invoked.returncode == 0, invoked.stdout + invoked.stderr
     assert json.loads(invoked.stdout) == {"sum": 6.5, "mongo": host, "lang": "go"}
+
+    assert _through_trigger(sdk, b'{"n": [4, 5]}') == {"sum": 9, "mongo": host, "lang": "go"}
 
     noop = cli("plan", "--detailed-exitcode")
     assert noop.returncode == 0, noop.stdout + noop.stderr
