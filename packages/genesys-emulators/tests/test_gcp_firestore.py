@@ -140,3 +140,51 @@ def test_standard_databases_have_no_user_creds_and_errors_carry_the_grpc_status(
     body = json.loads(raised.value.read())["error"]
     assert (body["code"], body["status"]) == (400, "FAILED_PRECONDITION")
     client.delete_database(name=made.name).result(timeout=10)
+
+
+def test_backup_schedules_daily_and_weekly_with_the_api_rules(ready, client):
+    import datetime
+
+    parent = f"projects/{ready['account']}"
+    made = client.create_database(
+        request={"parent": parent, "database": enterprise(), "database_id": "backed-up"}
+    ).result(timeout=10)
+    week = datetime.timedelta(days=7)
+    daily = client.create_backup_schedule(
+        parent=made.name,
+        backup_schedule=admin.BackupSchedule(retention=week, daily_recurrence={}),
+    )
+    assert daily.name.startswith(f"{made.name}/backupSchedules/")
+    assert daily.retention == week and "daily_recurrence" in daily
+    weekly = client.create_backup_schedule(
+        parent=made.name,
+        backup_schedule=admin.BackupSchedule(
+            retention=datetime.timedelta(weeks=14), weekly_recurrence={"day": 1}
+        ),
+    )
+    assert weekly.weekly_recurrence.day == 1  # MONDAY
+    with pytest.raises(exceptions.Conflict, match="already has a daily schedule"):
+        client.create_backup_schedule(
+            parent=made.name,
+            backup_schedule=admin.BackupSchedule(retention=week, daily_recurrence={}),
+        )
+    with pytest.raises(exceptions.BadRequest, match="at most 14 weeks"):
+        client.create_backup_schedule(
+            parent=made.name,
+            backup_schedule=admin.BackupSchedule(
+                retention=datetime.timedelta(weeks=15), weekly_recurrence={"day": 2}
+            ),
+        )
+    longer = admin.BackupSchedule(name=daily.name, retention=datetime.timedelta(days=30))
+    updated = client.update_backup_schedule(
+        backup_schedule=longer, update_mask={"paths": ["retention"]}
+    )
+    assert updated.retention == datetime.timedelta(days=30)
+    listed = client.list_backup_schedules(parent=made.name).backup_schedules
+    assert [s.name for s in listed] == [daily.name, weekly.name]
+    client.delete_backup_schedule(name=weekly.name)
+    with pytest.raises(exceptions.NotFound):
+        client.get_backup_schedule(name=weekly.name)
+    client.delete_database(name=made.name).result(timeout=10)
+    with pytest.raises(exceptions.NotFound):
+        client.get_backup_schedule(name=daily.name)

@@ -1,6 +1,6 @@
 """Firestore Admin API v1 (`/v1/projects/P/databases/...`): databases, created, patched and
-deleted as long-running operations, and their user credentials - the SCRAM users of
-Firestore with MongoDB compatibility.
+deleted as long-running operations, their user credentials - the SCRAM users of Firestore
+with MongoDB compatibility - and their backup schedules (firestore_backups.py).
 
 What the real API insists on is insisted on here: a database id of 4 to 63 characters
 ([a-z0-9-], a letter first, not UUID-like) or `(default)`; `locationId` and `type` required;
@@ -28,10 +28,12 @@ from werkzeug.wrappers import Request, Response
 from genesys_emulators.core import CloudError, FaultPlan, Operations, ServiceApp, Store
 from genesys_emulators.core.operations import Operation
 from genesys_emulators.gcp.common import REGIONS, GcpDialect, now
+from genesys_emulators.gcp.firestore_backups import BackupSchedules
 
 P = "/v1/projects/<project>/databases"
 D = f"{P}/<database>"
 U = f"{D}/userCreds"
+B = f"{D}/backupSchedules"
 ADMIN = "type.googleapis.com/google.firestore.admin.v1"
 # A project number for principals (the emulator's one project has no real number).
 PROJECT_NUMBER = "100000000001"
@@ -133,7 +135,7 @@ def _not_found(project: str, database: str) -> CloudError:
     return error(404, "NOT_FOUND", f"Project '{project}' or database '{database}' does not exist.")
 
 
-class FirestoreAdminApp(ServiceApp):
+class FirestoreAdminApp(BackupSchedules, ServiceApp):
     dialect = FirestoreDialect()
     rules = (
         Rule(P, methods=["GET"], endpoint="list_databases"),
@@ -149,6 +151,11 @@ class FirestoreAdminApp(ServiceApp):
         Rule(f"{U}/<user>:resetPassword", methods=["POST"], endpoint="reset_password"),
         Rule(f"{U}/<user>:enable", methods=["POST"], endpoint="enable_user_creds"),
         Rule(f"{U}/<user>:disable", methods=["POST"], endpoint="disable_user_creds"),
+        Rule(B, methods=["GET"], endpoint="list_backup_schedules"),
+        Rule(B, methods=["POST"], endpoint="create_backup_schedule"),
+        Rule(f"{B}/<schedule>", methods=["GET"], endpoint="get_backup_schedule"),
+        Rule(f"{B}/<schedule>", methods=["PATCH"], endpoint="update_backup_schedule"),
+        Rule(f"{B}/<schedule>", methods=["DELETE"], endpoint="delete_backup_schedule"),
     )
 
     def __init__(self, faults: FaultPlan | None = None) -> None:
@@ -302,6 +309,8 @@ class FirestoreAdminApp(ServiceApp):
             mine = record["name"] + "/"
             for key in [k for k in self.store.collection("users") if k.startswith(mine)]:
                 self.store.remove("users", key)
+            for key in [k for k in self.store.collection("schedules") if k.startswith(mine)]:
+                self.store.remove("schedules", key)
         gone = dict(self._view(record), deleteTime=now())
         return self._operation(record["name"], "DeleteDatabaseMetadata", lambda: gone)
 
