@@ -78,6 +78,7 @@ def test_mongodb_and_a_go_function_apply_on_tencent(cli: Cli, tencent: Tencent) 
 
     planned = _ok(cli("plan"))
     assert "mongodb.1c2g" in planned  # the size's translation, before anything exists
+    assert "priced from estimated rates" in planned  # the price row says what it is
     applied = _ok(cli("apply", "--auto-approve"))
     assert "Apply complete! Resources: 2 added, 0 changed, 0 destroyed." in applied
 

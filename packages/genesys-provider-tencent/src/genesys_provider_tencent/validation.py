@@ -115,7 +115,14 @@ def _mysql(r: pb.Database) -> list[Finding]:
 
 
 def _mongodb(r: pb.Database) -> list[Finding]:
-    found: list[Finding] = []
+    found: list[Finding] = [
+        (
+            WARNING,
+            "TencentDB for MongoDB is priced from estimated rates "
+            f"({tables.MONGODB_PRICES_AS_OF}), not from Tencent's price page",
+            "engine",
+        )
+    ]
     if tables.mongodb_version_for(r.version) is None:
         known = ", ".join(tables.MONGODB_VERSIONS)
         found.append((ERROR, f"MongoDB {r.version} is not offered; one of {known}", "version"))
