@@ -91,6 +91,54 @@ def _env_region() -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
 
 
+# Services nearly every run calls (identity, buckets, instances): their models are parsed
+# ahead of Configure, while the core is still loading the config.
+PRELOADED_SERVICES = ("sts", "s3", "ec2")
+_preload_lock = threading.Lock()
+_preload: dict[str, Any] = {}  # "thread": the loader; "session": its botocore session
+
+
+def start_preload() -> None:
+    """Imports boto3 and parses the common services' models on a background thread (once).
+
+    Called after the handshake (GetMetadata), so the plugin answers at once; by Configure the
+    ~0.3 s of imports and model parsing is done instead of delaying the first API call.
+    """
+    with _preload_lock:
+        if "thread" not in _preload:
+            _preload["thread"] = threading.Thread(
+                target=_load_models, name="aws-sdk-preload", daemon=True
+            )
+            _preload["thread"].start()
+
+
+def _load_models() -> None:
+    try:
+        import botocore.session
+
+        session = botocore.session.get_session()
+        for service in PRELOADED_SERVICES:
+            # Explicit dummy keys: no credential chain (IMDS) is walked; no call is made.
+            session.create_client(
+                service,
+                region_name=DEFAULT_REGION,
+                aws_access_key_id="preload",
+                aws_secret_access_key="preload",
+            )
+        _preload["session"] = session
+    except Exception:  # the first real client reports whatever is wrong
+        return
+
+
+def take_preloaded_session() -> Any:
+    """The preloaded botocore session (waiting for it if it is loading), once; else None."""
+    thread = _preload.get("thread")
+    if thread is not None:
+        thread.join()
+    with _preload_lock:
+        return _preload.pop("session", None)
+
+
 class AwsClients:
     """Shared by every servicer of one plugin process. Thread-safe."""
 
@@ -138,7 +186,10 @@ class AwsClients:
 
         if self._session is None:
             quiet_sdk_logs()
-            self._session = boto3.session.Session(profile_name=self._settings.profile or None)
+            self._session = boto3.session.Session(
+                botocore_session=take_preloaded_session(),
+                profile_name=self._settings.profile or None,
+            )
         config = Config(
             retries={"mode": "standard", "max_attempts": self._settings.max_attempts},
             max_pool_connections=self._settings.max_pool_connections,

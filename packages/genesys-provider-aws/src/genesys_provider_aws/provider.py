@@ -11,7 +11,12 @@ from genesys.provider.v1 import provider_pb2
 from genesys_plugin_sdk.provider_base import ProviderBase
 
 from genesys_provider_aws import __version__
-from genesys_provider_aws.clients import AwsClients, AwsSettings, settings_from_request
+from genesys_provider_aws.clients import (
+    AwsClients,
+    AwsSettings,
+    settings_from_request,
+    start_preload,
+)
 from genesys_provider_aws.errors import TRANSLATOR
 
 PROTOCOL_VERSION = 1
@@ -46,6 +51,7 @@ class ProviderServicer(ProviderBase):
         self.clients = clients
 
     def metadata(self) -> provider_pb2.ProviderMetadata:
+        start_preload()  # the core asks first, then loads its config: parse the SDK meanwhile
         return metadata()
 
     def schema(self) -> provider_pb2.ProviderSchema:
