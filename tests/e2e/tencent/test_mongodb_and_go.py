@@ -123,3 +123,65 @@ def test_mongodb_and_a_go_function_apply_on_tencent(cli: Cli, tencent: Tencent) 
     assert tencent.call("mongodb", "DescribeDBInstances")["TotalCount"] == 0
     assert tencent.call("scf", "ListFunctions")["Functions"] == []
     assert _ok(cli("state", "list")).strip() == ""
+
+
+API = """provider: tencent
+region: ap-guangzhou
+outcomes:
+  api:
+    name: go-api
+    runtime: go1.21
+    source: ./api
+"""
+
+ECHO = """package main
+
+import (
+\t"encoding/json"
+\t"io"
+\t"net/http"
+\t"os"
+)
+
+func main() {
+\thttp.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+\t\tbody, _ := io.ReadAll(r.Body)
+\t\tw.Header().Set("Content-Type", "application/json")
+\t\tjson.NewEncoder(w).Encode(map[string]string{
+\t\t\t"method": r.Method, "path": r.URL.Path, "query": r.URL.RawQuery, "body": string(body),
+\t\t})
+\t})
+\thttp.ListenAndServe(":"+os.Getenv("PORT"), nil)
+}
+"""
+
+
+def test_a_go_api_outcome_serves_its_url_as_the_program_answers(cli: Cli, tencent: Tencent) -> None:
+    """The api outcome in Go: the function URL forwards each request as it came (method, path,
+    query, body) and the program's response comes back as is; invoke is POST / with the event."""
+    import urllib.request
+
+    (cli.project / "api").mkdir()
+    (cli.project / "api" / "main.go").write_text(ECHO)
+    block = json.dumps({"tencent": tencent.ready["settings"]})
+    (cli.project / "genesys.yaml").write_text(API + f"providers: {block}\n")
+    _ok(cli("apply", "--auto-approve"))
+    function = tencent.call("scf", "GetFunction", FunctionName="go-api")
+    assert (function["Type"], function["Handler"]) == ("HTTP", "bootstrap")  # the default binary
+    (trigger,) = function["Triggers"]
+    url = json.loads(trigger["TriggerDesc"])["UrlConfig"]["ExtranetUrl"]
+    request = urllib.request.Request(f"{url}/orders/9?sort=new", data=b"hi", method="PATCH")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer = json.loads(response.read())
+    assert answer == {"method": "PATCH", "path": "/orders/9", "query": "sort=new", "body": "hi"}
+    invoked = cli("invoke", "go-api", "--payload", '{"k": "v"}')
+    assert invoked.returncode == 0, invoked.stdout + invoked.stderr
+    assert json.loads(invoked.stdout) == {
+        "method": "POST",
+        "path": "/",
+        "query": "",
+        "body": '{"k": "v"}',
+    }
+    assert cli("plan", "--detailed-exitcode").returncode == 0
+    _ok(cli("destroy", "--auto-approve"))
+    assert tencent.call("scf", "ListFunctions")["Functions"] == []

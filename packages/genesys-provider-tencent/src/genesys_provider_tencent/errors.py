@@ -70,7 +70,7 @@ TABLE = ErrorTable(
         "InvalidParameterValue.InvalidPGVersion": "config.version",
         "InvalidParameterValue.SpecNotOnSale": "config.size",
         "InvalidParameterValue.MongoVersionError": "config.version",
-        "InvalidParameterValue.ZoneClosed": "config.multi_az",
+        "InvalidParameterValue.ZoneClosed": "config.subnet_ids",
         "InvalidParameterValue.Runtime": "config.runtime",
         "InvalidBucketName": "config.name",
     },
