@@ -103,6 +103,7 @@ def test_plan_translates_prices_and_says_what_firestore_has_no_field_for(conn: A
         storage_gb=20,
         version="7.0",
         tags={"Team": "Data"},
+        backup=pb.BackupConfig(retention_days=7, window="03:00-04:00"),
     )
     planned = _plan(conn, desired)
     assert planned.translated.database.provider_class == "firestore-enterprise"
@@ -115,6 +116,10 @@ def test_plan_translates_prices_and_says_what_firestore_has_no_field_for(conn: A
     assert notes["version"] == (
         warning,
         "Firestore has no MongoDB version to choose: version kept as written, not applied",
+    )
+    assert notes["backup.window"] == (
+        warning,
+        "Firestore picks the time of a scheduled backup: the window is kept, not applied",
     )
     assert notes["tags"][0] == warning and not any(
         d.severity == pb.Diagnostic.SEVERITY_ERROR for d in planned.diagnostics
@@ -133,3 +138,34 @@ def test_validation_names_firestore_id_rules(conn: Any) -> None:
     }
     assert found["name"].startswith("Firestore database id 'db': 4 to 63 characters")
     assert found["username"].startswith("Firestore user creds id 'Admin'")
+
+
+def test_backup_retention_is_the_daily_backup_schedule(conn: Any, ready: dict, suffix: str) -> None:
+    import datetime
+
+    config = mongodb(
+        f"kept-{suffix}", backup=pb.BackupConfig(retention_days=7, window="03:00-04:00")
+    )
+    made = conn.database.CreateDatabase(database_pb2.CreateDatabaseRequest(config=config))
+    admin = firestore_admin_client(ready["sdk"]["firestore"])
+    name = f"projects/{ready['account']}/{made.id}"
+    (schedule,) = admin.list_backup_schedules(parent=name).backup_schedules
+    assert "daily_recurrence" in schedule and schedule.retention == datetime.timedelta(days=7)
+    assert (made.backup.retention_days, made.backup.window) == (7, "03:00-04:00")
+
+    admin.update_backup_schedule(  # changed outside Genesys: a refresh sees it
+        backup_schedule={"name": schedule.name, "retention": datetime.timedelta(days=3)},
+        update_mask={"paths": ["retention"]},
+    )
+    read = conn.database.GetDatabase(pb.GetRequest(id=made.id, private=made.private))
+    assert read.backup.retention_days == 3
+
+    for days, expected in ((14, [datetime.timedelta(days=14)]), (0, [])):
+        config.backup.retention_days = days
+        update = database_pb2.UpdateDatabaseRequest(
+            id=made.id, private=made.private, config=config, changed=["backup"]
+        )
+        assert conn.database.UpdateDatabase(update).backup.retention_days == days
+        listed = admin.list_backup_schedules(parent=name).backup_schedules
+        assert [s.retention for s in listed] == expected
+    conn.database.DeleteDatabase(pb.DeleteRequest(id=made.id))

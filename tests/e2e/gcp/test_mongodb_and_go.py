@@ -41,7 +41,15 @@ func main() {
 
 def _config(settings: dict) -> str:
     resources = {
-        "database": [{"name": "docs", "engine": "mongodb", "size": "small", "storage": 20}],
+        "database": [
+            {
+                "name": "docs",
+                "engine": "mongodb",
+                "size": "small",
+                "storage": 20,
+                "backup": {"retention_days": 7},
+            }
+        ],
         "serverless": [
             {
                 "name": "gofn",
@@ -82,6 +90,8 @@ def test_mongodb_and_a_go_function_apply_invoke_and_destroy(cli: GcpCli, google:
     assert database.mongodb_compatible_data_access_mode.name == "DATA_ACCESS_MODE_ENABLED"
     (user,) = admin.list_user_creds(parent=database.name).user_creds
     assert user.name.endswith("/userCreds/admin")
+    (schedule,) = admin.list_backup_schedules(parent=database.name).backup_schedules
+    assert "daily_recurrence" in schedule and schedule.retention.days == 7
 
     function = google.functions().get_function(
         name=f"{parent}/locations/us-central1/functions/gofn"

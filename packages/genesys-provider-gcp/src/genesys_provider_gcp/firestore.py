@@ -13,11 +13,13 @@ connects to `mongodb://USER:PASSWORD@UID.LOCATION.firestore.goog:443/NAME?loadBa
 (provider_data.user_principal) still needs a role (roles/datastore.user) on the project,
 which this plugin does not grant.
 
-Firestore has no size, version or storage to provision and its databases take no labels:
-size, version, storage_gb, backup and tags are kept as written (private bytes) so a refresh
-shows no drift; ValidateResources warns about each. Without labels a create cannot leave a
-token marker: a retried create after a crash claims the database of its name only when the
-core says it resumes an interrupted create (handlers.resuming_interrupted).
+`backup.retention_days` is the database's daily backup schedule (retention N days; none when
+0), read back from it. Firestore has no size, version or storage to provision, no backup
+window and its databases take no labels: size, version, storage_gb, the window and tags are
+kept as written (private bytes) so a refresh shows no drift; the plan warns about each.
+Without labels a create cannot leave a token marker: a retried create after a crash claims
+the database of its name only when the core says it resumes an interrupted create
+(handlers.resuming_interrupted).
 """
 
 from __future__ import annotations
@@ -44,21 +46,30 @@ def is_firestore_id(resource_id: str) -> bool:
 
 def kept_config(config: pb.DatabaseConfig, username: str, password: str) -> dict[str, Any]:
     """What Firestore does not hold, as the config wrote it (read back by database_from)."""
-    from google.protobuf.json_format import MessageToDict
-
     return {
         "username": username,
         "password": password,
         "version": config.version,
         "size": int(config.size),
         "storage_gb": config.storage_gb,
-        "backup": MessageToDict(config.backup, preserving_proto_field_name=True),
+        "window": config.backup.window,
         "tags": dict(config.tags),
     }
 
 
-def database_from(raw: Any, private: bytes = b"") -> pb.Database:
+def retention_days(schedules: list[Any]) -> int:
+    """The retention of the daily backup schedule, in days (0: none)."""
+    for schedule in schedules:
+        if "daily_recurrence" in schedule:
+            return int(schedule.retention.total_seconds() // 86400)
+    return 0
+
+
+def database_from(
+    raw: Any, private: bytes = b"", schedules: list[Any] | None = None
+) -> pb.Database:
     kept = read_private(private)
+    days = retention_days(schedules or [])
     name = raw.name.rsplit("/", 1)[-1]
     username = str(kept.get("username", ""))
     location = raw.location_id
@@ -71,7 +82,7 @@ def database_from(raw: Any, private: bytes = b"") -> pb.Database:
         provider_class=tables.MONGODB_CLASS,
         storage_gb=int(kept.get("storage_gb", 0)),
         multi_az=location in tables.FIRESTORE_MULTI_REGIONS.values(),
-        backup=pb.BackupConfig(**dict(kept.get("backup") or {})),
+        backup=pb.BackupConfig(retention_days=days, window=str(kept.get("window", ""))),
         endpoint=tables.mongodb_endpoint(raw.uid, location),
         port=tables.DATABASE_PORTS["mongodb"],
         username=username,
@@ -123,24 +134,33 @@ class FirestoreDatabases:
     def read(self, resource_id: str, private: bytes) -> pb.Database | None:
         try:
             raw = self.api.get_database(name=self._name(resource_id))
+            schedules = self._schedules(raw.name)
         except Exception as exc:
             if isinstance(typed(exc), errors.NotFound):
                 return None
             raise
-        return database_from(raw, private)
+        return database_from(raw, private, schedules)
+
+    def _schedules(self, database: str) -> list[Any]:
+        return list(self.api.list_backup_schedules(parent=database).backup_schedules)
 
     def read_many(self, ids: list[str], privates: Mapping[str, bytes]) -> dict[str, Any]:
         if len(ids) <= 2:
             return read_each(
                 self.clients.pool, ids, lambda i: self.read(i, privates.get(i, b"")), TRANSLATOR
             )
-        # Many: one list call (ListDatabases answers every database of the project at once).
-        wanted = set(ids)
-        return {
-            found.id: database_from(raw, privates.get(found.id, b""))
-            for raw, found in ((raw, database_from(raw)) for raw in self._list_raw())
-            if found.id in wanted
-        }
+        # Many: one ListDatabases (every database of the project at once), then each one's
+        # backup schedules, those calls in flight together.
+        wanted = {ID_PREFIX + raw.name.rsplit("/", 1)[-1]: raw for raw in self._list_raw()}
+        found: dict[str, Any] = {}
+        mine = [wanted[i] for i in ids if i in wanted]
+        for raw, schedules in self.clients.pool.fan_out(lambda r: self._schedules(r.name), mine):
+            resource_id = ID_PREFIX + raw.name.rsplit("/", 1)[-1]
+            if isinstance(schedules, Exception):
+                found[resource_id] = TRANSLATOR.typed(schedules)
+                continue
+            found[resource_id] = database_from(raw, privates.get(resource_id, b""), schedules)
+        return found
 
     def _list_raw(self) -> list[Any]:
         parent = f"projects/{self.clients.project}"
@@ -176,6 +196,7 @@ class FirestoreDatabases:
         resource_id = ID_PREFIX + config.name
         username = config.username or tables.MONGODB_DEFAULT_USER
         password, principal = self._user(resource_id, username)
+        self._set_backup(resource_id, config.backup.retention_days)
         kept = {**kept_config(config, username, password), "principal": principal}
         found = self.read(resource_id, private_json(kept))
         if found is None:
@@ -195,8 +216,29 @@ class FirestoreDatabases:
             creds = self.api.reset_user_password(name=f"{parent}/userCreds/{username}")
         return creds.secure_password, creds.resource_identity.principal
 
+    def _set_backup(self, resource_id: str, days: int) -> None:
+        """The daily backup schedule made, changed or removed to keep `days` of backups."""
+        import datetime
+
+        from google.cloud.firestore_admin_v1.types import BackupSchedule
+
+        parent = self._name(resource_id)
+        daily = [s for s in self._schedules(parent) if "daily_recurrence" in s]
+        retention = datetime.timedelta(days=days)
+        if daily and not days:
+            self.api.delete_backup_schedule(name=daily[0].name)
+        elif daily and daily[0].retention != retention:
+            wanted = BackupSchedule(name=daily[0].name, retention=retention)
+            self.api.update_backup_schedule(
+                backup_schedule=wanted, update_mask={"paths": ["retention"]}
+            )
+        elif days and not daily:
+            schedule = BackupSchedule(retention=retention, daily_recurrence={})
+            self.api.create_backup_schedule(parent=parent, backup_schedule=schedule)
+
     def update(self, request: Any) -> pb.Database:
-        """Nothing Genesys sets is a Firestore field: the kept config is rewritten."""
+        """The backup schedule follows retention_days; the rest is the kept config."""
+        self._set_backup(request.id, request.config.backup.retention_days)
         kept = read_private(request.private)
         fresh = kept_config(request.config, kept.get("username", ""), kept.get("password", ""))
         private = private_json({**kept, **fresh, "principal": kept.get("principal", "")})

@@ -239,14 +239,15 @@ def mongodb_notes(region: str, body: Any, index: int) -> list[pb.Diagnostic]:
         )
     unmapped = {
         "version": "Firestore has no MongoDB version to choose",
-        "backup": "Firestore backups are backup schedules, which this plugin does not make",
         "tags": "Firestore databases take no labels",
         "subnet_ids": "Firestore is reached at its TLS endpoint, not in a subnet",
     }
     for field, why in unmapped.items():
-        value = getattr(body, field)
-        if value if field != "backup" else value.retention_days:
+        if getattr(body, field):
             notes.append(_warning(index, field, f"{why}: {field} kept as written, not applied"))
+    if body.backup.window:
+        why = "Firestore picks the time of a scheduled backup"
+        notes.append(_warning(index, "backup.window", f"{why}: the window is kept, not applied"))
     return notes
 
 
@@ -322,6 +323,7 @@ def mongodb_cost(region: str, body: Any) -> provider_pb2.CostEstimate:
         )
     stored = body.storage_gb or tables.DEFAULT_STORAGE_GB
     month = tables.HOURS_PER_MONTH
+    backups = f"usage-based: backups ${tables.FIRESTORE_BACKUP_GIB_HOURLY:.5f} per GiB-hour kept"
     return provider_pb2.CostEstimate(
         monthly_usd=round(stored * hourly * month, 2),
         hourly_usd=round(stored * hourly, 4),
@@ -330,6 +332,7 @@ def mongodb_cost(region: str, body: Any) -> provider_pb2.CostEstimate:
             f"x ${hourly}",
             f"usage-based: ${tables.FIRESTORE_READ_UNITS_MILLION} per million read units, "
             f"${tables.FIRESTORE_WRITE_UNITS_MILLION} per million write units",
+            *([backups] if body.backup.retention_days else []),
         ],
     )
 

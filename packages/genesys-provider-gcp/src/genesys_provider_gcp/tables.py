@@ -252,6 +252,7 @@ SQL_SSD_GB_MONTH = {"us-central1": 0.17, "europe-west1": 0.187}
 FIRESTORE_STORED_GIB_HOURLY = {"us-central1": 0.0002}
 FIRESTORE_READ_UNITS_MILLION = 0.05
 FIRESTORE_WRITE_UNITS_MILLION = 0.26
+FIRESTORE_BACKUP_GIB_HOURLY = 0.00004
 GCS_STANDARD_GB_MONTH = 0.020
 FUNCTIONS_INVOCATIONS_MILLION = 0.40
 CDN_EGRESS_GB = 0.08
@@ -316,6 +317,7 @@ def price_tables() -> list[tuple[str, list[tuple[str, float, str]]]]:
                 ("database:mongodb-stored", FIRESTORE_STORED_GIB_HOURLY[region], "gib-hour"),
                 ("database:mongodb-read-units", FIRESTORE_READ_UNITS_MILLION, "million"),
                 ("database:mongodb-write-units", FIRESTORE_WRITE_UNITS_MILLION, "million"),
+                ("database:mongodb-backup", FIRESTORE_BACKUP_GIB_HOURLY, "gib-hour"),
             ]
         entries += [
             ("storage:standard", GCS_STANDARD_GB_MONTH, "gb-month"),
