@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from pathlib import Path
 
 import pytest
 import yaml
 from genesys_emulators.gcp import sdk
+from genesys_emulators.testing import running
 
-from .conftest import GcpCli, Google
+from ..conftest import genesys_env
+from .conftest import LEAKY, PASSPHRASE, GcpCli, Google
 
 PROGRAM = """package main
 
@@ -117,3 +120,29 @@ def test_mongodb_and_a_go_function_apply_invoke_and_destroy(cli: GcpCli, google:
     _ok(cli("destroy", "--auto-approve"))
     assert list(admin.list_databases(parent=parent).databases) == []
     assert list(google.functions().list_functions(parent=f"{parent}/locations/-")) == []
+
+
+@pytest.mark.timeout(600)
+def test_mongodb_and_go_apply_under_throttling_with_no_error_reaching_the_user(
+    tmp_path: Path,
+) -> None:
+    """A third of the mutating calls (Firestore's databases, user creds and backup schedules,
+    the function's upload and create) answered 429: retried where they happen."""
+    with running("gcp", faults="throttle=0.3,seed=11") as ready:
+        project = tmp_path / "project"
+        (project / "fn").mkdir(parents=True)
+        (project / "fn" / "main.go").write_text(PROGRAM)
+        (project / "genesys.yaml").write_text(_config(ready["settings"]))
+        env = genesys_env(GENESYS_STATE_PASSPHRASE=PASSPHRASE)
+        for leaky in LEAKY:
+            env.pop(leaky, None)
+        cli = GcpCli(project, env, config_name="genesys.yaml")
+        applied = cli("apply", "--auto-approve")
+        assert "Apply complete! Resources: 2 added" in _ok(applied)
+        assert "rateLimitExceeded" not in applied.stdout + applied.stderr
+        admin = sdk.firestore_admin_client(ready["sdk"]["firestore"])
+        name = f"projects/{ready['account']}/databases/docs"
+        assert len(admin.list_backup_schedules(parent=name).backup_schedules) == 1
+        _ok(cli("destroy", "--auto-approve"))
+        parent = f"projects/{ready['account']}"
+        assert list(admin.list_databases(parent=parent).databases) == []
