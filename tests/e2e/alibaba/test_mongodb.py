@@ -91,6 +91,7 @@ def test_mongodb_applies_as_apsaradb_for_mongodb(cli: AlibabaCli, sdk: Sdk) -> N
     cli.write_yaml(_config("small", 20))
     planned = _ok(cli("plan", GENESYS_LOG="debug"))
     assert "dds.mongo.mid" in planned
+    assert "ApsaraDB for MongoDB is priced from estimated rates (2026-12-05)" in planned
     costed = cli("cost", "--compare", "alibaba", "--format", "json")
     quote = json.loads(_ok(costed) and costed.stdout)["providers"]["alibaba"]
     (docs,) = [r for r in quote["resources"] if r["address"] == "database.docs"]

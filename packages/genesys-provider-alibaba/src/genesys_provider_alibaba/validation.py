@@ -91,7 +91,15 @@ def _rds(r: pb.Database) -> list[Finding]:
 
 
 def _mongodb(r: pb.Database) -> list[Finding]:
-    found: list[Finding] = []
+    # The cost table shows the main price list's date: say this row is an estimate.
+    found: list[Finding] = [
+        (
+            WARNING,
+            "ApsaraDB for MongoDB is priced from estimated rates "
+            f"({tables.MONGODB_PRICES_AS_OF}), not from Alibaba's price list",
+            "engine",
+        )
+    ]
     if r.version and r.version not in tables.MONGODB_VERSIONS:
         offered = ", ".join(tables.MONGODB_VERSIONS)
         found.append((ERROR, f"ApsaraDB for MongoDB offers {offered}", "version"))
