@@ -185,3 +185,32 @@ def test_a_go_api_outcome_serves_its_url_as_the_program_answers(cli: Cli, tencen
     assert cli("plan", "--detailed-exitcode").returncode == 0
     _ok(cli("destroy", "--auto-approve"))
     assert tencent.call("scf", "ListFunctions")["Functions"] == []
+
+
+def test_bad_input_is_one_located_error(cli: Cli, tencent: Tencent) -> None:
+    """Disk a spec does not take, a version not sold and Go that does not compile: each is
+    reported at its resource's address, with no traceback and nothing half-made."""
+    (cli.project / "fn").mkdir()
+    (cli.project / "fn" / "main.go").write_text(
+        PROGRAM.replace("func main() {", "func main() { nope()")
+    )
+    block = json.dumps({"tencent": tencent.ready["settings"]})
+    config = CONFIG.replace("storage: 20", "storage: 400").replace(
+        "engine: mongodb", 'engine: mongodb\n      version: "3.2"'
+    )
+    (cli.project / "genesys.yaml").write_text(config + f"providers: {block}\n")
+    planned = cli("plan")
+    assert planned.returncode == 1 and "Traceback" not in planned.stderr
+    assert "database.docs: a mongodb.1c2g replica set takes 10 to 250 GB of storage" in (
+        planned.stderr
+    )
+    assert "database.docs: MongoDB 3.2 is not offered; one of 4.0" in planned.stderr
+    go_only = "provider: tencent\nresources:\n  serverless:\n" + (
+        "    - {name: gofn, runtime: go1.21, handler: server, source: ./fn}\n"
+    )
+    (cli.project / "genesys.yaml").write_text(go_only + f"providers: {block}\n")
+    applied = cli("apply", "--auto-approve")
+    assert applied.returncode == 1 and "Traceback" not in applied.stderr
+    assert "serverless.gofn" in applied.stderr and "nope" in applied.stderr, applied.stderr
+    assert tencent.call("scf", "ListFunctions")["Functions"] == []
+    assert tencent.call("mongodb", "DescribeDBInstances")["TotalCount"] == 0
