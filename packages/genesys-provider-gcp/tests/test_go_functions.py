@@ -80,6 +80,15 @@ def test_a_go_program_is_deployed_with_the_adapter_and_answers_invocations(
     failing = serverless_pb2.InvokeFunctionRequest(id=made.id, payload=b'{"fail": true}')
     failed = conn.serverless.InvokeFunction(failing)
     assert failed.function_error.startswith("HTTP 500: asked to fail")
+
+    config.code.CopyFrom(code({"main.go": PROGRAM.replace('"hello"', '"hi"')}))
+    update = serverless_pb2.UpdateFunctionRequest(
+        id=made.id, private=made.private, config=config, changed=["code"]
+    )
+    updated = conn.serverless.UpdateFunction(update)
+    assert updated.code_sha256 == config.code.sha256 and updated.id == made.id
+    answer = conn.serverless.InvokeFunction(invoke)
+    assert json.loads(answer.payload)["hi"] == "gcp"  # the new program, in place
     conn.serverless.DeleteFunction(pb.DeleteRequest(id=made.id))
 
 
