@@ -72,6 +72,13 @@ def test_mongodb_lifecycle(conn: InProcessConnection, sdk: Sdk, suffix: str) -> 
         40,
         True,
     )
+    (listed,) = conn.database.ListDatabases(pb.ListRequest(filters={"name": config.name}))
+    assert (listed.id, listed.engine, listed.size, listed.password) == (
+        db.id,
+        pb.DATABASE_ENGINE_MONGODB,
+        pb.SIZE_MEDIUM,
+        "",  # discovery never knows the password
+    )
     bigger = pb.DatabaseConfig()
     bigger.CopyFrom(config)
     bigger.size, bigger.storage_gb = pb.SIZE_LARGE, 80
