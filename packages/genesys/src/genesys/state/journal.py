@@ -11,6 +11,7 @@ never waits for a thread hand-off; N concurrent writers pay about one fsync per 
 from __future__ import annotations
 
 import threading
+import time
 
 from genesys.errors import StateError
 from genesys.state.backend import StateBackend
@@ -29,6 +30,7 @@ class GroupCommitJournal:
         self.appends = 0  # backend appends made (each one write + one fsync locally)
         self.lines = 0
         self.bytes_appended = 0  # since the journal was last reset
+        self.write_seconds = 0.0  # wall time in backend appends (one flush at a time)
 
     @property
     def ready(self) -> bool:
@@ -83,6 +85,7 @@ class GroupCommitJournal:
         data = b"".join(batch)
         error: StateError | None = None
         self.condition.release()
+        started = time.perf_counter()
         try:
             if self._key is None:
                 raise StateError("internal error: journal written before it was started")
@@ -94,6 +97,7 @@ class GroupCommitJournal:
         finally:
             self.condition.acquire()
             self._flushing = False
+            self.write_seconds += time.perf_counter() - started
         if error is None:
             self._durable = last_ticket
             self.appends += 1

@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import logging
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -74,6 +75,11 @@ class StateManager:
         self._keep_backups = keep_backups
         self._journal = GroupCommitJournal(backend)
         self._snapshot_bytes_written = 0
+        self._snapshot_seconds = 0.0  # compactions: encoding + writing whole snapshots
+        self._encode_seconds = 0.0  # journal lines, summed over the writing threads
+        self._record_seconds = 0.0  # callers' time in begin/commit/..., summed over threads
+        self._close_seconds = 0.0
+        self._timing = threading.Lock()
         self._closed = False
         # Appending to the journal found is fine unless the encryption mode changes.
         if loaded.live_journal is not None and loaded.snapshot_encrypted == self.encrypted:
@@ -163,13 +169,20 @@ class StateManager:
     def encrypted(self) -> bool:
         return self._loaded.sealer is not None
 
-    def stats(self) -> dict[str, int]:
-        """Counters for benchmarks and logs: journal lines, appends, bytes."""
+    def stats(self) -> dict[str, float]:
+        """Counters for benchmarks and logs: journal lines, appends, bytes, and the seconds
+        spent persisting: journal appends + fsyncs (one at a time, so at most the wall
+        time), whole-snapshot writes (compactions, close) and encoding journal lines."""
         return {
             "journal_lines": self._journal.lines,
             "journal_appends": self._journal.appends,
             "journal_bytes": self._journal.bytes_appended,
             "snapshot_bytes": self._snapshot_bytes_written,
+            "journal_write_s": round(self._journal.write_seconds, 4),
+            "snapshot_write_s": round(self._snapshot_seconds, 4),
+            "encode_s": round(self._encode_seconds, 4),
+            "record_wait_s": round(self._record_seconds, 4),
+            "close_s": round(self._close_seconds, 4),
         }
 
     # ------------------------------------------------------------ changes (each durable)
@@ -233,13 +246,25 @@ class StateManager:
         *,
         wait: bool = True,
     ) -> None:
+        started = time.perf_counter()
+        try:
+            self._record_timed(op, value, check, wait, started)
+        finally:
+            with self._timing:
+                self._record_seconds += time.perf_counter() - started
+
+    def _record_timed(
+        self, op: str, value: Any, check: Callable[[], None] | None, wait: bool, started: float
+    ) -> None:
         try:
             value_json = encode_value(op, value)  # outside the lock: writers encode in parallel
         except (TypeError, ValueError) as err:
             address = getattr(value, "address", value)
             raise StateError(f"{address}: cannot be stored as JSON ({err})") from None
+        encoded = time.perf_counter() - started
         journal = self._journal
         with journal.condition:
+            self._encode_seconds += encoded
             self._check_writable_locked()
             if check is not None:
                 check()
@@ -318,6 +343,7 @@ class StateManager:
         memory gets its chance to be saved; the lock is released either way.
         """
         journal = self._journal
+        started = time.perf_counter()
         with journal.condition:
             if self._closed:
                 return
@@ -328,6 +354,9 @@ class StateManager:
             finally:
                 self._backend.release()
                 self._release_lock()
+                self._close_seconds = time.perf_counter() - started
+                if self._lock_info is not None:
+                    log.info("state persisting: %s", self.stats())
 
     def __enter__(self) -> StateManager:
         return self
@@ -365,11 +394,14 @@ class StateManager:
         """
         journal = self._journal
         journal.quiesce_locked()
+        started = time.perf_counter()
         try:
             self._write_snapshot_and_journal()
         except BaseException as err:
             journal.fail_locked(StateError(f"state could not be saved: {err}"))
             raise
+        finally:
+            self._snapshot_seconds += time.perf_counter() - started
 
     def _write_snapshot_and_journal(self) -> None:
         loaded, state, backend = self._loaded, self._state, self._backend
