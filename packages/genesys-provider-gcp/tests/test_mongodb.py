@@ -49,6 +49,13 @@ def test_a_mongodb_database_is_an_enterprise_firestore_database_with_its_user(
     again = database_pb2.CreateDatabaseRequest(config=config)
     with pytest.raises(errors.AlreadyExists):  # no token marker: only a resumed create claims it
         conn.database.CreateDatabase(again)
+    resumed = database_pb2.CreateDatabaseRequest(
+        config=config, idempotency_token=f"t-{suffix}", resume_interrupted=True
+    )
+    claimed = conn.database.CreateDatabase(resumed)
+    assert claimed.id == made.id and claimed.password != made.password  # a fresh password
+    assert admin.get_database(name=raw.name).uid == raw.uid
+    made = claimed
 
     config.tags["Team"] = "Search"
     update = database_pb2.UpdateDatabaseRequest(
