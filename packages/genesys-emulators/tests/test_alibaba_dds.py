@@ -127,7 +127,7 @@ def test_a_replica_set_is_created_resized_and_deleted(emulator, vswitch) -> None
     assert wait_for(lambda: _status(call, db_id), "Running") in (
         ["Creating", "Running"],
         ["Running"],
-    )  # a loaded machine may miss the 0.2 s
+    )  # a loaded machine may miss the 0.5 s
     attribute = call(
         "dds",
         DescribeDBInstanceAttributeRequest.DescribeDBInstanceAttributeRequest,

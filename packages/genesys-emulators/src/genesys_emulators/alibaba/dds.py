@@ -32,7 +32,7 @@ from genesys_emulators.alibaba.rpc import (
 from genesys_emulators.core import CloudError, FaultPlan
 from genesys_emulators.core.operations import Transition
 
-STEP = 0.2  # long enough that a client sees each state (a real one takes minutes)
+STEP = 0.5  # long enough that a client sees each state on a loaded machine (DDS: minutes)
 PORT = "3717"
 WINDOW = re.compile(r"^([01]\d|2[0-3]):00Z-([01]\d|2[0-3]):00Z$")
 PASSWORD = re.compile(r"^[A-Za-z0-9!@#$%^&*()_+\-=]{8,32}$")
