@@ -145,3 +145,36 @@ def test_a_name_taken_by_someone_else_is_refused(conn: Any, cosmos: Any) -> None
             database_pb2.CreateDatabaseRequest(config=_config(name="hand-made"))
         )
     cosmos.database_accounts.begin_delete(GROUP, "hand-made").result()
+
+
+def test_a_create_stopped_after_the_account_is_finished(conn: Any, cosmos: Any) -> None:
+    """The account made (with this create's token) but not its database: the retried create
+    makes the database; an update of an account known without private bytes (adopted) gets
+    the key and the connection string."""
+    from genesys_plugin_sdk.tags import TOKEN_LABEL
+
+    body = {
+        "location": "eastus",
+        "kind": "MongoDB",
+        "tags": {TOKEN_LABEL: "tok-crashed"},
+        "properties": {
+            "databaseAccountOfferType": "Standard",
+            "locations": [{"locationName": "eastus", "failoverPriority": 0}],
+        },
+    }
+    cosmos.database_accounts.begin_create_or_update(GROUP, "half-made", body).result()
+    made = conn.database.CreateDatabase(
+        database_pb2.CreateDatabaseRequest(
+            config=_config(name="half-made", size=pb.SIZE_MEDIUM), idempotency_token="tok-crashed"
+        )
+    )
+    assert made.provider_class == "1000 RU/s" and made.password
+    database = cosmos.mongo_db_resources.get_mongo_db_database(GROUP, "half-made", "half-made")
+    assert database.properties.options.throughput == 1000
+    adopted = conn.database.UpdateDatabase(
+        database_pb2.UpdateDatabaseRequest(
+            id=made.id, config=_config(name="half-made", size=pb.SIZE_MEDIUM), changed=["tags"]
+        )
+    )
+    assert adopted.password == made.password and adopted.provider_data["connection_string"]
+    conn.database.DeleteDatabase(pb.DeleteRequest(id=made.id))

@@ -101,29 +101,44 @@ class CosmosMongo:
             refuse_foreign(existing, token, "Cosmos DB account")
         body = account_body(config, self.clients.location, tags_with_token(config.tags, token))
         account = api.database_accounts.begin_create_or_update(group, name, body).result()
-        database = absent(lambda: api.mongo_db_resources.get_mongo_db_database(group, name, name))
-        if database is None:  # a retried create may have made it already
-            throughput = tables.mongo_throughput_for(config.size)
-            request = {
-                "properties": {"resource": {"id": name}, "options": {"throughput": throughput}}
-            }
-            database = api.mongo_db_resources.begin_create_update_mongo_db_database(
-                group, name, name, request
-            ).result()
+        database = self._database_with(account, tables.mongo_throughput_for(config.size))
         private = {
-            "password": api.database_accounts.list_keys(group, name).primary_master_key,
-            "connection_string": self._connection_string(group, name),
+            **self._credentials(group, name),
             "storage_gb": config.storage_gb,
             "window": config.backup.window,
         }
         return self.convert(account, database, as_private(private))
 
-    def _connection_string(self, group: str, name: str) -> str:
-        strings = self._api().database_accounts.list_connection_strings(group, name)
+    def _database_with(self, account: Any, throughput: int) -> Any:
+        """The account's database holding `throughput`: made when missing (a create that
+        stopped between the account and its database is finished by a retry or an update),
+        its throughput changed in place when it differs."""
+        api, group, name = self._api(), group_of(account.id), account.name
+        database = self.database_of(account)
+        if database is None:
+            options = {"throughput": throughput}
+            request = {"properties": {"resource": {"id": name}, "options": options}}
+            return api.mongo_db_resources.begin_create_update_mongo_db_database(
+                group, name, name, request
+            ).result()
+        if _throughput(database) != throughput:
+            api.mongo_db_resources.begin_update_mongo_db_database_throughput(
+                group, name, name, {"properties": {"resource": {"throughput": throughput}}}
+            ).result()
+            database = self.database_of(account)
+        return database
+
+    def _credentials(self, group: str, name: str) -> dict[str, str]:
+        """The primary key (the password) and the primary connection string without it."""
+        api = self._api()
+        strings = api.database_accounts.list_connection_strings(group, name)
         primary = next(
             (s for s in strings.connection_strings or [] if s.key_kind == "Primary"), None
         )
-        return without_key(primary.connection_string) if primary is not None else ""
+        return {
+            "password": api.database_accounts.list_keys(group, name).primary_master_key,
+            "connection_string": without_key(primary.connection_string) if primary else "",
+        }
 
     def accounts(self, group: str) -> list[Any]:
         every = listed(self._api().database_accounts.list_by_resource_group, group)
@@ -156,14 +171,10 @@ class CosmosMongo:
         account = api.database_accounts.begin_create_or_update(
             group, name, account_body(config, current.location, tags)
         ).result()
-        database = self.database_of(account)
-        wanted = tables.mongo_throughput_for(config.size)
-        if database is not None and _throughput(database) != wanted:
-            api.mongo_db_resources.begin_update_mongo_db_database_throughput(
-                group, name, name, {"properties": {"resource": {"throughput": wanted}}}
-            ).result()
-            database = self.database_of(account)
+        database = self._database_with(account, tables.mongo_throughput_for(config.size))
         kept = private_json(request.private)
+        if not kept.get("password"):  # adopted, or found by token after a crash
+            kept.update(self._credentials(group, name))
         kept.update({"storage_gb": config.storage_gb, "window": config.backup.window})
         return self.convert(account, database, as_private(kept))
 
