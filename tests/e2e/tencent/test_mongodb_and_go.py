@@ -214,3 +214,20 @@ def test_bad_input_is_one_located_error(cli: Cli, tencent: Tencent) -> None:
     assert "serverless.gofn" in applied.stderr and "nope" in applied.stderr, applied.stderr
     assert tencent.call("scf", "ListFunctions")["Functions"] == []
     assert tencent.call("mongodb", "DescribeDBInstances")["TotalCount"] == 0
+
+
+def test_mongodb_and_go_apply_under_throttling(cli: Cli, throttling_tencent: Tencent) -> None:
+    """30% of mutating calls answered RequestLimitExceeded: the core retries the creates with
+    their tokens (a replica set found by its token tag, its password reset), nothing doubles."""
+    (cli.project / "fn").mkdir()
+    (cli.project / "fn" / "main.go").write_text(PROGRAM)
+    block = json.dumps({"tencent": throttling_tencent.ready["settings"]})
+    (cli.project / "genesys.yaml").write_text(CONFIG + f"providers: {block}\n")
+    _ok(cli("apply", "--auto-approve", timeout=600))
+    assert throttling_tencent.call("mongodb", "DescribeDBInstances")["TotalCount"] == 1
+    invoked = cli("invoke", "gofn", "--payload", "{}")
+    assert invoked.returncode == 0 and json.loads(invoked.stdout)["from"] == "go"
+    assert cli("plan", "--detailed-exitcode").returncode == 0
+    _ok(cli("destroy", "--auto-approve", timeout=600))
+    assert throttling_tencent.call("mongodb", "DescribeDBInstances")["TotalCount"] == 0
+    assert throttling_tencent.call("scf", "ListFunctions")["Functions"] == []

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -295,10 +296,26 @@ def _runtime(config: pb.FunctionConfig) -> str:
     return runtime
 
 
+INVOKE_ATTEMPTS = 5
+
+
+def _invoke_call(clients: TencentClients, params: dict[str, Any]) -> dict[str, Any]:
+    """SCF's Invoke, retried when throttled: the core retries resource operations, not an
+    invocation, and a throttled Invoke never ran the function, so a retry cannot run it
+    twice (any other failure is reported as is)."""
+    for attempt in range(INVOKE_ATTEMPTS):
+        try:
+            return clients.call("scf", "Invoke", params)
+        except ApiError as exc:
+            if not exc.code.startswith("RequestLimitExceeded") or attempt == INVOKE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
 def invoke(clients: TencentClients, request: Any) -> serverless_pb2.InvokeFunctionResponse:
-    result = clients.call(
-        "scf",
-        "Invoke",
+    result = _invoke_call(
+        clients,
         {
             "FunctionName": request.id,
             "Namespace": tables.NAMESPACE,
