@@ -55,29 +55,58 @@ def message_to_attributes(message: Message) -> dict[str, Any]:
     """A message as a plain dict of its set fields (defaults omitted, like proto3 itself)."""
     out: dict[str, Any] = {}
     for field, value in message.ListFields():
-        if field.name in _SKIPPED_FIELDS:
+        name = field.name
+        if name in _SKIPPED_FIELDS:
             continue
-        out[field.name] = _value_to_plain(field, value)
+        shape = _shape(field)
+        out[name] = value if shape is _AS_IS else _value_to_plain(field, value)
     return out
 
 
-def _value_to_plain(field: FieldDescriptor, value: Any) -> Any:
+# What converting a field's value takes, decided once per field (refresh converts every
+# field of every resource: descriptor options and types are not free to ask each time).
+_AS_IS, _ENUM, _MESSAGE, _BYTES, _MAP, _MAP_OF_MESSAGES, _REPEATED = range(7)
+
+
+@cache
+def _shape(field: FieldDescriptor) -> int:
     if is_map(field):
         value_field = field.message_type.fields_by_name["value"]  # type: ignore[union-attr]
-        if value_field.type == FieldDescriptor.TYPE_MESSAGE:
-            return {k: message_to_attributes(v) for k, v in value.items()}
-        return dict(value)
+        return _MAP_OF_MESSAGES if value_field.type == FieldDescriptor.TYPE_MESSAGE else _MAP
     if is_repeated(field):
+        return _REPEATED
+    return _scalar_shape(field)
+
+
+@cache
+def _scalar_shape(field: FieldDescriptor) -> int:
+    if field.type == FieldDescriptor.TYPE_ENUM:
+        return _ENUM
+    if field.type == FieldDescriptor.TYPE_MESSAGE:
+        return _MESSAGE
+    if field.type == FieldDescriptor.TYPE_BYTES:
+        return _BYTES
+    return _AS_IS
+
+
+def _value_to_plain(field: FieldDescriptor, value: Any) -> Any:
+    shape = _shape(field)
+    if shape == _MAP_OF_MESSAGES:
+        return {k: message_to_attributes(v) for k, v in value.items()}
+    if shape == _MAP:
+        return dict(value)
+    if shape == _REPEATED:
         return [_scalar_to_plain(field, v) for v in value]
     return _scalar_to_plain(field, value)
 
 
 def _scalar_to_plain(field: FieldDescriptor, value: Any) -> Any:
-    if field.type == FieldDescriptor.TYPE_ENUM:
+    shape = _scalar_shape(field)
+    if shape == _ENUM:
         return _enum_words(field.enum_type).get(value, str(value))
-    if field.type == FieldDescriptor.TYPE_MESSAGE:
+    if shape == _MESSAGE:
         return message_to_attributes(value)
-    if field.type == FieldDescriptor.TYPE_BYTES:
+    if shape == _BYTES:
         return None  # bulky payloads (code zips) are compared by their digest instead
     return value
 

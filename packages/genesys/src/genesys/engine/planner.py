@@ -161,6 +161,10 @@ def _same(desired: Any, recorded: Any) -> bool:
     return bool(desired == recorded)
 
 
+# Values that hold no reference: resolving them or looking for references in them is a no-op.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _topological(desired: dict[str, DesiredResource]) -> list[str]:
     sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
     for address, resource in desired.items():
@@ -204,16 +208,19 @@ class _Differ:
         derived = {
             name
             for name, value in resource.attributes.items()
-            if any(self.is_secret(r.address, r.attribute) for r in references_in(value))
+            if type(value) not in _PLAIN
+            and any(self.is_secret(r.address, r.attribute) for r in references_in(value))
         }
         if not derived <= resource.sensitive:
             # Apply records what the desired resource marks sensitive (operations._record),
             # so the state and later plans keep hiding these values.
             resource.sensitive = resource.sensitive | derived
         record = self.records.get(resource.address)
-        names = self.facts.sensitive.get(resource.kind, frozenset()) | resource.sensitive
-        if record is not None and record.kind == resource.kind:
-            names |= frozenset(record.sensitive)
+        names = self.facts.sensitive.get(resource.kind, frozenset())
+        if resource.sensitive:
+            names = names | resource.sensitive
+        if record is not None and record.kind == resource.kind and record.sensitive:
+            names = names | frozenset(record.sensitive)
         self.secret[resource.address] = names
         return names
 
@@ -226,7 +233,11 @@ class _Differ:
         return record.attributes.get(attribute, "")
 
     def change_for(self, resource: DesiredResource) -> ResourceChange:
-        after = {k: resolve(v, self.lookup) for k, v in resource.attributes.items()}
+        lookup = self.lookup
+        after = {
+            k: v if type(v) in _PLAIN else resolve(v, lookup)
+            for k, v in resource.attributes.items()
+        }
         record = self.records.get(resource.address)
         change = ResourceChange(
             resource.address, resource.kind, Action.CREATE, resource, record, after
@@ -292,8 +303,11 @@ def diff_resources(
     values the provider makes as something else ({"version": "15"}), compared instead."""
     by_address = {r.address: r for r in desired} if not destroy else {}
     for record in records.values():  # what they hold may surface in any message later
-        hidden = facts.sensitive.get(record.kind, frozenset()) | frozenset(record.sensitive)
-        SECRETS.add_attributes(record.attributes, hidden)
+        hidden = facts.sensitive.get(record.kind, frozenset())
+        if record.sensitive:
+            hidden = hidden | frozenset(record.sensitive)
+        if hidden:
+            SECRETS.add_attributes(record.attributes, hidden)
     differ = _Differ(records, facts, identity, made_as)
     changes = [differ.change_for(by_address[a]) for a in _topological(by_address)]
     for address, record in records.items():

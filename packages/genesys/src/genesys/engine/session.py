@@ -248,10 +248,14 @@ class Session:
         )
         if options.targets:
             changes = planner.select_targets(changes, options.targets)
+        resources, intents = self.state.resources, self.state.intents
         for change in changes:
             change.drift = drift.get(change.address, "")
-            self._finish_interrupted_update(change)
-            self._note_resumed_create(change)
+            recorded = resources.get(change.address)
+            if recorded is not None and recorded.unfinished_update:
+                self._finish_interrupted_update(change)
+            if change.address in intents:
+                self._note_resumed_create(change)
         planner.annotate_with_provider(self.conn, changes)
         return changes
 
