@@ -146,3 +146,40 @@ def test_mongodb_and_go_apply_under_throttling_with_no_error_reaching_the_user(
         _ok(cli("destroy", "--auto-approve"))
         parent = f"projects/{ready['account']}"
         assert list(admin.list_databases(parent=parent).databases) == []
+
+
+def test_a_firestore_mongodb_database_made_by_hand_is_discovered_and_adopted(
+    cli: GcpCli, google: Google
+) -> None:
+    from google.cloud.firestore_admin_v1.types import Database
+
+    admin = sdk.firestore_admin_client(google.ready["sdk"]["firestore"])
+    parent = f"projects/{google.project}"
+    by_hand = Database(
+        location_id="us-central1",
+        type_=Database.DatabaseType.FIRESTORE_NATIVE,
+        database_edition=Database.DatabaseEdition.ENTERPRISE,
+    )
+    admin.create_database(
+        request={"parent": parent, "database": by_hand, "database_id": "legacy-docs"}
+    ).result(timeout=30)
+    cli.config_name = "genesys.yaml"
+    document = {"provider": "gcp", "region": "us-central1", "resources": {}}
+    cli.config.write_text(
+        yaml.safe_dump({**document, "providers": {"gcp": google.ready["settings"]}})
+    )
+    found = cli("discover", "--json")
+    assert found.returncode == 0, found.stderr
+    rows = [json.loads(line) for line in found.stdout.splitlines() if line.strip()]
+    assert ("database", "databases/legacy-docs") in {(r["kind"], r["id"]) for r in rows}
+
+    document["resources"] = {"database": [{"name": "legacy-docs", "engine": "mongodb"}]}
+    cli.config.write_text(
+        yaml.safe_dump({**document, "providers": {"gcp": google.ready["settings"]}})
+    )
+    adopted = cli("adopt", "database.legacy-docs", "databases/legacy-docs")
+    assert adopted.returncode == 0, adopted.stdout + adopted.stderr
+    planned = cli("plan")
+    assert "database.legacy-docs will be created" not in planned.stdout, planned.stdout
+    assert "database.legacy-docs" in cli("state", "list").stdout
+    assert admin.get_database(name=f"{parent}/databases/legacy-docs").uid  # untouched
