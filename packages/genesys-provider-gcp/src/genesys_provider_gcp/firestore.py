@@ -251,7 +251,15 @@ class FirestoreDatabases:
         self._settle(self.api.delete_database(name=self._name(resource_id)))
 
     def list(self) -> Iterator[pb.Database]:
-        return (database_from(raw) for raw in self._list_raw() if _is_mongodb(raw))
+        """Discovery's mongodb databases; none where the Firestore API is not enabled
+        (403), so Cloud SQL's are still listed."""
+        try:
+            listed = self._list_raw()
+        except Exception as exc:
+            if isinstance(typed(exc), errors.PermissionDenied):
+                return iter(())
+            raise
+        return (database_from(raw) for raw in listed if _is_mongodb(raw))
 
 
 def _is_mongodb(raw: Any) -> bool:
