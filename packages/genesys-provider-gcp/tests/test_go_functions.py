@@ -113,3 +113,17 @@ def test_no_go_toolchain_is_a_validate_error_naming_what_to_install(
     (found,) = validate(pb.Resource(function=function), 0)
     assert found.attribute_path == "runtime" and found.severity == pb.Diagnostic.SEVERITY_ERROR
     assert found.summary.startswith("runtime go1.21 needs the Go toolchain to build `source`")
+
+
+def test_a_program_that_never_listens_is_a_function_error_naming_why(
+    conn: Any, suffix: str
+) -> None:
+    quitter = 'package main\n\nimport "os"\n\nfunc main() { os.Exit(3) }\n'
+    config = go_function(f"quit-{suffix}", {"main.go": quitter}, handler="quitter")
+    made = conn.serverless.CreateFunction(serverless_pb2.CreateFunctionRequest(config=config))
+    answer = conn.serverless.InvokeFunction(
+        serverless_pb2.InvokeFunctionRequest(id=made.id, payload=b"{}")
+    )
+    assert answer.function_error.startswith("HTTP 502: ")
+    assert "quitter exited before listening on PORT" in answer.function_error
+    conn.serverless.DeleteFunction(pb.DeleteRequest(id=made.id))
