@@ -166,6 +166,8 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def _topological(desired: dict[str, DesiredResource]) -> list[str]:
+    if not any(resource.depends_on for resource in desired.values()):
+        return list(desired)  # no edges: any order is one (a large flat config, quickly)
     sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
     for address, resource in desired.items():
         sorter.add(address, *(d for d in resource.depends_on if d in desired))

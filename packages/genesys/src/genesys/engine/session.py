@@ -307,6 +307,8 @@ class Session:
         for address, message in refreshed.errors.items():
             self.notes.append(f"Warning: could not refresh {address}: {message}")
         for address, fresh in refreshed.records.items():
+            if fresh is records[address]:
+                continue  # read back exactly as recorded (planner._refreshed)
             changed = planner.drifted_attributes(records[address], fresh)
             if changed:
                 drift[address] = "changed outside of Genesys: " + ", ".join(changed)
