@@ -46,8 +46,13 @@ class StateData:
     outputs: dict[str, Any] = field(default_factory=dict)
 
 
+# What json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False) makes,
+# without building an encoder per call (a snapshot of 100,000 resources makes 200,000 calls).
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def dumps_compact(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    return _COMPACT.encode(value).encode()
 
 
 # ---------------------------------------------------------------- operations
@@ -154,17 +159,18 @@ def encode_snapshot(state: StateData, sealer: Sealer | None, kdf: dict[str, Any]
 
 
 def _layout(fields: dict[str, Any], tables: dict[str, dict[str, Any]]) -> bytes:
-    lines = [b"{"]
-    items = [b"  " + dumps_compact(k) + b": " + dumps_compact(v) for k, v in fields.items()]
+    encode = _COMPACT.encode  # text throughout, encoded to UTF-8 once at the end
+    lines = ["{"]
+    items = ["  " + encode(k) + ": " + encode(v) for k, v in fields.items()]
     for name, table in tables.items():
         if table and name != "outputs":
-            rows = [b"    " + dumps_compact(k) + b": " + dumps_compact(v) for k, v in table.items()]
-            items.append(b"  " + dumps_compact(name) + b": {\n" + b",\n".join(rows) + b"\n  }")
+            rows = ["    " + encode(k) + ": " + encode(v) for k, v in table.items()]
+            items.append("  " + encode(name) + ": {\n" + ",\n".join(rows) + "\n  }")
         else:
-            items.append(b"  " + dumps_compact(name) + b": " + dumps_compact(table))
-    lines.append(b",\n".join(items))
-    lines.append(b"}\n")
-    return b"\n".join(lines)
+            items.append("  " + encode(name) + ": " + encode(table))
+    lines.append(",\n".join(items))
+    lines.append("}\n")
+    return "\n".join(lines).encode()
 
 
 def parse_envelope(data: bytes, where: str) -> dict[str, Any]:
