@@ -138,3 +138,56 @@ def test_a_go_source_that_does_not_compile_is_a_located_error(
     assert "serverless.gofn" in applied.stderr and "undefined: undefined" in applied.stderr
     # built before any call: no Function App, plan or host storage was made
     assert list(azure("resource").resources.list_by_resource_group(cli.group)) == []
+
+
+def test_a_cosmos_mongodb_account_made_by_hand_is_discovered_and_adopted(
+    cli: AzureCli, emulator: dict[str, Any], azure: Any
+) -> None:
+    cli.config.write_text(
+        "provider: azure\nregion: eastus\nresources:\n  network:\n"
+        "    - {name: core-net, cidr: 10.4.0.0/16}\n" + providers_block(emulator)
+    )
+    _ok(cli("apply", "--auto-approve"))  # the project's resource group exists
+    cosmos = azure("cosmos")
+    account = {
+        "location": "eastus",
+        "kind": "MongoDB",
+        "properties": {
+            "databaseAccountOfferType": "Standard",
+            "locations": [{"locationName": "eastus", "failoverPriority": 0}],
+            "apiProperties": {"serverVersion": "6.0"},
+        },
+    }
+    made = cosmos.database_accounts.begin_create_or_update(cli.group, "legacy", account).result()
+    database = {"properties": {"resource": {"id": "legacy"}, "options": {"throughput": 4000}}}
+    cosmos.mongo_db_resources.begin_create_update_mongo_db_database(
+        cli.group, "legacy", "legacy", database
+    ).result()
+
+    found = cli("discover", "--kind", "database", "--json")
+    assert found.returncode == 0, found.stderr
+    rows = [json.loads(line) for line in found.stdout.splitlines() if line.strip()]
+    assert [r["id"] for r in rows] == [made.id]
+    assert "4000 RU/s" in rows[0]["summary"]
+
+    cli.config.write_text(
+        "provider: azure\nregion: eastus\nresources:\n  network:\n"
+        "    - {name: core-net, cidr: 10.4.0.0/16}\n  database:\n"
+        '    - {name: legacy, engine: mongodb, version: "6.0", size: large}\n'
+        + providers_block(emulator)
+    )
+    adopted = cli("adopt", "database.legacy", made.id)
+    assert adopted.returncode == 0, adopted.stdout + adopted.stderr
+    # Cosmos DB provisions no storage, so an adopted account has no `storage` (the core's
+    # default 20 GB): recording it is the one change, and makes no Azure change.
+    planned = cli("plan", "--detailed-exitcode")
+    assert planned.returncode == 2, planned.stdout + planned.stderr
+    assert "storage_gb = null -> 20" in planned.stdout and "Plan: 0 to add, 1 to change" in (
+        planned.stdout
+    )
+    _ok(cli("apply", "--auto-approve"))
+    assert cosmos.database_accounts.get(cli.group, "legacy").id == made.id
+    noop = cli("plan", "--detailed-exitcode")  # managed now, and as declared
+    assert noop.returncode == 0, noop.stdout + noop.stderr
+    _ok(cli("destroy", "--auto-approve"))
+    assert list(cosmos.database_accounts.list_by_resource_group(cli.group)) == []
