@@ -14,10 +14,11 @@ One moto server (tools/bench/aws_moto.py) serves every run; it is emptied before
 Rounds alternate which side goes first so both see the same machine load; the median of the
 rounds is reported. API calls are counted AT THE MOTO SERVER (a WSGI middleware in front of
 moto counts every request it answers, by operation), so both sides are counted the same way,
-whatever process sent the call. "Client CPU" is the CPU seconds the measured process and its
+whatever process sent the call. "CPU client" is the CPU seconds the measured process and its
 waited-for children (the CLI's plugin) used, from getrusage: load does not inflate it as it
-does wall time. moto is one CPU-bound process, so times measure client work
-plus moto's; calls are what costs on a real cloud (and what AWS throttles).
+does wall time; "moto" is the CPU seconds moto's threads spent answering that side's calls.
+moto is one CPU-bound process sharing the machine, so times measure client work plus moto's;
+calls are what costs on a real cloud (and what AWS throttles).
 
 Targets: apply <= 1.3 x the threaded script; no-op plan <= 1.5 x the read-only
 script. The project directory (state) is a temporary directory on the disk named in the output.
@@ -46,7 +47,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_disk
-from aws_moto import FAKE_CREDENTIALS, calls, counting_moto, reset, zero_calls
+from aws_moto import FAKE_CREDENTIALS, busy_seconds, calls, counting_moto, reset, zero_calls
 
 APPLY_TARGET = 1.3
 PLAN_TARGET = 1.5
@@ -115,6 +116,14 @@ class Side:
     read_cpu: list[float] = field(default_factory=list)
     apply_calls: Counter[str] = field(default_factory=Counter)
     read_calls: Counter[str] = field(default_factory=Counter)
+    apply_moto_cpu: list[float] = field(default_factory=list)
+    read_moto_cpu: list[float] = field(default_factory=list)
+
+    def record(self, phase: str, url: str) -> None:
+        """The calls and moto CPU seconds of the phase just run (then zeroed)."""
+        setattr(self, f"{phase}_calls", calls(url))
+        getattr(self, f"{phase}_moto_cpu").append(sum(busy_seconds(url).values()))
+        zero_calls(url)
 
 
 def run_ours(url: str, scratch: Path, args: argparse.Namespace, side: Side, tag: str) -> None:
@@ -123,10 +132,9 @@ def run_ours(url: str, scratch: Path, args: argparse.Namespace, side: Side, tag:
     env = environment(url, scratch)
     reset(url)
     side.apply_s.append(run([*GENESYS, "apply", "--auto-approve"], project, env, side.apply_cpu))
-    side.apply_calls = calls(url)
-    zero_calls(url)
+    side.record("apply", url)
     side.read_s.append(run([*GENESYS, "plan"], project, env, side.read_cpu))
-    side.read_calls = calls(url)
+    side.record("read", url)
 
 
 def run_peer(url: str, scratch: Path, args: argparse.Namespace, side: Side, tag: str) -> None:
@@ -135,10 +143,9 @@ def run_peer(url: str, scratch: Path, args: argparse.Namespace, side: Side, tag:
     reset(url)
     py = [sys.executable, str(PEER)]
     side.apply_s.append(run([*py, "apply", tag, *sizes], scratch, env, side.apply_cpu))
-    side.apply_calls = calls(url)
-    zero_calls(url)
+    side.record("apply", url)
     side.read_s.append(run([*py, "read", tag, *sizes], scratch, env, side.read_cpu))
-    side.read_calls = calls(url)
+    side.record("read", url)
 
 
 def parse_args() -> argparse.Namespace:
@@ -193,13 +200,15 @@ def report(args: argparse.Namespace, ours: Side, peer: Side) -> None:
             else ("genesys plan (no-op)", "boto3 threaded read")
         )
         rows = (
-            (names[0], mine, mine_calls, getattr(ours, f"{phase}_cpu")),
-            (names[1], theirs, their_calls, getattr(peer, f"{phase}_cpu")),
+            (names[0], mine, mine_calls, ours, phase),
+            (names[1], theirs, their_calls, peer, phase),
         )
-        for name, samples, count, cpu in rows:
+        for name, samples, count, side, key in rows:
+            cpu = statistics.median(getattr(side, f"{key}_cpu"))
+            moto_cpu = statistics.median(getattr(side, f"{key}_moto_cpu"))
             print(
                 f"  {name:<24}{statistics.median(samples):7.2f} s  {count:5d} API calls"
-                f" ({count / total:.2f}/resource)  client CPU {statistics.median(cpu):5.2f} s"
+                f" ({count / total:.2f}/resource)  CPU client {cpu:4.2f} s, moto {moto_cpu:4.2f} s"
                 f"  runs {', '.join(f'{s:.2f}' for s in samples)}"
             )
         verdict = "OK" if ratio <= target else "OVER TARGET"

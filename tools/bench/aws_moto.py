@@ -6,7 +6,9 @@ Every request moto answers is counted at the server, whoever sent it (the CLI, i
 peer script), as "<service> <operation>": EC2/SSM/STS by the query protocol's `Action` (or the
 JSON protocol's `X-Amz-Target`), S3 by method and sub-resource (`PUT ?versioning`). Requests to
 `/moto-api/` and to the counter itself are not counted. `GET /bench-calls` returns the counts
-as JSON, `POST /bench-calls/reset` zeroes them; `POST /moto-api/reset` empties the account.
+as JSON, `POST /bench-calls/reset` zeroes them (and the times); `GET /bench-times` returns the
+CPU seconds moto's threads spent answering each operation (what each kind of call costs moto);
+`POST /moto-api/reset` empties the account.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -80,22 +82,29 @@ class CountingApp:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.counts: Counter[str] = Counter()
+        self.seconds: defaultdict[str, float] = defaultdict(float)
         self.lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         path = environ.get("PATH_INFO", "")
-        if path.startswith("/bench-calls"):
+        if path.startswith(("/bench-calls", "/bench-times")):
             with self.lock:
                 if environ["REQUEST_METHOD"] == "POST":
                     self.counts.clear()
-                body = json.dumps(dict(self.counts)).encode()
+                    self.seconds.clear()
+                wanted = self.counts if path.startswith("/bench-calls") else self.seconds
+                body = json.dumps(dict(wanted)).encode()
             start_response("200 OK", [("Content-Type", "application/json")])
             return [body]
-        if not path.startswith("/moto-api"):
-            operation = _operation(environ)
-            with self.lock:
-                self.counts[operation] += 1
-        return self.app(environ, start_response)
+        if path.startswith("/moto-api"):
+            return self.app(environ, start_response)
+        operation = _operation(environ)
+        started = time.thread_time()
+        answer = list(self.app(environ, start_response))  # the body made now, inside the timing
+        with self.lock:
+            self.counts[operation] += 1
+            self.seconds[operation] += time.thread_time() - started
+        return answer
 
 
 def serve(port: int) -> None:
@@ -157,6 +166,12 @@ def reset(url: str) -> None:
 def calls(url: str) -> Counter[str]:
     with urllib.request.urlopen(f"{url}/bench-calls", timeout=30) as response:
         return Counter(json.loads(response.read()))
+
+
+def busy_seconds(url: str) -> dict[str, float]:
+    """CPU seconds moto spent per operation since the last reset."""
+    with urllib.request.urlopen(f"{url}/bench-times", timeout=30) as response:
+        return dict(json.loads(response.read()))
 
 
 def zero_calls(url: str) -> None:
