@@ -34,3 +34,31 @@ def test_seed_applies_under_throttling(cli: AzureCli, emulator: dict[str, Any], 
     # Throttling did happen: the SDK's own retries hid most, the core retried the rest.
     assert "throttled, retrying" in out
     check_vms(azure, cli.group, "Standard_B2s")
+
+
+def test_mongodb_and_a_go_function_apply_under_throttling(
+    cli: AzureCli, emulator: dict[str, Any], azure: Any
+) -> None:
+    """Cosmos DB's and the custom handler's calls (account and database operations, keys,
+    zip deploy) are retried like every other: the apply completes, invoke answers."""
+    import json
+
+    from .conftest import providers_block
+    from .test_mongodb_and_go import CONFIG, MAIN_GO
+
+    (cli.project / "gofn").mkdir()
+    (cli.project / "gofn" / "main.go").write_text(MAIN_GO)
+    settings = {**emulator["settings"], "retry_total": 1}
+    ready = {**emulator, "settings": settings}
+    cli.config.write_text(CONFIG.format(size="small") + providers_block(ready))
+    run = cli("apply", "--auto-approve", timeout=600)
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out
+    assert "Resources: 2 added" in out and "Traceback" not in out
+    database = azure("cosmos").mongo_db_resources.get_mongo_db_database(cli.group, "docs", "docs")
+    assert database.properties.options.throughput == 400
+    invoked = cli("invoke", "gofn", "--payload", '{"n": [2, 3]}')
+    assert invoked.returncode == 0, invoked.stdout + invoked.stderr
+    assert json.loads(invoked.stdout)["sum"] == 5
+    assert cli("destroy", "--auto-approve", timeout=600).returncode == 0
+    assert list(azure("cosmos").database_accounts.list_by_resource_group(cli.group)) == []

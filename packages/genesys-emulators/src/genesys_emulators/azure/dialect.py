@@ -12,6 +12,10 @@ class AzureDialect(Dialect):
     json_content_type = "application/json; charset=utf-8"
 
     def is_mutating(self, request: Request) -> bool:
+        # A Function App's host and its Kudu (zip deploy) are the app's own endpoints
+        # (*.azurewebsites.net, *.scm.azurewebsites.net), not ARM: ARM throttling is not theirs.
+        if request.path.startswith(("/functions/", "/kudu/")):
+            return False
         # POST .../listKeys, .../listConnectionStrings and .../config/appsettings/list only
         # read: ARM meters them as reads.
         if request.method == "POST" and request.path.rstrip("/").lower().endswith(
