@@ -13,6 +13,7 @@ sell) is its plugin's answer at plan time, located at the override (see
 
 from __future__ import annotations
 
+import functools
 from typing import Any, get_args, get_origin
 
 from genesys.config.diagnostics import Path, did_you_mean, format_path
@@ -45,7 +46,7 @@ def _collect(model: BaseModel, path: Path, found: list[tuple[Path, BaseModel]]) 
 
 
 def _visit(item: BaseModel, where: Path, found: list[tuple[Path, BaseModel]]) -> None:
-    if "overrides" in type(item).model_fields:
+    if _carries_overrides(type(item)):
         found.append((where, item))
     _collect(item, where, found)
 
@@ -63,22 +64,37 @@ _last_walk: list[Any] = [None, []]
 _NESTED: dict[type, tuple[str, ...]] = {}
 
 
+@functools.cache
+def _carries_overrides(cls: type[BaseModel]) -> bool:
+    return "overrides" in cls.model_fields
+
+
 def _nested_fields(cls: type[BaseModel]) -> tuple[str, ...]:
-    """Fields of `cls` whose type may hold a model (a name or a size never does): the walk
-    skips the others without reading them."""
+    """Fields of `cls` whose type may hold a block that carries `overrides` (or a model
+    holding one): the walk skips the others (a name, a size, a bucket's lifecycle rule)
+    without reading them."""
     found = _NESTED.get(cls)
     if found is None:
-        found = tuple(n for n, f in cls.model_fields.items() if _may_hold_model(f.annotation))
+        found = tuple(
+            n for n, f in cls.model_fields.items() if _may_reach_block(f.annotation, {cls})
+        )
         _NESTED[cls] = found
     return found
 
 
-def _may_hold_model(annotation: Any) -> bool:
+def _may_reach_block(annotation: Any, seen: set[type]) -> bool:
     if get_origin(annotation) is dict:
         return False  # the walk does not go into mappings
-    if annotation is Any or (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+    if annotation is Any:
         return True
-    return any(_may_hold_model(arg) for arg in get_args(annotation))
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in seen:
+            return False  # a model inside itself: its other fields decide
+        if _carries_overrides(annotation):
+            return True
+        inner = seen | {annotation}
+        return any(_may_reach_block(f.annotation, inner) for f in annotation.model_fields.values())
+    return any(_may_reach_block(arg, seen) for arg in get_args(annotation))
 
 
 def overridable_keys(block: BaseModel) -> list[str]:
