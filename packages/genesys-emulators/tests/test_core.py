@@ -124,10 +124,20 @@ def test_operation_effect_may_fail_with_a_cloud_error():
 
 
 def test_transition_moves_through_states():
-    transition = Transition(["PROVISIONING", "STAGING", "RUNNING"], step=0.03)
-    assert transition.current() == "PROVISIONING"
-    time.sleep(0.1)
-    assert transition.current() == "RUNNING" and transition.settled
+    # started in the past rather than sleeping: each read has seconds of headroom, not 30 ms
+    states, now = ["PROVISIONING", "STAGING", "RUNNING"], time.monotonic()
+    assert Transition(states, step=10, started=now).current() == "PROVISIONING"
+    assert Transition(states, step=10, started=now - 15).current() == "STAGING"
+    late = Transition(states, step=10, started=now - 25)
+    assert late.current() == "RUNNING" and late.settled
+
+
+def test_a_held_transition_leaves_a_state_only_once_a_client_was_shown_it():
+    held = Transition(["PENDING", "STARTING", "RUNNING"], step=0, held_until_seen=True)
+    assert held.current() == "PENDING" and held.current() == "PENDING"  # internal reads
+    assert held.seen() == "PENDING"
+    assert held.seen() == "STARTING"  # step 0: due at once, but one state per showing
+    assert held.current() == "RUNNING" and held.seen() == "RUNNING" and held.settled
 
 
 def _zip(files: dict[str, str]) -> bytes:

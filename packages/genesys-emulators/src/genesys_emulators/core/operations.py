@@ -116,15 +116,33 @@ class Operations:
 @dataclass
 class Transition:
     """A resource's status moving through `states` every `step` seconds, e.g.
-    PROVISIONING → STAGING → RUNNING; `current()` is its status now."""
+    PROVISIONING → STAGING → RUNNING; `current()` is its status now.
+
+    With `held_until_seen`, a state is not left before a client has been shown it
+    (`seen()`, from the describe call): a real cloud's pending state lasts tens of seconds,
+    so every client sees it; here it lasts `step`, which a loaded machine can spend between
+    two calls, and a client (or test) must not miss it for that."""
 
     states: Sequence[str]
     step: float = DEFAULT_SECONDS
     started: float = field(default_factory=time.monotonic)
+    held_until_seen: bool = False
+    shown: int = -1  # the furthest state a client has been shown
 
     def current(self) -> str:
+        return self.states[self._index()]
+
+    def seen(self) -> str:
+        """The status as a describe call reports it; it may now move past it."""
+        index = self._index()
+        self.shown = max(self.shown, index)
+        return self.states[index]
+
+    def _index(self) -> int:
         index = int((time.monotonic() - self.started) / self.step) if self.step > 0 else 10**9
-        return self.states[min(index, len(self.states) - 1)]
+        if self.held_until_seen:
+            index = min(index, self.shown + 1)
+        return min(index, len(self.states) - 1)
 
     @property
     def settled(self) -> bool:

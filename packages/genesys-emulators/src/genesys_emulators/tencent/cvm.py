@@ -1,9 +1,10 @@
 """CVM (cvm.tencentcloudapi.com, 2017-03-12): instances, instance types, images, zones.
 
 Instances pass PENDING → RUNNING, STOPPING → STOPPED, STARTING → RUNNING and TERMINATING →
-gone, so a client must wait as it must on the real service. `ResetInstancesType` is refused
-unless the instance is STOPPED, as CVM refuses it. The last zone of a region answers every
-instance type as sold out.
+gone, so a client must wait as it must on the real service; a new instance stays PENDING
+until a DescribeInstances has shown it so (on CVM it lasts far longer than a poll).
+`ResetInstancesType` is refused unless the instance is STOPPED, as CVM refuses it. The last
+zone of a region answers every instance type as sold out.
 """
 
 from __future__ import annotations
@@ -213,7 +214,7 @@ class Cvm(ActionService):
             "RestrictState": "NORMAL",
             "_region": region,
             "_user_data": body.get("UserData", ""),
-            "_state": Transition(["PENDING", "RUNNING"], STEP),
+            "_state": Transition(["PENDING", "RUNNING"], STEP, held_until_seen=True),
         }
         self.store.put("cvm.instances", ident, record)
         return ident
@@ -250,7 +251,7 @@ class Cvm(ActionService):
     @staticmethod
     def _view(record: Record) -> Record:
         view = {k: v for k, v in record.items() if not k.startswith("_")}
-        view["InstanceState"] = record["_state"].current()
+        view["InstanceState"] = record["_state"].seen()
         return view
 
     def _instances(self, body: Record, region: str) -> list[Record]:
