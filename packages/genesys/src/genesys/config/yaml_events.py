@@ -116,7 +116,17 @@ class _Walker:
                 value = frame.value
                 frame = stack[-1]
             elif frame.is_mapping and frame.key is None:
-                self.key(frame, event)
+                key = event.value if kind is ScalarEvent else None
+                if key is None or key in frame.seen or event.anchor is not None:
+                    self.key(frame, event)  # a duplicate, or something unusual
+                    continue
+                if event.tag is not None or key == "<<":
+                    raise _Unusual
+                mark = event.start_mark
+                line = mark.line + 1
+                frame.seen[key] = line
+                frame.key = key
+                positions[(*frame.path, key)] = (line, mark.column + 1)
                 continue
             else:
                 self.nodes += 1
