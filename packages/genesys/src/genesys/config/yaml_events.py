@@ -126,7 +126,8 @@ class _Walker:
                 line = mark.line + 1
                 frame.seen[key] = line
                 frame.key = key
-                positions[(*frame.path, key)] = (line, mark.column + 1)
+                where = (*frame.path, key)
+                positions[where] = (line, mark.column + 1)
                 continue
             else:
                 self.nodes += 1
