@@ -35,9 +35,17 @@ from genesys.config.references import check_cycles, check_references, link_attri
 from genesys.config.reporter import Reporter, locator
 
 
-def expand(cfg: Config) -> list[DesiredResource]:
-    """Every resource the config asks for; raises ConfigError on reference problems."""
+def expand(cfg: Config, *, unchanged_since_load: bool = False) -> list[DesiredResource]:
+    """Every resource the config asks for; raises ConfigError on reference problems.
+
+    `unchanged_since_load`: the caller vouches that `cfg` is the object `load_config`
+    returned, not modified since (the engine's session: load, then expand at once); the
+    loader's build is then handed out without serializing the whole model to compare."""
     with paused_gc():
+        if unchanged_since_load and cfg._built is not None and cfg._built[0]() is cfg:
+            resources = cfg._built[2]
+            cfg._built = None
+            return resources  # type: ignore[no-any-return]
         text = model_text(cfg)
         remembered, cfg._built = cfg._built, None
         if remembered is not None and text is not None:

@@ -57,7 +57,8 @@ def _load(config_path: Path, provider: str | None = None) -> tuple[Any, list[Des
     if provider is not None:  # `plan --provider NAME`: the config as NAME would plan it
         config = config.model_copy(update={"provider": provider})
     planned = with_overrides(config, config.provider_name)  # its `overrides.<provider>`
-    return planned, expand(planned)
+    # `planned` is the loaded config itself, or a copy that the loader's build is not for.
+    return planned, expand(planned, unchanged_since_load=True)
 
 
 def _plugin_manager(config: Any, early: Any) -> Any:
