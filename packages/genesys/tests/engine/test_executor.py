@@ -43,12 +43,17 @@ def test_parallelism_is_bounded_and_used() -> None:
     running = 0
     peak = 0
     lock = threading.Lock()
+    all_five = threading.Event()  # held until 5 run at once: no reliance on thread start speed
 
     def work(key: str) -> None:
         nonlocal running, peak
         with lock:
             running += 1
             peak = max(peak, running)
+            if running == 5:
+                all_five.set()
+        if not all_five.wait(10):
+            all_five.set()  # never 5 at once: stop holding, the assert below says so
         time.sleep(0.02)
         with lock:
             running -= 1
@@ -291,17 +296,19 @@ def test_stop_ends_waits_at_the_gate_and_lets_calls_in_flight_finish() -> None:
         def provider() -> str:
             if key == "in-flight":
                 in_call.set()
-                release.wait(5)
+                release.wait(30)
                 return "done"
-            in_call.wait(5)  # throttled only once the other call is in the provider
+            in_call.wait(30)  # throttled only once the other call is in the provider
             raise perr.Throttled("rate limit exceeded", retry_after=60)
 
         call_with_retries(provider, gate=gate, deadline=time.monotonic() + 600)
         finished.append(key)
 
     def press_ctrl_c() -> None:
-        in_call.wait(5)
-        time.sleep(0.2)  # let the others reach the gate, closed for a minute
+        in_call.wait(30)
+        deadline = time.monotonic() + 30  # both others throttled: now at the closed gate
+        while gate.throttled < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
         stop.set()
         release.set()
 
@@ -310,7 +317,7 @@ def test_stop_ends_waits_at_the_gate_and_lets_calls_in_flight_finish() -> None:
     started = time.monotonic()
     result = run_dag(deps, work, parallelism=3, stop=stop)
 
-    assert time.monotonic() - started < 10  # nobody sat out the minute
+    assert time.monotonic() - started < 20  # nobody sat out the minute (~1 s needed)
     assert result.interrupted and finished == ["in-flight"]
     assert not result.failed
     assert "rate limit" in result.skipped["a"] and "rate limit" in result.skipped["b"]
@@ -318,9 +325,10 @@ def test_stop_ends_waits_at_the_gate_and_lets_calls_in_flight_finish() -> None:
 
 
 def test_apply_under_a_rate_limit_creates_everything_without_errors(tmp_path: Path) -> None:
-    """Real engine, real local plugin with its token bucket: throttling never surfaces."""
+    """Real engine, real local plugin with its token bucket: throttling never surfaces.
+    10/s: a loaded machine still sends 20 creates from 8 workers faster, so it is throttled."""
     lines = ["provider: local", "providers:", "  local:",
-             "    rate_limit: {burst: 3, per_second: 40}", "resources:", "  storage:"]
+             "    rate_limit: {burst: 2, per_second: 10}", "resources:", "  storage:"]
     for i in range(20):
         lines += [f"    - name: b-{i:02d}", "      type: bucket"]
     config = tmp_path / "genesys.yaml"
