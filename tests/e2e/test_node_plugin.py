@@ -123,8 +123,8 @@ def test_shutdown_exits_zero_and_removes_the_socket_directory(plugin: PluginConn
     assert plugin.process is not None
     socket_dir = Path(plugin.handshake.address).parent
     assert socket_dir.stat().st_mode & 0o777 == 0o700
-    plugin.provider.raw.Shutdown(provider_pb2.ShutdownRequest(), timeout=5)
-    assert plugin.process.exited(wait=5.0)
+    plugin.provider.raw.Shutdown(provider_pb2.ShutdownRequest(), timeout=20)
+    assert plugin.process.exited(wait=20.0)  # deadlines for a loaded machine, not speed checks
     assert plugin.process.popen.returncode == 0
     assert not socket_dir.exists()
 
@@ -133,6 +133,7 @@ def test_stdin_eof_stops_the_plugin(plugin: PluginConnection) -> None:
     assert plugin.process is not None and plugin.process.popen.stdin is not None
     started = time.monotonic()
     plugin.process.popen.stdin.close()  # what the kernel does when the core dies
-    assert plugin.process.exited(wait=5.0)
-    assert time.monotonic() - started < 5.0
+    assert plugin.process.exited(wait=20.0)
+    # by itself and promptly (under a second unloaded): with the core gone nobody else stops it
+    assert time.monotonic() - started < 20.0
     assert sys.platform == "win32" or not Path(plugin.handshake.address).parent.exists()
