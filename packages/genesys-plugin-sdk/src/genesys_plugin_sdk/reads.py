@@ -14,8 +14,9 @@ that id's read raised; ids absent from the result do not exist. Three ways to wr
     read_one(kind, "i-123")          # one resource; NotFound when absent
 
 `read_resources(request, kinds, translate)` serves Provider/ReadResources: it groups the refs
-by kind, resolves idempotency tokens with `find_by_token`, reads each kind in one batch and
-yields pages of per-ref results. A failed read of one kind becomes per-ref errors, except
+by kind, resolves idempotency tokens with `find_by_token`, reads each kind in one batch (the
+kinds at once, each on its own thread: a refresh waits for the slowest kind, not their sum)
+and yields pages of per-ref results. A failed read of one kind becomes per-ref errors, except
 Unauthenticated / PermissionDenied, which fail the whole call (nothing else can succeed).
 """
 
@@ -176,8 +177,23 @@ def read_results(
             yield provider_pb2.ReadResult(index=index, error=detail)
             continue
         by_kind.setdefault(ref.kind, []).append((index, ref))
-    for kind, kind_refs in by_kind.items():
-        yield from read_kind(by_enum[kind], kind_refs, translate)
+    if len(by_kind) < 2:
+        for kind, kind_refs in by_kind.items():
+            yield from read_kind(by_enum[kind], kind_refs, translate)
+        return
+    with ThreadPoolExecutor(len(by_kind), thread_name_prefix="read-kind") as pool:
+        batches = [
+            pool.submit(_read_kind_list, by_enum[kind], kind_refs, translate)
+            for kind, kind_refs in by_kind.items()
+        ]
+        for batch in as_completed(batches):
+            yield from batch.result()  # a fatal error (credentials) fails the whole call
+
+
+def _read_kind_list(
+    reader: Reader, refs: list[tuple[int, Any]], translate: Translate | None
+) -> list[provider_pb2.ReadResult]:
+    return list(read_kind(reader, refs, translate))
 
 
 def _ids_of(

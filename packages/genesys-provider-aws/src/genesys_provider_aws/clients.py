@@ -101,8 +101,9 @@ _preload: dict[str, Any] = {}  # "thread": the loader; "session": its botocore s
 def start_preload() -> None:
     """Imports boto3 and parses the common services' models on a background thread (once).
 
-    Called after the handshake (GetMetadata), so the plugin answers at once; by Configure the
-    ~0.3 s of imports and model parsing is done instead of delaying the first API call.
+    Called when the executable starts (and at GetMetadata, for plugins served otherwise): by
+    Configure the ~0.3 s of imports and model parsing is done instead of delaying the first
+    API call. The handshake does not wait for it.
     """
     with _preload_lock:
         if "thread" not in _preload:

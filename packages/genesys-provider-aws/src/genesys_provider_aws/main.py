@@ -6,7 +6,7 @@ from genesys_plugin_sdk import Plugin, serve
 from genesys_plugin_sdk.servicers import servicers_for
 
 from genesys_provider_aws import __version__, compute, database, network, serverless, storage
-from genesys_provider_aws.clients import AwsClients, quiet_sdk_logs
+from genesys_provider_aws.clients import AwsClients, quiet_sdk_logs, start_preload
 from genesys_provider_aws.errors import TRANSLATOR
 from genesys_provider_aws.provider import MAX_PARALLELISM, ProviderServicer
 from genesys_provider_aws.state_store import StateStoreServicer
@@ -37,6 +37,9 @@ def build_plugin(clients: AwsClients | None = None) -> Plugin:
 
 def main() -> None:
     quiet_sdk_logs()
+    # boto3 and the common models load while the plugin handshakes and the core loads its
+    # config: by Configure they are ready (Authenticate's STS call waited for them).
+    start_preload()
     serve(build_plugin())
 
 
