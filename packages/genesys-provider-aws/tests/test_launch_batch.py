@@ -6,6 +6,7 @@ with boto3 straight to moto.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -126,3 +127,26 @@ def test_a_batch_whose_tags_never_came_is_found_by_retry_recovery_and_resume(
 
 def _names(request: Any) -> tuple[str, str]:
     return request.config.name, request.idempotency_token
+
+
+def test_more_than_a_manifest_holds_are_launched_in_chunks_at_once(
+    conn: Any, plugin_clients: AwsClients, count_calls: Any, suffix: str, slow_linger: None
+) -> None:
+    # 40 identical creates: two RunInstances (32 + 8), sent together. Each launch waits in
+    # botocore's before-call for the other to have started: one after the other, the barrier
+    # breaks and the launch fails.
+    both_launching = threading.Barrier(2, timeout=20)
+    ec2_client = plugin_clients.client("ec2")
+
+    def meet(**_: Any) -> None:
+        both_launching.wait()
+
+    ec2 = count_calls("ec2")
+    requests = [_request(f"many-{suffix}-{n}", f"m{suffix}-{n}") for n in range(40)]
+    ec2_client.meta.events.register("before-call.ec2.RunInstances", meet)
+    try:
+        made = _create_all(conn, requests)
+    finally:
+        ec2_client.meta.events.unregister("before-call.ec2.RunInstances", meet)
+    assert ec2.calls.count("RunInstances") == 2
+    assert len({m.id for m in made}) == 40 and all(m.state == "running" for m in made)

@@ -97,8 +97,15 @@ class LaunchBatcher:
             time.sleep(self.linger)
             with self._lock:
                 members = self._queues.pop(key)
-            for start in range(0, len(members), self.max_batch):
-                self._launch(common, members[start : start + self.max_batch])
+            chunks = [
+                members[start : start + self.max_batch]
+                for start in range(0, len(members), self.max_batch)
+            ]
+            for chunk in chunks[1:]:  # at once, not one after the other
+                threading.Thread(
+                    target=self._launch, args=(common, chunk), name="aws-launch", daemon=True
+                ).start()
+            self._launch(common, chunks[0])
         instance_id = member.result.result()
         if token in self.untagged:
             self.tag(instance_id, token, per_member)
