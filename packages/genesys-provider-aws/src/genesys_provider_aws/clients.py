@@ -66,7 +66,7 @@ class AwsSettings:
     endpoints: dict[str, str] = field(default_factory=dict)
     poll_interval: float = 2.0  # seconds between readiness polls
     wait_timeout: float = 900.0  # seconds a create/delete may wait for readiness
-    max_pool_connections: int = 64
+    max_pool_connections: int = 128  # the operations in flight (MAX_PARALLELISM)
     max_attempts: int = 2
 
 
@@ -82,7 +82,7 @@ def settings_from_request(request: Any) -> AwsSettings:
         endpoints=endpoint_settings(request, raw),
         poll_interval=number_setting(raw, "poll_interval", 2.0),
         wait_timeout=number_setting(raw, "wait_timeout", 900.0),
-        max_pool_connections=int(number_setting(raw, "max_pool_connections", 64)),
+        max_pool_connections=int(number_setting(raw, "max_pool_connections", 128)),
         max_attempts=int(number_setting(raw, "max_attempts", 2)),
     )
 
