@@ -59,7 +59,13 @@ class Faults:
                 refused = self.rng.random() < self.unavailable_rate
             if refused:
                 raise errors.Unavailable("injected fault: service unavailable (503)")
-        if mutating and self.bucket is not None:
+        if mutating:
+            self.throttle()
+
+    def throttle(self) -> None:
+        """Answers THROTTLED, before anything is done, when the bucket is dry (mutating calls
+        and function invocations, as a cloud rate-limits both)."""
+        if self.bucket is not None:
             wait = self.bucket.take()
             if wait > 0:
                 raise errors.Throttled(

@@ -196,6 +196,7 @@ class FunctionOps(KindOps[pb.Function]):
 
     def invoke(self, rid: str, payload: bytes) -> serverless_pb2.InvokeFunctionResponse:
         self.rt.gate(mutating=False)
+        self.rt.faults.throttle()  # as Lambda's TooManyRequests: the function did not run
         function = self.read(self.load(rid))
         outcome = invoke.invoke(self.spec(rid, function), payload)
         return serverless_pb2.InvokeFunctionResponse(

@@ -4,7 +4,7 @@ provider: local
 settings:
   root: .genesys/local          # default; relative paths are against the config's dir
   latency_ms: 200               # sleep before answering each resource call
-  rate_limit: {burst: 50, per_second: 5}   # token bucket over mutating calls
+  rate_limit: {burst: 50, per_second: 5}   # token bucket over mutating calls and invokes
   read_page_size: 100           # ReadResources pays latency_ms once per this many refs
   unavailable_rate: 0.05        # share of mutating calls answered UNAVAILABLE (a 5xx)
   fault_seed: 7                 # seeds unavailable_rate's choices (default: random)

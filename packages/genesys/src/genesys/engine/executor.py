@@ -297,8 +297,10 @@ def call_with_retries(
     gate: ThrottleGate | None = None,
     deadline: float | None = None,
     stop: threading.Event | None = None,
+    retry_on: tuple[type[perr.ProviderError], ...] = RETRYABLE,
 ) -> T:
-    """Call, retrying throttled/unavailable errors.
+    """Call, retrying throttled/unavailable errors (those of `retry_on`: a call that must not
+    run twice, such as a function invoke, retries only Throttled, which never ran).
 
     Unavailable: up to `policy.attempts` calls, full-jitter backoff between them. Throttled:
     with a `deadline` (time.monotonic()), retried until the next try would start after it;
@@ -314,7 +316,7 @@ def call_with_retries(
         admitted = tries.admit(stop)
         try:
             result = call()
-        except RETRYABLE as error:
+        except retry_on as error:
             pause = tries.failed(error, admitted)
             if pause > 0 and stop.wait(pause):
                 raise Interrupted("interrupted while waiting to retry") from error
