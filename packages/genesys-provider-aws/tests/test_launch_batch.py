@@ -150,3 +150,16 @@ def test_more_than_a_manifest_holds_are_launched_in_chunks_at_once(
         ec2_client.meta.events.unregister("before-call.ec2.RunInstances", meet)
     assert ec2.calls.count("RunInstances") == 2
     assert len({m.id for m in made}) == 40 and all(m.state == "running" for m in made)
+
+
+def test_a_new_plugin_process_retrying_a_create_finds_it_by_its_token_tag(
+    conn: Any, count_calls: Any, suffix: str, moto_url: str
+) -> None:
+    requests = [_request(f"again-{suffix}-{n}", f"a{suffix}-{n}") for n in range(3)]
+    made = _create_all(conn, requests)
+    conn.provider.Configure(configure_request(moto_url))  # nothing remembered any more
+    ec2 = count_calls("ec2")
+    again = _create_all(conn, requests)  # the core's retry with the same tokens
+    assert [a.id for a in again] == [m.id for m in made]
+    assert "RunInstances" not in ec2.calls
+    assert ec2.calls.count("DescribeInstances") <= 3  # one lookup per batch, and the waits

@@ -306,23 +306,28 @@ def launcher(clients: AwsClients) -> LaunchBatcher:
     made = clients.cache.get("instance-launcher")
     if made is None:
         ec2 = clients.client("ec2")
-        fresh = LaunchBatcher(ec2.run_instances, ec2.create_tags)
+        fresh = LaunchBatcher(
+            ec2.run_instances, ec2.create_tags, find_by_tokens=partial(_ids_by_token, clients)
+        )
         made = clients.cache.setdefault("instance-launcher", fresh)
     return made  # type: ignore[no-any-return]
 
 
 def _made_before(clients: AwsClients, config: pb.InstanceConfig, token: str) -> str | None:
-    """The instance an earlier attempt with this token made: remembered by this process,
-    tagged with the token, or (resuming a crashed create, or after a launch that got no
-    answer) listed in a batch launch's manifest, then given its own tags now."""
+    """The instance an earlier attempt with this token made, when it is known before the
+    launch: remembered by this process, or (resuming a crashed create, or after a launch that
+    got no answer) tagged with the token or listed in a batch launch's manifest, then given
+    its own tags now. Otherwise the launch looks the token up, with its whole batch."""
     batcher = launcher(clients)
     if token in batcher.launched:
         instance_id = batcher.launched[token]
         if token in batcher.untagged:
             batcher.tag(instance_id, token, own_tags(config, token))
         return instance_id
+    if not (resuming_interrupted() or token in batcher.uncertain):
+        return None
     found = find_by_token_batched(clients, token)
-    if found is None and (resuming_interrupted() or token in batcher.uncertain):
+    if found is None:
         found = find_in_batches(partial(describe, clients), [token]).get(token)
         if found is not None:
             batcher.tag(found, token, own_tags(config, token))

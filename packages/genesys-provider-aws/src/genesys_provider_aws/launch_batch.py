@@ -2,11 +2,13 @@
 
 A `count` block arrives as k concurrent CreateInstance calls whose RunInstances arguments
 differ only in the Name and genesys:token tags and the client token. The first launch of a
-spec waits `linger` seconds for others of the same spec, then ONE RunInstances launches all of
-them (up to MAX_BATCH): one "resource-intensive" call against EC2's rate limit (burst 50,
-refill 5/s) instead of k. Each caller gets its own instance (the k-th by AmiLaunchIndex) and
-writes its Name and token tags with one CreateTags (EC2 applies one tag set per call, and every
-Name differs). A spec launched alone is launched exactly as before: its tags in the launch.
+spec waits `linger` seconds for others of the same spec, looks all their tokens up at once
+(one DescribeInstances: a retried create must find what an earlier attempt made), then ONE
+RunInstances launches the rest (up to MAX_BATCH a call, the calls at once): one
+"resource-intensive" call against EC2's rate limit (burst 50, refill 5/s) instead of k. Each
+caller gets its own instance (the k-th by AmiLaunchIndex) and writes its Name and token tags
+with one CreateTags (EC2 applies one tag set per call, and every Name differs). A spec
+launched alone is launched exactly as before: its tags in the launch.
 
 Crash safety. The batch's client token is derived from its members' tokens, so botocore's
 retry of the call is idempotent. The launch tags every instance with `genesys:batch`, the
@@ -70,11 +72,13 @@ class LaunchBatcher:
         run_instances: Callable[..., Mapping[str, Any]],
         create_tags: Callable[..., Any],
         *,
+        find_by_tokens: Callable[[list[str]], Mapping[str, str]] | None = None,
         linger: float = LINGER,
         max_batch: int = MAX_BATCH,
     ) -> None:
         self._run = run_instances
         self._tag = create_tags
+        self._find = find_by_tokens  # instances carrying these tokens' tags: one lookup
         self.linger = linger
         self.max_batch = max_batch
         self._lock = threading.Lock()
@@ -97,19 +101,39 @@ class LaunchBatcher:
             time.sleep(self.linger)
             with self._lock:
                 members = self._queues.pop(key)
-            chunks = [
-                members[start : start + self.max_batch]
-                for start in range(0, len(members), self.max_batch)
-            ]
-            for chunk in chunks[1:]:  # at once, not one after the other
-                threading.Thread(
-                    target=self._launch, args=(common, chunk), name="aws-launch", daemon=True
-                ).start()
-            self._launch(common, chunks[0])
+            self._launch_all(common, self._settle_made_before(members))
         instance_id = member.result.result()
         if token in self.untagged:
             self.tag(instance_id, token, per_member)
         return instance_id
+
+    def _settle_made_before(self, members: list[_Member]) -> list[_Member]:
+        """Members an earlier attempt already launched get that instance (their token tags,
+        looked up in one call for the whole batch); returns the others."""
+        if self._find is None:
+            return members
+        try:
+            found = self._find([m.token for m in members])
+        except BaseException as err:
+            for member in members:
+                member.result.set_exception(err)
+            return []
+        for member in members:
+            if member.token in found:
+                member.result.set_result(found[member.token])
+        return [m for m in members if m.token not in found]
+
+    def _launch_all(self, common: dict[str, Any], members: list[_Member]) -> None:
+        chunks = [
+            members[start : start + self.max_batch]
+            for start in range(0, len(members), self.max_batch)
+        ]
+        for chunk in chunks[1:]:  # at once, not one after the other
+            threading.Thread(
+                target=self._launch, args=(common, chunk), name="aws-launch", daemon=True
+            ).start()
+        if chunks:
+            self._launch(common, chunks[0])
 
     def tag(self, instance_id: str, token: str, per_member: list[dict[str, str]]) -> None:
         """Writes a batch-launched instance's own tags (CreateTags is idempotent)."""
