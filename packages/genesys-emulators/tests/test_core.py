@@ -132,12 +132,15 @@ def test_transition_moves_through_states():
     assert late.current() == "RUNNING" and late.settled
 
 
-def test_a_held_transition_leaves_a_state_only_once_a_client_was_shown_it():
-    held = Transition(["PENDING", "STARTING", "RUNNING"], step=0, held_until_seen=True)
-    assert held.current() == "PENDING" and held.current() == "PENDING"  # internal reads
-    assert held.seen() == "PENDING"
-    assert held.seen() == "STARTING"  # step 0: due at once, but one state per showing
-    assert held.current() == "RUNNING" and held.seen() == "RUNNING" and held.settled
+def test_describes_show_every_state_in_order_never_ahead_of_the_clock():
+    states = ["PENDING", "STARTING", "RUNNING"]
+    due = Transition(states, step=0, shows_every_state=True)  # every state due at once
+    assert due.current() == "RUNNING" and due.settled  # what the service allows
+    assert [due.seen() for _ in range(4)] == ["PENDING", "STARTING", "RUNNING", "RUNNING"]
+    early = Transition(states, step=10, shows_every_state=True)
+    assert [early.seen(), early.seen()] == ["PENDING", "PENDING"]  # not before its time
+    plain = Transition(states, step=0)
+    assert plain.seen() == "RUNNING"  # without it: the clock alone
 
 
 def _zip(files: dict[str, str]) -> bytes:

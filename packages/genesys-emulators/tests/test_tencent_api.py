@@ -142,7 +142,7 @@ def test_instances_pending_to_running_then_resize_when_stopped(ready: dict[str, 
     ids = call(ready, "cvm", "RunInstances", **launch)["InstanceIdSet"]
     assert len(ids) == 3
     assert call(ready, "cvm", "RunInstances", **launch)["InstanceIdSet"] == ids  # idempotent
-    # PENDING until a describe has shown it, however slow the machine (see cvm.py)
+    # the first describe shows PENDING however slow the machine (shows_every_state, cvm.py)
     first = call(ready, "cvm", "DescribeInstances", InstanceIds=ids)["InstanceSet"]
     assert {i["InstanceState"] for i in first} == {"PENDING"}
     running_ = wait_state(ready, ids, "RUNNING")

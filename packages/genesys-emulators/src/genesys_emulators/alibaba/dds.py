@@ -67,9 +67,10 @@ def _invalid(name: str, value: str) -> CloudError:
     )
 
 
-def status_of(db: dict[str, Any]) -> str:
+def status_of(db: dict[str, Any], shown: bool = False) -> str:
+    """The status now; `shown`: as a describe reports it (every state, in order)."""
     transition: Transition = db["_transition"]
-    return transition.current()
+    return transition.seen() if shown else transition.current()
 
 
 def check_password(password: str) -> None:
@@ -203,7 +204,7 @@ class Dds(RpcService):
             "_token": token,
             "_tags": tags_in(params),
             "_password": params.get("AccountPassword", ""),
-            "_transition": Transition(("Creating", "Running"), STEP),
+            "_transition": Transition(("Creating", "Running"), STEP, shows_every_state=True),
             "_backup": {
                 "BackupRetentionPeriod": "7",
                 "PreferredBackupTime": "00:00Z-01:00Z",
@@ -216,7 +217,7 @@ class Dds(RpcService):
     def _view(self, db: dict[str, Any]) -> dict[str, Any]:
         return {
             **public(db),
-            "DBInstanceStatus": status_of(db),
+            "DBInstanceStatus": status_of(db, shown=True),
             "VpcId": db["VPCId"],
             "LockMode": "Unlock",
             "Tags": {"Tag": [{"Key": k, "Value": v} for k, v in db["_tags"].items()]},
@@ -282,7 +283,9 @@ class Dds(RpcService):
                 )
             db["DBInstanceClass"] = params.get("DBInstanceClass") or db["DBInstanceClass"]
             db["DBInstanceStorage"] = storage or db["DBInstanceStorage"]
-            db["_transition"] = Transition(("DBInstanceClassChanging", "Running"), STEP)
+            db["_transition"] = Transition(
+                ("DBInstanceClassChanging", "Running"), STEP, shows_every_state=True
+            )
         return {"OrderId": "2"}
 
     def do_ModifyDBInstanceDescription(self, params: Params) -> dict[str, Any]:

@@ -58,9 +58,10 @@ def _incorrect_status(instance: dict[str, Any], action: str) -> CloudError:
     )
 
 
-def status_of(instance: dict[str, Any]) -> str:
+def status_of(instance: dict[str, Any], shown: bool = False) -> str:
+    """The status now; `shown`: as a describe reports it (every state, in order)."""
     transition: Transition = instance["_transition"]
-    return transition.current()
+    return transition.seen() if shown else transition.current()
 
 
 class Ecs(SecurityGroupActions, DiskActions, RpcService):
@@ -217,7 +218,8 @@ class Ecs(SecurityGroupActions, DiskActions, RpcService):
             "_user_data": params.get("UserData", ""),
             "_token": params.get("ClientToken", "") or token,
             "_tags": tags_in(params),
-            "_transition": Transition(STARTING, STEP),
+            # describes show each launch state (ECS: minutes each, here 0.05 s)
+            "_transition": Transition(STARTING, STEP, shows_every_state=True),
         }
         self.store.put("instances", instance_id, record)
         return instance_id
@@ -232,7 +234,7 @@ class Ecs(SecurityGroupActions, DiskActions, RpcService):
 
     def view(self, instance: dict[str, Any]) -> dict[str, Any]:
         out = public(instance)
-        out["Status"] = status_of(instance)
+        out["Status"] = status_of(instance, shown=True)
         out["Tags"] = tag_view(instance["_tags"])
         return out
 
@@ -265,7 +267,7 @@ class Ecs(SecurityGroupActions, DiskActions, RpcService):
 
     def do_DescribeInstanceStatus(self, params: Params) -> dict[str, Any]:
         chosen, keys = page(self._selected(params), params, max_size=50)
-        statuses = [{"InstanceId": i["InstanceId"], "Status": status_of(i)} for i in chosen]
+        statuses = [{"InstanceId": i["InstanceId"], "Status": status_of(i, True)} for i in chosen]
         return {"InstanceStatuses": {"InstanceStatus": statuses}, **keys}
 
     def do_DescribeUserData(self, params: Params) -> dict[str, Any]:

@@ -118,30 +118,31 @@ class Transition:
     """A resource's status moving through `states` every `step` seconds, e.g.
     PROVISIONING → STAGING → RUNNING; `current()` is its status now.
 
-    With `held_until_seen`, a state is not left before a client has been shown it
-    (`seen()`, from the describe call): a real cloud's pending state lasts tens of seconds,
-    so every client sees it; here it lasts `step`, which a loaded machine can spend between
-    two calls, and a client (or test) must not miss it for that."""
+    With `shows_every_state`, a describe call (`seen()`) shows the states in order, each at
+    least once, never ahead of `current()`: a real cloud's pending state lasts tens of
+    seconds, so every client sees it; here it lasts `step`, which a loaded machine can spend
+    between two calls, and a client (or test) must not miss it for that. What the service
+    allows (`current()`) still follows the clock, so nothing waits on a describe."""
 
     states: Sequence[str]
     step: float = DEFAULT_SECONDS
     started: float = field(default_factory=time.monotonic)
-    held_until_seen: bool = False
-    shown: int = -1  # the furthest state a client has been shown
+    shows_every_state: bool = False
+    shown: int = -1  # the furthest state a describe has shown
 
     def current(self) -> str:
         return self.states[self._index()]
 
     def seen(self) -> str:
-        """The status as a describe call reports it; it may now move past it."""
+        """The status as a describe call reports it."""
         index = self._index()
+        if self.shows_every_state:
+            index = min(index, self.shown + 1)
         self.shown = max(self.shown, index)
         return self.states[index]
 
     def _index(self) -> int:
         index = int((time.monotonic() - self.started) / self.step) if self.step > 0 else 10**9
-        if self.held_until_seen:
-            index = min(index, self.shown + 1)
         return min(index, len(self.states) - 1)
 
     @property

@@ -1,8 +1,8 @@
 """CVM (cvm.tencentcloudapi.com, 2017-03-12): instances, instance types, images, zones.
 
 Instances pass PENDING → RUNNING, STOPPING → STOPPED, STARTING → RUNNING and TERMINATING →
-gone, so a client must wait as it must on the real service; a new instance stays PENDING
-until a DescribeInstances has shown it so (on CVM it lasts far longer than a poll).
+gone, so a client must wait as it must on the real service; DescribeInstances shows a new
+instance PENDING at least once (on CVM it lasts far longer than a poll).
 `ResetInstancesType` is refused unless the instance is STOPPED, as CVM refuses it. The last
 zone of a region answers every instance type as sold out.
 """
@@ -214,7 +214,7 @@ class Cvm(ActionService):
             "RestrictState": "NORMAL",
             "_region": region,
             "_user_data": body.get("UserData", ""),
-            "_state": Transition(["PENDING", "RUNNING"], STEP, held_until_seen=True),
+            "_state": Transition(["PENDING", "RUNNING"], STEP, shows_every_state=True),
         }
         self.store.put("cvm.instances", ident, record)
         return ident
