@@ -83,7 +83,7 @@ class Clb(ActionService):
         views = [
             {
                 **{k: v for k, v in r.items() if not k.startswith("_")},
-                "Status": int(r["_state"].current()),
+                "Status": int(r["_state"].seen()),
             }
             for r in rows
         ]
@@ -315,7 +315,7 @@ def _balancer(ident: str, body: Record, kind: str, vpc_id: str, region: str) -> 
         "Tags": tag_pairs(body.get("Tags")),
         "_region": region,
         "_listeners": {},
-        "_state": Transition(["0", "1"], STEP),
+        "_state": Transition(["0", "1"], STEP, shows_every_state=True),  # creating shown
     }
 
 
