@@ -137,14 +137,15 @@ def test_api_version_is_required_and_errors_have_azure_shape(ready):
 
 
 def test_create_polls_async_operation_then_reads_succeeded(ready, sdk):
-    poller = sdk["network"].virtual_networks.begin_create_or_update(
-        "rg",
-        "polled",
-        nm.VirtualNetwork(
-            location=LOCATION, address_space=nm.AddressSpace(address_prefixes=["10.9.0.0/16"])
-        ),
+    networks = sdk["network"].virtual_networks
+    body = nm.VirtualNetwork(
+        location=LOCATION, address_space=nm.AddressSpace(address_prefixes=["10.9.0.0/16"])
     )
-    assert poller.status() == "InProgress"  # the initial 201 says Creating
+    # the initial 201, unpolled: a polling poller's thread (interval 0) could finish the
+    # 50 ms operation before poller.status() is read on a loaded machine
+    initial = networks.begin_create_or_update("rg", "polled", body, polling=False).result()
+    assert initial.provisioning_state == "Creating"
+    poller = networks.begin_create_or_update("rg", "polled", body)  # PUT again, polled
     assert poller.result().provisioning_state == "Succeeded"
 
 
