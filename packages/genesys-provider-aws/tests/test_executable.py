@@ -31,4 +31,6 @@ def test_executable_serves_through_the_core_host(moto_configure: Any, aws: Any) 
         ]
         assert raw["InstanceType"] == "t3.large"
     assert conn.process is None or conn.process.exited()  # the child has exited
-    assert spawn_s < 5.0  # generous: 2 shared cores; the benchmark tool measures it properly
+    # generous: 2 shared cores (2-2.5 s measured at load 7, so ~5 s at CI's 15); the
+    # benchmark tool measures it properly
+    assert spawn_s < 20.0
