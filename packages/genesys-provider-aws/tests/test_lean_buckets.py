@@ -75,3 +75,31 @@ def test_managed_tags_and_public_access_are_read_back_and_drift_shows(
     aws("s3").delete_bucket_policy(Bucket=public.name)
     assert dict(_read(conn, tagged).tags) == {"team": "b"}
     assert not _read(conn, public).public_access
+
+
+def test_a_create_retried_after_its_tags_failed_claims_the_bucket_it_made(
+    conn: Any, aws: Any, plugin_clients: Any, count_calls: Any, suffix: str
+) -> None:
+    # Tags and settings are written at once; when the tag write fails, the core's retry
+    # (same token, same plugin process) finishes the bucket instead of refusing it.
+    s3_client = plugin_clients.client("s3")
+    failures = ["PutBucketTagging"]
+
+    def fail_once(model: Any, **_: Any) -> None:
+        if model.name in failures:
+            failures.remove(model.name)
+            raise RuntimeError("connection reset while tagging")
+
+    s3 = count_calls("s3")
+    config = pb.BucketConfig(name=f"retry-{suffix}", versioning=True, tags={"team": "a"})
+    s3_client.meta.events.register("before-call.s3.PutBucketTagging", fail_once)
+    try:
+        with pytest.raises(Exception, match="connection reset while tagging"):
+            _create(conn, config, f"t-{suffix}")
+    finally:
+        s3_client.meta.events.unregister("before-call.s3.PutBucketTagging", fail_once)
+    made = _create(conn, config, f"t-{suffix}")
+    assert made.name == config.name and s3.calls.count("CreateBucket") == 1
+    tags = aws("s3").get_bucket_tagging(Bucket=config.name)["TagSet"]
+    assert {t["Key"]: t["Value"] for t in tags} == {"team": "a", "genesys:token": f"t-{suffix}"}
+    assert aws("s3").get_bucket_versioning(Bucket=config.name)["Status"] == "Enabled"

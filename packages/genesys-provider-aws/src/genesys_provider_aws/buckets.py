@@ -265,8 +265,12 @@ def create_bucket(clients: AwsClients, config: pb.BucketConfig, token: str) -> p
     if not name:
         raise errors.InvalidArgument("a bucket needs a name", attribute_path="config.name")
     s3 = clients.client("s3")
-    if _owned_already(clients, name) or not _make_bucket(clients, name):
-        _claim_existing(s3, name, token)
+    made: dict[str, str] = clients.cache.setdefault("buckets-made", {})
+    if made.get(name) != token or not token:
+        if _owned_already(clients, name) or not _make_bucket(clients, name):
+            _claim_existing(s3, name, token)
+        if token:  # an in-run retry of this create claims it even before its tags exist
+            made[name] = token
     apply_settings(clients, name, config, token, ALL_ATTRIBUTES, creating=True)
     return bucket_from_config(clients, config)
 
@@ -386,13 +390,15 @@ def apply_settings(
 ) -> None:
     """Writes the `changed` settings. On create, settings at their S3 default are skipped.
 
-    Tags go first (the token tag is what lets a retried create claim the bucket); S3 has one
-    call per setting, so a new bucket's other settings are written at once on the shared pool.
+    S3 has one call per setting, so a new bucket's settings, its tags among them, are written
+    at once on the shared pool. The token tag need not go first: a retry in this process
+    knows the bucket it made (`create_bucket`), and a crash before the tag is resumed
+    (resume_interrupted claims the untagged bucket).
     """
     s3 = clients.client("s3")
-    if "tags" in changed:
-        _put_tags(s3, name, dict(config.tags), token)
     writes = _setting_writes(s3, name, config, changed, creating)
+    if "tags" in changed:
+        writes.insert(0, partial(_put_tags, s3, name, dict(config.tags), token))
     if not creating or len(writes) < 2:
         for write in writes:
             write()
