@@ -4,6 +4,7 @@ through the real CLI and moto."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -88,6 +89,9 @@ def test_second_concurrent_apply_fails_at_once_naming_the_holder(cli: AwsCli, aw
     first = cli.start("apply", "--auto-approve", "--parallelism", "1")
     try:
         _read_until(first, "Creating...")
+        # paused mid-apply, holding the lock for as long as the second needs (it would end
+        # within seconds otherwise: a loaded machine's CLI start could outlast it)
+        os.kill(first.pid, signal.SIGSTOP)
         items = aws("dynamodb").scan(TableName="genesys-locks")["Items"]
         assert [i["LockID"]["S"] for i in items] == [f"{STATE_BUCKET}/team/locks/.genesys.lock"]
         started = time.monotonic()
@@ -98,9 +102,12 @@ def test_second_concurrent_apply_fails_at_once_naming_the_holder(cli: AwsCli, aw
         assert "Traceback" not in second.stderr
         assert "state is locked by apply" in second.stderr
         assert f"pid {first.pid}" in second.stderr and "force-unlock" in second.stderr
-        assert waited < 15  # fails at once (process start included): no waiting for the lock
+        assert waited < 60  # fails at once (process start included): no waiting for the lock
+        os.kill(first.pid, signal.SIGCONT)
         out, err = first.communicate(timeout=120)
     finally:
+        if first.poll() is None:
+            os.kill(first.pid, signal.SIGCONT)
         _stop(first)
     assert first.returncode == 0, out + err
     assert f"Apply complete! Resources: {N_BUCKETS} added" in out

@@ -5,6 +5,8 @@ one wins. Checked in COS through cos-python-sdk-v5."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -58,6 +60,9 @@ def test_second_apply_fails_at_once_naming_the_holder(cli: Cli, slow_tencent: Te
     first = cli.start("apply", "--auto-approve", "--parallelism", "1")
     try:
         _wait_for(first, "Creating...")
+        # paused mid-apply, holding the lock for as long as the second needs (~10 s of apply
+        # otherwise: a loaded machine's CLI start could outlast it)
+        os.kill(first.pid, signal.SIGSTOP)
         assert _lock_held(slow_tencent)
         started = time.monotonic()
         second = cli("apply", "--auto-approve")
@@ -65,9 +70,12 @@ def test_second_apply_fails_at_once_naming_the_holder(cli: Cli, slow_tencent: Te
         assert first.poll() is None, "the first apply ended: the test proved nothing"
         assert second.returncode == 1 and "Traceback" not in second.stderr, second.stderr
         assert "state is locked by apply" in second.stderr and f"pid {first.pid}" in second.stderr
-        assert waited < 15  # at once (process start included): the lock never waits
+        assert waited < 60  # at once (process start included): the lock never waits
+        os.kill(first.pid, signal.SIGCONT)
         out, err = first.communicate(timeout=180)
     finally:
+        if first.poll() is None:
+            os.kill(first.pid, signal.SIGCONT)
         _stop(first)
     assert first.returncode == 0, out + err
     assert f"Apply complete! Resources: {N_BUCKETS} added" in out
