@@ -55,12 +55,15 @@ def overridden(cfg: BaseModel) -> list[tuple[Path, BaseModel]]:
     """The blocks whose `overrides` are set (any provider): all that the functions here act
     on. One walk per config (a config of 100,000 resources is asked three times per run);
     the config is not changed after loading (with_overrides changes a copy)."""
-    if _last_walk[0] is not cfg:
-        _last_walk[:] = [cfg, [(p, b) for p, b in blocks(cfg) if getattr(b, "overrides", None)]]
-    return _last_walk[1]
+    last = _last_walk[0]  # (config, its blocks), replaced whole: safe across threads
+    if last is not None and last[0] is cfg:
+        return last[1]  # type: ignore[no-any-return]
+    found = [(p, b) for p, b in blocks(cfg) if getattr(b, "overrides", None)]
+    _last_walk[0] = (cfg, found)
+    return found
 
 
-_last_walk: list[Any] = [None, []]
+_last_walk: list[Any] = [None]
 _NESTED: dict[type, tuple[str, ...]] = {}
 
 

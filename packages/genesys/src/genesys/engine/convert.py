@@ -160,6 +160,7 @@ def config_message(kind: Kind, attributes: dict[str, Any]) -> Message:
 
 # Config attributes whose recorded counterpart has another name or shape.
 _RECORDED_NAME = {"code": "code_sha256"}
+RENAMED_WHEN_RECORDED = frozenset(_RECORDED_NAME)  # every other name is recorded as itself
 
 
 def recorded_value(name: str, value: Any) -> tuple[str, Any]:

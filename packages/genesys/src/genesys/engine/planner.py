@@ -19,6 +19,7 @@ from typing import Any
 
 from genesys.config.desired import DesiredResource
 from genesys.engine.convert import (
+    RENAMED_WHEN_RECORDED,
     attributes_to_message,
     config_message,
     is_map,
@@ -27,7 +28,7 @@ from genesys.engine.convert import (
     recorded_value,
 )
 from genesys.engine.plan import UNKNOWN, Action, AttributeChange, ResourceChange
-from genesys.engine.references import contains_unknown, references_in, resolve
+from genesys.engine.references import PLAIN_TYPES, contains_unknown, references_in, resolve
 from genesys.kinds import KINDS, kind_of
 from genesys.provider.v1 import common_pb2 as pb
 from genesys.provider.v1 import provider_pb2
@@ -161,10 +162,6 @@ def _same(desired: Any, recorded: Any) -> bool:
     return bool(desired == recorded)
 
 
-# Values that hold no reference: resolving them or looking for references in them is a no-op.
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
 def _topological(desired: dict[str, DesiredResource]) -> list[str]:
     if not any(resource.depends_on for resource in desired.values()):
         return list(desired)  # no edges: any order is one (a large flat config, quickly)
@@ -210,7 +207,7 @@ class _Differ:
         derived = {
             name
             for name, value in resource.attributes.items()
-            if type(value) not in _PLAIN
+            if type(value) not in PLAIN_TYPES
             and any(self.is_secret(r.address, r.attribute) for r in references_in(value))
         }
         if not derived <= resource.sensitive:
@@ -237,7 +234,7 @@ class _Differ:
     def change_for(self, resource: DesiredResource) -> ResourceChange:
         lookup = self.lookup
         after = {
-            k: v if type(v) in _PLAIN else resolve(v, lookup)
+            k: v if type(v) in PLAIN_TYPES else resolve(v, lookup)
             for k, v in resource.attributes.items()
         }
         record = self.records.get(resource.address)
@@ -273,9 +270,16 @@ class _Differ:
         force_new = self.facts.force_new.get(kind.name, frozenset())
         made_as = self.made_as.get(resource.address, {})
         changes = []
+        recorded = record.attributes
         for name, value in after.items():
-            recorded_name, comparable = recorded_value(name, value)
-            before = record.attributes.get(recorded_name)
+            if name in RENAMED_WHEN_RECORDED:
+                recorded_name, comparable = recorded_value(name, value)
+                before = recorded.get(recorded_name)
+            else:
+                comparable = value
+                before = recorded.get(name)
+            if type(comparable) is type(before) and comparable == before:
+                continue  # as recorded: nearly every attribute of a no-op plan
             if value is not UNKNOWN and _same(comparable, before):
                 continue
             if name in made_as and _same(made_as[name], before):

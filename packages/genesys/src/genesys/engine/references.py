@@ -10,6 +10,8 @@ from genesys.engine.plan import UNKNOWN
 
 # (address, attribute) -> value, or UNKNOWN when it is only known after apply.
 Lookup = Callable[[str, str], Any]
+# Values that are neither a reference nor hold one: passed over without a closer look.
+PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
 def resolve(value: Any, lookup: Lookup) -> Any:
@@ -22,10 +24,9 @@ def resolve(value: Any, lookup: Lookup) -> Any:
             return UNKNOWN
         return "".join("" if p is None else str(p) for p in parts)
     if isinstance(value, dict):
-        resolved = {k: resolve(v, lookup) for k, v in value.items()}
-        return resolved
+        return {k: v if type(v) in PLAIN_TYPES else resolve(v, lookup) for k, v in value.items()}
     if isinstance(value, list):
-        return [resolve(v, lookup) for v in value]
+        return [v if type(v) in PLAIN_TYPES else resolve(v, lookup) for v in value]
     return value
 
 
@@ -56,7 +57,7 @@ def references_in(value: Any) -> list[Ref]:
     if isinstance(value, Template):
         return [p for p in value.parts if isinstance(p, Ref)]
     if isinstance(value, dict):
-        return [r for v in value.values() for r in references_in(v)]
+        return [r for v in value.values() if type(v) not in PLAIN_TYPES for r in references_in(v)]
     if isinstance(value, list):
-        return [r for v in value for r in references_in(v)]
+        return [r for v in value if type(v) not in PLAIN_TYPES for r in references_in(v)]
     return []
