@@ -26,7 +26,7 @@ def create(conn, token="", **config):
     return conn.compute.CreateInstance(request)
 
 
-def wait_for(predicate, timeout=10.0):
+def wait_for(predicate, timeout=30.0):  # process starts: seconds on a loaded machine
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

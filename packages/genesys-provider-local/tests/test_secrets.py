@@ -33,7 +33,7 @@ def _environ(pid: int) -> dict[str, str]:
     return dict(item.split("=", 1) for item in raw.decode().split("\0") if "=" in item)
 
 
-def _wait_for_file(path: Path, timeout: float = 10.0) -> str:
+def _wait_for_file(path: Path, timeout: float = 30.0) -> str:  # a loaded machine: seconds
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if path.is_file() and path.read_text().endswith("END\n"):
