@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from botocore.utils import parse_timestamp as botocore_parse_timestamp
 from genesys.provider.v1 import provider_pb2
 from genesys_provider_aws import clients
 from genesys_provider_aws.clients import AwsClients, AwsSettings
@@ -25,3 +26,21 @@ def test_get_metadata_starts_the_preload_and_the_first_client_uses_it(
     assert "session" not in clients._preload  # taken once, by the first client made
     assert s3.list_buckets()["ResponseMetadata"]["HTTPStatusCode"] == 200
     assert fresh.client("ec2").describe_regions()["Regions"]  # made from the same session
+
+
+def test_timestamps_are_read_as_botocore_reads_them(
+    conn: Any, aws: Any, plugin_clients: AwsClients
+) -> None:
+    ec2 = plugin_clients.client("ec2")
+    assert ec2._endpoint._response_parser_factory._defaults["timestamp_parser"] is (
+        clients.parse_timestamp
+    )
+    ami = aws("ec2").describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    made = aws("ec2").run_instances(ImageId=ami, InstanceType="t3.small", MinCount=1, MaxCount=1)
+    instance_id = made["Instances"][0]["InstanceId"]
+    ours = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
+    theirs = aws("ec2").describe_instances(InstanceIds=[instance_id])["Reservations"][0]
+    assert ours["LaunchTime"] == theirs["Instances"][0]["LaunchTime"]
+    assert ours["LaunchTime"].isoformat() == theirs["Instances"][0]["LaunchTime"].isoformat()
+    for text in ("2026-12-05T01:20:29.000Z", "Thu, 05 Dec 2026 01:20:29 GMT", "2026-12-05"):
+        assert clients.parse_timestamp(text) == botocore_parse_timestamp(text)
