@@ -143,6 +143,15 @@ def test_describes_show_every_state_in_order_never_ahead_of_the_clock():
     assert plain.seen() == "RUNNING"  # without it: the clock alone
 
 
+def test_an_unseen_state_holds_what_the_service_allows_for_a_while():
+    changing = Transition(["CHANGING", "RUNNING"], step=0, held_unseen_s=60)
+    assert changing.current() == "CHANGING"  # due, but no describe has shown it yet
+    assert changing.seen() == "CHANGING" and changing.current() == "RUNNING"
+    unwatched = Transition(["CHANGING", "RUNNING"], step=0, held_unseen_s=60)
+    unwatched.started -= 61
+    assert unwatched.current() == "RUNNING"  # nobody looked: it settles after the hold
+
+
 def _zip(files: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as bundle:

@@ -283,8 +283,11 @@ class Dds(RpcService):
                 )
             db["DBInstanceClass"] = params.get("DBInstanceClass") or db["DBInstanceClass"]
             db["DBInstanceStorage"] = storage or db["DBInstanceStorage"]
-            db["_transition"] = Transition(
-                ("DBInstanceClassChanging", "Running"), STEP, shows_every_state=True
+            db["_transition"] = Transition(  # mid-change until a describe showed it (<= 10 s)
+                ("DBInstanceClassChanging", "Running"),
+                STEP,
+                shows_every_state=True,
+                held_unseen_s=10.0,
             )
         return {"OrderId": "2"}
 

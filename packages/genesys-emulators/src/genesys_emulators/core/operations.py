@@ -122,12 +122,16 @@ class Transition:
     least once, never ahead of `current()`: a real cloud's pending state lasts tens of
     seconds, so every client sees it; here it lasts `step`, which a loaded machine can spend
     between two calls, and a client (or test) must not miss it for that. What the service
-    allows (`current()`) still follows the clock, so nothing waits on a describe."""
+    allows (`current()`) still follows the clock, so nothing waits on a describe — unless
+    `held_unseen_s`: then a state no describe has shown yet also holds what the service
+    allows, for up to that many seconds (a call right after the change is refused as
+    mid-change however slowly it comes, and an unwatched resource still settles)."""
 
     states: Sequence[str]
     step: float = DEFAULT_SECONDS
     started: float = field(default_factory=time.monotonic)
     shows_every_state: bool = False
+    held_unseen_s: float = 0.0
     shown: int = -1  # the furthest state a describe has shown
 
     def current(self) -> str:
@@ -142,7 +146,10 @@ class Transition:
         return self.states[index]
 
     def _index(self) -> int:
-        index = int((time.monotonic() - self.started) / self.step) if self.step > 0 else 10**9
+        elapsed = time.monotonic() - self.started
+        index = int(elapsed / self.step) if self.step > 0 else 10**9
+        if elapsed < self.held_unseen_s:
+            index = min(index, self.shown + 1)
         return min(index, len(self.states) - 1)
 
     @property
