@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 
 import pytest
 from genesys.provider.v1 import common_pb2 as pb
-from genesys.provider.v1 import compute_pb2, storage_pb2
+from genesys.provider.v1 import compute_pb2, provider_pb2, storage_pb2
 from genesys_plugin_sdk import errors
+from genesys_plugin_sdk.batching import read_results
 from genesys_provider_local import objects
+from genesys_provider_local.ops import _STAT_EACH_UP_TO
+from genesys_provider_local.runtime import Runtime
+from genesys_provider_local.settings import parse_settings
+from genesys_provider_local.storage import BucketOps
 
-from .conftest import leftovers
+from .conftest import configure_request, leftovers
 
 GIB = 1024**3
 
@@ -164,3 +170,24 @@ def test_attach_links_the_volume_into_the_instance(conn, root):
         conn.compute.DeleteInstance(pb.DeleteRequest(id=instance.id))
     conn.storage.DeleteVolume(pb.DeleteRequest(id=volume.id))
     assert leftovers(root) == []
+
+
+def test_batch_read_finds_buckets_alike_by_stat_per_name_and_by_one_scan(conn, root):
+    """A page of a batch read stats each name (its cost must not grow with the directory);
+    a request for very many names scans the directory once: both answer the same."""
+    ids = [create_bucket(conn, name=name).id for name in ("kept-a", "kept-b", "gone")]
+    shutil.rmtree(root / "buckets" / "gone")  # deleted outside of Genesys
+    request = provider_pb2.ReadResourcesRequest(
+        refs=[pb.ResourceRef(kind=pb.RESOURCE_KIND_BUCKET, id=i) for i in ids]
+    )
+    answers = list(read_results(conn.provider.ReadResources(request)))
+    assert [a.not_found for a in answers] == [False, False, True]
+
+    runtime = Runtime()
+    runtime.configure(parse_settings(configure_request(root))[0])
+    buckets = BucketOps(runtime)
+    few = ["kept-a", "kept-b", "gone"]
+    many = few + [f"never-made-{i}" for i in range(_STAT_EACH_UP_TO)]
+    assert buckets.present("buckets", few) == {"kept-a", "kept-b"}
+    assert buckets.present("buckets", many) == {"kept-a", "kept-b"}
+    runtime.close()
