@@ -315,7 +315,9 @@ class Dds(RpcService):
             db = self.db(required(params, "DBInstanceId"))
             if status_of(db) not in ("Running", "Locked"):
                 raise _wrong_state()
-            db["_transition"] = Transition(("Deleting", "Deleted"), STEP)
+            db["_transition"] = Transition(  # Deleting until a describe showed it (<= 10 s)
+                ("Deleting", "Deleted"), STEP, shows_every_state=True, held_unseen_s=10.0
+            )
         return {}
 
     # ------------------------------------------------------------ backups and tags
