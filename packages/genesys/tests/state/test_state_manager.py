@@ -67,7 +67,11 @@ def test_close_compacts_into_a_readable_snapshot_and_a_fresh_journal(backend, ma
     assert snapshot["serial"] == 5 and snapshot["lineage"] == manager.lineage
     assert snapshot["resources"]["compute.vm3"]["id"] == "i-00003"
     assert not (backend.directory / ".lock").exists()
+    closing = manager.stats()  # what persisting cost, as logged at close
+    assert closing["close_s"] > 0 and closing["snapshot_write_s"] > 0  # first write + close
+    assert closing["record_wait_s"] >= closing["journal_write_s"] > 0
     manager.close()  # idempotent
+    assert manager.stats()["close_s"] == closing["close_s"]
 
 
 def test_a_commit_costs_one_journal_line_not_a_state_rewrite(backend, make_record) -> None:
@@ -218,6 +222,9 @@ def test_concurrent_writers_share_appends(state_dir: Path, make_record, make_int
     stats = manager.stats()
     assert stats["journal_lines"] == 640
     assert stats["journal_appends"] < 640 / 2  # coalesced: several lines per write + fsync
+    # The time measured: every append's 2 ms, and callers waited through them.
+    assert stats["journal_write_s"] >= 0.002 * stats["journal_appends"]
+    assert stats["record_wait_s"] >= stats["journal_write_s"]
     abandon(manager, backend)
     with StateManager.open(backend) as reloaded:
         assert len(reloaded.resources) == 320 and not reloaded.intents
