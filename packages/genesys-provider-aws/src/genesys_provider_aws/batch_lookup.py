@@ -37,16 +37,23 @@ class BatchLookup(Generic[V]):
 
     def get(self, key: str) -> V | None:
         """The value for key (None when the fetch did not return it)."""
-        future: Future[V | None] = Future()
+        return self.get_many([key]).get(key)
+
+    def get_many(self, keys: list[str]) -> dict[str, V]:
+        """The values found for these keys (absent when the fetch did not return one)."""
+        futures: dict[str, Future[V | None]] = {}
         with self._lock:
-            self._pending.setdefault(key, []).append(future)
+            for key in keys:
+                futures[key] = Future()
+                self._pending.setdefault(key, []).append(futures[key])
             lead = not self._leading
             self._leading = True
         if lead:
             if self._linger:
                 time.sleep(self._linger)
             self._drain()
-        return future.result()
+        found = {key: future.result() for key, future in futures.items()}
+        return {key: value for key, value in found.items() if value is not None}
 
     def _drain(self) -> None:
         while True:

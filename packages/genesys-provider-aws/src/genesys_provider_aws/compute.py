@@ -291,14 +291,19 @@ def _ids_by_token(clients: AwsClients, tokens: list[str]) -> dict[str, str]:
     return found
 
 
-def find_by_token_batched(clients: AwsClients, token: str) -> str | None:
-    """The instance an earlier attempt with this token made; concurrent creates share one
-    DescribeInstances (EC2 takes up to 200 values per filter)."""
+def token_lookup(clients: AwsClients) -> BatchLookup[str]:
+    """The process's shared token lookup: concurrent lookups share one DescribeInstances
+    (EC2 takes up to 200 values per filter)."""
     lookup = clients.cache.get("instance-token-lookup")
     if lookup is None:
         fresh = BatchLookup(partial(_ids_by_token, clients), max_batch=200, linger=LOOKUP_LINGER)
         lookup = clients.cache.setdefault("instance-token-lookup", fresh)
-    return lookup.get(token)  # type: ignore[no-any-return]
+    return lookup  # type: ignore[no-any-return]
+
+
+def find_by_token_batched(clients: AwsClients, token: str) -> str | None:
+    """The instance an earlier attempt with this token made."""
+    return token_lookup(clients).get(token)
 
 
 def launcher(clients: AwsClients) -> LaunchBatcher:
@@ -307,7 +312,7 @@ def launcher(clients: AwsClients) -> LaunchBatcher:
     if made is None:
         ec2 = clients.client("ec2")
         fresh = LaunchBatcher(
-            ec2.run_instances, ec2.create_tags, find_by_tokens=partial(_ids_by_token, clients)
+            ec2.run_instances, ec2.create_tags, find_by_tokens=token_lookup(clients).get_many
         )
         made = clients.cache.setdefault("instance-launcher", fresh)
     return made  # type: ignore[no-any-return]
