@@ -9,10 +9,16 @@ provider's name is known. `EarlyStart.begin(config_path)` reads just the top-lev
 that plugin with no extra passthrough; otherwise (a guess that does not hold, a path, a
 third-party plugin) the early plugin is stopped and the caller starts the right one, so the
 guess can only save time, never change what runs.
+
+The CLI calls `EarlyStart.begin_now(config_path)` before it imports the engine and the config
+models (about 0.2 s of imports), so the plugin's own start overlaps those too; the session's
+`begin` of the same path then takes that start over instead of making another. One nobody took
+is stopped at exit.
 """
 
 from __future__ import annotations
 
+import atexit
 import re
 import threading
 from concurrent.futures import Future
@@ -37,6 +43,23 @@ def guess_provider(text: str) -> str | None:
     return name if name in BUILT_IN else None
 
 
+# Starts made by begin_now, by resolved config path, until a session's begin takes them.
+_pending: dict[str, EarlyStart] = {}
+_pending_lock = threading.Lock()
+
+
+def _path_key(config_path: Path) -> str:
+    return str(Path(config_path).resolve())
+
+
+def _close_unclaimed() -> None:
+    with _pending_lock:
+        unclaimed = list(_pending.values())
+        _pending.clear()
+    for early in unclaimed:
+        early.close()
+
+
 class EarlyStart:
     """A plugin started on a guess; `take` or `close` it exactly once."""
 
@@ -47,7 +70,20 @@ class EarlyStart:
         threading.Thread(target=self._start, name="plugin-early-start", daemon=True).start()
 
     @classmethod
+    def begin_now(cls, config_path: Path) -> None:
+        """Starts the guessed plugin now, for the later `begin` of this path to take over."""
+        early = cls.begin(config_path)
+        if early is not None:
+            with _pending_lock:
+                _pending[_path_key(config_path)] = early
+            atexit.register(_close_unclaimed)
+
+    @classmethod
     def begin(cls, config_path: Path) -> EarlyStart | None:
+        with _pending_lock:
+            started = _pending.pop(_path_key(config_path), None)
+        if started is not None:
+            return started
         try:
             text = Path(config_path).read_text(encoding="utf-8")
         except (OSError, UnicodeError):

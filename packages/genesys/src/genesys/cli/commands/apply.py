@@ -30,13 +30,16 @@ def run(args: argparse.Namespace) -> int:
 
 def apply_or_destroy(args: argparse.Namespace, *, destroy: bool) -> int:
     from genesys.cli import workflow
-    from genesys.engine.session import Session
     from genesys.errors import GenesysError
+    from genesys.plugins.early import EarlyStart
 
     saved = (
         workflow.load_saved_plan(Path(args.plan_file)) if getattr(args, "plan_file", None) else None
     )
     path = Path(saved["config"]) if saved and not args.config else workflow.config_path(args)
+    EarlyStart.begin_now(path)  # the plugin starts while the engine and config modules import
+    from genesys.engine.session import Session
+
     if saved:
         destroy = bool(saved["destroy"])
         if args.target and sorted(args.target) != sorted(saved.get("targets") or []):

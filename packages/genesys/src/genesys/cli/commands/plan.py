@@ -38,9 +38,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from genesys.cli import workflow
-    from genesys.engine.session import Session
+    from genesys.plugins.early import EarlyStart
 
     path = workflow.config_path(args)
+    if not args.provider:  # the plugin starts while the engine and config modules import
+        EarlyStart.begin_now(path)
+    from genesys.engine.session import Session
+
     options = workflow.run_options(args, destroy=args.destroy)
     _check_other_provider(args)
     with Session.open(path, operation="plan", lock=False, provider=args.provider) as session:
