@@ -26,9 +26,9 @@ from .conftest import configure_request
 def slow_linger(conn: Any, plugin_clients: AwsClients) -> Iterator[None]:
     """Identical creates sent together always meet in one batch, even on a loaded machine."""
     batcher = compute.launcher(plugin_clients)
-    batcher.linger = 2.0
+    saved, batcher.linger = batcher.linger, 2.0
     yield
-    batcher.linger = 0.02
+    batcher.linger = saved
 
 
 def _request(name: str, token: str, size: Any = pb.SIZE_SMALL, **extra: Any) -> Any:

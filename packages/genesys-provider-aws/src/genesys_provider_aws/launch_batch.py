@@ -37,7 +37,7 @@ from genesys_plugin_sdk.tags import TOKEN_TAG, client_token
 BATCH_TAG = "genesys:batch"
 DIGEST_CHARS = 8
 MAX_BATCH = 256 // DIGEST_CHARS  # the manifest fits one tag value
-LINGER = 0.02  # seconds the first launch of a spec waits for identical ones
+LINGER = 0.05  # seconds the first launch of a spec waits for identical ones
 
 
 def token_digest(token: str) -> str:
