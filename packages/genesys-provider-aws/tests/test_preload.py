@@ -20,7 +20,7 @@ def test_get_metadata_starts_the_preload_and_the_first_client_uses_it(
     thread.join(60)
     loader = clients._preload["session"].get_component("data_loader")
     parsed = {key[1] for key in loader._cache if key[0] == "load_service_model"}
-    assert set(clients.PRELOADED_SERVICES) <= parsed
+    assert {*clients.PRELOADED_SERVICES, *clients.PRELOADED_MODELS} <= parsed
     fresh = AwsClients(AwsSettings(region="us-east-1", endpoint=moto_url))
     s3 = fresh.client("s3")
     assert "session" not in clients._preload  # taken once, by the first client made

@@ -9,6 +9,7 @@ the standard chain (env, profile, SSO, instance role). botocore retries little (
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -91,11 +92,14 @@ def _env_region() -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
 
 
-# Services nearly every run calls (identity, buckets, instances): their models are parsed
-# ahead of Configure, while the core is still loading the config.
-PRELOADED_SERVICES = ("sts", "s3", "ec2")
+# Services nearly every run calls: clients for identity (sts) and buckets (s3) are made ahead
+# of Configure, while the core is still loading the config; the largest model (ec2) is parsed
+# after the session is handed over, so Authenticate does not wait for it.
+PRELOADED_SERVICES = ("sts", "s3")
+PRELOADED_MODELS = ("ec2",)
 _preload_lock = threading.Lock()
-_preload: dict[str, Any] = {}  # "thread": the loader; "session": its botocore session
+# "thread": the loader; "ready": set once "session" (its botocore session) is there, or failed
+_preload: dict[str, Any] = {}
 
 
 def start_preload() -> None:
@@ -107,6 +111,7 @@ def start_preload() -> None:
     """
     with _preload_lock:
         if "thread" not in _preload:
+            _preload["ready"] = threading.Event()
             _preload["thread"] = threading.Thread(
                 target=_load_models, name="aws-sdk-preload", daemon=True
             )
@@ -114,6 +119,20 @@ def start_preload() -> None:
 
 
 def _load_models() -> None:
+    session = _preloaded_clients()
+    _preload["ready"].set()
+    if session is None:
+        return
+    # Only the loader is touched from here on (the session may be in use already): its cache
+    # is keyed per model, and a client needing ec2 meanwhile parses it itself.
+    loader = session.get_component("data_loader")
+    for service in PRELOADED_MODELS:
+        with contextlib.suppress(Exception):
+            loader.load_service_model(service, "service-2")
+            loader.load_service_model(service, "endpoint-rule-set-1")
+
+
+def _preloaded_clients() -> Any:
     try:
         import botocore.session
 
@@ -127,15 +146,16 @@ def _load_models() -> None:
                 aws_secret_access_key="preload",
             )
         _preload["session"] = session
+        return session
     except Exception:  # the first real client reports whatever is wrong
-        return
+        return None
 
 
 def take_preloaded_session() -> Any:
     """The preloaded botocore session (waiting for it if it is loading), once; else None."""
-    thread = _preload.get("thread")
-    if thread is not None:
-        thread.join()
+    ready = _preload.get("ready")
+    if ready is not None:
+        ready.wait()
     with _preload_lock:
         return _preload.pop("session", None)
 
