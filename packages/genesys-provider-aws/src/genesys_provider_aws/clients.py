@@ -190,6 +190,18 @@ class AwsClients:
             self._clients.clear()
             self.cache = {}
 
+    def warm(self, services: Iterable[str]) -> None:
+        """Makes these clients on a background thread (Configure returns at once): the
+        refresh right after Authenticate then finds them made, instead of its read threads
+        queueing on the client cache while the first of them builds one."""
+
+        def make() -> None:
+            for service in services:
+                with contextlib.suppress(Exception):  # the call that needs it reports it
+                    self.client(service)
+
+        threading.Thread(target=make, name="aws-client-warm", daemon=True).start()
+
     def endpoint_for(self, service: str) -> str | None:
         """The endpoint URL for a service, or None to let boto3 decide (env vars, defaults)."""
         settings = self._settings

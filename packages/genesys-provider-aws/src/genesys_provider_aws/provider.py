@@ -64,6 +64,7 @@ class ProviderServicer(ProviderBase):
 
     def configure(self, settings: AwsSettings) -> None:
         self.clients.configure(settings)
+        self.clients.warm(("sts", "s3", "ec2"))  # Authenticate's, then the refresh's
 
     def identity(self) -> provider_pb2.Identity:
         who = self.clients.client("sts").get_caller_identity()
