@@ -37,7 +37,7 @@ def test_each_kind_is_read_while_the_others_are() -> None:
         pb.ResourceRef(kind=pb.RESOURCE_KIND_INSTANCE, id="i-2"),
         pb.ResourceRef(kind=pb.RESOURCE_KIND_BUCKET, id="gone"),
     ]
-    readers = [_reader("instance", instances), _reader("bucket", buckets)]
+    readers: list[Any] = [_reader("instance", instances), _reader("bucket", buckets)]
     results = {r.index: r for r in read_results(refs, readers)}
     assert sorted(results) == [0, 1, 2, 3]
     assert results[0].resource.instance.name == "vm-i-1"
@@ -56,6 +56,6 @@ def test_a_fatal_error_of_one_kind_fails_the_call_while_another_reads() -> None:
         pb.ResourceRef(kind=pb.RESOURCE_KIND_INSTANCE, id="i-1"),
         pb.ResourceRef(kind=pb.RESOURCE_KIND_BUCKET, id="b-1"),
     ]
-    readers = [_reader("instance", denied), _reader("bucket", buckets)]
+    readers: list[Any] = [_reader("instance", denied), _reader("bucket", buckets)]
     with pytest.raises(errors.PermissionDenied, match="describe instances"):
         list(read_results(refs, readers))
