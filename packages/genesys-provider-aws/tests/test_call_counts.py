@@ -82,8 +82,16 @@ def test_a_refresh_reads_only_what_the_config_manages(
     )
     s3 = count_calls("s3")
     assert _read(conn, made) == made
-    # versioning and encryption: no tags, public access, lifecycle or website managed
-    assert sorted(s3.calls) == ["GetBucketEncryption", "GetBucketVersioning"]
+    # versioning, encryption and public access (always: privacy is a promise); no tags,
+    # lifecycle or website managed. moto gives a new bucket no public access block, so the
+    # policy status and the ACL are read too (on AWS the default block answers alone).
+    assert sorted(s3.calls) == [
+        "GetBucketAcl",
+        "GetBucketEncryption",
+        "GetBucketPolicyStatus",
+        "GetBucketVersioning",
+        "GetPublicAccessBlock",
+    ]
     # Drift in what is always read shows; a bucket deleted out of band reads as gone.
     aws("s3").put_bucket_versioning(
         Bucket=made.name, VersioningConfiguration={"Status": "Suspended"}

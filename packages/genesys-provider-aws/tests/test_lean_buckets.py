@@ -1,6 +1,7 @@
 """Buckets with the calls S3 needs and no more: no HeadBucket per create (one shared
 ListBuckets answers for concurrent creates in us-east-1), nothing written for a private bucket
-(S3's default), and a refresh reading tags and public access only when the config manages them.
+(S3's default), and a refresh reading tags only when the config manages them. Public access is
+read on every refresh, in one call when the public access block (S3's default) settles it.
 """
 
 from __future__ import annotations
@@ -67,8 +68,9 @@ def test_managed_tags_and_public_access_are_read_back_and_drift_shows(
     s3 = count_calls("s3")
     assert _read(conn, tagged) == tagged and _read(conn, public) == public
     assert s3.calls.count("GetBucketTagging") == 1  # the tagged one only
-    assert s3.calls.count("GetPublicAccessBlock") == 1  # the public one only
-    assert s3.calls.count("GetBucketPolicy") == 1  # no block: the policy decides
+    assert s3.calls.count("GetPublicAccessBlock") == 2  # both: privacy is always read
+    assert s3.calls.count("GetBucketPolicyStatus") == 2  # no block: the policy is in force
+    assert s3.calls.count("GetBucketAcl") == 1  # the private one (its policy is not public)
     aws("s3").put_bucket_tagging(
         Bucket=tagged.name, Tagging={"TagSet": [{"Key": "team", "Value": "b"}]}
     )
@@ -103,3 +105,28 @@ def test_a_create_retried_after_its_tags_failed_claims_the_bucket_it_made(
     tags = aws("s3").get_bucket_tagging(Bucket=config.name)["TagSet"]
     assert {t["Key"]: t["Value"] for t in tags} == {"team": "a", "genesys:token": f"t-{suffix}"}
     assert aws("s3").get_bucket_versioning(Bucket=config.name)["Status"] == "Enabled"
+
+
+def test_a_blocked_bucket_answers_privacy_in_one_call_and_an_opened_one_is_public(
+    conn: Any, aws: Any, count_calls: Any, suffix: str
+) -> None:
+    made = _create(conn, pb.BucketConfig(name=f"blocked-{suffix}"), "t1")
+    flags = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+    # The block S3 gives a new bucket on AWS (moto gives none).
+    aws("s3").put_public_access_block(
+        Bucket=made.name, PublicAccessBlockConfiguration=dict.fromkeys(flags, True)
+    )
+    s3 = count_calls("s3")
+    assert _read(conn, made) == made
+    assert sorted(s3.calls) == [
+        "GetBucketEncryption",
+        "GetBucketVersioning",
+        "GetPublicAccessBlock",
+    ]
+    # Opened by hand: the block's ACL flags off and a public-read ACL.
+    aws("s3").put_public_access_block(
+        Bucket=made.name,
+        PublicAccessBlockConfiguration={**dict.fromkeys(flags, True), "IgnorePublicAcls": False},
+    )
+    aws("s3").put_bucket_acl(Bucket=made.name, ACL="public-read")
+    assert _read(conn, made).public_access

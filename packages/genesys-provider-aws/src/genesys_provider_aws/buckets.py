@@ -4,6 +4,8 @@ A bucket's settings live behind separate S3 APIs (versioning, encryption, public
 policy, lifecycle, website, tagging), so one read is several calls; batch reads run buckets in
 parallel on the shared pool. Public means: public access block removed and a bucket policy
 granting s3:GetObject to everyone (statement id GenesysPublicRead), what a static site needs.
+Whether a bucket is public is read on every refresh, managed or not: privacy is a promise, so
+a private bucket opened by hand (block removed, a public policy or ACL) is drift.
 """
 
 from __future__ import annotations
@@ -39,7 +41,15 @@ ALL_ATTRIBUTES = frozenset(
 )
 LIST_FILTERS = ("name", "prefix")
 # Read in full when nothing records what the config manages (imported, discovered, listed).
-ALL_OPTIONAL_READS = ("public_access", "tags", "lifecycle", "website")
+# Public access is not among them: every refresh reads it (`_read_public_access`).
+ALL_OPTIONAL_READS = ("tags", "lifecycle", "website")
+# ACL grantees that make a bucket public (everyone; any AWS account).
+_PUBLIC_GRANTEES = frozenset(
+    {
+        "http://acs.amazonaws.com/groups/global/AllUsers",
+        "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+    }
+)
 # Regions whose website endpoints use a dash ("s3-website-us-east-1"), not a dot.
 _DASH_WEBSITE_REGIONS = frozenset(
     {
@@ -73,15 +83,13 @@ def endpoint_of(clients: AwsClients, name: str, region: str, website: bool) -> s
 
 
 def reads_private(config: pb.BucketConfig, region: str) -> bytes:
-    """What a refresh of this bucket must read beyond versioning and encryption (always
-    read): the settings the config manages, as separate resources elsewhere are read only
-    when declared. Public access (block and policy) is managed when the config makes the
-    bucket public; tags when the config sets any; lifecycle and website when set. Kept in
-    the record's private bytes."""
+    """What a refresh of this bucket must read beyond versioning, encryption and public access
+    (always read): the settings the config manages, as separate resources elsewhere are read
+    only when declared. Tags when the config sets any; lifecycle and website when set. Kept
+    in the record's private bytes."""
     optional = [
         setting
         for setting, managed in (
-            ("public_access", config.public_access),
             ("tags", bool(config.tags)),
             ("lifecycle", config.lifecycle.delete_after_days > 0),
             ("website", bool(config.website.index_document)),
@@ -96,8 +104,8 @@ def read_bucket(clients: AwsClients, name: str, private: bytes = b"") -> pb.Buck
 
     With `private` from our own create/update, the bucket is known to exist in a recorded
     region: no HeadBucket (a missing bucket fails GetBucketVersioning with NoSuchBucket), and
-    public access, tags, lifecycle and website are read only when managed (`reads_private`).
-    Versioning and encryption are always read.
+    tags, lifecycle and website are read only when managed (`reads_private`). Versioning,
+    encryption and public access are always read.
     """
     s3 = clients.client("s3")
     kept = read_private(private)
@@ -128,13 +136,7 @@ def _read_settings(s3: Any, name: str, optional: Any) -> dict[str, Any] | None:
     raw["encryption"] = call_or_none(
         s3.get_bucket_encryption, "ServerSideEncryptionConfigurationNotFoundError", Bucket=name
     )
-    if "public_access" in optional:
-        raw["block"] = call_or_none(
-            s3.get_public_access_block, "NoSuchPublicAccessBlockConfiguration", Bucket=name
-        )
-        # A block on public policies makes any policy moot: the policy is read only without one.
-        if not _blocks_policies(raw["block"]):
-            raw["policy"] = call_or_none(s3.get_bucket_policy, "NoSuchBucketPolicy", Bucket=name)
+    raw["public"] = _read_public_access(s3, name)
     if "lifecycle" in optional:
         raw["lifecycle"] = call_or_none(
             s3.get_bucket_lifecycle_configuration, "NoSuchLifecycleConfiguration", Bucket=name
@@ -161,7 +163,7 @@ def _bucket_from(clients: AwsClients, name: str, region: str, raw: dict[str, Any
         versioning=raw["versioning"].get("Status") == "Enabled",
         encryption=bool(algorithm),
         encryption_algorithm=algorithm,
-        public_access=_is_public(raw.get("block"), raw.get("policy")),
+        public_access=raw["public"],
         lifecycle=pb.Lifecycle(delete_after_days=_expiry_days(raw.get("lifecycle"))),
         website=site,
         endpoint=endpoint_of(clients, name, region, bool(site.index_document)),
@@ -180,9 +182,25 @@ def _reads_found(bucket: pb.Bucket, region: str) -> bytes:
     return reads_private(config, region)
 
 
-def _blocks_policies(block: Mapping[str, Any] | None) -> bool:
+def _read_public_access(s3: Any, name: str) -> bool:
+    """Whether anyone can read the bucket, in as few calls as the answer allows.
+
+    The public access block first: S3 gives every new bucket one blocking everything (since
+    April 2023), so one call answers for a bucket nobody opened. What the block leaves in
+    force is read next: the policy through GetBucketPolicyStatus (S3's own judgement of a
+    policy, conditions included), then the ACL (grants to AllUsers/AuthenticatedUsers)."""
+    block = call_or_none(
+        s3.get_public_access_block, "NoSuchPublicAccessBlockConfiguration", Bucket=name
+    )
     settings = (block or {}).get("PublicAccessBlockConfiguration", {})
-    return bool(settings.get("BlockPublicPolicy") or settings.get("RestrictPublicBuckets"))
+    if not (settings.get("BlockPublicPolicy") or settings.get("RestrictPublicBuckets")):
+        status = call_or_none(s3.get_bucket_policy_status, "NoSuchBucketPolicy", Bucket=name)
+        if (status or {}).get("PolicyStatus", {}).get("IsPublic"):
+            return True
+    if settings.get("IgnorePublicAcls"):
+        return False
+    grants = s3.get_bucket_acl(Bucket=name).get("Grants", [])
+    return any(g.get("Grantee", {}).get("URI") in _PUBLIC_GRANTEES for g in grants)
 
 
 def _algorithm(encryption: Mapping[str, Any] | None) -> str:
@@ -200,19 +218,6 @@ def _website(website: Mapping[str, Any] | None) -> pb.Website:
     return pb.Website(
         index_document=website.get("IndexDocument", {}).get("Suffix", ""),
         error_document=website.get("ErrorDocument", {}).get("Key", ""),
-    )
-
-
-def _is_public(block: Mapping[str, Any] | None, policy: Mapping[str, Any] | None) -> bool:
-    if _blocks_policies(block):
-        return False
-    try:
-        document = json.loads((policy or {}).get("Policy") or "{}")
-    except ValueError:
-        return False
-    return any(
-        s.get("Effect") == "Allow" and s.get("Principal") in ("*", {"AWS": "*"})
-        for s in document.get("Statement", [])
     )
 
 
