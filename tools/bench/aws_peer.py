@@ -8,7 +8,12 @@ RunInstances per instance (client token, tags in the launch) from a thread pool,
 filtered DescribeInstances per poll for all of them until every one is running (the best
 practice; boto3's own waiter would sleep 15 s); per bucket CreateBucket, PutBucketVersioning,
 PutBucketEncryption. `read` reads the same resources back, as a refresh would: one filtered
-DescribeInstances (pages) and per bucket GetBucketVersioning and GetBucketEncryption, threaded.
+DescribeInstances (pages) and per bucket GetBucketVersioning, GetBucketEncryption and whether
+the bucket is public, threaded. The privacy check is the one Genesys makes (a careful engineer
+checks that a private bucket stayed private): GetPublicAccessBlock, then GetBucketPolicyStatus
+unless the block refuses public policies and GetBucketAcl unless it ignores public ACLs. On
+moto a new bucket has no block, so both sides make all three calls; on AWS the default block
+answers alone.
 The endpoint comes from AWS_ENDPOINT_URL, as for the CLI.
 """
 
@@ -76,6 +81,29 @@ def make_bucket(s3: Any, name: str) -> None:
 def read_bucket(s3: Any, name: str) -> None:
     s3.get_bucket_versioning(Bucket=name)
     s3.get_bucket_encryption(Bucket=name)
+    is_public(s3, name)
+
+
+def is_public(s3: Any, name: str) -> bool:
+    try:
+        block = s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
+    except s3.exceptions.ClientError as err:
+        if err.response["Error"]["Code"] != "NoSuchPublicAccessBlockConfiguration":
+            raise
+        block = {}
+    if not (block.get("BlockPublicPolicy") or block.get("RestrictPublicBuckets")):
+        try:
+            if s3.get_bucket_policy_status(Bucket=name)["PolicyStatus"]["IsPublic"]:
+                return True
+        except s3.exceptions.ClientError as err:
+            if err.response["Error"]["Code"] != "NoSuchBucketPolicy":
+                raise
+    if block.get("IgnorePublicAcls"):
+        return False
+    grants = s3.get_bucket_acl(Bucket=name)["Grants"]
+    return any(
+        g["Grantee"].get("URI", "").endswith(("/AllUsers", "/AuthenticatedUsers")) for g in grants
+    )
 
 
 def apply(prefix: str, instances: int, buckets: int, threads: int) -> None:
