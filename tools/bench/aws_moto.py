@@ -40,6 +40,7 @@ S3_SUBRESOURCES = (
     "publicAccessBlock",
     "tagging",
     "lifecycle",
+    "policyStatus",
     "policy",
     "acl",
     "cors",
