@@ -42,11 +42,22 @@ def _wait_for_line(process: subprocess.Popen[str], text: str) -> None:
         assert time.monotonic() < deadline, f"no {text!r} in 60 s"
 
 
+def _has_children(pid: int) -> bool:
+    """Whether any thread of `pid` started a process: the CLI starts its plugin on a thread
+    while the config loads, and /proc lists children per thread."""
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            if (task / "children").read_text().split():
+                return True
+        except OSError:  # the thread ended meanwhile
+            continue
+    return False
+
+
 def _wait_for_plugin(process: subprocess.Popen[str]) -> None:
     """Until the CLI has started its plugin (then its signal handlers are in place)."""
-    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
     deadline = time.monotonic() + 60
-    while not children.read_text().split():
+    while not _has_children(process.pid):
         assert process.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
     time.sleep(0.5)  # handshake and Configure; the refresh that follows takes seconds

@@ -61,8 +61,8 @@ def load_state(backend: StateBackend, keys: KeySource) -> LoadedState:
     found = backend.read_object(SNAPSHOT_KEY)
     journals = list_journals(backend)
     if found is None:
-        if journals:
-            raise StateError(
+        if journals:  # also what an unlocked reader sees while a new state's first write runs
+            raise InconsistentStateError(
                 f"state journal {backend.describe(next(iter(journals.values())))} exists but "
                 f"the snapshot {backend.describe(SNAPSHOT_KEY)} is missing. Restore a snapshot "
                 f"from {backend.describe(BACKUP_PREFIX)} with: genesys state push FILE --force"

@@ -114,7 +114,7 @@ class StateManager:
         keys = KeySource(encryption_key, passphrase, kms_key, data_keys)
         lock_info = _take_lock(backend, operation) if lock else None
         try:
-            loaded = _load_with_retries(backend, keys, attempts=1 if lock else 5)
+            loaded = _load_with_retries(backend, keys, attempts=1 if lock else 12)
         except BaseException:
             if lock_info is not None:
                 with contextlib.suppress(StateError):
@@ -501,7 +501,8 @@ def _load_with_retries(backend: StateBackend, keys: KeySource, attempts: int) ->
         except InconsistentStateError:
             if attempt + 1 == attempts:
                 raise
-            time.sleep(0.05 * (attempt + 1))  # a compaction takes tens of milliseconds
+            # A compaction takes tens of milliseconds (seconds on a loaded machine).
+            time.sleep(min(0.05 * (attempt + 1), 0.25))
     raise AssertionError("unreachable")
 
 
