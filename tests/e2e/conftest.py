@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -11,6 +12,13 @@ from pathlib import Path
 import pytest
 
 GENESYS = [sys.executable, "-m", "genesys.cli.main"]
+
+
+def interrupts_as_in_a_terminal() -> None:
+    """preexec_fn for a CLI that a test interrupts: Ctrl-C as a terminal delivers it. A test
+    run started in the background by a non-interactive shell inherits SIGINT ignored, and
+    Python (like any Unix program) keeps an inherited ignore: the CLI would never see it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def genesys_env(**extra: str) -> dict[str, str]:

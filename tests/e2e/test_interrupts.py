@@ -9,7 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from .conftest import GENESYS, genesys_env, run_genesys
+from .conftest import GENESYS, genesys_env, interrupts_as_in_a_terminal, run_genesys
 
 N_BUCKETS = 12
 
@@ -27,6 +27,7 @@ def _start(project: Path, *args: str) -> subprocess.Popen[str]:
         [*GENESYS, *args],
         cwd=project,
         env=genesys_env(),
+        preexec_fn=interrupts_as_in_a_terminal,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,

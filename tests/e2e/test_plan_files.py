@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from .conftest import GENESYS, genesys_env, run_genesys
+from .conftest import GENESYS, genesys_env, interrupts_as_in_a_terminal, run_genesys
 
 
 def _buckets(n: int, latency_ms: int = 0) -> str:
@@ -65,6 +65,7 @@ def test_ctrl_c_waits_for_in_flight_and_records_them(tmp_path: Path) -> None:
         [*GENESYS, "apply", "--auto-approve", "--parallelism", "3"],
         cwd=tmp_path,
         env=genesys_env(),
+        preexec_fn=interrupts_as_in_a_terminal,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -126,10 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        # Session context managers have released the state lock on the way out. The
-        # interrupt is handled: a stray one during interpreter shutdown (when Python has put
-        # SIGINT back to the OS default) must not turn exit 130 into death by signal.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # Session context managers have released the state lock on the way out.
         print(f"Interrupted: genesys {args.command} stopped.", file=sys.stderr)
         return 130
 
